@@ -1,0 +1,121 @@
+"""One validated, frozen build configuration, read from ``baoku.toml`` and the command line."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "baoku.toml"
+PACKAGE_THEME = Path(__file__).resolve().parent.parent / "theme"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded for the librarian (Simplified Chinese)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting the build reads. Paths are absolute after ``load_config``."""
+
+    project_root: Path
+    content_dir: Path
+    output_dir: Path
+    theme_dir: Path  # a librarian's theme; overrides the built-in one file by file
+    cache_dir: Path
+    site_title: str = "报库 · 数字报纸档案"
+    site_description: str = "地方报纸数字档案：按期、按地区、按主题浏览与检索。"
+    base_url: str = ""  # absolute site URL for sitemap/feeds, e.g. https://user.github.io/repo/
+    topics_file: Path | None = None  # defaults to the built-in taxonomy when None
+    places_file: Path | None = None  # archive-level place list (content/places.toml)
+    search: bool = True  # build the Pagefind and offline search indexes
+    fixed_time: str | None = None  # ISO timestamp used instead of now (reproducible builds)
+    workers: int = 1
+
+    @property
+    def builtin_theme_dir(self) -> Path:
+        return PACKAGE_THEME
+
+
+_SITE_KEYS = {"title": "site_title", "description": "site_description", "base_url": "base_url"}
+_PATH_KEYS = {
+    "content": "content_dir",
+    "output": "output_dir",
+    "theme": "theme_dir",
+    "cache": "cache_dir",
+    "topics": "topics_file",
+    "places": "places_file",
+}
+_BUILD_KEYS = {"search": "search", "fixed_time": "fixed_time", "workers": "workers"}
+_SECTIONS = {"site": _SITE_KEYS, "paths": _PATH_KEYS, "build": _BUILD_KEYS}
+
+
+def default_config(root: Path) -> Config:
+    root = root.resolve()
+    places = root / "content" / "places.toml"
+    return Config(
+        project_root=root,
+        content_dir=root / "content",
+        output_dir=root / "output",
+        theme_dir=root / "theme",
+        cache_dir=root / ".baoku-cache",
+        places_file=places,
+    )
+
+
+def _check_type(name: str, value: Any, expected: type, where: str) -> None:
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}：设置项 {name} 的值类型不对（应为 {expected.__name__}）")
+
+
+def _apply_table(cfg: Config, table: dict[str, Any], where: str) -> Config:
+    changes: dict[str, Any] = {}
+    for section, values in table.items():
+        keys = _SECTIONS.get(section)
+        if keys is None:
+            raise ConfigError(f"{where}：未知的配置段 [{section}]，可用的有 {', '.join(_SECTIONS)}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}：[{section}] 应当是一个配置段")
+        for key, value in values.items():
+            attr = keys.get(key)
+            if attr is None:
+                raise ConfigError(
+                    f"{where}：[{section}] 中未知的设置项 {key}，可用的有 {', '.join(keys)}"
+                )
+            if section == "paths":
+                _check_type(key, value, str, where)
+                value = (cfg.project_root / value).resolve()
+            elif attr in ("search",):
+                _check_type(key, value, bool, where)
+            elif attr == "workers":
+                _check_type(key, value, int, where)
+                if value < 1:
+                    raise ConfigError(f"{where}：workers 至少为 1")
+            else:
+                _check_type(key, value, str, where)
+            changes[attr] = value
+    return replace(cfg, **changes)
+
+
+def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
+    """Defaults, then ``baoku.toml`` in ``root`` if present, then command-line overrides."""
+    cfg = default_config(root)
+    path = cfg.project_root / CONFIG_FILE
+    if path.is_file():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path.name}：无法解析（{exc}）") from exc
+        cfg = _apply_table(cfg, table, path.name)
+    known = {f.name for f in fields(Config)}
+    for key, value in (overrides or {}).items():
+        if key not in known:
+            raise ConfigError(f"未知的设置项 {key}")
+        if value is not None:
+            if key.endswith("_dir") or key.endswith("_file"):
+                value = Path(value).resolve()
+            cfg = replace(cfg, **{key: value})
+    if cfg.base_url and not cfg.base_url.endswith("/"):
+        cfg = replace(cfg, base_url=cfg.base_url + "/")
+    return cfg

@@ -1,0 +1,203 @@
+"""The build, stage by stage: read → clean → segment → enrich → render → index → publish."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from . import urls
+from .clean import clean
+from .config import Config
+from .enrich import Enricher, enrich_issue, link_related, load_enricher
+from .export import export_data
+from .model import Archive, Failure, Issue, Source
+from .publish import Staging, WriteStats
+from .read import ReadError, read_source
+from .render import render_site
+from .search import build_search
+from .segment import segment
+
+SOURCE_SUFFIXES = (".txt", ".md")
+CHINA_TZ = timezone(timedelta(hours=8))
+Log = Callable[[str], None]
+
+
+class BuildError(Exception):
+    """Nothing could be built; the message is for the librarian (Chinese)."""
+
+
+@dataclass
+class BuildResult:
+    archive: Archive
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: WriteStats = field(default_factory=WriteStats)
+    search_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def article_count(self) -> int:
+        return sum(len(i.articles) for i in self.archive.issues)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(i.warnings) for i in self.archive.issues) + len(self.archive.failures)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str) -> _Stage:
+        return _Stage(self, name)
+
+
+class _Stage:
+    def __init__(self, timer: _Timer, name: str) -> None:
+        self.timer, self.name = timer, name
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
+
+
+def discover_sources(content_dir: Path) -> list[Path]:
+    """Source files in ``content_dir``, sorted by name; a ``.txt`` shadowed by a ``.md``
+    of the same stem is left to the Markdown reader as provenance."""
+    if not content_dir.is_dir():
+        return []
+    found = [p for p in content_dir.iterdir()
+             if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")]
+    stems_with_md = {p.stem for p in found if p.suffix.lower() == ".md"}
+    return sorted((p for p in found
+                   if not (p.suffix.lower() == ".txt" and p.stem in stems_with_md)),
+                  key=lambda p: p.name)
+
+
+def _sort_key(issue: Issue) -> tuple[int, str, str]:
+    value = issue.date.value
+    return (0, _negate(value), issue.id) if value else (1, "", issue.id)
+
+
+def _negate(value: str) -> str:
+    """Sort dates newest first while keeping ids ascending."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in value)
+
+
+def sort_issues(issues: list[Issue]) -> tuple[Issue, ...]:
+    return tuple(sorted(issues, key=_sort_key))
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def assemble_issue(source: Source, issue_id: str, enricher: Enricher) -> Issue:
+    """clean → segment → enrich for one source."""
+    text = clean(source)
+    seg = segment(text)
+    issue = Issue(
+        id=issue_id,
+        source=source,
+        articles=seg.articles,
+        junk=seg.junk,
+        warnings=source.warnings + text.warnings + seg.warnings,
+    )
+    return enrich_issue(issue, enricher)
+
+
+def process_sources(paths: list[Path], config: Config, enricher: Enricher,
+                    timer: _Timer, log: Log) -> tuple[list[Issue], list[Failure]]:
+    issues: list[Issue] = []
+    failures: list[Failure] = []
+    taken: set[str] = set()
+    for path in paths:
+        rel = _rel(path, config.project_root)
+        stage = "read"
+        try:
+            with timer.stage("read"):
+                source = read_source(path, config.project_root)
+            stage = "segment"
+            with timer.stage("segment+enrich"):
+                issue = assemble_issue(source, _unique_id(urls.issue_id_for(rel), taken),
+                                       enricher)
+        except ReadError as exc:
+            failures.append(Failure(rel, stage, str(exc)))
+            log(f"跳过 {rel}：{exc}")
+            continue
+        except Exception as exc:
+            message = f"{rel}：处理时出错（{stage}）：{type(exc).__name__}: {exc}"
+            failures.append(Failure(rel, stage, message))
+            log(f"跳过 {message}")
+            continue
+        issues.append(issue)
+    return issues, failures
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def now_iso(config: Config) -> str:
+    if config.fixed_time:
+        return config.fixed_time
+    return datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
+
+
+def build_archive(config: Config, log: Log, timer: _Timer) -> Archive:
+    with timer.stage("load"):
+        enricher = load_enricher(config)
+    paths = discover_sources(config.content_dir)
+    issues, failures = process_sources(paths, config, enricher, timer, log)
+    with timer.stage("related"):
+        linked = link_related(sort_issues(issues))
+    return Archive(issues=linked, failures=tuple(failures), generated_at=now_iso(config))
+
+
+def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
+               result: BuildResult) -> None:
+    with timer.stage("render+write"):
+        staging.write(render_site(archive, config))
+    with timer.stage("data"):
+        staging.write(export_data(archive))
+    if config.search:
+        with timer.stage("search"):
+            result.search_warnings = build_search(archive, config, staging.path)
+
+
+def build(config: Config, log: Log = print) -> BuildResult:
+    """Build the whole site into ``config.output_dir``; the old output survives failures."""
+    timer = _Timer()
+    archive = build_archive(config, log, timer)
+    if not archive.issues:
+        raise BuildError(_nothing_built_message(config, archive))
+    result = BuildResult(archive=archive)
+    staging = Staging(config.output_dir)
+    try:
+        write_site(archive, config, staging, timer, result)
+        with timer.stage("publish"):
+            staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    result.timings = timer.timings
+    result.stats = staging.stats
+    return result
+
+
+def _nothing_built_message(config: Config, archive: Archive) -> str:
+    if not archive.failures:
+        return f"{config.content_dir} 中没有可用的期次文件（.txt 或 .md）"
+    lines = "\n".join(f"  - {f.message}" for f in archive.failures)
+    return f"没有任何期次可以生成：\n{lines}"

@@ -1,0 +1,95 @@
+"""Publish stage: write the site into a staging folder, then swap it in for ``output/``.
+
+A build that fails or is interrupted never touches the previous ``output/``. Files whose
+bytes did not change are hard-linked from the previous output instead of rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import OutputFile
+
+
+@dataclass
+class WriteStats:
+    written: int = 0
+    reused: int = 0
+    bytes: int = 0
+
+
+class Staging:
+    """A temporary folder beside ``output_dir`` that becomes ``output_dir`` on commit."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-",
+                                          dir=output_dir.parent))
+        self.stats = WriteStats()
+        self._dirs: set[Path] = set()
+
+    def write(self, files: Iterable[OutputFile]) -> None:
+        for f in files:
+            self.write_one(f)
+
+    def write_one(self, f: OutputFile) -> None:
+        target = self.path / f.path
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        self.stats.bytes += len(f.content)
+        previous = self.output_dir / f.path
+        if _same_bytes(previous, f.content):
+            try:
+                os.link(previous, target)
+                self.stats.reused += 1
+                return
+            except OSError:
+                pass
+        target.write_bytes(f.content)
+        self.stats.written += 1
+
+    def commit(self) -> None:
+        """Swap the staging folder in; the old output is removed only afterwards."""
+        old = None
+        if self.output_dir.exists():
+            old = self.output_dir.with_name(f".{self.output_dir.name}.old-{os.getpid()}")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(self.output_dir, old)
+        os.replace(self.path, self.output_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def write_zip(site_dir: Path, zip_path: Path) -> int:
+    """Zip the built site with its start page at the zip root; returns the file count."""
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = zip_path.with_name(zip_path.name + ".part")
+    count = 0
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for path in sorted(site_dir.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(site_dir).as_posix())
+                count += 1
+    os.replace(tmp, zip_path)
+    return count

@@ -1,0 +1,110 @@
+"""Every URL the site uses, computed in one place.
+
+Site paths are POSIX paths relative to the output root. A page path ends in ``/``
+(served as ``index.html``) or names a file. Links inside pages are always relative
+(see ``relative``), so one build works at a domain root, under ``/<repo>/`` and from
+``file://``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from pathlib import PurePosixPath
+
+_UNSAFE = re.compile(r"[^0-9A-Za-z_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ASCII_UNSAFE = re.compile(r"[^0-9A-Za-z_\-]+")
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def issue_id_for(rel_path: str) -> str:
+    """A stable, URL-safe issue id from the source file name (its stem).
+
+    ASCII-safe stems are kept as they are; anything else is reduced to its safe
+    characters plus a short hash of the full stem, so odd names (spaces, ``#``,
+    ``%``, Chinese, very long) still give distinct, short ids.
+    """
+    stem = PurePosixPath(rel_path).stem
+    stem = unicodedata.normalize("NFC", stem)
+    if stem and not _ASCII_UNSAFE.search(stem) and len(stem) <= 60:
+        return stem
+    safe = _ASCII_UNSAFE.sub("-", stem).strip("-")[:40].strip("-")
+    return f"{safe}-{_short_hash(stem)}" if safe else f"issue-{_short_hash(stem)}"
+
+
+def tag_slug(name: str) -> str:
+    """A path segment for a tag name: readable Chinese when safe, hashed otherwise."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if name and not _UNSAFE.search(name) and len(name) <= 40:
+        return name
+    safe = _UNSAFE.sub("-", name).strip("-")[:30].strip("-")
+    return f"{safe}-{_short_hash(name)}" if safe else f"t-{_short_hash(name)}"
+
+
+def home() -> str:
+    return ""
+
+
+def issue_page(issue_id: str) -> str:
+    return f"issues/{issue_id}/"
+
+
+def article_page(issue_id: str, number: int) -> str:
+    return f"issues/{issue_id}/{number:02d}/"
+
+
+def issue_data(issue_id: str) -> str:
+    return f"data/issues/{issue_id}.json"
+
+
+def district_index() -> str:
+    return "districts/"
+
+
+def place_page(name: str) -> str:
+    return f"places/{tag_slug(name)}/"
+
+
+def topic_index() -> str:
+    return "topics/"
+
+
+def topic_page(name: str) -> str:
+    return f"topics/{tag_slug(name)}/"
+
+
+def reporter_index() -> str:
+    return "reporters/"
+
+
+def reporter_page(name: str) -> str:
+    return f"reporters/{tag_slug(name)}/"
+
+
+def search_page() -> str:
+    return "search/"
+
+
+def report_page() -> str:
+    return "report/"
+
+
+def file_of(page: str) -> str:
+    """The file a site path is written to: ``a/b/`` -> ``a/b/index.html``."""
+    return f"{page}index.html" if page == "" or page.endswith("/") else page
+
+
+def relative(from_page: str, to: str) -> str:
+    """Relative link from the page at ``from_page`` to site path ``to``.
+
+    Links to folders point at their ``index.html`` explicitly, because ``file://``
+    does not serve a folder's index.
+    """
+    target = file_of(to)
+    base = posixpath.dirname(file_of(from_page)) or "."
+    return posixpath.relpath(target, base)
