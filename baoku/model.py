@@ -168,12 +168,24 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class SitePage:
+    """A page of the site's own (关于本馆, 使用说明 …) from ``content/pages/*.md``."""
+
+    slug: str  # URL-safe path segment; the page lives at ``<slug>/``
+    title: str
+    html: str  # rendered body HTML (raw HTML in the Markdown escaped)
+    order: int = 100  # position in the navigation, ascending
+    description: str | None = None
+
+
+@dataclass(frozen=True)
 class Archive:
     """Everything the render, index and publish stages need."""
 
     issues: tuple[Issue, ...]  # newest first, undated last
     failures: tuple[Failure, ...] = ()
     generated_at: str = ""  # ISO 8601 with offset
+    pages: tuple[SitePage, ...] = ()  # the site's own pages, in navigation order
 
 
 @dataclass(frozen=True)

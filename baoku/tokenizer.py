@@ -1,0 +1,60 @@
+"""The one module that imports jieba: Chinese word segmentation and keyword extraction.
+
+jieba's dictionary is loaded once per process, on first use. Other stages depend on
+the small ``Tokenizer`` protocol, so tests of unrelated stages never pay for jieba.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import cache
+from typing import Protocol
+
+
+class Tokenizer(Protocol):
+    def cut(self, text: str) -> list[str]: ...
+
+    def cut_for_search(self, text: str) -> list[str]: ...
+
+    def keywords(self, text: str, top_k: int, allow_pos: Iterable[str] | None = None
+                 ) -> list[tuple[str, float]]: ...
+
+    def add_words(self, words: Iterable[str]) -> None: ...
+
+
+class JiebaTokenizer:
+    """jieba behind the ``Tokenizer`` protocol; one shared instance per process."""
+
+    def __init__(self) -> None:
+        import jieba
+        import jieba.analyse
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        self._jieba = jieba
+        self._tfidf = jieba.analyse.TFIDF()
+        self._added: set[str] = set()
+
+    def cut(self, text: str) -> list[str]:
+        return [w for w in self._jieba.lcut(text) if w.strip()]
+
+    def cut_for_search(self, text: str) -> list[str]:
+        return [w for w in self._jieba.lcut_for_search(text) if w.strip()]
+
+    def keywords(self, text: str, top_k: int, allow_pos: Iterable[str] | None = None
+                 ) -> list[tuple[str, float]]:
+        pos = tuple(allow_pos) if allow_pos else ()
+        return list(self._tfidf.extract_tags(text, topK=top_k, withWeight=True, allowPOS=pos))
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Teach jieba words it should never split (place names, people, slogans)."""
+        for word in words:
+            if word and word not in self._added:
+                self._jieba.add_word(word, freq=None)
+                self._added.add(word)
+
+
+@cache
+def default_tokenizer() -> JiebaTokenizer:
+    return JiebaTokenizer()
