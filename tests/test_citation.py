@@ -1,0 +1,145 @@
+"""Citation formats: GB/T 7714-2015 text, BibTeX entry, schema.org JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from baoku.citation import (
+    bibtex,
+    bibtex_escape,
+    citation_context,
+    edition_number,
+    gbt7714,
+    json_ld,
+    json_ld_script,
+)
+from baoku.config import default_config
+from baoku.model import Article, Issue, IssueDate, Place, Source, SourceMeta
+
+
+def make_issue(article: Article, *, newspaper: str | None = "河洛晚报",
+               date: IssueDate | None = None, edition: str | None = "第5版") -> Issue:
+    meta = SourceMeta(newspaper=newspaper,
+                      date=date or IssueDate("2021-04-09", "day", "front-matter"),
+                      edition=edition, title="城区新闻")
+    source = Source("content/x.txt", "0" * 64, "utf-8", "txt", "", meta)
+    return Issue(id="x", source=source, articles=(article,))
+
+
+ARTICLE = Article(number=2, headline="老街换新颜 居民笑开颜", reporters=("王小梅",),
+                  correspondents=("赵刚",), topics=("城市建设",),
+                  places=(Place("东城区", "district"), Place("和平街道", "town", "东城区")))
+
+
+def test_gbt7714_full_record() -> None:
+    assert gbt7714(make_issue(ARTICLE), ARTICLE) == (
+        "王小梅, 赵刚. 老街换新颜 居民笑开颜[N]. 河洛晚报, 2021-04-09(5).")
+
+
+def test_gbt7714_more_than_three_authors_adds_deng() -> None:
+    art = replace(ARTICLE, reporters=("甲一", "乙二", "丙三"), correspondents=("丁四",))
+    assert gbt7714(make_issue(art), art).startswith("甲一, 乙二, 丙三, 等. 老街")
+
+
+def test_gbt7714_without_author_newspaper_or_edition() -> None:
+    art = replace(ARTICLE, reporters=(), correspondents=())
+    issue = make_issue(art, newspaper=None, edition=None,
+                       date=IssueDate("2021-04", "month", "filename"))
+    assert gbt7714(issue, art) == "老街换新颜 居民笑开颜[N]. [报纸名不详], 2021-04."
+
+
+def test_gbt7714_inferred_and_unknown_dates() -> None:
+    inferred = make_issue(ARTICLE, date=IssueDate("2021-04", "month", "inferred"))
+    assert gbt7714(inferred, ARTICLE).endswith("河洛晚报, [2021-04](5).")
+    unknown = make_issue(ARTICLE, date=IssueDate())
+    assert gbt7714(unknown, ARTICLE).endswith("河洛晚报, [出版日期不详](5).")
+
+
+def test_gbt7714_subtitle_is_other_title_information() -> None:
+    art = replace(ARTICLE, subtitle="——和平街道老街改造记")
+    assert "老街换新颜 居民笑开颜: 和平街道老街改造记[N]." in gbt7714(make_issue(art), art)
+
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("第3版", "3"), ("A3", "A3"), ("第A12版", "A12"), ("12", "12"), ("要闻", "要闻"),
+    (None, None), ("  ", None),
+])
+def test_edition_number(printed: str | None, expected: str | None) -> None:
+    assert edition_number(printed) == expected
+
+
+def braces_balance(text: str) -> bool:
+    depth = 0
+    for match in re.finditer(r"\\.|[{}]", text):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def parse_bibtex(entry: str) -> tuple[str, str, dict[str, str]]:
+    head = re.match(r"@(\w+)\{([^,\s]+),\n", entry)
+    assert head, entry
+    fields = dict(re.findall(r"^  (\w+) = \{(.*)\},?$", entry, flags=re.M))
+    return head.group(1), head.group(2), fields
+
+
+def test_bibtex_fields_and_balance() -> None:
+    entry = bibtex(make_issue(ARTICLE), ARTICLE, "https://example.org/baoku/")
+    kind, key, fields = parse_bibtex(entry)
+    assert kind == "article" and key == "baoku:x-02"
+    assert fields["author"] == "{王小梅} and {赵刚}"
+    assert fields["title"] == "{老街换新颜 居民笑开颜}"
+    assert fields["journal"] == "河洛晚报"
+    assert (fields["year"], fields["month"], fields["date"]) == ("2021", "4", "2021-04-09")
+    assert fields["pages"] == "5"
+    assert fields["url"] == "https://example.org/baoku/issues/x/02/"
+    assert braces_balance(entry)
+
+
+def test_bibtex_escapes_specials_and_omits_url_without_base() -> None:
+    art = replace(ARTICLE, headline="增长50% {新} 纪录 #1 & A_B")
+    entry = bibtex(make_issue(art), art)
+    assert braces_balance(entry)
+    assert r"50\% \{新\} 纪录 \#1 \& A\_B" in entry
+    assert "url =" not in entry
+    assert bibtex_escape("a\\b") == r"a\textbackslash{}b"
+
+
+def test_json_ld_news_article() -> None:
+    config = replace(default_config(Path("/tmp/site")), base_url="https://example.org/a/")
+    art = replace(ARTICLE, kicker="城市更新进行时")
+    data = json_ld(make_issue(art), art, config)
+    assert data["@type"] == "NewsArticle" and data["inLanguage"] == "zh-CN"
+    assert data["headline"] == "老街换新颜 居民笑开颜"
+    assert data["alternativeHeadline"] == "城市更新进行时"
+    assert [a["name"] for a in data["author"]] == ["王小梅", "赵刚"]
+    assert data["datePublished"] == "2021-04-09"
+    assert data["publisher"]["name"] == "河洛晚报"
+    assert data["contentLocation"] == [{"@type": "Place", "name": "东城区"}]
+    assert data["url"] == "https://example.org/a/issues/x/02/"
+
+
+def test_json_ld_without_base_url_or_date_has_no_url() -> None:
+    config = default_config(Path("/tmp/site"))
+    issue = make_issue(ARTICLE, date=IssueDate(), newspaper=None)
+    data = json_ld(issue, ARTICLE, config)
+    assert "url" not in data and "datePublished" not in data and "publisher" not in data
+
+
+def test_json_ld_script_cannot_close_the_script_tag() -> None:
+    art = replace(ARTICLE, headline="</script><b>")
+    config = default_config(Path("/tmp/site"))
+    text = json_ld_script(json_ld(make_issue(art), art, config))
+    assert "</" not in text and "<b>" not in text
+    assert json.loads(text)["headline"] == "</script><b>"
+    assert set(citation_context(make_issue(art), art, config)) == {"gbt7714", "bibtex", "json_ld"}
