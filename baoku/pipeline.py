@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -13,7 +13,7 @@ from .clean import clean
 from .config import Config
 from .enrich import Enricher, enrich_issue, link_related, load_enricher
 from .export import export_data
-from .model import Archive, Failure, Issue, Source
+from .model import Archive, Failure, Issue, OutputFile, Source
 from .publish import Staging, WriteStats
 from .read import ReadError, read_source
 from .render import render_site
@@ -114,12 +114,35 @@ def assemble_issue(source: Source, issue_id: str, enricher: Enricher) -> Issue:
     return enrich_issue(issue, enricher)
 
 
+Progress = Callable[[str, int, int], None]  # (stage label, done, total)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Replaceable expensive steps: incremental builds (``baoku.incremental``) plug in a
+    cached enricher loader, a memoised ``assemble`` and a render that skips unchanged pages."""
+
+    load_enricher: Callable[[Config], Enricher] = load_enricher
+    assemble: Callable[[Source, str, Enricher], Issue] = assemble_issue
+    render: Callable[[Archive, Config], Iterable[OutputFile]] = render_site
+    progress: Progress = _no_progress
+
+
+DEFAULT_HOOKS = Hooks()
+
+
 def process_sources(paths: list[Path], config: Config, enricher: Enricher,
-                    timer: _Timer, log: Log) -> tuple[list[Issue], list[Failure]]:
+                    timer: _Timer, log: Log, hooks: Hooks = DEFAULT_HOOKS
+                    ) -> tuple[list[Issue], list[Failure]]:
     issues: list[Issue] = []
     failures: list[Failure] = []
     taken: set[str] = set()
-    for path in paths:
+    for done, path in enumerate(paths):
+        hooks.progress("读取与切分", done, len(paths))
         rel = _rel(path, config.project_root)
         stage = "read"
         try:
@@ -127,7 +150,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
                 source = read_source(path, config.project_root)
             stage = "segment"
             with timer.stage("segment+enrich"):
-                issue = assemble_issue(source, _unique_id(urls.issue_id_for(rel), taken),
+                issue = hooks.assemble(source, _unique_id(urls.issue_id_for(rel), taken),
                                        enricher)
         except ReadError as exc:
             failures.append(Failure(rel, stage, str(exc)))
@@ -139,6 +162,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
             log(f"跳过 {message}")
             continue
         issues.append(issue)
+    hooks.progress("读取与切分", len(paths), len(paths))
     return issues, failures
 
 
@@ -155,37 +179,41 @@ def now_iso(config: Config) -> str:
     return datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
 
 
-def build_archive(config: Config, log: Log, timer: _Timer) -> Archive:
+def build_archive(config: Config, log: Log, timer: _Timer,
+                  hooks: Hooks = DEFAULT_HOOKS) -> Archive:
     with timer.stage("load"):
-        enricher = load_enricher(config)
+        enricher = hooks.load_enricher(config)
     paths = discover_sources(config.content_dir)
-    issues, failures = process_sources(paths, config, enricher, timer, log)
+    issues, failures = process_sources(paths, config, enricher, timer, log, hooks)
     with timer.stage("related"):
         linked = link_related(sort_issues(issues))
     return Archive(issues=linked, failures=tuple(failures), generated_at=now_iso(config))
 
 
 def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
-               result: BuildResult) -> None:
+               result: BuildResult, hooks: Hooks = DEFAULT_HOOKS) -> None:
+    hooks.progress("生成页面", 0, 1)
     with timer.stage("render+write"):
-        staging.write(render_site(archive, config))
+        staging.write(hooks.render(archive, config))
     with timer.stage("data"):
         staging.write(export_data(archive))
     if config.search:
+        hooks.progress("建立搜索索引", 0, 1)
         with timer.stage("search"):
             result.search_warnings = build_search(archive, config, staging.path)
+    hooks.progress("发布", 1, 1)
 
 
-def build(config: Config, log: Log = print) -> BuildResult:
+def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
     timer = _Timer()
-    archive = build_archive(config, log, timer)
+    archive = build_archive(config, log, timer, hooks)
     if not archive.issues:
         raise BuildError(_nothing_built_message(config, archive))
     result = BuildResult(archive=archive)
     staging = Staging(config.output_dir)
     try:
-        write_site(archive, config, staging, timer, result)
+        write_site(archive, config, staging, timer, result, hooks)
         with timer.stage("publish"):
             staging.commit()
     except BaseException:

@@ -30,7 +30,8 @@ class Staging:
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = output_dir
         output_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-",
+        remove_stale_staging(output_dir)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
                                           dir=output_dir.parent))
         self.stats = WriteStats()
         self._dirs: set[Path] = set()
@@ -70,6 +71,33 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def remove_stale_staging(output_dir: Path) -> list[Path]:
+    """Delete staging and old-output folders left behind by builds that were killed.
+
+    Their names carry the builder's pid; folders of a process still alive are kept.
+    """
+    removed = []
+    for kind in ("build", "old"):
+        for path in output_dir.parent.glob(f".{output_dir.name}.{kind}-*"):
+            pid = path.name.removeprefix(f".{output_dir.name}.{kind}-").split("-")[0]
+            if path.is_dir() and not (pid.isdigit() and _alive(int(pid))):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
