@@ -112,6 +112,32 @@ def report_page() -> str:
     return "report/"
 
 
+def data_page() -> str:
+    """What the archive holds, with charts and links to the data downloads."""
+    return "data/"
+
+
+def archive_data() -> str:
+    return "data/archive.json"
+
+
+def report_data() -> str:
+    return "data/report.json"
+
+
+def feed() -> str:
+    return "feed.xml"
+
+
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
+def not_found_page() -> str:
+    """GitHub Pages serves this file for every missing path, at any depth."""
+    return "404.html"
+
+
 def file_of(page: str) -> str:
     """The file a site path is written to: ``a/b/`` -> ``a/b/index.html``."""
     return f"{page}index.html" if page == "" or page.endswith("/") else page
