@@ -103,6 +103,9 @@ class Article:
     topics: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()  # ids of related articles, best first
+    # Set only for Markdown sources: one sanitised block of HTML per ``paragraphs`` entry
+    # (<p>, <ul>, <table>, <h3> for section heads); templates may prefer it when present.
+    paragraphs_html: tuple[str, ...] = ()
 
     @property
     def districts(self) -> tuple[str, ...]:
