@@ -22,6 +22,8 @@ class Tokenizer(Protocol):
 
     def add_words(self, words: Iterable[str]) -> None: ...
 
+    def tag(self, text: str) -> list[tuple[str, str]]: ...
+
 
 class JiebaTokenizer:
     """jieba behind the ``Tokenizer`` protocol; one shared instance per process."""
@@ -29,11 +31,13 @@ class JiebaTokenizer:
     def __init__(self) -> None:
         import jieba
         import jieba.analyse
+        import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         self._jieba = jieba
         self._tfidf = jieba.analyse.TFIDF()
+        self._posseg = jieba.posseg
         self._added: set[str] = set()
 
     def cut(self, text: str) -> list[str]:
@@ -46,6 +50,10 @@ class JiebaTokenizer:
                  ) -> list[tuple[str, float]]:
         pos = tuple(allow_pos) if allow_pos else ()
         return list(self._tfidf.extract_tags(text, topK=top_k, withWeight=True, allowPOS=pos))
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """Words with their part-of-speech flags (``ns`` place, ``v`` verb …)."""
+        return [(p.word, p.flag) for p in self._posseg.lcut(text) if p.word.strip()]
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach jieba words it should never split (place names, people, slogans)."""
