@@ -1,0 +1,276 @@
+"""Incremental builds: a per-source cache of enriched issues and fingerprints of rendered pages.
+
+A ``Session`` keeps one process's heavy state between builds (the enricher, so jieba loads
+once; every enriched ``Issue`` keyed by its source bytes plus a fingerprint of the code,
+config, taxonomy and place files; the fingerprint of every rendered page's view). Each build
+still runs the one pipeline in ``baoku.pipeline``; the session only swaps in cheaper steps
+through ``pipeline.Hooks``, so an incremental build produces the same bytes as a full one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import pipeline, render
+from .config import Config
+from .enrich import Enricher
+from .model import Archive, Issue, OutputFile, Source
+
+CACHE_FORMAT = "1"
+PACKAGE_DIR = Path(__file__).resolve().parent
+_SKIP_DIRS = {"__pycache__"}
+
+
+def _hash_files(paths: Iterable[Path], root: Path | None = None) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        name = path.relative_to(root).as_posix() if root else str(path)
+        digest.update(name.encode("utf-8") + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def _tree_files(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and not _SKIP_DIRS.intersection(p.parts))
+
+
+def code_fingerprint() -> str:
+    """Every file of the ``baoku`` package (code and built-in data)."""
+    return _hash_files(_tree_files(PACKAGE_DIR), PACKAGE_DIR)
+
+
+def inputs_fingerprint(config: Config) -> str:
+    """What an enriched issue depends on besides its own source file."""
+    extra = [p for p in (config.topics_file, config.places_file) if p is not None]
+    digest = hashlib.sha256()
+    for part in (CACHE_FORMAT, code_fingerprint(), repr(config), _hash_files(extra)):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def theme_fingerprint(config: Config) -> str:
+    """Every template and static file of the librarian's and the built-in theme."""
+    roots = [config.theme_dir, config.builtin_theme_dir]
+    return _hash_files(p for root in roots for p in _tree_files(root))
+
+
+def _sidecars(content_dir: Path) -> dict[str, list[Path]]:
+    """Files sharing a stem (``x.txt`` beside ``x.md`` or a metadata sidecar), by stem."""
+    found: dict[str, list[Path]] = {}
+    if content_dir.is_dir():
+        for path in sorted(content_dir.iterdir()):
+            if path.is_file():
+                found.setdefault(path.stem, []).append(path)
+    return found
+
+
+def atomic_write(path: Path, content: bytes) -> None:
+    """Replace ``path`` with ``content`` via a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class IssueCache:
+    """Enriched issues by cache key, in memory and (optionally) pickled in ``cache_dir``."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.folder = cache_dir / "issues" if cache_dir else None
+        self.memory: dict[str, Issue] = {}
+
+    def _file(self, key: str) -> Path | None:
+        return self.folder / key[:2] / f"{key}.pickle" if self.folder else None
+
+    def get(self, key: str) -> Issue | None:
+        if key in self.memory:
+            return self.memory[key]
+        path = self._file(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            issue = pickle.loads(path.read_bytes())
+        except Exception:  # a damaged or foreign cache entry is simply rebuilt
+            return None
+        if not isinstance(issue, Issue):
+            return None
+        self.memory[key] = issue
+        return issue
+
+    def put(self, key: str, issue: Issue) -> None:
+        self.memory[key] = issue
+        path = self._file(key)
+        # The cache is an optimisation: a read-only disk must not fail a build.
+        if path is not None:
+            with contextlib.suppress(OSError):
+                atomic_write(path, pickle.dumps(issue, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget entries no longer used by the archive (removed or changed sources)."""
+        self.memory = {k: v for k, v in self.memory.items() if k in keys}
+        if self.folder and self.folder.is_dir():
+            for path in self.folder.glob("*/*.pickle"):
+                if path.stem not in keys:
+                    path.unlink(missing_ok=True)
+
+
+@dataclass
+class BuildCounts:
+    """What the last build actually recomputed (for the summary and the tests)."""
+
+    assembled: int = 0  # sources cleaned, segmented and enriched
+    cached: int = 0  # sources whose enriched issue came from the cache
+    rendered: int = 0  # pages rendered with Jinja2
+    kept: int = 0  # pages whose view did not change, bytes taken from the previous output
+
+
+def _render_api_available() -> bool:
+    return all(hasattr(render, name)
+               for name in ("plan_pages", "render_page", "make_environment", "static_files"))
+
+
+class Session:
+    """One process's incremental build state; call ``build()`` after every change."""
+
+    def __init__(self, config: Config, *, use_disk_cache: bool = True,
+                 progress: pipeline.Progress | None = None) -> None:
+        self.config = _pin_time(config)
+        self.issues = IssueCache(config.cache_dir if use_disk_cache else None)
+        self.progress = progress
+        self.counts = BuildCounts()
+        self._enricher: tuple[str, Enricher] | None = None
+        self._page_prints: dict[str, tuple[str, str]] = {}  # plan path -> (print, file)
+        self._fingerprint = ""
+        self._theme = ""
+        self._sidecars: dict[str, list[Path]] = {}
+        self._used_keys: set[str] = set()
+
+    def update_config(self, config: Config) -> None:
+        """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
+        self.config = replace(_pin_time(config), fixed_time=config.fixed_time
+                              or self.config.fixed_time)
+
+    def build(self, log: pipeline.Log = print) -> pipeline.BuildResult:
+        self.counts = BuildCounts()
+        self._fingerprint = inputs_fingerprint(self.config)
+        self._theme = theme_fingerprint(self.config)
+        self._sidecars = _sidecars(self.config.content_dir)
+        self._used_keys = set()
+        hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
+                               render=self._render,
+                               progress=self.progress or pipeline.DEFAULT_HOOKS.progress)
+        result = pipeline.build(self.config, log, hooks)
+        self.issues.keep_only(self._used_keys)
+        return result
+
+    def _load_enricher(self, config: Config) -> Enricher:
+        if self._enricher is None or self._enricher[0] != self._fingerprint:
+            self._enricher = (self._fingerprint, pipeline.DEFAULT_HOOKS.load_enricher(config))
+        return self._enricher[1]
+
+    def _issue_key(self, source: Source, issue_id: str) -> str:
+        path = self.config.project_root / source.rel_path
+        siblings = [p for p in self._sidecars.get(path.stem, []) if p.name != path.name]
+        digest = hashlib.sha256()
+        for part in (self._fingerprint, source.rel_path, source.sha256, issue_id,
+                     _hash_files(siblings)):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def _assemble(self, source: Source, issue_id: str, enricher: Enricher) -> Issue:
+        key = self._issue_key(source, issue_id)
+        self._used_keys.add(key)
+        cached = self.issues.get(key)
+        if cached is not None:
+            self.counts.cached += 1
+            return cached
+        issue = pipeline.DEFAULT_HOOKS.assemble(source, issue_id, enricher)
+        self.counts.assembled += 1
+        self.issues.put(key, issue)
+        return issue
+
+    def _render(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
+        if not _render_api_available():
+            for page in pipeline.DEFAULT_HOOKS.render(archive, config):
+                self.counts.rendered += 1
+                yield page
+            return
+        yield from self._render_changed(archive, config)
+
+    def _render_changed(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
+        """Static files and extras as a full render makes them; pages re-rendered only when
+        their template set or view changed, otherwise their previous bytes are reused."""
+        env = render.make_environment(config)
+        yield from render.static_files(config)
+        prints: dict[str, tuple[str, str]] = {}
+        for plan in render.plan_pages(archive, config):
+            fingerprint = self._page_print(plan)
+            page = self._previous_page(plan.path, fingerprint, config.output_dir)
+            if page is not None:
+                self.counts.kept += 1
+            else:
+                self.counts.rendered += 1
+                page = render.render_page(env, plan)
+            prints[plan.path] = (fingerprint, page.path)
+            yield page
+        extra = getattr(render, "extra_files", None)
+        if extra is not None:
+            yield from extra(archive, config)
+        self._page_prints = prints
+
+    def _previous_page(self, key: str, fingerprint: str, output_dir: Path
+                       ) -> OutputFile | None:
+        known = self._page_prints.get(key)
+        if known is None or known[0] != fingerprint:
+            return None
+        content = _read(output_dir / known[1])
+        return OutputFile(known[1], content) if content is not None else None
+
+    def _page_print(self, plan: object) -> str:
+        digest = hashlib.sha256()
+        for part in (self._fingerprint, self._theme, repr(plan)):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _pin_time(config: Config) -> Config:
+    """Keep one build time for the whole session so unchanged pages stay byte-identical."""
+    if config.fixed_time:
+        return config
+    return replace(config, fixed_time=pipeline.now_iso(config))
+
+
+def session_build(config: Config, log: pipeline.Log, *, use_disk_cache: bool = True,
+                  progress: pipeline.Progress | None = None
+                  ) -> tuple[pipeline.BuildResult, BuildCounts]:
+    """One build through a fresh session (the command line's default): the disk cache
+    spares re-enriching sources that did not change since the last run."""
+    session = Session(config, use_disk_cache=use_disk_cache, progress=progress)
+    session.config = replace(session.config, fixed_time=config.fixed_time)
+    result = session.build(log)
+    return result, session.counts

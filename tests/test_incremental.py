@@ -1,0 +1,220 @@
+"""Incremental builds produce the same bytes as full builds, and recompute only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, make_config
+
+from baoku.config import Config
+from baoku.incremental import IssueCache, Session, atomic_write, inputs_fingerprint
+from baoku.pipeline import build
+
+QUIET = lambda message: None  # noqa: E731
+
+EXTRA_ISSUE = """示范区报
+2024年3月5日 第2版
+
+春耕备耕有序推进
+
+本报讯（记者王小明）近日，各镇组织农技人员深入田间地头，指导农户做好春耕备耕工作。
+农技人员现场讲解了育苗、施肥等技术要点，发放明白纸三百余份。
+
+社区开展义诊活动
+
+本报讯　湖滨社区联合卫生院开展义诊，为居民免费测量血压、血糖。
+"""
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(incremental: Path, full: Path) -> None:
+    got, want = tree(incremental), tree(full)
+    assert sorted(got) == sorted(want), "the two builds wrote different sets of files"
+    differing = [path for path in want if got[path] != want[path]]
+    assert not differing, f"bytes differ in {differing[:10]}"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    for seed in sorted(SEEDS.glob("*.txt"))[:3]:
+        shutil.copy(seed, root / "content" / seed.name)
+    return root
+
+
+def session_for(project: Path, **kwargs: object) -> Session:
+    return Session(make_config(project, project / "output"), **kwargs)  # type: ignore[arg-type]
+
+
+def full_build(project: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "full-output"
+    shutil.rmtree(out, ignore_errors=True)
+    build(make_config(project, out), log=QUIET)
+    return out
+
+
+def add_source(project: Path) -> None:
+    (project / "content" / "900_extra.txt").write_text(EXTRA_ISSUE, encoding="utf-8")
+
+
+def change_source(project: Path) -> None:
+    first = sorted((project / "content").glob("*.txt"))[0]
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text + "\n\n补充报道\n\n本报讯　记者从有关部门获悉，相关工作正在推进。\n",
+                     encoding="utf-8")
+
+
+def remove_source(project: Path) -> None:
+    sorted((project / "content").glob("*.txt"))[-1].unlink()
+
+
+def change_template(project: Path) -> None:
+    builtin = make_config(project, project / "output").builtin_theme_dir / "templates"
+    names = sorted(p.name for p in builtin.glob("*.html"))
+    name = "base.html" if "base.html" in names else names[0]
+    override = project / "theme" / "templates" / name
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text((builtin / name).read_text(encoding="utf-8") + "\n<!-- 本馆自定义 -->\n",
+                        encoding="utf-8")
+
+
+def change_taxonomy(project: Path) -> None:
+    """Point the config at a copy of the taxonomy, then edit the copy.
+
+    A trailing comment is valid in TOML and YAML alike; the build must still treat every
+    cached issue as stale, because the fingerprint covers the taxonomy's bytes."""
+    config = make_config(project, project / "output")
+    source = config.topics_file or _builtin_taxonomy()
+    copy = project / f"topics{source.suffix}"
+    if not copy.exists():
+        shutil.copy(source, copy)
+    with copy.open("a", encoding="utf-8") as handle:
+        handle.write("\n# 图书馆员新增的备注\n")
+
+
+def _builtin_taxonomy() -> Path:
+    data = Path(__file__).resolve().parent.parent / "baoku" / "data"
+    candidates = sorted(p for p in data.rglob("*")
+                        if p.is_file() and "topic" in p.name.lower()) if data.is_dir() else []
+    if not candidates:
+        pytest.fail("no built-in taxonomy file found under baoku/data")
+    return candidates[0]
+
+
+def use_taxonomy_copy(project: Path) -> None:
+    source = make_config(project, project / "output").topics_file or _builtin_taxonomy()
+    shutil.copy(source, project / f"topics{source.suffix}")
+    (project / "baoku.toml").write_text(f'[paths]\ntopics = "topics{source.suffix}"\n',
+                                        encoding="utf-8")
+
+
+Mutation = Callable[[Path], None]
+CASES: dict[str, Mutation] = {
+    "add": add_source,
+    "change": change_source,
+    "remove": remove_source,
+    "template": change_template,
+    "taxonomy": change_taxonomy,
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_incremental_build_is_byte_identical_to_full_build(
+        case: str, project: Path, tmp_path: Path) -> None:
+    if case == "taxonomy":
+        use_taxonomy_copy(project)
+    session = session_for(project)
+    session.build(QUIET)
+    sources = len(list((project / "content").glob("*.txt")))
+
+    CASES[case](project)
+    session.build(QUIET)
+
+    assert_same_tree(project / "output", full_build(project, tmp_path))
+    counts = session.counts
+    expected_assembled = {"add": 1, "change": 1, "remove": 0, "template": 0,
+                          "taxonomy": sources}[case]
+    assert counts.assembled == expected_assembled
+    if case in ("add", "change"):
+        assert counts.cached == sources - (case == "change")
+
+
+def test_a_chain_of_changes_stays_identical(project: Path, tmp_path: Path) -> None:
+    session = session_for(project)
+    session.build(QUIET)
+    for mutate in (add_source, change_source, change_template, remove_source):
+        mutate(project)
+        session.build(QUIET)
+    assert_same_tree(project / "output", full_build(project, tmp_path))
+
+
+def test_unchanged_pages_are_not_rendered_again(project: Path) -> None:
+    session = session_for(project)
+    session.build(QUIET)
+    first = session.counts
+    session.build(QUIET)
+    again = session.counts
+    assert again.assembled == 0 and again.cached == first.assembled
+    if first.kept == 0 and again.kept > 0:  # the render module offers a page plan
+        assert again.rendered < first.rendered
+
+
+def test_disk_cache_survives_a_new_process(project: Path) -> None:
+    session_for(project).build(QUIET)
+    fresh = session_for(project)
+    fresh.build(QUIET)
+    assert fresh.counts.assembled == 0
+    assert fresh.counts.cached == len(list((project / "content").glob("*.txt")))
+
+
+def test_damaged_cache_entries_are_rebuilt(project: Path) -> None:
+    session_for(project).build(QUIET)
+    config = make_config(project, project / "output")
+    for entry in (config.cache_dir / "issues").glob("*/*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    fresh = session_for(project)
+    fresh.build(QUIET)
+    assert fresh.counts.cached == 0
+    assert fresh.counts.assembled == len(list((project / "content").glob("*.txt")))
+
+
+def test_removed_sources_leave_the_cache(project: Path) -> None:
+    session = session_for(project)
+    session.build(QUIET)
+    remove_source(project)
+    session.build(QUIET)
+    config = make_config(project, project / "output")
+    on_disk = list((config.cache_dir / "issues").glob("*/*.pickle"))
+    assert len(on_disk) == len(list((project / "content").glob("*.txt")))
+
+
+def test_fingerprint_follows_config_and_taxonomy(project: Path) -> None:
+    config: Config = make_config(project, project / "output")
+    use_taxonomy_copy(project)
+    with_copy = make_config(project, project / "output")
+    before = inputs_fingerprint(with_copy)
+    assert before != inputs_fingerprint(config)
+    change_taxonomy(project)
+    assert inputs_fingerprint(with_copy) != before
+
+
+def test_memory_only_cache_writes_nothing(tmp_path: Path) -> None:
+    cache = IssueCache(None)
+    assert cache.get("missing") is None
+    assert not any(tmp_path.iterdir())
+
+
+def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "page.html"
+    atomic_write(target, b"one")
+    atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["page.html"]
