@@ -1,35 +1,601 @@
-"""Read stage: bytes -> Source (decoding, front matter, metadata from file names, dates)."""
+"""Read stage: bytes -> Source (decoding, front matter, sidecars, metadata, dates)."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
+import tomllib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .model import Source, SourceMeta
+import yaml
+
+from . import dates
+from .model import IssueDate, Source, SourceMeta
+
+# One printed page is tens of kilobytes of text; the whole People's Daily for a year is
+# under 20 MB. A bigger file is a mistake (a dump of many issues, a disk image …) and
+# would make every later stage slow, so it is refused with a message instead.
+MAX_BYTES = 20 * 1024 * 1024
+_SAMPLE = 64 * 1024
+# Share of undecodable bytes above which the file is refused rather than repaired.
+_MAX_BAD_RATIO = 0.01
+
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"%PDF", 0, "PDF"),
+    (b"\x89PNG\r\n\x1a\n", 0, "PNG 图片"),
+    (b"\xff\xd8\xff", 0, "JPEG 图片"),
+    (b"GIF87a", 0, "GIF 图片"),
+    (b"GIF89a", 0, "GIF 图片"),
+    (b"II*\x00", 0, "TIFF 图片"),
+    (b"MM\x00*", 0, "TIFF 图片"),
+    (b"WEBP", 8, "WebP 图片"),
+    (b"BM", 0, ""),  # checked further in _magic_kind: "BM" may start a text line
+    (b"PK\x03\x04", 0, "ZIP 压缩包（或 Word/Excel 等 Office 文档）"),
+    (b"PK\x05\x06", 0, "ZIP 压缩包"),
+    (b"\x1f\x8b", 0, "GZIP 压缩包"),
+    (b"Rar!\x1a\x07", 0, "RAR 压缩包"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "7z 压缩包"),
+    (b"BZh", 0, ""),
+    (b"\xfd7zXZ\x00", 0, "XZ 压缩包"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "旧版 Office 文档（.doc/.xls）"),
+    (b"{\\rtf", 0, "RTF 文档"),
+    (b"SQLite format 3\x00", 0, "SQLite 数据库"),
+    (b"\x7fELF", 0, "可执行程序"),
+    (b"MZ", 0, ""),
+    (b"ID3", 0, "MP3 音频"),
+    (b"ftyp", 4, "MP4/HEIC 媒体文件"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "gb18030": "GB18030/GBK",
+    "big5": "Big5（繁体）", "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE",
+    "utf-32-le": "UTF-32 LE", "utf-32-be": "UTF-32 BE",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_KEY_ALIASES = {
+    "newspaper": "newspaper", "paper": "newspaper", "报纸": "newspaper", "报名": "newspaper",
+    "date": "date", "日期": "date",
+    "edition": "edition", "page": "edition", "版次": "edition",
+    "title": "title", "版名": "title",
+}
+SIDECAR_SUFFIXES = (".meta.toml", ".yaml", ".yml")
 
 
 class ReadError(Exception):
     """The file cannot be read as an issue; the message is for the librarian (Chinese)."""
 
 
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # Python codec name
+    warnings: tuple[str, ...] = ()
+    lossy: bool = False  # undecodable bytes were dropped
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Metadata a librarian wrote down (front matter or sidecar), already validated."""
+
+    newspaper: str | None = None
+    date: IssueDate | None = None
+    edition: str | None = None
+    title: str | None = None
+
+
+# --- bytes → text -------------------------------------------------------------------------
+
+def _magic_kind(data: bytes) -> str | None:
+    for magic, offset, kind in _MAGIC:
+        if data[offset:offset + len(magic)] != magic:
+            continue
+        if kind:
+            return kind
+        if magic == b"BM" and len(data) > 14 and data[6:10] == b"\x00\x00\x00\x00":
+            return "BMP 图片"
+        if magic == b"BZh" and data[3:4].isdigit() and data[4:10] == b"1AY&SY":
+            return "BZIP2 压缩包"
+        if magic == b"MZ" and b"\x00" in data[:64]:
+            return "可执行程序"
+    return None
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+def _expected_char(ch: str) -> bool:
+    if ch in "\n\r\t" or " " <= ch <= "~" or _is_cjk(ch):
+        return True
+    return "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" \
+        or unicodedata.category(ch)[0] in "PZS"
+
+
+def _text_likeness(text: str) -> float:
+    """Share of characters one expects in a Chinese newspaper text file."""
+    if not text:
+        return 0.0
+    return sum(1 for ch in text if _expected_char(ch)) / len(text)
+
+
+def _gb2312_ratio(text: str) -> float:
+    """Share of CJK characters that are common simplified ones (in GB2312); real text is
+    close to 1, Big5 bytes read as GBK are far from it."""
+    cjk = [ch for ch in text if _is_cjk(ch)]
+    if not cjk:
+        return 1.0
+    common = 0
+    for ch in cjk:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common / len(cjk)
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _bom_decode(data: bytes, rel: str) -> Decoded | None:
+    for bom, encoding in _BOMS:
+        if not data.startswith(bom):
+            continue
+        body = data[len(bom):]
+        text = _strict(body, encoding)
+        if text is None:
+            return _lenient(body, encoding, rel)
+        warnings = () if encoding == "utf-8" else (_encoding_warning(encoding),)
+        return Decoded(text, "utf-8-sig" if encoding == "utf-8" else encoding, warnings)
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text without a BOM: ASCII characters (newlines, digits) leave NUL bytes
+    in every other position."""
+    if len(data) % 2:
+        return None
+    best: tuple[float, str, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, encoding)
+        if text is None:
+            continue
+        score = _text_likeness(text[: _SAMPLE // 2])
+        if best is None or score > best[0]:
+            best = (score, encoding, text)
+    if best is None or best[0] < 0.95:
+        return None
+    score, encoding, text = best
+    return Decoded(text, encoding, (_encoding_warning(encoding) + "（文件没有 BOM，编码为推测）",))
+
+
+def _encoding_warning(encoding: str) -> str:
+    name = _ENCODING_NAMES.get(encoding, encoding)
+    return f"文件编码为 {name}，不是 UTF-8；已自动识别并转换，建议另存为 UTF-8"
+
+
+def _control_ratio(data: bytes) -> float:
+    sample = data[:_SAMPLE]
+    if not sample:
+        return 0.0
+    controls = sum(1 for b in sample if b < 0x20 and b not in b"\t\n\r\x0c\x1a\x1b")
+    return controls / len(sample)
+
+
+def _chinese_decode(data: bytes) -> Decoded | None:
+    """Strict decodes in the order that suits Chinese text: UTF-8, GB18030, Big5;
+    when GB18030 and Big5 both fit, the one that reads as ordinary text wins."""
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8")
+    gb = _strict(data, "gb18030")
+    big5 = _strict(data, "big5")
+    if gb is not None and big5 is not None:
+        return _arbitrate(data, gb, big5)
+    if gb is not None and _text_likeness(gb[:_SAMPLE]) >= 0.9:
+        return Decoded(gb, "gb18030", (_encoding_warning("gb18030"),))
+    if big5 is not None and _text_likeness(big5[:_SAMPLE]) >= 0.9:
+        return Decoded(big5, "big5", (_encoding_warning("big5"),))
+    return None
+
+
+def _arbitrate(data: bytes, gb: str, big5: str) -> Decoded:
+    gb_ratio = _gb2312_ratio(gb[:_SAMPLE])
+    if gb_ratio >= 0.9:
+        encoding = "gb18030"
+    elif _gb2312_ratio(big5[:_SAMPLE]) >= 0.9 and gb_ratio < 0.6:
+        encoding = "big5"  # traditional text whose characters all exist in simplified too
+    else:
+        encoding = _normalizer_choice(data, ("gb18030", "big5")) or (
+            "gb18030" if gb_ratio >= 0.6 else "big5")
+    text = gb if encoding == "gb18030" else big5
+    return Decoded(text, encoding, (_encoding_warning(encoding),))
+
+
+def _normalizer_choice(data: bytes, allowed: Sequence[str]) -> str | None:
+    from charset_normalizer import from_bytes
+
+    aliases = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030",
+               "big5": "big5", "big5hkscs": "big5", "cp950": "big5",
+               "utf_8": "utf-8", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be"}
+    for match in from_bytes(data[:_SAMPLE]):
+        name = aliases.get(match.encoding)
+        if name in allowed:
+            return name
+    return None
+
+
+def _lenient(data: bytes, preferred: str, rel: str) -> Decoded:
+    """Last resort: decode with replacement characters, drop them and say where; refuse the
+    file when too much of it is undecodable (it would only show mojibake)."""
+    candidates = [preferred] + [e for e in ("utf-8", "gb18030", "big5") if e != preferred]
+    best_text, best_encoding, best_bad = "", preferred, len(data) + 1
+    for encoding in candidates:
+        text = data.decode(encoding, errors="replace")
+        bad = text.count("\ufffd")
+        if bad < best_bad:
+            best_text, best_encoding, best_bad = text, encoding, bad
+    if best_bad > max(3, _MAX_BAD_RATIO * len(best_text)):
+        raise ReadError(f"{rel}：无法识别文件编码（按 UTF-8、GB18030、Big5 解码都有大量乱码），"
+                        "已跳过；请确认这是文本文件并另存为 UTF-8")
+    lines = sorted({i for i, line in enumerate(best_text.split("\n"), start=1)
+                    if "\ufffd" in line})
+    where = "、".join(str(n) for n in lines[:10]) + ("等" if len(lines) > 10 else "")
+    name = _ENCODING_NAMES.get(best_encoding, best_encoding)
+    warning = (f"注意：文件中有 {best_bad} 处无法按 {name} 解码的字节（第{where}行），"
+               "已删除这些字节，请对照原件核对这些行")
+    return Decoded(best_text.replace("\ufffd", ""), best_encoding, (warning,), lossy=True)
+
+
+def _looks_garbled(text: str) -> bool:
+    """Many CJK characters but few common ones: mojibake (or a traditional-character text)."""
+    sample = text[:_SAMPLE]
+    return sum(1 for ch in sample if _is_cjk(ch)) >= 20 and _gb2312_ratio(sample) < 0.6
+
+
+def _repair_double_encoding(text: str) -> str | None:
+    """Undo a wrong round trip: UTF-8 bytes once read as Latin-1/Windows-1252 (``æ–°é—»``)
+    or as GBK (``鏂伴椈``) and saved again. Only when the result is clean Chinese text."""
+    has_latin = sum(1 for ch in text if "\u00c0" <= ch <= "\u00ff") >= 4
+    if has_latin and not any(map(_is_cjk, text)):
+        wrong_codecs: tuple[str, ...] = ("cp1252", "latin-1")
+    elif _looks_garbled(text):
+        wrong_codecs = ("gb18030",)
+    else:
+        return None
+    for wrong in wrong_codecs:
+        try:
+            repaired = text.encode(wrong).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if any(map(_is_cjk, repaired)) and not _looks_garbled(repaired):
+            return repaired
+    return None
+
+
+def decode_bytes(data: bytes, rel: str) -> Decoded:
+    """Bytes → text, or ReadError for binary files and hopeless encodings."""
+    decoded = _bom_decode(data, rel)
+    if decoded is None:
+        kind = _magic_kind(data)
+        if kind:
+            raise ReadError(f"{rel}：看起来是二进制文件（{kind}），不是文本，已跳过")
+        if b"\x00" in data[:_SAMPLE]:
+            decoded = _utf16_without_bom(data)
+            if decoded is None:
+                raise ReadError(f"{rel}：看起来是二进制文件（含有 NUL 字节），不是文本，已跳过")
+        elif _control_ratio(data) > 0.02:
+            raise ReadError(f"{rel}：看起来是二进制文件（控制字符过多），不是文本，已跳过")
+        else:
+            decoded = _chinese_decode(data) or _lenient(data, "utf-8", rel)
+    repaired = _repair_double_encoding(decoded.text)
+    if repaired is not None:
+        decoded = replace(decoded, text=repaired, warnings=(
+            *decoded.warnings, "文件内容曾被错误转码（出现乱码），已自动还原为中文，请核对"))
+    if _text_likeness(decoded.text[:_SAMPLE]) < 0.5:
+        raise ReadError(f"{rel}：解码后大部分是不可读的字符，不像报纸文本，已跳过")
+    if _looks_garbled(decoded.text) and decoded.encoding != "big5":
+        if decoded.lossy:
+            raise ReadError(f"{rel}：无法识别文件编码（解码结果是乱码），已跳过；"
+                            "请确认这是文本文件并另存为 UTF-8")
+        decoded = replace(decoded, warnings=(
+            *decoded.warnings,
+            "注意：正文中常用简体字很少，可能是乱码（编码识别错误）或繁体字文本，请核对"))
+    return decoded
+
+
+def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """``\\n`` newlines, no BOM, no control characters (they would break pages)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.lstrip("\ufeff")
+    controls = len(_CONTROL.findall(text))
+    if not controls:
+        return text, ()
+    return _CONTROL.sub("", text), (f"已删除 {controls} 个不可见的控制字符",)
+
+
+# --- front matter and sidecars ------------------------------------------------------------
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(YAML block or None, body, number of lines the front matter took).
+
+    The body keeps one empty line per front matter line so that line numbers in later
+    messages still match the file.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 0
+    for end in range(1, min(len(lines), 200)):
+        if lines[end].strip() in ("---", "..."):
+            block = "\n".join(lines[1:end])
+            body = "\n".join([""] * (end + 1) + lines[end + 1:])
+            return block, body, end + 1
+    return None, text, 0
+
+
+def _unclosed_front_matter(text: str) -> bool:
+    lines = text.split("\n", 3)
+    return (len(lines) > 1 and lines[0].strip() == "---"
+            and re.match(r"^\s*[\w\u4e00-\u9fff]+\s*[:：]", lines[1]) is not None)
+
+
+def parse_front_matter(block: str) -> tuple[dict[str, object], tuple[str, ...]]:
+    """The YAML mapping, or {} and a warning naming the file line (front matter starts on
+    line 2, after the opening ``---``)."""
+    try:
+        data = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is None:
+            return {}, ("头部信息（front matter）格式有误，已忽略头部信息，正文照常生成",)
+        line_no = mark.line + 2
+        lines = block.split("\n")
+        shown = lines[mark.line].strip() if mark.line < len(lines) else ""
+        return {}, (f"头部信息（front matter）第{line_no}行格式有误（“{shown}”），"
+                    "已忽略头部信息，正文照常生成",)
+    if data is None:
+        return {}, ()
+    if not isinstance(data, dict):
+        return {}, ("头部信息（front matter）应为“键: 值”的形式，已忽略头部信息，正文照常生成",)
+    return data, ()
+
+
+def _read_sidecar(path: Path, rel: str) -> tuple[dict[str, object], tuple[str, ...]]:
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}, (f"附属信息文件 {rel} 无法读取（应为 UTF-8 文本），已忽略",)
+    if path.name.endswith(".toml"):
+        try:
+            return tomllib.loads(raw), ()
+        except tomllib.TOMLDecodeError as exc:
+            return {}, (f"附属信息文件 {rel} 格式有误（{_toml_where(exc)}），已忽略",)
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark is not None else "无法解析"
+        return {}, (f"附属信息文件 {rel} 格式有误（{where}），已忽略",)
+    if data is None:
+        return {}, ()
+    if not isinstance(data, dict):
+        return {}, (f"附属信息文件 {rel} 应为“键: 值”的形式，已忽略",)
+    return data, ()
+
+
+def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
+    match = re.search(r"line (\d+)", str(exc))
+    return f"第{match[1]}行" if match else "无法解析"
+
+
+def find_sidecar(path: Path) -> Path | None:
+    for suffix in SIDECAR_SUFFIXES:
+        candidate = path.with_name(path.stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def validate_declared(data: dict[str, object], where: str,
+                      source: dates.DateSource) -> tuple[Declared, tuple[str, ...]]:
+    """Known keys (English or Chinese) → Declared; unknown keys and bad values → warnings."""
+    values: dict[str, object] = {}
+    warnings: list[str] = []
+    unknown = []
+    for key, value in data.items():
+        field_name = _KEY_ALIASES.get(str(key).strip().lower())
+        if field_name is None:
+            unknown.append(str(key))
+        elif value is not None and str(value).strip():
+            values[field_name] = value
+    if unknown:
+        warnings.append(f"{where}中有不认识的键：{'、'.join(unknown)}（可用：newspaper、date、"
+                        "edition、title），已忽略")
+    declared = Declared(
+        newspaper=_text_value(values.get("newspaper")),
+        edition=_edition_value(values.get("edition")),
+        title=_text_value(values.get("title")),
+    )
+    if "date" in values:
+        date = dates.parse_declared(values["date"], source)
+        if date is None:
+            warnings.append(f"{where}中的日期“{values['date']}”无法识别（应为 YYYY-MM-DD、"
+                            "YYYY-MM 或 YYYY），已忽略")
+        declared = replace(declared, date=date)
+    return declared, tuple(warnings)
+
+
+def _text_value(value: object) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _edition_value(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"第{value}版"
+    return _text_value(value)
+
+
+def _merge(primary: Declared, fallback: Declared, primary_name: str,
+           fallback_name: str) -> tuple[Declared, tuple[str, ...]]:
+    merged: dict[str, object] = {}
+    warnings = []
+    for name in ("newspaper", "date", "edition", "title"):
+        a, b = getattr(primary, name), getattr(fallback, name)
+        merged[name] = a if a is not None else b
+        a_shown = a.value if isinstance(a, IssueDate) else a
+        b_shown = b.value if isinstance(b, IssueDate) else b
+        if a is not None and b is not None and a_shown != b_shown:
+            warnings.append(f"{primary_name}与{fallback_name}的 {name} 不一致"
+                            f"（“{a_shown}” 与 “{b_shown}”），采用{primary_name}的值")
+    return Declared(**merged), tuple(warnings)  # type: ignore[arg-type]
+
+
+# --- the date -----------------------------------------------------------------------------
+
+def _month_name(value: str) -> str:
+    parts = value.split("-")
+    names = ["年", "月", "日"]
+    return "".join(f"{int(p)}{n}" for p, n in zip(parts, names, strict=False))
+
+
+def choose_date(declared: IssueDate | None, file_name: str,
+                body: str) -> tuple[IssueDate, tuple[str, ...]]:
+    """Declared (front matter/sidecar) → file name → inferred from the text → unknown."""
+    if declared is not None:
+        return declared, ()
+    from_name = dates.date_from_filename(Path(file_name).stem)
+    if from_name is not None:
+        return from_name, ()
+    inference = dates.infer_date(body)
+    if inference is not None:
+        return inference.date, (f"日期由正文推断为 {_month_name(inference.date.value or '')}"
+                                f"（依据：{inference.reason}），请核对",)
+    month = dates.month_hint(body)
+    if month is not None:
+        return IssueDate(), (f"无法确定日期：正文提到的日期多在{month}月，但没有年份线索；"
+                             "可在头部信息中写明 date",)
+    return IssueDate(), ("无法确定日期：文件名和正文都没有日期线索；可在头部信息中写明 date",)
+
+
+# --- the stage ----------------------------------------------------------------------------
+
+def relative_path(path: Path, project_root: Path) -> str:
+    """The path relative to the project root as found (symlinks not followed when possible)."""
+    for candidate, root in ((path.absolute(), project_root.absolute()),
+                            (path.resolve(), project_root.resolve())):
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def _read_bytes(path: Path, rel: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(f"{rel}：文件过大（{size / 1024 / 1024:.1f} MB，上限 "
+                            f"{MAX_BYTES // 1024 // 1024} MB）；一版报纸的文本通常只有几十 KB，"
+                            "请检查是否放错了文件，或拆分成每期一个文件，已跳过")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"{rel}：无法读取文件（{exc.strerror or exc}），已跳过") from exc
+
+
+def _declared_meta(path: Path, block: str | None, text: str, project_root: Path
+                   ) -> tuple[Declared, tuple[str, ...]]:
+    warnings: list[str] = []
+    front = Declared()
+    if block is not None:
+        data, problems = parse_front_matter(block)
+        warnings += problems
+        front, problems = validate_declared(data, "头部信息", "front-matter")
+        warnings += problems
+    elif _unclosed_front_matter(text):
+        warnings.append("第1行是“---”，但没有找到结束的“---”，头部信息未生效，已按正文处理")
+    sidecar_path = find_sidecar(path)
+    if sidecar_path is None:
+        return front, tuple(warnings)
+    side_rel = relative_path(sidecar_path, project_root)
+    data, problems = _read_sidecar(sidecar_path, side_rel)
+    warnings += problems
+    side, problems = validate_declared(data, f"附属信息文件 {side_rel} ", "sidecar")
+    warnings += problems
+    # The sidecar is what a librarian writes to correct a file they cannot edit: it wins.
+    merged, problems = _merge(side, front, f"附属信息文件 {side_rel} ", "头部信息")
+    return merged, (*warnings, *problems)
+
+
 def read_source(path: Path, project_root: Path) -> Source:
-    data = path.read_bytes()
-    try:
-        rel = path.resolve().relative_to(project_root.resolve()).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReadError(f"{rel}：无法按 UTF-8 解码") from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise ReadError(f"{rel}：文件为空")
+    rel = relative_path(path, project_root)
+    data = _read_bytes(path, rel)
+    if not data.strip(b" \t\r\n\x0c\x0b"):
+        raise ReadError(f"{rel}：文件为空" + ("（只有空白）" if data else "") + "，已跳过")
+    decoded = decode_bytes(data, rel)
+    text, cleaned = normalise_text(decoded.text)
+    block, body, _ = split_front_matter(text)
+    if not body.strip():
+        raise ReadError(f"{rel}：文件没有正文（只有空白或头部信息），已跳过")
+    declared, meta_warnings = _declared_meta(path, block, text, project_root)
+    date, date_warnings = choose_date(declared.date, path.name, body)
     return Source(
         rel_path=rel,
         sha256=hashlib.sha256(data).hexdigest(),
-        encoding="utf-8",
+        encoding=decoded.encoding,
         format="md" if path.suffix.lower() == ".md" else "txt",
-        text=text,
-        meta=SourceMeta(),
+        text=body,
+        meta=SourceMeta(newspaper=declared.newspaper, date=date,
+                        edition=declared.edition, title=declared.title),
+        warnings=(*decoded.warnings, *cleaned, *meta_warnings, *date_warnings),
     )
+
+
+# --- across sources -----------------------------------------------------------------------
+
+def duplicate_claims(sources: Sequence[Source]) -> dict[str, tuple[str, ...]]:
+    """rel_path → warnings for files that are byte-identical, or that claim the same
+    newspaper, day and edition. Both files are still built; a librarian decides."""
+    extra: dict[str, list[str]] = defaultdict(list)
+    by_hash: dict[str, list[Source]] = defaultdict(list)
+    by_claim: dict[tuple[str, str, str | None], list[Source]] = defaultdict(list)
+    for source in sources:
+        by_hash[source.sha256].append(source)
+        meta = source.meta
+        if meta.newspaper and meta.date.value and meta.date.precision == "day" \
+                and meta.date.source != "inferred":
+            by_claim[(meta.newspaper, meta.date.value, meta.edition)].append(source)
+    for group in by_hash.values():
+        for source in group:
+            for other in group:
+                if other is not source:
+                    extra[source.rel_path].append(
+                        f"与 {other.rel_path} 内容完全相同（重复文件），两者都已生成，请删除其一")
+    for (paper, day, edition), group in by_claim.items():
+        if len({s.sha256 for s in group}) < 2:
+            continue
+        claim = f"{paper} {day}" + (f" {edition}" if edition else "")
+        for source in group:
+            others = "、".join(o.rel_path for o in group if o is not source)
+            extra[source.rel_path].append(
+                f"与 {others} 声称是同一期（{claim}），两者都已生成，请核对日期或版次")
+    return {rel: tuple(warnings) for rel, warnings in sorted(extra.items())}
+
