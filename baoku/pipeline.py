@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from .enrich import Enricher, enrich_issue, link_related, load_enricher
 from .export import export_data
 from .model import Archive, Failure, Issue, OutputFile, Source
 from .publish import Staging, WriteStats
-from .read import ReadError, read_source
+from .read import ReadError, duplicate_claims, read_source
 from .render import render_site
 from .search import build_search
 from .segment import segment
@@ -138,32 +138,47 @@ DEFAULT_HOOKS = Hooks()
 def process_sources(paths: list[Path], config: Config, enricher: Enricher,
                     timer: _Timer, log: Log, hooks: Hooks = DEFAULT_HOOKS
                     ) -> tuple[list[Issue], list[Failure]]:
+    """Read every source first (so duplicate claims can be seen), then assemble each."""
+    with timer.stage("read"):
+        sources, failures = read_sources(paths, config, log)
     issues: list[Issue] = []
-    failures: list[Failure] = []
     taken: set[str] = set()
-    for done, path in enumerate(paths):
-        hooks.progress("读取与切分", done, len(paths))
-        rel = _rel(path, config.project_root)
-        stage = "read"
+    for done, (rel, source) in enumerate(sources):
+        hooks.progress("读取与切分", done, len(sources))
         try:
-            with timer.stage("read"):
-                source = read_source(path, config.project_root)
-            stage = "segment"
             with timer.stage("segment+enrich"):
                 issue = hooks.assemble(source, _unique_id(urls.issue_id_for(rel), taken),
                                        enricher)
-        except ReadError as exc:
-            failures.append(Failure(rel, stage, str(exc)))
-            log(f"跳过 {rel}：{exc}")
-            continue
         except Exception as exc:
-            message = f"{rel}：处理时出错（{stage}）：{type(exc).__name__}: {exc}"
-            failures.append(Failure(rel, stage, message))
+            message = f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+            failures.append(Failure(rel, "segment", message))
             log(f"跳过 {message}")
             continue
         issues.append(issue)
-    hooks.progress("读取与切分", len(paths), len(paths))
+    hooks.progress("读取与切分", len(sources), len(sources))
     return issues, failures
+
+
+def read_sources(paths: list[Path], config: Config, log: Log
+                 ) -> tuple[list[tuple[str, Source]], list[Failure]]:
+    """(rel path, Source) for every readable file, with duplicate-claim warnings added."""
+    sources: list[tuple[str, Source]] = []
+    failures: list[Failure] = []
+    for path in paths:
+        rel = _rel(path, config.project_root)
+        try:
+            sources.append((rel, read_source(path, config.project_root)))
+        except ReadError as exc:
+            failures.append(Failure(rel, "read", str(exc)))
+            log(f"跳过 {rel}：{exc}")
+        except Exception as exc:
+            message = f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
+            failures.append(Failure(rel, "read", message))
+            log(f"跳过 {message}")
+    duplicates = duplicate_claims([source for _, source in sources])
+    return [(rel, replace(source, warnings=source.warnings + duplicates[source.rel_path])
+             if source.rel_path in duplicates else source)
+            for rel, source in sources], failures
 
 
 def _rel(path: Path, root: Path) -> str:
