@@ -1,0 +1,130 @@
+"""How archive values read on a page: date labels, issue names, leads, reading time."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from . import urls
+from .model import Archive, Article, Issue, IssueDate
+from .views import ArticleSummary, IssueSummary
+
+UNKNOWN_DATE = "日期不详"
+CJK_CHARS_PER_MINUTE = 400
+LEAD_CHARS = 90
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+LEVEL_LABELS = {"district": "区县", "town": "街道乡镇", "village": "社区村"}
+ORIGIN_LABELS = {"segmented": "自动切分", "markdown": "人工校订（Markdown）"}
+KIND_LABELS = {"news": "消息", "feature": "通讯", "photo": "图片新闻", "commentary": "评论"}
+
+
+def date_label(date: IssueDate) -> str:
+    """``2023年8月18日``, ``2023年8月（推断）``, ``2023年``, or ``日期不详``."""
+    if not date.value:
+        return UNKNOWN_DATE
+    parts = date.value.split("-")
+    text = f"{int(parts[0])}年"
+    if len(parts) > 1:
+        text += f"{int(parts[1])}月"
+    if len(parts) > 2:
+        text += f"{int(parts[2])}日"
+    if date.source == "inferred":
+        text += "（推断）"
+    return text
+
+
+def sort_date(date: IssueDate) -> str:
+    """A full ``YYYY-MM-DD`` for sorting (missing parts become 01), "" when unknown."""
+    if not date.value:
+        return ""
+    parts = [*date.value.split("-"), "01", "01"][:3]
+    return "-".join(parts)
+
+
+def issue_label(issue: Issue) -> str:
+    meta = issue.source.meta
+    parts = [issue.newspaper or "", date_label(issue.date) if issue.date.value else "",
+             meta.edition or "", meta.title or ""]
+    label = " ".join(p for p in parts if p)
+    return label or issue.id
+
+
+def summarize_issue(issue: Issue) -> IssueSummary:
+    meta = issue.source.meta
+    return IssueSummary(
+        id=issue.id,
+        path=urls.issue_page(issue.id),
+        label=issue_label(issue),
+        newspaper=issue.newspaper or "",
+        date_label=date_label(issue.date),
+        edition=meta.edition or "",
+        page_title=meta.title or "",
+        article_count=len(issue.articles),
+        iso_date=issue.date.value or "",
+    )
+
+
+def body_paragraphs(article: Article) -> tuple[str, ...]:
+    heads = set(article.section_heads)
+    return tuple(p for p in article.paragraphs if p not in heads)
+
+
+def lead(article: Article, limit: int = LEAD_CHARS) -> str:
+    """The first body lines, cut at ``limit`` characters with an ellipsis."""
+    text = "".join(body_paragraphs(article)[:2])
+    return text if len(text) <= limit else text[:limit].rstrip() + "……"
+
+
+def summarize_article(issue: Issue, article: Article, summary: IssueSummary) -> ArticleSummary:
+    return ArticleSummary(
+        id=issue.article_id(article),
+        path=urls.article_page(issue.id, article.number),
+        number=article.number,
+        headline=article.headline,
+        kicker=article.kicker or "",
+        subtitle=article.subtitle or "",
+        byline=article.byline or "",
+        lead=lead(article),
+        issue_label=summary.label,
+        issue_path=summary.path,
+        date_label=summary.date_label,
+    )
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def reading_minutes(article: Article) -> int:
+    """约 N 分钟 at about 400 CJK characters a minute, at least one."""
+    return max(1, math.ceil(cjk_count(article.text) / CJK_CHARS_PER_MINUTE))
+
+
+def description_of(article: Article) -> str:
+    text = lead(article, 120)
+    return text or article.headline
+
+
+@dataclass(frozen=True)
+class ArchiveIndex:
+    """Look-ups built once per render: summaries by id, in archive order (newest first)."""
+
+    issues: dict[str, IssueSummary]
+    articles: dict[str, tuple[Issue, Article]]
+    summaries: dict[str, ArticleSummary]
+
+
+def build_index(archive: Archive) -> ArchiveIndex:
+    issues: dict[str, IssueSummary] = {}
+    articles: dict[str, tuple[Issue, Article]] = {}
+    summaries: dict[str, ArticleSummary] = {}
+    for issue in archive.issues:
+        summary = summarize_issue(issue)
+        issues[issue.id] = summary
+        for article in issue.articles:
+            key = issue.article_id(article)
+            articles[key] = (issue, article)
+            summaries[key] = summarize_article(issue, article, summary)
+    return ArchiveIndex(issues, articles, summaries)

@@ -1,0 +1,160 @@
+"""Render stage: the page plan (which pages exist, with which view model) and the renderer.
+
+``plan_pages`` is linear in articles and yields one ``PagePlan`` per output file;
+``render_page`` turns a plan into bytes. Both are deterministic, so an incremental
+build can render only the plans that changed and match a full build byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import urls
+from ..citation import absolute_url, citation_context
+from ..config import Config
+from ..model import Archive, OutputFile
+from ..present import ArchiveIndex, build_index
+from ..views import NavItem, SiteInfo
+from .articles import plan_articles, plan_issues
+from .home import plan_home
+from .misc import plan_report, plan_search, plan_site_pages
+from .places import PlaceTree, build_place_tree
+from .tags import plan_places, plan_reporters, plan_topics
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """One output file: its site path, the template and the view model it renders."""
+
+    path: str
+    template: str
+    view: Any  # a frozen view model from ``baoku.views``
+    site: SiteInfo
+
+
+TEXT_TEMPLATES = ("txt",)
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """Librarian theme first, then the built-in one (also reachable as ``builtin/…``)."""
+    builtin = jinja2.FileSystemLoader(str(config.builtin_theme_dir / "templates"))
+    loaders: list[jinja2.BaseLoader] = []
+    if config.theme_dir.resolve() != config.builtin_theme_dir.resolve():
+        loaders.append(jinja2.FileSystemLoader(str(config.theme_dir / "templates")))
+    loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(disabled_extensions=TEXT_TEMPLATES,
+                                            default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def site_info(archive: Archive, config: Config) -> SiteInfo:
+    nav = [
+        NavItem("首页", urls.home()),
+        NavItem("地区", urls.district_index()),
+        NavItem("主题", urls.topic_index()),
+        NavItem("记者", urls.reporter_index()),
+        NavItem("检索", urls.search_page()),
+    ]
+    pages = sorted(archive.pages, key=lambda p: (p.order, p.slug))
+    nav += [NavItem(p.title, urls.site_page(p.slug)) for p in pages]
+    return SiteInfo(
+        title=config.site_title,
+        description=config.site_description,
+        base_url=config.base_url,
+        nav=tuple(nav),
+        build_time=archive.generated_at,
+        footer=(NavItem("生成报告", urls.report_page()),),
+    )
+
+
+def plan_pages(archive: Archive, config: Config) -> Iterator[PagePlan]:
+    """Every page of the site, in a stable order."""
+    site = site_info(archive, config)
+    index = build_index(archive)
+    tree = build_place_tree(archive)
+    citations = {key: citation_context(issue, article, config)
+                 for key, (issue, article) in index.articles.items()}
+    for path, template, view in _all_views(archive, config, index, tree, citations):
+        yield PagePlan(path, template, view, site)
+
+
+def _all_views(archive: Archive, config: Config, index: ArchiveIndex, tree: PlaceTree,
+               citations: dict[str, dict[str, str]]) -> Iterable[tuple[str, str, Any]]:
+    yield from plan_home(archive, index)
+    yield from plan_issues(archive, config, index)
+    yield from plan_articles(archive, index, tree, citations)
+    yield from plan_places(archive, index, tree)
+    yield from plan_topics(archive, index)
+    yield from plan_reporters(archive, index)
+    yield from plan_site_pages(archive)
+    yield from plan_report(archive)
+    yield from plan_search(archive, config)
+
+
+def _is_active(here: str, target: str) -> bool:
+    if target == "":
+        return here == ""
+    return here.startswith(target)
+
+
+def base_context(plan: PagePlan) -> dict[str, Any]:
+    """The context every template receives (the template contract)."""
+    here, site = plan.path, plan.site
+
+    def url(path: str) -> str:
+        return urls.relative(here, path)
+
+    def asset(name: str) -> str:
+        return urls.relative(here, urls.static_file(name))
+
+    return {
+        "site": site,
+        "title": plan.view.title,
+        "description": plan.view.description,
+        "here": here,
+        "url": url,
+        "asset": asset,
+        "nav": [(item.label, item.path, _is_active(here, item.path)) for item in site.nav],
+        "canonical": absolute_url(site.base_url, here),
+        "build_time": site.build_time,
+        "page": plan.view,
+    }
+
+
+def render_page(env: jinja2.Environment, plan: PagePlan) -> OutputFile:
+    context = base_context(plan)
+    search = getattr(plan.view, "search", None)
+    if search is not None:
+        context["search"] = search
+    text = env.get_template(plan.template).render(context)
+    return OutputFile(urls.file_of(plan.path), text.encode("utf-8"))
+
+
+def static_files(config: Config) -> Iterator[OutputFile]:
+    """``theme/static/**`` as ``static/**``; the librarian's files override built-in ones."""
+    found: dict[str, Path] = {}
+    for root in (config.builtin_theme_dir / "static", config.theme_dir / "static"):
+        if root.is_dir():
+            for path in root.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    found[path.relative_to(root).as_posix()] = path
+    for rel in sorted(found):
+        yield OutputFile(urls.static_file(rel), found[rel].read_bytes())
+
+
+def render_site(archive: Archive, config: Config) -> Iterator[OutputFile]:
+    yield from static_files(config)
+    env = make_environment(config)
+    for plan in plan_pages(archive, config):
+        yield render_page(env, plan)

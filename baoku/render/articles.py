@@ -1,0 +1,190 @@
+"""Issue pages, article pages and their plain-text files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .. import urls
+from ..config import Config
+from ..model import Archive, Article, Issue
+from ..present import (
+    KIND_LABELS,
+    LEVEL_LABELS,
+    ORIGIN_LABELS,
+    ArchiveIndex,
+    cjk_count,
+    description_of,
+    issue_label,
+    reading_minutes,
+    sort_date,
+)
+from ..views import (
+    ArticlePage,
+    ArticleText,
+    Block,
+    IssuePage,
+    IssueSummary,
+    Link,
+    PagefindData,
+    PlaceTrail,
+    RawText,
+)
+from .home import month_anchor, paper_anchor, paper_names
+from .places import PlaceTree
+
+Plan = tuple[str, str, Any]
+
+
+def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
+    """首页 › paper › date › this issue; paper and date point into the home page."""
+    crumbs = [Link("首页", urls.home())]
+    if summary.newspaper:
+        fragment = (paper_anchor(papers.index(summary.newspaper))
+                    if len(papers) > 1 and summary.newspaper in papers else "")
+        crumbs.append(Link(summary.newspaper, urls.home(), fragment))
+    if summary.iso_date:
+        crumbs.append(Link(summary.date_label, urls.home(), month_anchor(summary.iso_date)))
+    else:
+        crumbs.append(Link(summary.date_label, urls.home(), "undated"))
+    return tuple(crumbs)
+
+
+def read_raw_text(config: Config, rel_path: str) -> str | None:
+    path = Path(config.project_root) / rel_path
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def plan_issues(archive: Archive, config: Config, index: ArchiveIndex) -> Iterator[Plan]:
+    papers = paper_names(archive)
+    summaries = list(index.issues.values())
+    for position, issue in enumerate(archive.issues):
+        summary = index.issues[issue.id]
+        raw_path = ""
+        if issue.raw_text_path:
+            raw = read_raw_text(config, issue.raw_text_path)
+            if raw is not None:
+                raw_path = urls.raw_text(issue.id)
+                yield raw_path, "raw.txt", RawText(f"{summary.label} 原始文本",
+                                                   issue.raw_text_path, raw)
+        yield summary.path, "issue.html", IssuePage(
+            title=summary.label,
+            description=f"{summary.label}，共 {summary.article_count} 篇文章。",
+            issue=summary,
+            crumbs=(*issue_crumbs(summary, papers), Link(issue_label(issue))),
+            articles=tuple(index.summaries[issue.article_id(a)] for a in issue.articles),
+            raw_text_path=raw_path,
+            data_path=urls.issue_data(issue.id),
+            origin_label=ORIGIN_LABELS.get(issue.origin, issue.origin),
+            newer=summaries[position - 1] if position > 0 else None,
+            older=summaries[position + 1] if position + 1 < len(summaries) else None,
+        )
+
+
+def body_blocks(article: Article) -> tuple[Block, ...]:
+    heads = set(article.section_heads)
+    html = article.paragraphs_html
+    if len(html) != len(article.paragraphs):
+        html = ("",) * len(article.paragraphs)
+    return tuple(Block("h2" if p in heads else "p", p, h)
+                 for p, h in zip(article.paragraphs, html, strict=True))
+
+
+def place_trails(article: Article, tree: PlaceTree) -> tuple[PlaceTrail, ...]:
+    seen: dict[str, PlaceTrail] = {}
+    for place in article.places:
+        if place.name not in seen:
+            seen[place.name] = PlaceTrail(
+                name=place.name,
+                path=urls.place_page(place.name),
+                level_label=LEVEL_LABELS.get(place.level, place.level),
+                ancestors=tuple(Link(a, urls.place_page(a)) for a in tree.ancestors(place.name)),
+            )
+    return tuple(seen.values())
+
+
+def pagefind_data(issue: Issue, article: Article) -> PagefindData:
+    date = sort_date(issue.date)
+    return PagefindData(
+        date=date,
+        year=date[:4],
+        paper=issue.newspaper or "",
+        districts=article.districts,
+        topics=article.topics,
+        people=article.people,
+    )
+
+
+def plan_articles(archive: Archive, index: ArchiveIndex, tree: PlaceTree,
+                  citations: dict[str, dict[str, str]]) -> Iterator[Plan]:
+    papers = paper_names(archive)
+    for issue in archive.issues:
+        summary = index.issues[issue.id]
+        crumbs = (*issue_crumbs(summary, papers), Link(summary.label, summary.path))
+        siblings = [index.summaries[issue.article_id(a)] for a in issue.articles]
+        for position, article in enumerate(issue.articles):
+            yield from plan_article(issue, article, index, tree, citations, crumbs,
+                                    siblings, position)
+
+
+def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: PlaceTree,
+                 citations: dict[str, dict[str, str]], crumbs: tuple[Link, ...],
+                 siblings: list[Any], position: int) -> Iterator[Plan]:
+    key = issue.article_id(article)
+    summary = index.issues[issue.id]
+    path = urls.article_page(issue.id, article.number)
+    text_path = urls.article_text(issue.id, article.number)
+    citation = citations[key]
+    related = tuple(index.summaries[r] for r in dict.fromkeys(article.related)
+                    if r in index.summaries and r != key)
+    yield path, "article.html", ArticlePage(
+        title=article.headline,
+        description=description_of(article),
+        id=key,
+        path=path,
+        text_path=text_path,
+        issue=summary,
+        crumbs=(*crumbs, Link(article.headline)),
+        number=article.number,
+        kicker=article.kicker or "",
+        headline=article.headline,
+        subtitle=article.subtitle or "",
+        column=article.column or "",
+        byline=article.byline or "",
+        kind_label=KIND_LABELS.get(article.kind, article.kind),
+        blocks=body_blocks(article),
+        captions=article.captions,
+        places=place_trails(article, tree),
+        topics=tuple(Link(t, urls.topic_page(t)) for t in dict.fromkeys(article.topics)),
+        people=tuple(Link(p, urls.reporter_page(p)) for p in article.people),
+        keywords=article.keywords,
+        related=related,
+        previous=siblings[position - 1] if position > 0 else None,
+        following=siblings[position + 1] if position + 1 < len(siblings) else None,
+        reading_minutes=reading_minutes(article),
+        char_count=cjk_count(article.text),
+        gbt7714=citation["gbt7714"],
+        bibtex=citation["bibtex"],
+        json_ld=citation["json_ld"],
+        pagefind=pagefind_data(issue, article),
+    )
+    yield text_path, "article.txt", ArticleText(
+        title=article.headline,
+        description=description_of(article),
+        headline=article.headline,
+        kicker=article.kicker or "",
+        subtitle=article.subtitle or "",
+        byline=article.byline or "",
+        paragraphs=article.paragraphs,
+        captions=article.captions,
+        source_line=f"{summary.label}，第 {article.number} 篇",
+    )

@@ -1,0 +1,77 @@
+"""The home page: issues newest first, a year → month browser, papers, undated issues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import urls
+from ..model import Archive
+from ..present import ArchiveIndex
+from ..views import HomePage, IssueSummary, MonthGroup, PaperGroup, YearGroup
+
+UNKNOWN_MONTH = "月份不详"
+
+
+def month_anchor(iso_date: str) -> str:
+    """The home-page element id of an issue's month (or year when the month is unknown)."""
+    parts = iso_date.split("-")
+    return f"m-{parts[0]}-{parts[1]}" if len(parts) > 1 else f"m-{parts[0]}-00"
+
+
+def paper_anchor(position: int) -> str:
+    return f"p-{position + 1}"
+
+
+def group_by_date(dated: list[IssueSummary]) -> tuple[YearGroup, ...]:
+    years: dict[str, dict[str, list[IssueSummary]]] = {}
+    for issue in dated:
+        parts = issue.iso_date.split("-")
+        month = parts[1] if len(parts) > 1 else ""
+        years.setdefault(parts[0], {}).setdefault(month, []).append(issue)
+    groups = []
+    for year in sorted(years, reverse=True):
+        months = years[year]
+        # Known months newest first; issues dated only to the year come last.
+        order = sorted((m for m in months if m), reverse=True) + ([""] if "" in months else [])
+        groups.append(YearGroup(
+            anchor=f"y-{year}",
+            year=year,
+            months=tuple(MonthGroup(month_anchor(f"{year}-{m}" if m else year),
+                                    f"{int(m)}月" if m else UNKNOWN_MONTH,
+                                    tuple(months[m])) for m in order),
+            issue_count=sum(len(v) for v in months.values()),
+        ))
+    return tuple(groups)
+
+
+def paper_names(archive: Archive) -> list[str]:
+    return sorted({i.newspaper for i in archive.issues if i.newspaper})
+
+
+def group_by_paper(summaries: list[IssueSummary], names: list[str]) -> tuple[PaperGroup, ...]:
+    if len(names) < 2:
+        return ()
+    groups = [PaperGroup(paper_anchor(n), name,
+                         tuple(s for s in summaries if s.newspaper == name))
+              for n, name in enumerate(names)]
+    unnamed = tuple(s for s in summaries if not s.newspaper)
+    if unnamed:
+        groups.append(PaperGroup(paper_anchor(len(names)), "报名不详", unnamed))
+    return tuple(groups)
+
+
+def plan_home(archive: Archive, index: ArchiveIndex) -> Iterator[tuple[str, str, HomePage]]:
+    summaries = list(index.issues.values())
+    dated = [s for s in summaries if s.iso_date]
+    undated = [s for s in summaries if not s.iso_date]
+    yield urls.home(), "home.html", HomePage(
+        title="首页",
+        description=f"共 {len(summaries)} 期、{len(index.articles)} 篇文章，按日期、报纸、"
+                    "地区、主题与记者浏览。",
+        dated=tuple(dated),
+        undated=tuple(undated),
+        years=group_by_date(dated),
+        papers=group_by_paper(summaries, paper_names(archive)),
+        issue_count=len(summaries),
+        article_count=len(index.articles),
+    )

@@ -1,0 +1,57 @@
+"""Site pages (关于本馆 …), the librarian's build report and the search page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .. import urls
+from ..config import Config
+from ..model import Archive
+from ..present import ORIGIN_LABELS
+from ..search import page_context
+from ..views import FailureRow, ReportPage, ReportRow, SearchPage, SitePageView
+
+Plan = tuple[str, str, Any]
+
+
+def plan_site_pages(archive: Archive) -> Iterator[Plan]:
+    for page in sorted(archive.pages, key=lambda p: (p.order, p.slug)):
+        yield urls.site_page(page.slug), "page.html", SitePageView(
+            title=page.title,
+            description=page.description or page.title,
+            slug=page.slug,
+            html=page.html,
+        )
+
+
+def plan_report(archive: Archive) -> Iterator[Plan]:
+    rows = tuple(ReportRow(
+        issue_id=i.id,
+        issue_path=urls.issue_page(i.id),
+        source=i.source.rel_path,
+        origin_label=ORIGIN_LABELS.get(i.origin, i.origin),
+        encoding=i.source.encoding,
+        article_count=len(i.articles),
+        warnings=i.warnings,
+        junk=i.junk,
+    ) for i in sorted(archive.issues, key=lambda i: i.source.rel_path))
+    yield urls.report_page(), "report.html", ReportPage(
+        title="生成报告",
+        description="每个来源文件的切分方式、编码、提示、杂项行与读取失败的文件。",
+        generated_at=archive.generated_at,
+        rows=rows,
+        failures=tuple(FailureRow(f.rel_path, f.stage, f.message) for f in archive.failures),
+        warning_count=sum(len(r.warnings) for r in rows),
+        junk_count=sum(len(r.junk) for r in rows),
+        article_count=sum(r.article_count for r in rows),
+    )
+
+
+def plan_search(archive: Archive, config: Config) -> Iterator[Plan]:
+    context = page_context(archive, config)
+    yield urls.search_page(), "search.html", SearchPage(
+        title="检索",
+        description="全文检索报库中的文章，可按地区、主题、年份、报纸与记者筛选。",
+        context=tuple(sorted(context.items())),
+    )

@@ -1,0 +1,45 @@
+"""The place hierarchy (district → town → village) built from ``Place.parent`` names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Archive, Place
+
+LEVEL_ABOVE = {"village": "town", "town": "district"}
+
+
+@dataclass(frozen=True)
+class PlaceTree:
+    places: dict[str, Place]  # canonical name → the first Place seen with that name
+    children: dict[str, tuple[str, ...]]  # sorted child names
+
+    def ancestors(self, name: str) -> tuple[str, ...]:
+        """Enclosing places, outermost first; a parent cycle stops the walk."""
+        chain: list[str] = []
+        parent = self.places[name].parent if name in self.places else None
+        while parent and parent != name and parent not in chain:
+            chain.append(parent)
+            parent = self.places[parent].parent if parent in self.places else None
+        return tuple(reversed(chain))
+
+    def roots(self) -> tuple[str, ...]:
+        return tuple(sorted(n for n, p in self.places.items() if not p.parent))
+
+
+def build_place_tree(archive: Archive) -> PlaceTree:
+    places: dict[str, Place] = {}
+    for issue in archive.issues:
+        for article in issue.articles:
+            for place in article.places:
+                places.setdefault(place.name, place)
+    # A parent named only as a parent still gets a node (and a page).
+    for place in list(places.values()):
+        if place.parent and place.parent not in places:
+            level = LEVEL_ABOVE.get(place.level, "district")
+            places[place.parent] = Place(place.parent, level)  # type: ignore[arg-type]
+    children: dict[str, list[str]] = {}
+    for name, place in places.items():
+        if place.parent and place.parent != name:
+            children.setdefault(place.parent, []).append(name)
+    return PlaceTree(places, {k: tuple(sorted(v)) for k, v in children.items()})

@@ -1,0 +1,134 @@
+"""Tag pages: districts and places, topics, reporters — grouped in one pass over articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .. import urls
+from ..model import Archive
+from ..present import LEVEL_LABELS, ArchiveIndex
+from ..views import (
+    ArticleSummary,
+    Link,
+    PlacePage,
+    ReporterPage,
+    TagCount,
+    TagIndexPage,
+    TopicPage,
+)
+from .places import PlaceTree
+
+Plan = tuple[str, str, Any]
+Groups = dict[str, list[ArticleSummary]]
+
+
+def _by_count(counts: list[TagCount]) -> tuple[TagCount, ...]:
+    return tuple(sorted(counts, key=lambda t: (-t.count, t.name)))
+
+
+def group_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Groups:
+    """Articles under each place, counting an article for every enclosing place too."""
+    groups: Groups = {}
+    for issue in archive.issues:
+        for article in issue.articles:
+            names: dict[str, None] = {}
+            for place in article.places:
+                names.update(dict.fromkeys(tree.ancestors(place.name)))
+                names[place.name] = None
+            summary = index.summaries[issue.article_id(article)]
+            for name in names:
+                groups.setdefault(name, []).append(summary)
+    return groups
+
+
+def plan_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Iterator[Plan]:
+    groups = group_places(archive, index, tree)
+
+    def count(name: str) -> TagCount:
+        level = tree.places[name].level
+        return TagCount(name, urls.place_page(name), len(groups.get(name, ())),
+                        LEVEL_LABELS.get(level, level))
+
+    roots = tree.roots()
+    yield urls.district_index(), "districts.html", TagIndexPage(
+        title="地区",
+        description="按区县浏览：每个区县下的街道乡镇、社区村及相关文章。",
+        kind="place",
+        tags=_by_count([count(n) for n in roots if tree.places[n].level == "district"]),
+        others=_by_count([count(n) for n in roots if tree.places[n].level != "district"]),
+    )
+    for name in sorted(tree.places):
+        place = tree.places[name]
+        level = LEVEL_LABELS.get(place.level, place.level)
+        articles = tuple(groups.get(name, ()))
+        trail = tuple(Link(a, urls.place_page(a)) for a in tree.ancestors(name))
+        yield urls.place_page(name), "place.html", PlacePage(
+            title=name,
+            description=f"{name}（{level}）相关文章 {len(articles)} 篇。",
+            name=name,
+            level_label=level,
+            crumbs=(Link("首页", urls.home()), Link("地区", urls.district_index()), *trail,
+                    Link(name)),
+            children=_by_count([count(c) for c in tree.children.get(name, ())]),
+            articles=articles,
+        )
+
+
+def group_by(archive: Archive, index: ArchiveIndex,
+             names_of: Callable[[Any], tuple[str, ...]]) -> Groups:
+    groups: Groups = {}
+    for issue in archive.issues:
+        for article in issue.articles:
+            summary = index.summaries[issue.article_id(article)]
+            for name in dict.fromkeys(names_of(article)):
+                groups.setdefault(name, []).append(summary)
+    return groups
+
+
+def plan_topics(archive: Archive, index: ArchiveIndex) -> Iterator[Plan]:
+    groups = group_by(archive, index, lambda a: a.topics)
+    yield urls.topic_index(), "topics.html", TagIndexPage(
+        title="主题",
+        description="按主题浏览全部文章。",
+        kind="topic",
+        tags=_by_count([TagCount(n, urls.topic_page(n), len(g)) for n, g in groups.items()]),
+    )
+    for name in sorted(groups):
+        articles = tuple(groups[name])
+        yield urls.topic_page(name), "topic.html", TopicPage(
+            title=f"主题：{name}",
+            description=f"主题“{name}”下的文章 {len(articles)} 篇。",
+            name=name,
+            crumbs=(Link("首页", urls.home()), Link("主题", urls.topic_index()), Link(name)),
+            articles=articles,
+        )
+
+
+def plan_reporters(archive: Archive, index: ArchiveIndex) -> Iterator[Plan]:
+    groups = group_by(archive, index, lambda a: a.people)
+    roles: dict[str, dict[str, None]] = {}
+    for issue in archive.issues:
+        for article in issue.articles:
+            for name in article.reporters:
+                roles.setdefault(name, {})["记者"] = None
+            for name in article.photographers:
+                roles.setdefault(name, {})["摄影"] = None
+    yield urls.reporter_index(), "reporters.html", TagIndexPage(
+        title="记者",
+        description="按记者与摄影者浏览署名文章。",
+        kind="person",
+        tags=_by_count([TagCount(n, urls.reporter_page(n), len(g),
+                                 "、".join(sorted(roles.get(n, {}))))
+                        for n, g in groups.items()]),
+    )
+    for name in sorted(groups):
+        articles = tuple(groups[name])
+        yield urls.reporter_page(name), "reporter.html", ReporterPage(
+            title=name,
+            description=f"{name}署名的文章 {len(articles)} 篇。",
+            name=name,
+            crumbs=(Link("首页", urls.home()), Link("记者", urls.reporter_index()), Link(name)),
+            articles=articles,
+            roles=tuple(sorted(roles.get(name, {}))),
+        )

@@ -1,0 +1,309 @@
+"""View models: the frozen, hashable contract between the page plan and the templates.
+
+Templates read only the fields documented here (a test renders every page with
+``StrictUndefined``). Site paths are plain strings; templates turn them into relative
+links with ``url(path)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled link to a site path; ``path`` None means plain text (e.g. current page)."""
+
+    label: str
+    path: str | None = None
+    fragment: str = ""  # element id on the target page, without "#"
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """A tag (place, topic, person) with the number of articles under it."""
+
+    name: str
+    path: str
+    count: int
+    note: str = ""  # e.g. the place level, 街道/乡镇
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page shares: the base context that is not page specific."""
+
+    title: str
+    description: str
+    base_url: str  # "" when unknown; otherwise absolute and ending in "/"
+    nav: tuple[NavItem, ...]
+    build_time: str  # the archive's generated_at, never the clock
+    footer: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    id: str
+    path: str
+    label: str  # full display name: paper, date, edition, page title
+    newspaper: str  # "" when unknown
+    date_label: str  # 2023年8月18日 / 2023年8月（推断）/ 日期不详
+    edition: str  # "" when unknown
+    page_title: str  # 版名, "" when unknown
+    article_count: int
+    iso_date: str  # "" when unknown; "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One article in a list (issue page, tag pages, related articles)."""
+
+    id: str
+    path: str
+    number: int
+    headline: str
+    kicker: str  # "" when none
+    subtitle: str
+    byline: str
+    lead: str  # the first lines of the body, shortened
+    issue_label: str
+    issue_path: str
+    date_label: str
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    anchor: str  # element id on the home page, e.g. "m-2023-08"
+    label: str  # 8月
+    issues: tuple[IssueSummary, ...]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    anchor: str
+    year: str
+    months: tuple[MonthGroup, ...]
+    issue_count: int
+
+
+@dataclass(frozen=True)
+class PaperGroup:
+    anchor: str
+    name: str
+    issues: tuple[IssueSummary, ...]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    title: str
+    description: str
+    dated: tuple[IssueSummary, ...]  # newest first
+    undated: tuple[IssueSummary, ...]
+    years: tuple[YearGroup, ...]  # newest first; the date browser
+    papers: tuple[PaperGroup, ...]  # empty when the archive holds a single paper
+    issue_count: int
+    article_count: int
+
+
+@dataclass(frozen=True)
+class IssuePage:
+    title: str
+    description: str
+    issue: IssueSummary
+    crumbs: tuple[Link, ...]
+    articles: tuple[ArticleSummary, ...]
+    raw_text_path: str  # site path of the raw source text, "" when there is none
+    data_path: str  # the issue's published JSON
+    origin_label: str
+    newer: IssueSummary | None  # neighbours in archive order (newest first)
+    older: IssueSummary | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of an article body: a paragraph (``p``) or a section head (``h2``)."""
+
+    kind: str
+    text: str
+    html: str = ""  # sanitised HTML from a Markdown source; rendered instead of ``text``
+
+
+@dataclass(frozen=True)
+class PlaceTrail:
+    """A place an article names, with its ancestors (district first)."""
+
+    name: str
+    path: str
+    level_label: str
+    ancestors: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class PagefindData:
+    """Search metadata carried by the article page (Pagefind attributes)."""
+
+    date: str  # "YYYY-MM-DD" for sorting, "" when unknown
+    year: str
+    paper: str
+    districts: tuple[str, ...]
+    topics: tuple[str, ...]
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    title: str
+    description: str
+    id: str
+    path: str
+    text_path: str  # the plain-text download
+    issue: IssueSummary
+    crumbs: tuple[Link, ...]
+    number: int
+    kicker: str
+    headline: str
+    subtitle: str
+    column: str
+    byline: str
+    kind_label: str
+    blocks: tuple[Block, ...]
+    captions: tuple[str, ...]
+    places: tuple[PlaceTrail, ...]
+    topics: tuple[Link, ...]
+    people: tuple[Link, ...]
+    keywords: tuple[str, ...]
+    related: tuple[ArticleSummary, ...]
+    previous: ArticleSummary | None
+    following: ArticleSummary | None
+    reading_minutes: int
+    char_count: int
+    gbt7714: str
+    bibtex: str
+    json_ld: str  # schema.org NewsArticle as JSON already safe inside <script>
+    pagefind: PagefindData
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """The plain-text download of one article (``article.txt``)."""
+
+    title: str
+    description: str
+    headline: str
+    kicker: str
+    subtitle: str
+    byline: str
+    paragraphs: tuple[str, ...]
+    captions: tuple[str, ...]
+    source_line: str  # paper, date and issue, for citing the download
+
+
+@dataclass(frozen=True)
+class RawText:
+    """A source text published as is (原始文本)."""
+
+    title: str
+    description: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TagIndexPage:
+    """The districts/, topics/ and reporters/ index pages."""
+
+    title: str
+    description: str
+    kind: str  # "place", "topic" or "person"
+    tags: tuple[TagCount, ...]
+    others: tuple[TagCount, ...] = ()  # places whose district is unknown
+
+
+@dataclass(frozen=True)
+class PlacePage:
+    title: str
+    description: str
+    name: str
+    level_label: str
+    crumbs: tuple[Link, ...]
+    children: tuple[TagCount, ...]
+    articles: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True)
+class TopicPage:
+    title: str
+    description: str
+    name: str
+    crumbs: tuple[Link, ...]
+    articles: tuple[ArticleSummary, ...]
+
+
+@dataclass(frozen=True)
+class ReporterPage:
+    title: str
+    description: str
+    name: str
+    crumbs: tuple[Link, ...]
+    articles: tuple[ArticleSummary, ...]
+    roles: tuple[str, ...]  # 记者, 摄影
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    issue_id: str
+    issue_path: str
+    source: str
+    origin_label: str
+    encoding: str
+    article_count: int
+    warnings: tuple[str, ...]
+    junk: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    source: str
+    stage: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    title: str
+    description: str
+    generated_at: str
+    rows: tuple[ReportRow, ...]
+    failures: tuple[FailureRow, ...]
+    warning_count: int
+    junk_count: int
+    article_count: int
+
+
+@dataclass(frozen=True)
+class SitePageView:
+    """A site page (关于本馆 …); ``html`` is already rendered and escaped by the reader."""
+
+    title: str
+    description: str
+    slug: str
+    html: str
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """The search page; ``context`` is ``baoku.search.page_context`` as sorted pairs."""
+
+    title: str
+    description: str
+    context: tuple[tuple[str, Any], ...]
+
+    @property
+    def search(self) -> dict[str, Any]:
+        return dict(self.context)
