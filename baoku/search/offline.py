@@ -1,0 +1,160 @@
+"""The offline (file://) index: plain script files that register themselves with search.js.
+
+Terms are jieba ``cut_for_search`` words plus CJK character unigrams and bigrams, so a
+browser without jieba can segment any query into bigrams and still meet the index.
+Postings are ``[doc delta, weighted tf, …]``, split into chunks by the first character
+of the term; article texts (for excerpts) ship in separate chunks loaded on demand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .pagefind import FILTER_NAMES, UNDATED_LABEL
+from .records import SearchRecord
+
+OFFLINE_DIR = "search-offline"
+FORMAT = 1
+HEADING_WEIGHT = 4  # a heading occurrence counts as this many body occurrences
+TEXT_CHUNK_DOCS = 100
+TARGET_POSTINGS_PER_CHUNK = 40_000
+MAX_TERM_CHUNKS = 256
+
+# Quotes and brackets are dropped before bigrams, so “五星”支部 also yields 星支.
+_QUOTES = re.compile(r"[\"'“”‘’「」『』《》〈〉【】〔〕（）()\[\]]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
+_CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,}$")
+
+Cut = Callable[[str], list[str]]
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters and digits to ASCII) and lower case; the JS does the same."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def gram_terms(text: str) -> list[str]:
+    """ASCII tokens, then CJK unigrams and bigrams of each run, in text order."""
+    text = _QUOTES.sub("", normalize(text))
+    terms = _ASCII_TOKEN.findall(text)
+    for run in _CJK_RUN.findall(text):
+        terms.extend(run)
+        terms.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return terms
+
+
+def word_terms(text: str, cut: Cut) -> list[str]:
+    """jieba words of three or more CJK characters (shorter ones are already bigrams)."""
+    return [w for w in (normalize(t) for t in cut(text)) if _CJK_WORD.match(w)]
+
+
+def term_counts(record: SearchRecord, cut: Cut) -> Counter[str]:
+    """Weighted term frequencies of one article: heading terms count ``HEADING_WEIGHT``
+    times; every term of the heading and the body counts at least once."""
+    counts: Counter[str] = Counter()
+    for text, weight in ((record.heading, HEADING_WEIGHT), (record.body, 1)):
+        for term in gram_terms(text) + word_terms(text, cut):
+            counts[term] += weight
+    return counts
+
+
+@dataclass(frozen=True)
+class OfflineIndex:
+    """The offline index as the files it is written to (site path -> JavaScript text)."""
+
+    files: dict[str, str]
+    term_count: int
+    posting_count: int
+
+
+def chunk_of(term: str, chunks: int) -> int:
+    """The term chunk a term lives in; search.js computes the same."""
+    return ord(term[0]) % chunks
+
+
+def _facet_table(records: Sequence[SearchRecord]) -> dict[str, list[str]]:
+    values: dict[str, set[str]] = {name: set() for name in FILTER_NAMES}
+    for record in records:
+        for name, vals in _record_facets(record).items():
+            values[name].update(vals)
+    return {name: sorted(vals) for name, vals in values.items()}
+
+
+def _record_facets(record: SearchRecord) -> dict[str, tuple[str, ...]]:
+    district, topic, year, paper, reporter = FILTER_NAMES
+    return {
+        district: record.districts,
+        topic: record.topics,
+        year: (record.year or UNDATED_LABEL,),
+        paper: (record.paper,) if record.paper else (),
+        reporter: record.reporters,
+    }
+
+
+def _doc_row(record: SearchRecord, length: int,
+             positions: dict[str, dict[str, int]]) -> list[object]:
+    row_facets = [[positions[name][v] for v in vals]
+                  for name, vals in _record_facets(record).items()]
+    return [record.file, record.headline, record.date or "", record.paper or "",
+            record.issue_label, length, row_facets]
+
+
+def _postings(counts: Sequence[Counter[str]]) -> dict[str, list[int]]:
+    postings: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for doc, doc_counts in enumerate(counts):
+        for term in sorted(doc_counts):
+            postings.setdefault(term, []).extend((doc - last.get(term, 0), doc_counts[term]))
+            last[term] = doc
+    return postings
+
+
+def _script(function: str, *args: object) -> str:
+    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
+    return f"{function}({body});\n"
+
+
+def build_offline_index(records: Sequence[SearchRecord], cut: Cut) -> OfflineIndex:
+    counts = [term_counts(r, cut) for r in records]
+    postings = _postings(counts)
+    posting_count = sum(len(p) // 2 for p in postings.values())
+    chunks = max(1, min(MAX_TERM_CHUNKS, math.ceil(posting_count / TARGET_POSTINGS_PER_CHUNK)))
+    facets = _facet_table(records)
+    lengths = [sum(c.values()) for c in counts]
+    positions = {name: {v: i for i, v in enumerate(vals)} for name, vals in facets.items()}
+    files = {f"{OFFLINE_DIR}/index.js": _script("baokuOfflineIndex", {
+        "format": FORMAT,
+        "chunks": chunks,
+        "textChunk": TEXT_CHUNK_DOCS,
+        "headingWeight": HEADING_WEIGHT,
+        "filters": list(FILTER_NAMES),
+        "facets": facets,
+        "docs": [_doc_row(r, n, positions) for r, n in zip(records, lengths, strict=True)],
+    })}
+    files.update(_term_chunk_files(postings, chunks))
+    files.update(_text_chunk_files(records))
+    return OfflineIndex(files=files, term_count=len(postings), posting_count=posting_count)
+
+
+def _term_chunk_files(postings: dict[str, list[int]], chunks: int) -> dict[str, str]:
+    tables: list[dict[str, list[int]]] = [{} for _ in range(chunks)]
+    for term in sorted(postings):
+        tables[chunk_of(term, chunks)][term] = postings[term]
+    return {f"{OFFLINE_DIR}/t{n}.js": _script("baokuOfflineTerms", n, table)
+            for n, table in enumerate(tables)}
+
+
+def _text_chunk_files(records: Sequence[SearchRecord]) -> dict[str, str]:
+    files = {}
+    for start in range(0, len(records), TEXT_CHUNK_DOCS):
+        n = start // TEXT_CHUNK_DOCS
+        texts = [f"{r.heading}\n{r.body}" for r in records[start:start + TEXT_CHUNK_DOCS]]
+        files[f"{OFFLINE_DIR}/x{n}.js"] = _script("baokuOfflineText", n, texts)
+    return files

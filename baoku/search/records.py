@@ -1,0 +1,128 @@
+"""Search records: one flat, index-ready view of each article, and its shard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .. import urls
+from ..model import Archive, Article, Issue
+
+MAX_SHARD_PAGES = 2000
+UNDATED_SHARD = "undated"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """What both indexes know about one article page."""
+
+    id: str  # article id, e.g. ``<issue id>-03``
+    issue_id: str
+    path: str  # site path of the article page, e.g. ``issues/x/03/``
+    headline: str
+    heading: str  # kicker, headline and subtitle: the text boosted in ranking
+    body: str  # paragraphs and captions
+    date: str | None  # as known: YYYY-MM-DD, YYYY-MM or YYYY
+    year: str | None
+    paper: str | None
+    issue_label: str  # 版次/版名 or the issue id, for display
+    districts: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    reporters: tuple[str, ...] = ()
+    image: str | None = None  # site path of the article's first image, when the model has one
+
+    @property
+    def file(self) -> str:
+        """The page's file, relative to the site root (what result links point at)."""
+        return urls.file_of(self.path)
+
+
+def issue_label(issue: Issue) -> str:
+    meta = issue.source.meta
+    parts = [p for p in (meta.edition, meta.title) if p]
+    return " ".join(parts) if parts else issue.id
+
+
+def year_of(date: str | None) -> str | None:
+    if date and len(date) >= 4 and date[:4].isdigit():
+        return date[:4]
+    return None
+
+
+def _heading(article: Article) -> str:
+    return "\n".join(p for p in (article.kicker, article.headline, article.subtitle) if p)
+
+
+def _first_image(article: Article) -> str | None:
+    # The model has no image field yet; pick one up as soon as an article carries it.
+    images = getattr(article, "images", ())
+    return images[0] if images else None
+
+
+def article_record(issue: Issue, article: Article) -> SearchRecord:
+    date = issue.date.value
+    return SearchRecord(
+        id=issue.article_id(article),
+        issue_id=issue.id,
+        path=urls.article_page(issue.id, article.number),
+        headline=article.headline,
+        heading=_heading(article),
+        body="\n".join((*article.paragraphs, *article.captions)),
+        date=date,
+        year=year_of(date),
+        paper=issue.newspaper,
+        issue_label=issue_label(issue),
+        districts=article.districts,
+        topics=article.topics,
+        reporters=article.people,
+        image=_first_image(article),
+    )
+
+
+def archive_records(archive: Archive) -> list[SearchRecord]:
+    """Every article of the archive, in the archive's order (newest issue first)."""
+    return [article_record(issue, a) for issue in archive.issues for a in issue.articles]
+
+
+def _issue_groups(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
+    groups: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        groups.setdefault(record.issue_id, []).append(record)
+    return groups
+
+
+def _chunk_issues(groups: Sequence[list[SearchRecord]], limit: int) -> list[list[SearchRecord]]:
+    """Pack whole issues into chunks of at most ``limit`` pages (an oversized issue alone)."""
+    chunks: list[list[SearchRecord]] = [[]]
+    for group in groups:
+        if chunks[-1] and len(chunks[-1]) + len(group) > limit:
+            chunks.append([])
+        chunks[-1].extend(group)
+    return [c for c in chunks if c]
+
+
+def assign_shards(records: Iterable[SearchRecord],
+                  limit: int = MAX_SHARD_PAGES) -> dict[str, list[SearchRecord]]:
+    """Shard name -> records: one shard per year (``2023``, or ``2023-1``, ``2023-2`` … when a
+    year holds more than ``limit`` pages), undated articles in ``undated``.
+
+    Issues are packed oldest first by id so that adding a new issue to a year only
+    touches that year's last chunk. Shards are returned newest year first, undated last.
+    """
+    by_year: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        by_year.setdefault(record.year or UNDATED_SHARD, []).append(record)
+    shards: dict[str, list[SearchRecord]] = {}
+    for year in sorted(by_year, key=lambda y: (y == UNDATED_SHARD, _neg(y))):
+        groups = _issue_groups(sorted(by_year[year], key=lambda r: (r.date or "", r.issue_id)))
+        chunks = _chunk_issues(list(groups.values()), limit)
+        if len(chunks) == 1:
+            shards[year] = chunks[0]
+        else:
+            for n, chunk in enumerate(chunks, start=1):
+                shards[f"{year}-{n}"] = chunk
+    return shards
+
+
+def _neg(year: str) -> tuple[int, str]:
+    return (-int(year), year) if year.isdigit() else (0, year)

@@ -1,0 +1,496 @@
+/* 报库 search page: Pagefind shards over http(s), the offline script index over file://.
+   Both engines return the same plain result objects; rendering uses DOM APIs only. */
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 20;
+  var MAX_CHECKED = 200;
+  var TYPE_DELAY_MS = 200;
+  var QUOTES = /["'“”‘’「」『』《》〈〉【】〔〕（）()[\]]/g;
+  var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var ASCII_TOKEN = /[a-z0-9]+(?:\.[0-9]+)*/g;
+
+  var section = document.querySelector(".search-page");
+  if (!section) return;
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-input");
+  var sortSelect = document.getElementById("search-sort");
+  var status = document.getElementById("search-status");
+  var results = document.getElementById("search-results");
+  var filterSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
+  var siteRoot = new URL(".", new URL(section.dataset.root, location.href));
+  var bundles = Array.prototype.map.call(section.querySelectorAll("[data-bundle]"), function (el) {
+    return new URL(el.dataset.bundle, location.href).href;
+  });
+  var offlineIndexUrl = new URL(section.dataset.offline, location.href).href;
+  var useOffline = location.protocol === "file:" || bundles.length === 0;
+
+  /* ---------- shared helpers ---------- */
+
+  function normalize(text) {
+    return text.normalize("NFKC").toLowerCase();
+  }
+
+  /* Split a query into units the offline index knows: ASCII tokens and CJK runs. */
+  function queryUnits(query) {
+    var text = normalize(query).replace(QUOTES, "");
+    return {
+      ascii: text.match(ASCII_TOKEN) || [],
+      runs: text.match(CJK_RUN) || []
+    };
+  }
+
+  function hasUnits(units) {
+    return units.ascii.length + units.runs.length > 0;
+  }
+
+  function bigrams(run) {
+    if (run.length === 1) return [run];
+    var out = [];
+    for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+    return out;
+  }
+
+  /* Result URLs from either engine become links relative to this page. */
+  function siteLink(sitePath) {
+    var target = new URL(sitePath, siteRoot);
+    return relativeTo(target);
+  }
+
+  function relativeTo(target) {
+    var here = new URL(location.href);
+    if (target.origin !== here.origin && here.protocol !== "file:") return target.href;
+    var from = here.pathname.split("/").slice(0, -1);
+    var to = target.pathname.split("/");
+    var i = 0;
+    while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+    var ups = from.slice(i).map(function () { return ".."; });
+    return ups.concat(to.slice(i)).join("/") + target.search + target.hash;
+  }
+
+  /* Pagefind excerpts are escaped HTML with <mark>; keep only text and marks. */
+  function segmentsFromHtml(html) {
+    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+    return Array.prototype.map.call(doc.body.childNodes, function (node) {
+      return [node.textContent, node.nodeName === "MARK"];
+    });
+  }
+
+  /* ---------- the Pagefind engine (http/https) ---------- */
+
+  function pagefindEngine() {
+    var pf = null;
+    return {
+      mode: "pagefind",
+      init: function () {
+        return import(bundles[0]).then(function (module) {
+          pf = module;
+          return pf.options({ excerptLength: 36 });
+        }).then(function () {
+          return bundles.slice(1).reduce(function (done, bundle) {
+            return done.then(function () {
+              return pf.mergeIndex(bundle.replace(/pagefind\.js$/, ""));
+            });
+          }, Promise.resolve());
+        }).then(function () {
+          return pf.filters();
+        }).then(function (filters) {
+          var facets = {};
+          Object.keys(filters).forEach(function (name) {
+            facets[name] = Object.keys(filters[name]).sort();
+          });
+          return facets;
+        });
+      },
+      search: function (query, filters, sort) {
+        var options = { filters: {} };
+        Object.keys(filters).forEach(function (name) { options.filters[name] = [filters[name]]; });
+        if (sort === "date") options.sort = { date: "desc" };
+        var units = queryUnits(query);
+        return pf.search(query || null, options).then(function (found) {
+          return keepMatching(found.results, units);
+        });
+      }
+    };
+  }
+
+  /* Pagefind ranks pages that match only some characters of a Chinese query (the
+     browser and the index segment names differently), so keep only pages whose text
+     holds every bigram and token of the query, as the offline index does. */
+  function keepMatching(candidates, units) {
+    var kept = [];
+    var checked = 0;
+    function next() {
+      if (kept.length >= PAGE_SIZE || checked >= candidates.length || checked >= MAX_CHECKED) {
+        if (!hasUnits(units)) return { total: candidates.length, hits: kept };
+        var more = checked < candidates.length;
+        return { total: kept.length, more: more, hits: kept.slice(0, PAGE_SIZE) };
+      }
+      var batch = candidates.slice(checked, checked + PAGE_SIZE);
+      checked += batch.length;
+      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+        data.forEach(function (d) {
+          if (containsAll(d.content || "", units)) kept.push(pagefindHit(d, units));
+        });
+        return next();
+      });
+    }
+    return Promise.resolve().then(next);
+  }
+
+  function containsAll(text, units) {
+    var flat = normalize(text).replace(QUOTES, "").replace(/\s+/g, "");
+    var needles = units.ascii.slice();
+    units.runs.forEach(function (r) { needles = needles.concat(bigrams(r)); });
+    return needles.every(function (n) { return flat.indexOf(n) !== -1; });
+  }
+
+  function pagefindHit(data, units) {
+    // Primary bundle URLs are root-relative, merged ones absolute: keep the site path.
+    var path = data.url.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/^\/+/, "");
+    var meta = data.meta || {};
+    return {
+      href: siteLink(path),
+      title: meta.title || path,
+      date: meta.date || "",
+      paper: meta.paper || "",
+      issue: meta.issue || "",
+      excerpt: hasUnits(units) ? excerptSegments(data.content || "", units)
+        : segmentsFromHtml(data.excerpt || "")
+    };
+  }
+
+  /* ---------- the offline engine (file://) ---------- */
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement("script");
+      el.src = src;
+      el.onload = function () { resolve(); };
+      el.onerror = function () { reject(new Error("无法加载 " + src)); };
+      document.head.appendChild(el);
+    });
+  }
+
+  function offlineEngine() {
+    var index = null;
+    var termChunks = {};
+    var textChunks = {};
+    var avgLength = 1;
+    window.baokuOfflineIndex = function (data) { index = data; };
+    window.baokuOfflineTerms = function (n, table) { termChunks[n] = table; };
+    window.baokuOfflineText = function (n, texts) { textChunks[n] = texts; };
+
+    function fileUrl(name) { return new URL(name, offlineIndexUrl).href; }
+
+    function loadTermChunks(terms) {
+      var wanted = {};
+      terms.forEach(function (t) { wanted[t.charCodeAt(0) % index.chunks] = true; });
+      return Promise.all(Object.keys(wanted).filter(function (n) { return !termChunks[n]; })
+        .map(function (n) { return loadScript(fileUrl("t" + n + ".js")); }));
+    }
+
+    function postings(term) {
+      var table = termChunks[term.charCodeAt(0) % index.chunks] || {};
+      var flat = table[term];
+      var map = new Map();
+      if (!flat) return map;
+      var doc = 0;
+      for (var i = 0; i < flat.length; i += 2) {
+        doc += flat[i];
+        map.set(doc, flat[i + 1]);
+      }
+      return map;
+    }
+
+    function bm25(tf, df, length) {
+      var n = index.docs.length;
+      var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      var k1 = 1.2, b = 0.75;
+      return idf * (tf * (k1 + 1)) / (tf + k1 * (1 - b + b * length / avgLength));
+    }
+
+    function matchesFilters(doc, filterIdx) {
+      var facets = index.docs[doc][6];
+      return filterIdx.every(function (f) { return facets[f.slot].indexOf(f.value) !== -1; });
+    }
+
+    function filterIndexes(filters) {
+      var out = [];
+      Object.keys(filters).forEach(function (name) {
+        var slot = index.filters.indexOf(name);
+        var value = slot === -1 ? -1 : index.facets[name].indexOf(filters[name]);
+        out.push({ slot: slot, value: value });
+      });
+      return out;
+    }
+
+    function scoreDocs(units) {
+      var required = [];
+      units.ascii.forEach(function (t) { required.push(t); });
+      units.runs.forEach(function (r) { required = required.concat(bigrams(r)); });
+      var bonus = units.runs.filter(function (r) { return r.length >= 3; });
+      return loadTermChunks(required.concat(bonus)).then(function () {
+        var scores = null;
+        required.forEach(function (term) {
+          var list = postings(term);
+          var next = new Map();
+          list.forEach(function (tf, doc) {
+            if (scores && !scores.has(doc)) return;
+            var base = scores ? scores.get(doc) : 0;
+            next.set(doc, base + bm25(tf, list.size, index.docs[doc][5]));
+          });
+          scores = next;
+        });
+        scores = scores || new Map();
+        bonus.forEach(function (term) {
+          var list = postings(term);
+          list.forEach(function (tf, doc) {
+            if (scores.has(doc)) scores.set(doc, scores.get(doc) + 1.5 * bm25(tf, list.size, index.docs[doc][5]));
+          });
+        });
+        return scores;
+      });
+    }
+
+    function loadTexts(docs) {
+      var wanted = {};
+      docs.forEach(function (d) { wanted[Math.floor(d / index.textChunk)] = true; });
+      return Promise.all(Object.keys(wanted).filter(function (n) { return !textChunks[n]; })
+        .map(function (n) { return loadScript(fileUrl("x" + n + ".js")); }));
+    }
+
+    function textOf(doc) {
+      var chunk = textChunks[Math.floor(doc / index.textChunk)] || [];
+      return chunk[doc % index.textChunk] || "";
+    }
+
+    return {
+      mode: "offline",
+      init: function () {
+        return loadScript(offlineIndexUrl).then(function () {
+          if (!index) throw new Error("离线索引格式不对");
+          var total = index.docs.reduce(function (sum, d) { return sum + d[5]; }, 0);
+          avgLength = total / Math.max(1, index.docs.length);
+          return index.facets;
+        });
+      },
+      search: function (query, filters, sort) {
+        var units = queryUnits(query);
+        var hasTerms = hasUnits(units);
+        var filterIdx = filterIndexes(filters);
+        var scored = hasTerms ? scoreDocs(units) : Promise.resolve(allDocs());
+        return scored.then(function (scores) {
+          var docs = [];
+          scores.forEach(function (score, doc) {
+            if (matchesFilters(doc, filterIdx)) docs.push({ doc: doc, score: score });
+          });
+          docs.sort(function (a, b) {
+            if (sort === "date" || !hasTerms) {
+              var da = index.docs[a.doc][2], db = index.docs[b.doc][2];
+              if (da !== db) return da < db ? 1 : -1;
+            }
+            return b.score - a.score || a.doc - b.doc;
+          });
+          var top = docs.slice(0, PAGE_SIZE).map(function (d) { return d.doc; });
+          return loadTexts(top).then(function () {
+            return { total: docs.length, hits: top.map(function (doc) { return offlineHit(doc, units); }) };
+          });
+        });
+      }
+    };
+
+    function allDocs() {
+      var scores = new Map();
+      index.docs.forEach(function (_, doc) { scores.set(doc, 0); });
+      return scores;
+    }
+
+    function offlineHit(doc, units) {
+      var row = index.docs[doc];
+      return {
+        href: siteLink(row[0]),
+        title: row[1],
+        date: row[2],
+        paper: row[3],
+        issue: row[4],
+        excerpt: excerptSegments(textOf(doc), units)
+      };
+    }
+  }
+
+  /* A window of the article text around the first match, matches marked. */
+  function excerptSegments(text, units) {
+    text = text.replace(/\s+/g, " ");
+    var needles = units.ascii.concat(units.runs);
+    units.runs.forEach(function (r) { needles = needles.concat(bigrams(r)); });
+    needles = needles.filter(function (n, i) { return n && needles.indexOf(n) === i; })
+      .sort(function (a, b) { return b.length - a.length; });
+    if (!needles.length) return [[text.slice(0, 90) + (text.length > 90 ? "…" : ""), false]];
+    var pattern = new RegExp(needles.map(escapeRegExp).join("|"), "gi");
+    var first = text.search(pattern);
+    var start = Math.max(0, first - 30);
+    var windowText = (start > 0 ? "…" : "") + text.slice(start, start + 100) +
+      (start + 100 < text.length ? "…" : "");
+    var segments = [];
+    var last = 0;
+    windowText.replace(pattern, function (match, offset) {
+      if (offset > last) segments.push([windowText.slice(last, offset), false]);
+      segments.push([match, true]);
+      last = offset + match.length;
+      return match;
+    });
+    if (last < windowText.length) segments.push([windowText.slice(last), false]);
+    return segments;
+  }
+
+  function escapeRegExp(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /* ---------- page state, URL and rendering ---------- */
+
+  var engine = useOffline ? offlineEngine() : pagefindEngine();
+  var ready = null;
+  var sequence = 0;
+  var timer = 0;
+
+  function currentFilters() {
+    var filters = {};
+    filterSelects.forEach(function (select) {
+      if (select.value) filters[select.dataset.filter] = select.value;
+    });
+    return filters;
+  }
+
+  function syncUrl() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) params.set("q", input.value.trim());
+    filterSelects.forEach(function (s) { if (s.value) params.set(s.name, s.value); });
+    if (sortSelect.value) params.set("sort", sortSelect.value);
+    var query = params.toString();
+    try {
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+    } catch (e) {
+      /* some file:// setups refuse replaceState; searching still works */
+    }
+  }
+
+  function readUrl() {
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    filterSelects.forEach(function (s) { setSelect(s, params.get(s.name) || ""); });
+    setSelect(sortSelect, params.get("sort") || "");
+  }
+
+  function setSelect(select, value) {
+    if (value && !Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+      select.appendChild(new Option(value, value));
+    }
+    select.value = value;
+  }
+
+  function fillFilters(facets) {
+    filterSelects.forEach(function (select) {
+      var chosen = select.value;
+      (facets[select.dataset.filter] || []).forEach(function (value) {
+        if (value !== chosen) select.appendChild(new Option(value, value));
+      });
+      select.value = chosen;
+    });
+  }
+
+  function setState(state, message, query) {
+    results.dataset.state = state;
+    results.dataset.query = query || "";
+    results.dataset.mode = engine.mode;
+    status.textContent = message;
+  }
+
+  function render(found, query) {
+    var list = document.createElement("ol");
+    list.className = "search-hits";
+    found.hits.forEach(function (hit) { list.appendChild(hitElement(hit)); });
+    results.replaceChildren(list);
+    var count = found.more ? "至少 " + found.total : String(found.total);
+    var shown = found.total > found.hits.length ? "，显示前 " + found.hits.length + " 篇" : "";
+    var where = engine.mode === "offline" ? "（离线检索）" : "";
+    setState("done", "找到 " + count + " 篇文章" + shown + where, query);
+  }
+
+  function hitElement(hit) {
+    var item = document.createElement("li");
+    item.className = "search-hit";
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    link.href = hit.href;
+    link.textContent = hit.title;
+    heading.appendChild(link);
+    var meta = document.createElement("p");
+    meta.className = "search-hit-meta";
+    meta.textContent = [hit.date || "日期不详", hit.paper, hit.issue].filter(Boolean).join(" · ");
+    var excerpt = document.createElement("p");
+    excerpt.className = "search-hit-excerpt";
+    hit.excerpt.forEach(function (seg) {
+      if (seg[1]) {
+        var mark = document.createElement("mark");
+        mark.textContent = seg[0];
+        excerpt.appendChild(mark);
+      } else {
+        excerpt.appendChild(document.createTextNode(seg[0]));
+      }
+    });
+    item.append(heading, meta, excerpt);
+    return item;
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var filters = currentFilters();
+    var sort = sortSelect.value;
+    var mine = ++sequence;
+    syncUrl();
+    if (!query && !Object.keys(filters).length) {
+      results.replaceChildren();
+      setState("empty", "请输入检索词，或选择筛选条件。", "");
+      return Promise.resolve();
+    }
+    results.setAttribute("aria-busy", "true");
+    return ready.then(function () {
+      return engine.search(query, filters, sort);
+    }).then(function (found) {
+      if (mine !== sequence) return;
+      results.removeAttribute("aria-busy");
+      if (!found.total) {
+        results.replaceChildren();
+        var what = query ? "“" + query + "”" : "所选条件";
+        setState("none", "没有找到与" + what + "相关的文章。", query);
+      } else {
+        render(found, query);
+      }
+    }).catch(function (error) {
+      if (mine !== sequence) return;
+      results.removeAttribute("aria-busy");
+      setState("error", "检索出错：" + error.message, query);
+    });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(run, TYPE_DELAY_MS);
+  }
+
+  readUrl();
+  ready = engine.init().then(fillFilters);
+  ready.catch(function (error) {
+    setState("error", "检索索引加载失败：" + error.message, input.value.trim());
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+  input.addEventListener("input", schedule);
+  filterSelects.concat([sortSelect]).forEach(function (s) { s.addEventListener("change", run); });
+  ready.then(run, function () {});
+})();
