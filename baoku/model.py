@@ -104,7 +104,7 @@ class Article:
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()  # ids of related articles, best first
     # Set only for Markdown sources: one sanitised block of HTML per ``paragraphs`` entry
-    # (<p>, <ul>, <table>, <h3> for section heads); templates may prefer it when present.
+    # (<p>, <ul>, <table> …; "" for section heads); templates may prefer it when present.
     paragraphs_html: tuple[str, ...] = ()
 
     @property

@@ -13,7 +13,9 @@ from .clean import clean
 from .config import Config
 from .enrich import Enricher, enrich_issue, link_related, load_enricher
 from .export import export_data
+from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
+from .pages import load_site_pages
 from .publish import Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source
 from .render import render_site
@@ -101,7 +103,9 @@ def _unique_id(base: str, taken: set[str]) -> str:
 
 
 def assemble_issue(source: Source, issue_id: str, enricher: Enricher) -> Issue:
-    """clean → segment → enrich for one source."""
+    """clean → segment → enrich for one source; a Markdown source states its own articles."""
+    if source.format == "md":
+        return enrich_issue(markdown_issue(source, issue_id), enricher)
     text = clean(source)
     seg = segment(text)
     issue = Issue(
@@ -149,6 +153,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
             with timer.stage("segment+enrich"):
                 issue = hooks.assemble(source, _unique_id(urls.issue_id_for(rel), taken),
                                        enricher)
+            issue = attach_raw_text(issue, config.project_root)
         except Exception as exc:
             message = f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
             failures.append(Failure(rel, "segment", message))
@@ -202,7 +207,8 @@ def build_archive(config: Config, log: Log, timer: _Timer,
     issues, failures = process_sources(paths, config, enricher, timer, log, hooks)
     with timer.stage("related"):
         linked = link_related(sort_issues(issues))
-    return Archive(issues=linked, failures=tuple(failures), generated_at=now_iso(config))
+    return Archive(issues=linked, failures=tuple(failures), generated_at=now_iso(config),
+                   pages=load_site_pages(config.content_dir, log))
 
 
 def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
