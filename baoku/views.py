@@ -7,6 +7,7 @@ links with ``url(path)``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -298,12 +299,13 @@ class SitePageView:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """The search page; ``context`` is ``baoku.search.page_context`` as sorted pairs."""
+    """The search page; ``context_json`` is ``baoku.search.page_context`` as canonical JSON
+    (hashable and deterministic); templates read it as ``search``."""
 
     title: str
     description: str
-    context: tuple[tuple[str, Any], ...]
+    context_json: str
 
     @property
     def search(self) -> dict[str, Any]:
-        return dict(self.context)
+        return json.loads(self.context_json)

@@ -17,6 +17,7 @@ import jinja2
 from .. import urls
 from ..citation import absolute_url, citation_context
 from ..config import Config
+from ..feeds import extra_files
 from ..model import Archive, OutputFile
 from ..present import ArchiveIndex, build_index
 from ..views import NavItem, SiteInfo
@@ -65,6 +66,7 @@ def site_info(archive: Archive, config: Config) -> SiteInfo:
         NavItem("主题", urls.topic_index()),
         NavItem("记者", urls.reporter_index()),
         NavItem("检索", urls.search_page()),
+        NavItem("数据", urls.data_page()),
     ]
     pages = sorted(archive.pages, key=lambda p: (p.order, p.slug))
     nav += [NavItem(p.title, urls.site_page(p.slug)) for p in pages]
@@ -108,9 +110,8 @@ def _is_active(here: str, target: str) -> bool:
     return here.startswith(target)
 
 
-def base_context(plan: PagePlan) -> dict[str, Any]:
-    """The context every template receives (the template contract)."""
-    here, site = plan.path, plan.site
+def site_context(site: SiteInfo, here: str, title: str, description: str) -> dict[str, Any]:
+    """The base context every template receives (the template contract), minus ``page``."""
 
     def url(path: str) -> str:
         return urls.relative(here, path)
@@ -120,16 +121,23 @@ def base_context(plan: PagePlan) -> dict[str, Any]:
 
     return {
         "site": site,
-        "title": plan.view.title,
-        "description": plan.view.description,
+        "title": title,
+        "description": description,
         "here": here,
         "url": url,
         "asset": asset,
         "nav": [(item.label, item.path, _is_active(here, item.path)) for item in site.nav],
         "canonical": absolute_url(site.base_url, here),
         "build_time": site.build_time,
-        "page": plan.view,
+        "feed": urls.feed(),
+        "page": None,
     }
+
+
+def base_context(plan: PagePlan) -> dict[str, Any]:
+    context = site_context(plan.site, plan.path, plan.view.title, plan.view.description)
+    context["page"] = plan.view
+    return context
 
 
 def render_page(env: jinja2.Environment, plan: PagePlan) -> OutputFile:
@@ -156,5 +164,9 @@ def static_files(config: Config) -> Iterator[OutputFile]:
 def render_site(archive: Archive, config: Config) -> Iterator[OutputFile]:
     yield from static_files(config)
     env = make_environment(config)
+    site = site_info(archive, config)
     for plan in plan_pages(archive, config):
         yield render_page(env, plan)
+    yield from extra_files(archive, config, env,
+                           lambda here, title, description:
+                           site_context(site, here, title, description))

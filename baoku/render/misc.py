@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,5 +54,5 @@ def plan_search(archive: Archive, config: Config) -> Iterator[Plan]:
     yield urls.search_page(), "search.html", SearchPage(
         title="检索",
         description="全文检索报库中的文章，可按地区、主题、年份、报纸与记者筛选。",
-        context=tuple(sorted(context.items())),
+        context_json=json.dumps(context, ensure_ascii=False, sort_keys=True, default=str),
     )

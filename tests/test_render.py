@@ -1,0 +1,316 @@
+"""Render stage on small hand-built archives: page plan, view models, templates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from baoku import urls
+from baoku.config import Config, load_config
+from baoku.model import (
+    Archive,
+    Article,
+    Failure,
+    Issue,
+    IssueDate,
+    Place,
+    SitePage,
+    Source,
+    SourceMeta,
+)
+from baoku.present import date_label, lead, reading_minutes, sort_date
+from baoku.render import PagePlan, make_environment, plan_pages, render_page, render_site
+from baoku.views import ArticlePage, HomePage, IssuePage, PlacePage, TagIndexPage
+
+GENERATED = "2026-01-01T08:00:00+08:00"
+
+
+def source(name: str, *, paper: str | None = "晨报", date: str | None = "2024-03-05",
+           precision: str | None = "day", origin: str | None = "filename") -> Source:
+    meta = SourceMeta(newspaper=paper, date=IssueDate(date, precision, origin),  # type: ignore[arg-type]
+                      edition="第2版", title="要闻")
+    return Source(f"content/{name}.txt", "0" * 64, "utf-8", "txt", "正文", meta)
+
+
+def article(number: int, headline: str, **fields: object) -> Article:
+    defaults: dict[str, object] = {"paragraphs": ("第一段文字。", "第二段文字。")}
+    defaults.update(fields)
+    return Article(number=number, headline=headline, **defaults)  # type: ignore[arg-type]
+
+
+def issue(issue_id: str, *articles: Article, **source_fields: object) -> Issue:
+    return Issue(id=issue_id, source=source(issue_id, **source_fields),  # type: ignore[arg-type]
+                 articles=articles)
+
+
+EAST = Place("东区", "district")
+RIVER = Place("河滨街道", "town", parent="东区")
+WILLOW = Place("柳岸社区", "village", parent="河滨街道")
+HILL = Place("山前镇", "town", parent="东区")
+
+
+def sample_archive() -> Archive:
+    new = issue(
+        "new",
+        article(1, "新闻一", kicker="引题甲", subtitle="——副题甲", byline="本报讯（记者王一）",
+                reporters=("王一",), places=(WILLOW,), topics=("教育",),
+                paragraphs=("小标题", "正文" * 500), section_heads=("小标题",),
+                captions=("图为活动现场。 李二 摄",), photographers=("李二",),
+                related=("old-01", "missing-99")),
+        article(2, "新闻二", places=(HILL,), topics=("教育", "交通"), reporters=("王一",)),
+        article(3, "新闻三", places=(RIVER, WILLOW)),
+    )
+    old = issue("old", article(1, "旧闻", places=(EAST,), topics=("交通",)),
+                date="2023-11", precision="month", origin="inferred")
+    lost = issue("lost", article(1, "无日期文章"), date=None, precision=None, origin=None)
+    return Archive(issues=(new, old, lost), generated_at=GENERATED,
+                   failures=(Failure("content/bad.txt", "read", "无法识别编码"),),
+                   pages=(SitePage("about", "关于本馆", "<p>说明</p>", order=1),))
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(tmp_path, {"output_dir": tmp_path / "out", "search": False,
+                                  "fixed_time": GENERATED})
+
+
+def plans_by_path(archive: Archive, config: Config) -> dict[str, PagePlan]:
+    return {p.path: p for p in plan_pages(archive, config)}
+
+
+def rendered(archive: Archive, config: Config) -> dict[str, str]:
+    return {f.path: f.content.decode("utf-8") for f in render_site(archive, config)}
+
+
+@pytest.mark.parametrize(("date", "expected"), [
+    (IssueDate("2023-08-18", "day", "filename"), "2023年8月18日"),
+    (IssueDate("2023-08", "month", "inferred"), "2023年8月（推断）"),
+    (IssueDate("2021", "year", "front-matter"), "2021年"),
+    (IssueDate(), "日期不详"),
+])
+def test_date_label(date: IssueDate, expected: str) -> None:
+    assert date_label(date) == expected
+
+
+def test_sort_date_pads_partial_dates() -> None:
+    assert sort_date(IssueDate("2023-08", "month")) == "2023-08-01"
+    assert sort_date(IssueDate()) == ""
+
+
+def test_reading_time_counts_cjk_characters() -> None:
+    assert reading_minutes(article(1, "短", paragraphs=("字" * 10,))) == 1
+    assert reading_minutes(article(1, "长", paragraphs=("字" * 801, "abc " * 500))) == 3
+
+
+def test_lead_skips_section_heads_and_shortens() -> None:
+    art = article(1, "题", paragraphs=("小标题", "甲" * 200), section_heads=("小标题",))
+    text = lead(art)
+    assert not text.startswith("小标题")
+    assert text.endswith("……") and len(text) < 100
+
+
+def test_every_plan_has_a_hashable_view_and_unique_path(config: Config) -> None:
+    plans = list(plan_pages(sample_archive(), config))
+    paths = [p.path for p in plans]
+    assert len(paths) == len(set(paths))
+    for plan in plans:
+        hash(plan)  # frozen, hashable: the incremental build keys on it
+    assert plans == list(plan_pages(sample_archive(), config))
+
+
+def test_home_groups_by_year_and_month_with_undated_last(config: Config) -> None:
+    home = plans_by_path(sample_archive(), config)[""].view
+    assert isinstance(home, HomePage)
+    assert [i.id for i in home.dated] == ["new", "old"]
+    assert [i.id for i in home.undated] == ["lost"]
+    assert [y.year for y in home.years] == ["2024", "2023"]
+    assert home.years[1].months[0].label == "11月"
+    assert home.years[1].months[0].issues[0].date_label == "2023年11月（推断）"
+    assert home.papers == ()  # a single paper needs no per-paper grouping
+
+
+def test_home_groups_by_paper_when_several(config: Config) -> None:
+    archive = sample_archive()
+    other = issue("other", article(1, "他报文章"), paper="晚报")
+    archive = replace(archive, issues=(*archive.issues, other))
+    home = plans_by_path(archive, config)[""].view
+    assert [p.name for p in home.papers] == ["晚报", "晨报"]
+    assert [i.id for i in home.papers[1].issues] == ["new", "old", "lost"]
+
+
+def test_issue_page_lists_articles_in_order_with_neighbours(config: Config) -> None:
+    plans = plans_by_path(sample_archive(), config)
+    view = plans[urls.issue_page("old")].view
+    assert isinstance(view, IssuePage)
+    assert [a.headline for a in view.articles] == ["旧闻"]
+    assert view.newer is not None and view.newer.id == "new"
+    assert view.older is not None and view.older.id == "lost"
+    assert view.raw_text_path == ""
+
+
+def test_article_page_view(config: Config) -> None:
+    plans = plans_by_path(sample_archive(), config)
+    view = plans[urls.article_page("new", 1)].view
+    assert isinstance(view, ArticlePage)
+    assert view.previous is None and view.following is not None
+    assert view.following.headline == "新闻二"
+    assert [r.id for r in view.related] == ["old-01"]  # unknown ids are skipped
+    assert [b.kind for b in view.blocks] == ["h2", "p"]
+    assert view.reading_minutes == 3
+    assert [p.label for p in view.people] == ["王一", "李二"]
+    trail = view.places[0]
+    assert trail.name == "柳岸社区"
+    assert [a.label for a in trail.ancestors] == ["东区", "河滨街道"]
+    assert [c.label for c in view.crumbs][:2] == ["首页", "晨报"]
+    assert view.crumbs[-1].path is None
+    assert view.pagefind.date == "2024-03-05" and view.pagefind.year == "2024"
+
+
+def test_place_pages_count_articles_up_the_hierarchy(config: Config) -> None:
+    plans = plans_by_path(sample_archive(), config)
+    index = plans[urls.district_index()].view
+    assert isinstance(index, TagIndexPage)
+    assert [(t.name, t.count) for t in index.tags] == [("东区", 4)]
+    east = plans[urls.place_page("东区")].view
+    assert isinstance(east, PlacePage)
+    assert [(c.name, c.count) for c in east.children] == [("河滨街道", 2), ("山前镇", 1)]
+    # newest first: the three articles of "new", then the old one
+    assert [a.id for a in east.articles] == ["new-01", "new-02", "new-03", "old-01"]
+    river = plans[urls.place_page("河滨街道")].view
+    assert [c.label for c in river.crumbs] == ["首页", "地区", "东区", "河滨街道"]
+    assert [(c.name, c.count) for c in river.children] == [("柳岸社区", 2)]
+
+
+def test_parent_named_only_as_parent_gets_a_page(config: Config) -> None:
+    orphan = Place("某村", "village", parent="某镇")
+    archive = Archive(issues=(issue("x", article(1, "甲", places=(orphan,))),),
+                      generated_at=GENERATED)
+    plans = plans_by_path(archive, config)
+    town = plans[urls.place_page("某镇")].view
+    assert town.level_label == "街道乡镇"
+    assert [c.name for c in town.children] == ["某村"]
+    assert [t.name for t in plans[urls.district_index()].view.others] == ["某镇"]
+
+
+def test_place_parent_cycle_does_not_hang(config: Config) -> None:
+    a, b = Place("甲地", "town", parent="乙地"), Place("乙地", "town", parent="甲地")
+    archive = Archive(issues=(issue("x", article(1, "甲", places=(a, b))),),
+                      generated_at=GENERATED)
+    plans = plans_by_path(archive, config)
+    assert plans[urls.place_page("甲地")].view.articles[0].id == "x-01"
+
+
+def test_topic_and_reporter_pages(config: Config) -> None:
+    plans = plans_by_path(sample_archive(), config)
+    topics = plans[urls.topic_index()].view
+    assert [(t.name, t.count) for t in topics.tags] == [("交通", 2), ("教育", 2)]
+    assert [a.id for a in plans[urls.topic_page("交通")].view.articles] == ["new-02", "old-01"]
+    reporters = plans[urls.reporter_index()].view
+    assert [(t.name, t.count, t.note) for t in reporters.tags] == [
+        ("王一", 2, "记者"), ("李二", 1, "摄影")]
+    assert plans[urls.reporter_page("李二")].view.roles == ("摄影",)
+
+
+def test_rendered_html_is_relative_and_chinese(config: Config) -> None:
+    files = rendered(sample_archive(), config)
+    pages = {p: t for p, t in files.items() if p.endswith(".html")}
+    assert "index.html" in pages and "about/index.html" in pages and "report/index.html" in pages
+    for path, text in pages.items():
+        assert re.search(r'(href|src)="/', text) is None, path
+        assert '<html lang="zh-CN">' in text, path
+        assert "<title>" in text and 'name="description"' in text, path
+    article_html = pages["issues/new/01/index.html"]
+    assert '<h2>小标题</h2>' in article_html
+    assert "<figure" in article_html
+    assert "<figcaption>图为活动现场。 李二 摄</figcaption>" in article_html
+    assert "约 3 分钟" in article_html
+    assert 'href="../02/index.html"' in article_html
+    assert 'href="../../../places/东区/index.html"' in article_html
+    assert article_html.count("data-pagefind-body") == 1
+    assert "data-pagefind-body" not in pages["issues/new/index.html"]
+    assert 'data-pagefind-filter="地区"' not in pages["issues/new/index.html"]
+    assert 'application/ld+json' in article_html
+    assert "关于本馆" in pages["index.html"]  # site pages join the navigation
+
+
+def test_report_page_lists_failures_and_origins(config: Config) -> None:
+    archive = sample_archive()
+    marked = replace(archive.issues[0], origin="markdown", warnings=("第3行：疑似乱码",),
+                     junk=("广告：热线电话",))
+    files = rendered(replace(archive, issues=(marked, *archive.issues[1:])), config)
+    report = files["report/index.html"]
+    for text in ("content/bad.txt", "无法识别编码", "人工校订", "自动切分", "第3行：疑似乱码",
+                 "广告：热线电话"):
+        assert text in report
+
+
+def test_article_text_download(config: Config) -> None:
+    text = rendered(sample_archive(), config)["issues/new/01/article.txt"]
+    lines = text.splitlines()
+    assert lines[:4] == ["引题甲", "新闻一", "——副题甲", "本报讯（记者王一）"]
+    assert "小标题" in lines and "［图］图为活动现场。 李二 摄" in lines
+    assert "&" not in text or "&amp;" not in text  # plain text, not HTML-escaped
+
+
+def test_text_is_escaped_in_html(config: Config) -> None:
+    nasty = issue("n", article(1, "<script>alert(1)</script>", paragraphs=("a < b & c",)))
+    files = rendered(Archive(issues=(nasty,), generated_at=GENERATED), config)
+    html = files["issues/n/01/index.html"]
+    assert "<script>alert(1)</script>" not in html
+    assert "a &lt; b &amp; c" in html
+    assert "<script>alert(1)</script>" in files["issues/n/01/article.txt"]
+
+
+def test_raw_text_is_published_when_present(tmp_path: Path, config: Config) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/x.txt").write_text("原始版面文字", encoding="utf-8")
+    marked = replace(issue("x", article(1, "甲")), origin="markdown",
+                     raw_text_path="content/x.txt")
+    files = rendered(Archive(issues=(marked,), generated_at=GENERATED), config)
+    assert files["issues/x/source.txt"].strip() == "原始版面文字"
+    assert 'href="source.txt">原始文本</a>' in files["issues/x/index.html"]
+
+
+def test_librarian_theme_overrides_file_by_file(tmp_path: Path, config: Config) -> None:
+    templates = config.theme_dir / "templates"
+    templates.mkdir(parents=True)
+    (templates / "topics.html").write_text(
+        '{% extends "builtin/topics.html" %}{% block content %}馆员主题页{{ super() }}'
+        "{% endblock %}", encoding="utf-8")
+    (config.theme_dir / "static").mkdir()
+    (config.theme_dir / "static/site.css").write_text("body{}", encoding="utf-8")
+    files = rendered(sample_archive(), config)
+    assert "馆员主题页" in files["topics/index.html"]
+    assert "交通" in files["topics/index.html"]
+    assert files["static/site.css"] == "body{}"
+    assert "site.js" in {Path(p).name for p in files}
+
+
+def test_output_is_deterministic(config: Config) -> None:
+    first = list(render_site(sample_archive(), config))
+    second = list(render_site(sample_archive(), config))
+    assert [f.path for f in first] == [f.path for f in second]
+    assert first == second
+
+
+def test_render_page_alone_matches_full_render(config: Config) -> None:
+    archive = sample_archive()
+    env = make_environment(config)
+    full = {f.path: f.content for f in render_site(archive, config)}
+    for plan in plan_pages(archive, config):
+        out = render_page(env, plan)
+        assert full[out.path] == out.content
+
+
+def test_plan_is_linear_in_articles(config: Config) -> None:
+    articles = tuple(article(n, f"文章{n}", places=(WILLOW,), topics=("教育",),
+                             reporters=("王一",), related=(f"i0-{(n % 50) + 1:02d}",))
+                     for n in range(1, 51))
+    issues = tuple(issue(f"i{k}", *articles, date=f"2020-01-{k + 1:02d}") for k in range(20))
+    plans = list(plan_pages(Archive(issues=issues, generated_at=GENERATED), config))
+    # 1000 articles (page + text each), 20 issues, then home, districts, two places,
+    # topic index and page, reporter index and page, report, search
+    assert len(plans) == 1000 * 2 + 20 + 10
