@@ -1,0 +1,157 @@
+"""Search records, shard assignment, Pagefind record fields and incremental shard rebuilds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from baoku.config import load_config
+from baoku.model import Archive, Article, Issue, IssueDate, Place, Source, SourceMeta
+from baoku.search import build_search, changed_shards, page_context, shard_fingerprints
+from baoku.search.pagefind import record_filters, record_meta, record_sort
+from baoku.search.records import archive_records, article_record, assign_shards, year_of
+
+
+def make_issue(issue_id: str, date: str | None, articles: list[Article],
+               paper: str | None = "测试日报", edition: str | None = None) -> Issue:
+    meta = SourceMeta(newspaper=paper, edition=edition,
+                      date=IssueDate(date, "day" if date else None, "filename" if date else None))
+    source = Source(rel_path=f"content/{issue_id}.txt", sha256="0" * 64, encoding="utf-8",
+                    format="txt", text="", meta=meta)
+    return Issue(id=issue_id, source=source, articles=tuple(articles))
+
+
+def story(number: int, headline: str, body: str = "正文。", **extra: object) -> Article:
+    return Article(number=number, headline=headline, paragraphs=(body,), **extra)
+
+
+def archive_of(*issues: Issue) -> Archive:
+    return Archive(issues=issues)
+
+
+def test_record_carries_heading_body_and_tags() -> None:
+    article = story(3, "主标题", "第一段。", kicker="引题", subtitle="副题",
+                    captions=("图片说明 张三 摄",), reporters=("李四",), photographers=("张三",),
+                    places=(Place("卫东区", "district"), Place("光华路街道", "town")),
+                    topics=("民生",))
+    issue = make_issue("2024-04-23-wd", "2024-04-23", [article], edition="第3版")
+    record = article_record(issue, article)
+    assert record.id == "2024-04-23-wd-03"
+    assert record.path == "issues/2024-04-23-wd/03/"
+    assert record.file == "issues/2024-04-23-wd/03/index.html"
+    assert record.heading.split("\n") == ["引题", "主标题", "副题"]
+    assert "图片说明 张三 摄" in record.body and "第一段。" in record.body
+    assert record.districts == ("卫东区",)
+    assert record.reporters == ("李四", "张三")
+    assert (record.year, record.issue_label, record.paper) == ("2024", "第3版", "测试日报")
+
+
+@pytest.mark.parametrize(("date", "year"), [
+    ("2023-08-25", "2023"), ("2023-08", "2023"), ("1998", "1998"), (None, None), ("", None),
+])
+def test_year_of_partial_dates(date: str | None, year: str | None) -> None:
+    assert year_of(date) == year
+
+
+def test_pagefind_fields_for_an_undated_paperless_article() -> None:
+    issue = make_issue("scan-7", None, [story(1, "无日期")], paper=None)
+    record = archive_records(archive_of(issue))[0]
+    assert record_meta(record) == {"title": "无日期", "issue": "scan-7"}
+    assert record_filters(record) == {"年份": ["日期不详"]}
+    assert record_sort(record) == {"date": "0000"}
+
+
+def test_pagefind_filters_name_every_tag() -> None:
+    article = story(1, "标题", reporters=("朱江森",), topics=("交通", "民生"),
+                    places=(Place("卫东区", "district"),))
+    record = article_record(make_issue("a", "2024-04-22", [article]), article)
+    assert record_filters(record) == {"地区": ["卫东区"], "主题": ["交通", "民生"],
+                                      "年份": ["2024"], "报纸": ["测试日报"], "记者": ["朱江森"]}
+    assert record_meta(record)["date"] == "2024-04-22"
+
+
+def test_shards_by_year_newest_first_undated_last() -> None:
+    archive = archive_of(
+        make_issue("b", "2024-01-02", [story(1, "乙")]),
+        make_issue("a", "2023-05-06", [story(1, "甲"), story(2, "丙")]),
+        make_issue("u", None, [story(1, "丁")]),
+    )
+    shards = assign_shards(archive_records(archive))
+    assert list(shards) == ["2024", "2023", "undated"]
+    assert [r.id for r in shards["2023"]] == ["a-01", "a-02"]
+
+
+def test_large_year_splits_into_chunks_keeping_issues_whole() -> None:
+    issues = [make_issue(f"i{n}", f"2022-01-{n + 1:02d}", [story(k, "题") for k in (1, 2, 3)])
+              for n in range(5)]
+    shards = assign_shards(archive_records(archive_of(*issues)), limit=7)
+    assert list(shards) == ["2022-1", "2022-2", "2022-3"]
+    assert [len(s) for s in shards.values()] == [6, 6, 3]
+    for records in shards.values():
+        assert len({r.issue_id for r in records}) * 3 == len(records)
+
+
+def test_oversized_issue_gets_its_own_chunk() -> None:
+    big = make_issue("big", "2021-02-01", [story(k, "题") for k in range(1, 6)])
+    small = make_issue("small", "2021-03-01", [story(1, "题")])
+    shards = assign_shards(archive_records(archive_of(small, big)), limit=3)
+    assert [len(s) for s in shards.values()] == [5, 1]
+
+
+def test_fingerprint_changes_only_for_the_touched_shard() -> None:
+    old = archive_of(make_issue("b", "2024-01-02", [story(1, "乙")]),
+                     make_issue("a", "2023-05-06", [story(1, "甲")]))
+    new = archive_of(make_issue("b", "2024-01-02", [story(1, "乙改")]),
+                     make_issue("a", "2023-05-06", [story(1, "甲")]))
+    before = shard_fingerprints(assign_shards(archive_records(old)))
+    after = shard_fingerprints(assign_shards(archive_records(new)))
+    assert before["2023"] == after["2023"]
+    assert before["2024"] != after["2024"]
+
+
+def test_page_context_lists_bundles_primary_first(tmp_path: Path) -> None:
+    archive = archive_of(make_issue("b", "2024-01-02", [story(1, "乙")]),
+                         make_issue("u", None, [story(1, "丁")]))
+    config = load_config(tmp_path, {"search": True})
+    context = page_context(archive, config)
+    assert context["bundles"] == ["pagefind/2024/pagefind.js", "pagefind/undated/pagefind.js"]
+    assert context["offline_index"] == "search-offline/index.js"
+    assert ("district", "地区") in context["filters"]
+    off = page_context(archive, load_config(tmp_path, {"search": False}))
+    assert off["enabled"] is False and off["bundles"] == []
+
+
+def test_build_search_writes_shards_and_rebuilds_only_changed(tmp_path: Path) -> None:
+    config = load_config(tmp_path, {"search": True})
+    site = tmp_path / "site"
+    old = archive_of(make_issue("b", "2024-01-02", [story(1, "湛阳镇花椒丰收")]),
+                     make_issue("a", "2023-05-06", [story(1, "蓝湾社区活动")]))
+    assert build_search(old, config, site) == []
+    for shard in ("2024", "2023"):
+        assert (site / "pagefind" / shard / "pagefind.js").is_file()
+    assert (site / "search-offline" / "index.js").is_file()
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert manifest["pages"] == {"2024": 1, "2023": 1}
+    assert changed_shards(old, site) == []
+
+    new = archive_of(make_issue("b", "2024-01-02", [story(1, "湛阳镇花椒丰收")]),
+                     make_issue("a", "2023-05-06", [story(1, "蓝湾社区活动改")]))
+    stale = changed_shards(new, site)
+    assert stale == ["2023"]
+    untouched = site / "pagefind" / "2024" / "pagefind-entry.json"
+    untouched.write_text("marker", encoding="utf-8")
+    build_search(new, config, site, only_shards=stale)
+    assert untouched.read_text(encoding="utf-8") == "marker"
+    assert changed_shards(new, site) == []
+
+
+def test_build_search_drops_bundles_of_vanished_shards(tmp_path: Path) -> None:
+    config = load_config(tmp_path, {"search": True})
+    site = tmp_path / "site"
+    build_search(archive_of(make_issue("a", "2023-05-06", [story(1, "甲")]),
+                            make_issue("u", None, [story(1, "乙")])), config, site)
+    assert (site / "pagefind" / "undated").is_dir()
+    build_search(archive_of(make_issue("a", "2023-05-06", [story(1, "甲")])), config, site)
+    assert not (site / "pagefind" / "undated").exists()
