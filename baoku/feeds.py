@@ -224,7 +224,7 @@ def render_sitemap(archive: Archive, config: Config, env: jinja2.Environment) ->
 def fallback_context(archive: Archive, config: Config) -> BaseContext:
     """The template contract's base context, for when render.py does not pass its own."""
     site = {"title": config.site_title, "description": config.site_description,
-            "base_url": config.base_url}
+            "base_url": config.base_url, "footer": (), "build_time": archive.generated_at}
     nav_paths = [("首页", urls.home()), ("检索", urls.search_page()),
                  ("地区", urls.district_index()), ("主题", urls.topic_index()),
                  ("数据", urls.data_page())]
@@ -237,6 +237,8 @@ def fallback_context(archive: Archive, config: Config) -> BaseContext:
             "nav": [(label, path, path == here) for label, path in nav_paths],
             "canonical": absolute_url(config.base_url, here),
             "build_time": archive.generated_at,
+            "feed": urls.feed(),
+            "page": None,
         }
 
     return context
