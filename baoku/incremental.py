@@ -56,7 +56,9 @@ def inputs_fingerprint(config: Config) -> str:
     """What an enriched issue depends on besides its own source file."""
     extra = [p for p in (config.topics_file, config.places_file) if p is not None]
     digest = hashlib.sha256()
-    for part in (CACHE_FORMAT, code_fingerprint(), repr(config), _hash_files(extra)):
+    # The build time and the output folder never change an enriched issue.
+    settings = repr(replace(config, fixed_time=None, output_dir=Path()))
+    for part in (CACHE_FORMAT, code_fingerprint(), settings, _hash_files(extra)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
@@ -190,7 +192,10 @@ class Session:
         path = self.config.project_root / source.rel_path
         siblings = [p for p in self._sidecars.get(path.stem, []) if p.name != path.name]
         digest = hashlib.sha256()
-        for part in (self._fingerprint, source.rel_path, source.sha256, issue_id,
+        # The read stage may add warnings that depend on other files (duplicate claims),
+        # so everything about the source but its (hashed) text is part of the key.
+        described = repr(replace(source, text=""))
+        for part in (self._fingerprint, described, source.sha256, issue_id,
                      _hash_files(siblings)):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
@@ -271,6 +276,5 @@ def session_build(config: Config, log: pipeline.Log, *, use_disk_cache: bool = T
     """One build through a fresh session (the command line's default): the disk cache
     spares re-enriching sources that did not change since the last run."""
     session = Session(config, use_disk_cache=use_disk_cache, progress=progress)
-    session.config = replace(session.config, fixed_time=config.fixed_time)
     result = session.build(log)
     return result, session.counts
