@@ -217,8 +217,11 @@ def year_clues(text: str) -> list[Clue]:
     return clues
 
 
+_SNIPPET_TAIL = re.compile(r"[^，。；、,;\n]{0,6}")
+
+
 def _snippet(text: str, start: int, end: int) -> str:
-    tail = re.match(r"[^，。；、,;\n]{0,6}", text[end:])
+    tail = _SNIPPET_TAIL.match(text, end)
     return f"“{text[start:end]}{tail[0] if tail else ''}”"
 
 

@@ -126,7 +126,7 @@ def _expected_char(ch: str) -> bool:
 def _text_likeness(text: str) -> float:
     """Share of characters one expects in a Chinese newspaper text file."""
     if not text:
-        return 0.0
+        return 1.0  # nothing unexpected; emptiness is reported on its own
     return sum(1 for ch in text if _expected_char(ch)) / len(text)
 
 
@@ -190,12 +190,12 @@ def _encoding_warning(encoding: str) -> str:
     return f"文件编码为 {name}，不是 UTF-8；已自动识别并转换，建议另存为 UTF-8"
 
 
-def _control_ratio(data: bytes) -> float:
+def _too_many_controls(data: bytes) -> bool:
+    """Binary data without NUL bytes still has control bytes everywhere; text has a few
+    stray ones at most."""
     sample = data[:_SAMPLE]
-    if not sample:
-        return 0.0
     controls = sum(1 for b in sample if b < 0x20 and b not in b"\t\n\r\x0c\x1a\x1b")
-    return controls / len(sample)
+    return controls > max(16, 0.02 * len(sample))
 
 
 def _chinese_decode(data: bytes) -> Decoded | None:
@@ -272,8 +272,9 @@ def _looks_garbled(text: str) -> bool:
 def _repair_double_encoding(text: str) -> str | None:
     """Undo a wrong round trip: UTF-8 bytes once read as Latin-1/Windows-1252 (``æ–°é—»``)
     or as GBK (``鏂伴椈``) and saved again. Only when the result is clean Chinese text."""
-    has_latin = sum(1 for ch in text if "\u00c0" <= ch <= "\u00ff") >= 4
-    if has_latin and not any(map(_is_cjk, text)):
+    sample = text[:_SAMPLE]
+    has_latin = sum(1 for ch in sample if "\u00c0" <= ch <= "\u00ff") >= 4
+    if has_latin and not any(map(_is_cjk, sample)):
         wrong_codecs: tuple[str, ...] = ("cp1252", "latin-1")
     elif _looks_garbled(text):
         wrong_codecs = ("gb18030",)
@@ -300,7 +301,7 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
             decoded = _utf16_without_bom(data)
             if decoded is None:
                 raise ReadError(f"{rel}：看起来是二进制文件（含有 NUL 字节），不是文本，已跳过")
-        elif _control_ratio(data) > 0.02:
+        elif _too_many_controls(data):
             raise ReadError(f"{rel}：看起来是二进制文件（控制字符过多），不是文本，已跳过")
         else:
             decoded = _chinese_decode(data) or _lenient(data, "utf-8", rel)

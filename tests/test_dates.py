@@ -1,0 +1,139 @@
+"""Dates: declared values, file names, and inference from the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from baoku.dates import (
+    date_from_filename,
+    infer_date,
+    latest_month_day,
+    month_days,
+    parse_declared,
+)
+from baoku.model import IssueDate
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2023-08-25", IssueDate("2023-08-25", "day", "front-matter")),
+    ("2023-8-5", IssueDate("2023-08-05", "day", "front-matter")),
+    ("2023/08/25", IssueDate("2023-08-25", "day", "front-matter")),
+    ("2023-08", IssueDate("2023-08", "month", "front-matter")),
+    ("2023", IssueDate("2023", "year", "front-matter")),
+    (2023, IssueDate("2023", "year", "front-matter")),
+    (dt.date(2023, 8, 25), IssueDate("2023-08-25", "day", "front-matter")),
+    (dt.datetime(2023, 8, 25, 9, 30), IssueDate("2023-08-25", "day", "front-matter")),
+    ("2023年8月25日", IssueDate("2023-08-25", "day", "front-matter")),
+    ("２０２３－０８－２５", IssueDate("2023-08-25", "day", "front-matter")),
+])
+def test_declared_dates_parse(value: object, expected: IssueDate) -> None:
+    assert parse_declared(value, "front-matter") == expected
+
+
+@pytest.mark.parametrize("value", ["2023-02-30", "2023-13", "yesterday", "", True, 12, None,
+                                   ["2023"], "2023-08-25 extra"])
+def test_bad_declared_dates_are_none(value: object) -> None:
+    assert parse_declared(value, "sidecar") is None
+
+
+@pytest.mark.parametrize(("name", "value", "precision"), [
+    ("2023-08-25-pdsrb.txt", "2023-08-25", "day"),
+    ("pdsrb_2023_08_25_A3.txt", "2023-08-25", "day"),
+    ("20230825.txt", "2023-08-25", "day"),
+    ("平顶山日报20230825第3版.txt", "2023-08-25", "day"),
+    ("2023年8月25日 第三版.txt", "2023-08-25", "day"),
+    ("2023年8月 合订本.txt", "2023-08", "month"),
+    ("pdsrb-2023-08.txt", "2023-08", "month"),
+    ("2023.8.5 晚报.txt", "2023-08-05", "day"),
+])
+def test_filename_dates(name: str, value: str, precision: str) -> None:
+    assert date_from_filename(name) == IssueDate(value, precision, "filename")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", [
+    "000_711755368b4ee13f.txt",  # hex hash: digits inside letters are not a date
+    "abc20230825def.txt",
+    "x_a20230825.txt",
+    "1234567890123.txt",
+    "20231345.txt",  # month 13
+    "2023-02-30.txt",  # no such day
+    "report_v2023.txt",
+    "scan_2023_version2.txt",
+    "第3版.txt",
+])
+def test_filename_false_positives(name: str) -> None:
+    assert date_from_filename(name) is None
+
+
+def test_month_day_mentions_ignore_full_dates_and_numbers() -> None:
+    text = "2019年3月5日成立。8月16日，活动举行；12月31日前完成；截至8月24日，共115月1日"
+    assert month_days(text) == [(8, 16), (12, 31), (8, 24)]
+
+
+def test_chinese_numeral_month_days() -> None:
+    assert month_days("八月二十四日上午，十二月三日") == [(8, 24), (12, 3)]
+
+
+def test_latest_month_day_wraps_around_new_year() -> None:
+    assert latest_month_day([(12, 28), (1, 3), (12, 30)]) == (1, 3)
+    assert latest_month_day([(3, 20), (3, 28), (2, 1)]) == (3, 28)
+    assert latest_month_day([]) is None
+
+
+def test_stated_year_and_latest_month_give_month_precision() -> None:
+    text = "8月16日，社区举办2023暑期活动。2019年冬，合作社成立。截至8月24日，共完成……"
+    found = infer_date(text)
+    assert found is not None
+    assert found.date == IssueDate("2023-08", "month", "inferred")
+    assert "8月24日" in found.reason and "2023" in found.reason
+
+
+def test_event_bound_moves_to_the_next_year_when_the_month_is_earlier() -> None:
+    # The 20th Party Congress met in October 2022, so a March page mentioning it is 2023.
+    text = "3月20日，该区召开会议，学习贯彻党的二十大精神。3月28日，活动结束。"
+    found = infer_date(text)
+    assert found is not None and found.date.value == "2023-03"
+
+
+def test_later_event_beats_an_older_stated_year() -> None:
+    text = "2023年，该社区成立服务站。4月16日，开展党纪学习教育读书班。4月23日闭幕。"
+    found = infer_date(text)
+    assert found is not None and found.date.value == "2024-04"
+
+
+def test_target_years_are_not_taken_as_the_present() -> None:
+    text = "力争到2035年基本实现现代化，2025年前完成改造。2021年，该区启动项目。5月3日开工。"
+    found = infer_date(text)
+    assert found is not None and found.date.value == "2021-05"
+
+
+def test_year_alone_gives_year_precision() -> None:
+    found = infer_date("2022年，全区新建公园5个。")
+    assert found is not None and found.date == IssueDate("2022", "year", "inferred")
+
+
+def test_no_year_clue_means_no_date() -> None:
+    assert infer_date("8月16日，社区举办活动。8月24日，活动结束。") is None
+    assert infer_date("社区举办活动，居民踊跃参加。") is None
+
+
+def test_event_without_month_is_too_weak() -> None:
+    assert infer_date("深入学习贯彻党的二十大精神。") is None
+
+
+def test_numbers_that_look_like_years_are_ignored() -> None:
+    # "20375万元" and "2000余株" are amounts, not years.
+    assert infer_date("收入完成20375万元，种植竹子2000余株。7月17日完成。") is None
+
+
+def test_dateline_with_matching_weekday_gives_the_day() -> None:
+    found = infer_date("平顶山日报\n2023年8月25日 星期五\n本报讯 8月24日……")
+    assert found is not None
+    assert found.date == IssueDate("2023-08-25", "day", "inferred")
+
+
+def test_dateline_with_wrong_weekday_is_not_trusted() -> None:
+    found = infer_date("2023年8月25日 星期一\n8月24日……")
+    assert found is not None and found.date.precision == "month"
