@@ -1,4 +1,4 @@
-"""Clean stage: layout noise out of the text (CJK spaces, punctuation width, junk lines)."""
+"""Clean stage: layout noise out of the text (CJK spaces, punctuation width, stray hyphens)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,86 @@ import re
 
 from .model import CleanText, Line, Source
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])")
+# Ideographs (incl. extension A and compatibility ideographs).
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Ideographs plus CJK and full-width punctuation: characters between which a space is noise.
+_WIDE = HAN + r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·《》"
+_HAN_RE = re.compile(f"[{HAN}]")
+_WIDE_RE = re.compile(f"[{_WIDE}]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_STRAY_HYPHEN = re.compile(rf"(?<=[{_WIDE}])\s*[-－]+$")
+
+
+def _neighbour(text: str, index: int, step: int) -> str:
+    """The nearest non-space character from ``index`` in direction ``step`` ('' at the edge)."""
+    i = index + step
+    while 0 <= i < len(text) and text[i] in " \t\u3000\u00a0":
+        i += step
+    return text[i] if 0 <= i < len(text) else ""
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def widen_punctuation(text: str) -> str:
+    """ASCII ``, ; : ( ) ! ?`` written among Chinese text become their full-width forms.
+
+    A mark is converted when a neighbour is a Chinese character or Chinese punctuation and
+    it does not sit between two Latin letters/digits (``3,000``, ``a:b`` stay as they are).
+    """
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch not in _FULL_WIDTH:
+            continue
+        before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+        cjk_before = bool(before) and bool(_WIDE_RE.match(before))
+        cjk_after = bool(after) and bool(_WIDE_RE.match(after))
+        if not (cjk_before or cjk_after):
+            continue
+        if _is_latin(before) and _is_latin(after):
+            continue
+        # "(" needs Chinese text inside or before it, ")" the same the other way round;
+        # both rules are covered by the neighbour test above.
+        chars[i] = _FULL_WIDTH[ch]
+    return "".join(chars)
+
+
+def _joins_without_space(left: str, right: str) -> bool:
+    """A space between these two characters is OCR/layout noise."""
+    wide_left, wide_right = bool(_WIDE_RE.match(left)), bool(_WIDE_RE.match(right))
+    if wide_left and wide_right:
+        return True
+    # An ASCII double quote used as a Chinese quotation mark: '创建 "熟人社区"'.
+    return (left == '"' and wide_right) or (right == '"' and wide_left)
+
+
+def remove_cjk_spaces(text: str) -> str:
+    """Drop runs of spaces between Chinese characters; keep them between Latin words/numbers."""
+    out: list[str] = []
+    pos = 0
+    for match in _SPACES.finditer(text):
+        start, end = match.span()
+        out.append(text[pos:start])
+        left = text[start - 1] if start else ""
+        right = text[end] if end < len(text) else ""
+        if left and right and not _joins_without_space(left, right):
+            out.append(" ")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out).strip()
+
+
+def spaced_text(raw: str) -> str:
+    """The raw line with widened punctuation and single spaces: keeps word boundaries
+    (useful to split names in bylines and credits) while matching the cleaned text."""
+    return _SPACES.sub(" ", widen_punctuation(raw)).strip()
 
 
 def clean_line(text: str) -> str:
-    return _CJK_SPACE.sub("", text.strip())
+    text = _STRAY_HYPHEN.sub("", text.strip())
+    return remove_cjk_spaces(widen_punctuation(text))
 
 
 def clean(source: Source) -> CleanText:

@@ -1,0 +1,335 @@
+"""Segment stage: cleaned lines -> articles, captions, junk and warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..model import CleanText, Segmentation
+from .assemble import (
+    BOX_GAP,
+    Draft,
+    assign_roles,
+    finish,
+    prefers_suspended,
+    retitle,
+    split_title_after_body,
+)
+from .classify import Item, classify
+
+__all__ = ["segment"]
+
+_MAX_PHOTO_LINES = 8
+_ORPHAN_GAP = 3
+_BREAKERS = ("lead", "tail", "marked", "commentary")
+
+
+@dataclass(frozen=True)
+class PhotoGroup:
+    """Lines closed by a photo credit: a caption, or a photo story when it has a title."""
+
+    members: tuple[int, ...]  # item indexes before the credit
+    credit: int  # item index of the credit line
+
+
+def _mark_orphans(items: list[Item]) -> list[Item]:
+    """A headline-like line followed by a wide gap heads nothing: OCR debris."""
+    return [replace(it, kind="junk") if it.kind == "head" and it.gap_after >= _ORPHAN_GAP
+            else it for it in items]
+
+
+def _photo_groups(items: list[Item]) -> dict[int, PhotoGroup]:
+    """Groups keyed by their first item index; a group without members is a bare credit."""
+    groups: dict[int, PhotoGroup] = {}
+    for c, item in enumerate(items):
+        if item.kind != "credit":
+            continue
+        members: list[int] = []
+        bounded = False
+        j = c - 1
+        while j >= 0 and len(members) <= _MAX_PHOTO_LINES:
+            prev = items[j]
+            if prev.kind in ("junk", "placeholder"):
+                j -= 1
+                continue
+            if prev.kind == "credit" or (prev.kind == "caption" and prev.credit):
+                bounded = True
+                break
+            if prev.kind in _BREAKERS:
+                break
+            members.insert(0, j)
+            if prev.gap_before >= BOX_GAP:
+                bounded = True
+                break
+            j -= 1
+        if not bounded and len(members) != 1:
+            members = []
+        key = members[0] if members else c
+        groups[key] = PhotoGroup(tuple(members), c)
+    return groups
+
+
+def _demote_unmarked_heads(items: list[Item], grouped: set[int]) -> list[Item]:
+    """In a page that marks its headlines with '## ', an unmarked short line is a kicker
+    or column only when it stands above a marked headline; otherwise it is body text."""
+    if sum(it.kind == "marked" for it in items) < 2:
+        return items
+    out = list(items)
+    for i, it in enumerate(items):
+        if it.kind != "head" or i in grouped:
+            continue
+        j = i
+        while j < len(items) and items[j].kind == "head":
+            j += 1
+        if not (j < len(items) and items[j].kind == "marked"):
+            out[i] = replace(it, kind="body")
+    return out
+
+
+@dataclass
+class _Assembler:
+    items: list[Item]
+    groups: dict[int, PhotoGroup]
+    drafts: list[Draft] = field(default_factory=list)
+    current: Draft | None = None
+    suspended: Draft | None = None
+    pending_body: list[str] = field(default_factory=list)
+    pending_captions: list[str] = field(default_factory=list)
+    junk: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def run(self) -> None:
+        i = 0
+        while i < len(self.items):
+            if i in self.groups:
+                i = self._photo(self.groups[i])
+                continue
+            item = self.items[i]
+            handler = getattr(self, f"_on_{item.kind}")
+            i = handler(i)
+        if self.pending_body or self.pending_captions:
+            self._headless(self.items[-1].number if self.items else 1)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _open(self, start: int) -> Draft:
+        draft = Draft(start=start)
+        if self.current is not None and self.current.is_open_feature():
+            self.suspended = self.current
+        self.drafts.append(draft)
+        self.current = draft
+        if self.pending_body:
+            for text in self.pending_body:
+                draft.add_body(text)
+            self.pending_body = []
+        if self.pending_captions:
+            draft.captions.extend(self.pending_captions)
+            self.pending_captions = []
+        return draft
+
+    def _resume(self) -> Draft:
+        assert self.suspended is not None
+        draft, self.current, self.suspended = self.suspended, self.suspended, None
+        return draft
+
+    def _headless(self, start: int) -> Draft:
+        self.warnings.append(f"第 {start} 行起的文字没有可辨认的标题，已单独成篇。")
+        return self._open(start)
+
+    def _caption(self, text: str, photographers: tuple[str, ...] = ()) -> None:
+        target = self.current
+        if target is None:
+            self.pending_captions.append(text)
+            return
+        target.captions.append(text)
+        target.photographers.extend(p for p in photographers if p not in target.photographers)
+
+    def _stack_end(self, i: int) -> int:
+        j = i
+        while j < len(self.items) and self.items[j].kind in ("head", "marked") \
+                and j not in self.groups:
+            j += 1
+        return j
+
+    def _lookahead_text(self, j: int) -> str:
+        parts = []
+        while j < len(self.items) and self.items[j].kind in ("lead", "body"):
+            item = self.items[j]
+            parts.append(item.lead.rest if item.lead else item.text)
+            j += 1
+        return "".join(parts)
+
+    # -- handlers: each takes an item index and returns the next index ---------------------
+    def _on_junk(self, i: int) -> int:
+        item = self.items[i]
+        self.junk.append(item.text)
+        self.warnings.append(f"第 {item.number} 行疑似识别噪声，未归入任何文章：“{item.text}”")
+        return i + 1
+
+    def _on_placeholder(self, i: int) -> int:
+        item = self.items[i]
+        self.junk.append(item.text)
+        self.warnings.append(f"第 {item.number} 行是图片占位符，未归入任何文章：“{item.text}”")
+        return i + 1
+
+    def _on_caption(self, i: int) -> int:
+        lines = [self.items[i]]
+        j = i + 1
+        while (j < len(self.items) and self.items[j].kind == "caption"
+               and self.items[j].gap_before == 0 and not lines[-1].credit):
+            lines.append(self.items[j])
+            j += 1
+        photographers = tuple(p for it in lines if it.credit for p in it.credit.photographers)
+        self._caption("\n".join(it.text for it in lines), photographers)
+        return j
+
+    def _on_credit(self, i: int) -> int:
+        item = self.items[i]
+        assert item.credit is not None
+        self._caption(item.spaced, item.credit.photographers)
+        return i + 1
+
+    def _photo(self, group: PhotoGroup) -> int:
+        credit = self.items[group.credit]
+        assert credit.credit is not None
+        members = [self.items[m] for m in group.members]
+        if not members:
+            return self._on_credit(group.credit)
+        titled = members[0].kind in ("head", "marked") and len(members) >= 2
+        if not titled and (len(members) == 1 or members[0].gap_before < BOX_GAP
+                           or all(m.kind == "caption" for m in members)):
+            text = "\n".join(m.text for m in members)
+            self._caption(f"{text} {credit.spaced}", credit.credit.photographers)
+            return group.credit + 1
+        resume = self.current
+        draft = self._open(members[0].number)
+        draft.kind = "photo"
+        heads = 0
+        while titled and heads < len(members) and members[heads].kind in ("head", "marked"):
+            heads += 1
+        if heads:
+            assign_roles(draft, members[:heads])
+        else:
+            self.warnings.append(
+                f"第 {members[0].number} 行起的图片报道没有可辨认的标题。")
+        for member in members[heads:]:
+            if member.kind == "caption":
+                draft.captions.append(member.text)
+            else:
+                draft.add_body(member.text)
+        draft.byline = credit.spaced
+        draft.photographers = list(credit.credit.photographers)
+        draft.reporters = list(credit.credit.photographers)
+        draft.closed = True
+        # A photo story sits inside the page; the article around it may go on after it.
+        if resume is not None and not resume.closed and self.suspended is None:
+            self.suspended = resume
+        return group.credit + 1
+
+    def _on_marked(self, i: int) -> int:
+        return self._on_head(i)
+
+    def _on_head(self, i: int) -> int:
+        end = self._stack_end(i)
+        stack = self.items[i:end]
+        nxt = self.items[end] if end < len(self.items) else None
+        if nxt is not None and nxt.kind == "lead":
+            prev = self.current
+            if prev is not None:
+                taken = split_title_after_body(prev, stack, self._lookahead_text(end))
+                if taken:
+                    retitle(prev, stack[:taken])
+                    stack = stack[taken:]
+            assign_roles(self._open(stack[0].number), stack)
+            return end
+        if self._is_section_head(stack):
+            target = self.current
+            assert target is not None
+            if self.suspended is not None and (
+                    target.kind in ("photo", "commentary") or target.closed
+                    or (self.suspended.heads and not target.heads)):
+                target = self._resume()
+            target.add_section_head(stack[0].text)
+            return end
+        assign_roles(self._open(stack[0].number), stack)
+        return end
+
+    def _is_section_head(self, stack: list[Item]) -> bool:
+        """A lone unmarked line inside a running article is a subheading."""
+        if len(stack) != 1 or stack[0].kind != "head" or self.current is None:
+            return False
+        if stack[0].gap_before >= BOX_GAP:
+            return False
+        if self.current.closed:
+            return self.suspended is not None
+        return True
+
+    def _on_commentary(self, i: int) -> int:
+        draft = self._open(self.items[i].number)
+        draft.headline = self.items[i].text
+        draft.kind = "commentary"
+        return i + 1
+
+    def _on_lead(self, i: int) -> int:
+        item = self.items[i]
+        assert item.lead is not None
+        draft = self.current
+        if draft is None or draft.byline is not None or draft.paragraphs or draft.closed:
+            draft = self._headless(item.number)
+        draft.byline = item.lead.byline
+        draft.lead_byline = True
+        draft.add_people(item.lead.people)
+        if item.lead.rest:
+            draft.add_body(_tail_of(item.text, item.lead.byline))
+        return i + 1
+
+    def _on_tail(self, i: int) -> int:
+        item = self.items[i]
+        assert item.tail is not None
+        target = self.current
+        if target is not None and target.byline and self.suspended is not None \
+                and not self.suspended.byline:
+            target = self._resume()
+        if target is None:
+            target = self._headless(item.number)
+        target.byline = f"{target.byline} {item.spaced}" if target.byline else item.spaced
+        target.add_people(item.tail)
+        target.closed = True
+        if self.suspended is target:
+            self.suspended = None
+        return i + 1
+
+    def _on_body(self, i: int) -> int:
+        text = self.items[i].text
+        target = self.current
+        if target is None:
+            self.pending_body.append(text)
+            return i + 1
+        if self.suspended is not None and target is not self.suspended and (
+                target.closed or prefers_suspended(text, target, self.suspended)):
+            target = self._resume()
+        target.add_body(text)
+        return i + 1
+
+
+def _tail_of(cleaned: str, byline: str) -> str:
+    """The cleaned text after a byline printed at the head of the line (spaces ignored)."""
+    wanted = sum(1 for ch in byline if not ch.isspace())
+    seen = 0
+    for pos, ch in enumerate(cleaned):
+        if seen == wanted:
+            return cleaned[pos:].strip()
+        if not ch.isspace():
+            seen += 1
+    return ""
+
+
+def segment(text: CleanText) -> Segmentation:
+    items = _mark_orphans(classify(text))
+    groups = _photo_groups(items)
+    grouped = {m for g in groups.values() for m in g.members}
+    items = _demote_unmarked_heads(items, grouped)
+    assembler = _Assembler(items, groups)
+    assembler.run()
+    ordered = sorted(assembler.drafts, key=lambda d: d.start)
+    articles = tuple(finish(d, n) for n, d in enumerate(ordered, start=1))
+    return Segmentation(articles=articles, junk=tuple(assembler.junk),
+                        warnings=tuple(assembler.warnings))

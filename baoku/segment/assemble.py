@@ -1,0 +1,195 @@
+"""Article assembly: classified lines -> headline stacks, bodies, captions, photo stories."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..clean import HAN
+from ..model import Article, ArticleKind
+from .classify import QUOTES, Item, is_finished
+from .people import People
+
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_KICKER_PHRASE_MAX = 7
+_SHORT_NAME_MAX = 8
+_STACK_KINDS = ("head", "marked")
+_SPLIT_MIN_SIM, _SPLIT_MARGIN = 0.5, 0.2
+_RESUME_MARGIN = 0.25
+BOX_GAP = 2  # this many blank lines or more before a line: a new layout box starts
+
+
+@dataclass
+class Draft:
+    """An article being assembled (mutable inside this module only)."""
+
+    start: int  # line number where it starts, for reading order
+    headline: str = ""
+    kicker: str | None = None
+    subtitle: str | None = None
+    column: str | None = None
+    byline: str | None = None
+    reporters: list[str] = field(default_factory=list)
+    correspondents: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
+    kind: ArticleKind | None = None  # forced kind (photo, commentary); else derived
+    paragraphs: list[str] = field(default_factory=list)
+    heads: set[int] = field(default_factory=set)  # indexes of paragraphs that are section heads
+    captions: list[str] = field(default_factory=list)
+    lead_byline: bool = False
+    closed: bool = False
+    weak_head: bool = False  # headline is a lone slogan-like line (may be a kicker)
+
+    def text(self) -> str:
+        return "".join([self.headline, self.subtitle or "", *self.paragraphs])
+
+    def add_people(self, people: People) -> None:
+        _extend(self.reporters, people.reporters)
+        _extend(self.correspondents, people.correspondents)
+
+    def add_body(self, text: str) -> None:
+        last = len(self.paragraphs) - 1
+        if last >= 0 and last not in self.heads and not is_finished(self.paragraphs[last]):
+            self.paragraphs[last] = join_break(self.paragraphs[last], text)
+        else:
+            self.paragraphs.append(text)
+
+    def add_section_head(self, text: str) -> None:
+        self.heads.add(len(self.paragraphs))
+        self.paragraphs.append(text)
+
+    def last_paragraph_open(self) -> bool:
+        last = len(self.paragraphs) - 1
+        return last >= 0 and last not in self.heads and not is_finished(self.paragraphs[last])
+
+    def is_open_feature(self) -> bool:
+        return (not self.lead_byline and not self.closed and self.kind is None
+                and bool(self.paragraphs))
+
+
+def _extend(target: list[str], names: tuple[str, ...]) -> None:
+    target.extend(n for n in names if n not in target)
+
+
+def join_break(before: str, after: str) -> str:
+    """Re-join a paragraph cut by a column break; a space only between two Latin words."""
+    if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() \
+            and after[:1].isalpha():
+        return f"{before} {after}"
+    return before + after
+
+
+def bigrams(text: str) -> set[str]:
+    return {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+def similarity(text: str, other: str) -> float:
+    """Share of the Chinese character pairs of ``text`` that also occur in ``other``."""
+    pairs = bigrams(text)
+    return len(pairs & bigrams(other)) / len(pairs) if pairs else 0.0
+
+
+def kicker_like(spaced: str) -> bool:
+    """A slogan line ("鼓足干劲 加压奋进 持续发力") or a short name ("李庄镇")."""
+    if QUOTES.search(spaced):
+        return False
+    phrases = spaced.split()
+    if len(phrases) >= 2:
+        return all(len(p) <= _KICKER_PHRASE_MAX for p in phrases)
+    return len(spaced) <= _SHORT_NAME_MAX and not any(c.isdigit() for c in spaced)
+
+
+def _headline_then_subtitle(first: Item, second: Item) -> bool:
+    """Two unmarked lines: headline + subtitle (instead of the usual kicker + headline)?"""
+    if kicker_like(first.spaced):
+        return False
+    return bool(QUOTES.search(first.text)) or any(c.isdigit() for c in second.text)
+
+
+def assign_roles(draft: Draft, stack: list[Item]) -> None:
+    """Column, kicker, headline and subtitle from a stack of headline lines."""
+    marked = [i for i, it in enumerate(stack) if it.kind == "marked"]
+    if marked:
+        m = marked[0]
+        draft.headline = stack[m].text
+        before, after = stack[:m], stack[m + 1:]
+        if before:
+            draft.kicker = before[-1].text
+            draft.column = " ".join(it.text for it in before[:-1]) or None
+        draft.subtitle = " ".join(it.text for it in after) or None
+        return
+    lines = list(stack)
+    if len(lines) >= 2 and lines[-1].text.startswith("——"):
+        draft.subtitle = lines.pop().text
+    if len(lines) >= 3:
+        draft.column = " ".join(it.text for it in lines[:-2])
+        lines = lines[-2:]
+    if len(lines) == 2:
+        if draft.subtitle is None and _headline_then_subtitle(lines[0], lines[1]):
+            draft.headline, draft.subtitle = lines[0].text, lines[1].text
+        else:
+            draft.kicker, draft.headline = lines[0].text, lines[1].text
+    elif lines:
+        draft.headline = lines[0].text
+        draft.weak_head = len(stack) == 1 and kicker_like(lines[0].spaced)
+    elif draft.subtitle:
+        draft.headline, draft.subtitle = draft.subtitle, None
+
+
+def finish(draft: Draft, number: int) -> Article:
+    kind: ArticleKind = draft.kind or (
+        "news" if draft.byline and "讯" in draft.byline
+        else "feature" if draft.heads or not draft.lead_byline else "news")
+    return Article(
+        number=number,
+        headline=draft.headline,
+        kicker=draft.kicker,
+        subtitle=draft.subtitle,
+        column=draft.column,
+        byline=draft.byline,
+        reporters=tuple(draft.reporters),
+        correspondents=tuple(draft.correspondents),
+        photographers=tuple(draft.photographers),
+        kind=kind,
+        paragraphs=tuple(draft.paragraphs),
+        section_heads=tuple(draft.paragraphs[i] for i in sorted(draft.heads)),
+        captions=tuple(draft.captions),
+    )
+
+
+def split_title_after_body(prev: Draft, stack: list[Item], next_text: str) -> int:
+    """How many leading lines of ``stack`` are the title of the previous article, printed
+    after its body (its own head was a lone kicker-like line)."""
+    if not prev.weak_head or len(stack) < 2 or any(it.kind == "marked" for it in stack):
+        return 0
+    own = "".join(prev.paragraphs)
+    taken = 0
+    for it in stack[:-1]:
+        to_prev, to_next = similarity(it.text, own), similarity(it.text, next_text)
+        if to_prev < _SPLIT_MIN_SIM or to_prev < to_next + _SPLIT_MARGIN:
+            break
+        taken += 1
+    return taken
+
+
+def retitle(prev: Draft, lines: list[Item]) -> None:
+    """The previous article's lone head becomes its kicker; ``lines`` are its title."""
+    kicker = prev.headline
+    prev.headline, prev.kicker = lines[0].text, kicker
+    prev.subtitle = " ".join(it.text for it in lines[1:]) or None
+    prev.weak_head = False
+
+
+def prefers_suspended(text: str, current: Draft, suspended: Draft) -> bool:
+    """Does this body paragraph continue the interrupted article rather than the current one?"""
+    if suspended.last_paragraph_open() and not current.last_paragraph_open():
+        return True
+    if current.last_paragraph_open() or len(current.paragraphs) < 2:
+        return False
+    own, other = bigrams(current.text()), bigrams(suspended.text())
+    pairs = bigrams(text)
+    if not pairs:
+        return False
+    only_other = len(pairs & (other - own)) / len(pairs)
+    only_own = len(pairs & (own - other)) / len(pairs)
+    return only_other - only_own > _RESUME_MARGIN

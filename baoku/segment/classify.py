@@ -1,0 +1,164 @@
+"""Line classification: each non-blank cleaned line gets a kind from features and scores."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ..clean import HAN, spaced_text
+from ..model import CleanText
+from .people import Credit, LeadByline, People, parse_credit, parse_lead_byline, parse_tail_byline
+
+Kind = Literal["marked", "head", "body", "lead", "tail", "credit", "caption", "commentary",
+               "junk", "placeholder"]
+
+_HAN_RE = re.compile(f"[{HAN}]")
+_MARKED = re.compile(r"^#{1,6}\s*(?P<text>\S.*)$")
+_BOX = re.compile(r"\\Box|[□■〓�]")
+_PLACEHOLDER = re.compile(r"^(?:图|照片)[一二三四五六七八九十\d]{1,3}$")
+_CAPTION_MARK = re.compile(
+    r"^(?:[▲▼△▽►◄◀▶↑↓←→]|(?:图|照片)[一二三四五六七八九十\d]{1,3}[：:]"
+    r"|(?:上|下|左|右|左上|右上|左下|右下|中)图[：:])")
+_COMMENTARY = re.compile(r"(?:点评|短评|编后|编后语|编者按|快评)$")
+CLOSERS = "”’」』）)》】\"'"
+TERMINAL = "。！？!?…"
+_CLAUSE_END = TERMINAL + "，、；：,;:"
+_FUNCTION_END = set("的了着地得和与及或在对把被从向于将以等其之而并但且为")
+_PRONOUN_START = set("该据其这此但而并且又也还都就则")
+_DATE_START = re.compile(r"^\d{1,2}月\d{1,2}日")
+QUOTES = re.compile("[“”\"「」『』]")
+MAX_HEAD_LEN = 36
+
+
+@dataclass(frozen=True)
+class Item:
+    """One non-blank source line with its kind and what was parsed from it."""
+
+    number: int
+    text: str  # cleaned text ('## ' marker removed for marked headlines)
+    spaced: str  # raw with widened punctuation and single spaces (keeps name boundaries)
+    kind: Kind
+    gap_before: int  # blank lines before it (a large gap starts a new layout box)
+    gap_after: int
+    lead: LeadByline | None = None
+    tail: People | None = None
+    credit: Credit | None = None
+
+
+def strip_closers(text: str) -> str:
+    return text.rstrip(CLOSERS)
+
+
+def is_finished(text: str) -> bool:
+    """The paragraph ends a sentence (a column break did not cut it)."""
+    core = strip_closers(text)
+    return bool(core) and core[-1] in TERMINAL
+
+
+def head_score(text: str) -> int:
+    """How much a line looks like a headline: short, no sentence punctuation, no fragment
+    ends. Negative means body text."""
+    if not text or len(text) > MAX_HEAD_LEN or not _HAN_RE.search(text):
+        return -9
+    core = strip_closers(text)
+    if not core or core[-1] in _CLAUSE_END or any(c in core for c in "。；！？;"):
+        return -9
+    score = 2
+    if len(text) > 26:
+        score -= 1
+    if core[-1] in _FUNCTION_END:
+        score -= 3
+    if text[0] in _PRONOUN_START:
+        score -= 2
+    if "、" in text:
+        score -= 1
+    if _DATE_START.match(text):
+        score -= 2
+    commas = text.count("，") + text.count(",")
+    if commas >= 2:
+        score -= 3
+    elif commas and len(text) > 18:
+        score -= 2
+    return score
+
+
+def is_headish(text: str) -> bool:
+    return head_score(text) >= 1
+
+
+def is_maybe_head(text: str) -> bool:
+    """Too weak to be a headline alone, but one when it sits in a stack above a byline."""
+    return head_score(text) == 0
+
+
+def _is_noise(text: str, raw: str) -> bool:
+    """OCR debris: vertical headlines read across ("刘 \\Box 五 镇"), lone characters."""
+    tokens = raw.split()
+    if _BOX.search(raw) and len(text) <= 12:
+        return True
+    if len(tokens) >= 3 and all(len(t) == 1 or _BOX.fullmatch(t) for t in tokens):
+        return True
+    if len(text) == 1:
+        return True
+    return not any(ch.isalnum() for ch in text)
+
+
+def classify_line(text: str, raw: str) -> tuple[Kind, str, dict]:
+    """Kind of one non-blank line, its text, and parsed parts (lead/tail/credit)."""
+    spaced = spaced_text(raw)
+    marked = _MARKED.match(text)
+    if marked:
+        return "marked", marked.group("text").strip(), {}
+    if _is_noise(text, raw):
+        return "junk", text, {}
+    if _PLACEHOLDER.match(text):
+        return "placeholder", text, {}
+    lead = parse_lead_byline(spaced)
+    if lead:
+        return "lead", text, {"lead": lead}
+    tail = parse_tail_byline(spaced)
+    if tail:
+        return "tail", text, {"tail": tail}
+    if _CAPTION_MARK.match(text):
+        return "caption", text, {}
+    credit = parse_credit(spaced)
+    if credit:
+        return ("credit" if not credit.caption else "caption"), text, {"credit": credit}
+    if is_headish(text):
+        return ("commentary" if _COMMENTARY.search(text) else "head"), text, {}
+    return "body", text, {}
+
+
+def classify(text: CleanText) -> list[Item]:
+    """Every non-blank line as an Item, in order, with the blank-line gaps around it."""
+    lines = text.lines
+    filled = [i for i, line in enumerate(lines) if line.text]
+    items: list[Item] = []
+    for pos, i in enumerate(filled):
+        line = lines[i]
+        prev = filled[pos - 1] if pos else -1
+        nxt = filled[pos + 1] if pos + 1 < len(filled) else len(lines) + 99
+        kind, body, parsed = classify_line(line.text, line.raw)
+        items.append(Item(number=line.number, text=body, spaced=spaced_text(line.raw),
+                          kind=kind, gap_before=i - prev - 1, gap_after=nxt - i - 1, **parsed))
+    return _promote_stacked_heads(items)
+
+
+def _promote_stacked_heads(items: list[Item]) -> list[Item]:
+    """A weak headline candidate directly above a headline stack and byline is a headline."""
+    out = list(items)
+    for i in range(len(out) - 2, -1, -1):
+        nxt = out[i + 1]
+        if (out[i].kind == "body" and is_maybe_head(out[i].text) and out[i].gap_after <= 1
+                and nxt.kind in ("lead", "head", "marked")
+                and (nxt.kind == "lead" or _stack_reaches_lead(out, i + 1))):
+            out[i] = replace(out[i], kind="head")
+    return out
+
+
+def _stack_reaches_lead(items: list[Item], start: int) -> bool:
+    j = start
+    while j < len(items) and items[j].kind in ("head", "marked"):
+        j += 1
+    return j < len(items) and items[j].kind == "lead"

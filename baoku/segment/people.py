@@ -1,0 +1,119 @@
+"""Bylines and photo credits: recognising them and pulling out people's names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..clean import HAN
+
+NAME = rf"[{HAN}]{{2,4}}"
+_NAME_RE = re.compile(rf"^{NAME}$")
+# Role words that precede names in a byline; order matters (longest first).
+_ROLE = (rf"(?:本报|本刊|特约|见习|实习|首席)?(?:融媒体?|全媒体|摄影|[{HAN}]{{2}}融媒)?记者"
+         r"|(?:特约)?通讯员|实习生")
+_ROLE_RE = re.compile(_ROLE)
+_CORRESPONDENT = re.compile(r"通讯员|实习生")
+_OPEN, _CLOSE = "(（", ")）"
+# "本报讯（记者张亚丹）", "本报讯(记者 李岩 通讯员 丰一帆)": the byline is the head of the line.
+_LEAD_NEWS = re.compile(
+    rf"^(?P<byline>[{HAN}]{{0,12}}讯\s?[{_OPEN}](?P<people>[^{_CLOSE}]{{0,60}})[{_CLOSE}])")
+# "本报融媒体记者 李岩 通讯员 王鹏" on a line of its own.
+_STANDALONE = re.compile(rf"^(?:(?:{_ROLE})\s?(?:{NAME})(?:[\s、，]+{NAME})*\s?)+$")
+# "（本报记者 朱江森 文/图）", "(本报记者 邱爽)" on a line of its own, usually after the body.
+_TAIL = re.compile(
+    rf"^[{_OPEN}]\s?(?P<people>(?:{_ROLE})[^{_CLOSE}]{{1,40}})[{_CLOSE}]$")
+_CREDIT_WORD = re.compile(r"\s?(?:摄影报道|摄影|摄)$")
+_CREDIT_TOKEN = re.compile(rf"^(?:图片由|图/)?(?:(?:{_ROLE})\s?)?(?:{NAME})?$")
+_SENTENCE_END = "。！？；…"
+
+
+@dataclass(frozen=True)
+class People:
+    reporters: tuple[str, ...] = ()
+    correspondents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LeadByline:
+    byline: str  # as printed (spaced text)
+    rest: str  # the text after the byline on the same line (first paragraph), may be ""
+    people: People
+
+
+def _names_after_roles(text: str) -> People:
+    """Split "记者 李岩 通讯员 王鹏" into reporters and correspondents."""
+    reporters: list[str] = []
+    correspondents: list[str] = []
+    matches = list(_ROLE_RE.finditer(text))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        chunk = re.sub(r"文/图|图/文|文图|摄影报道|摄影|摄$|报道", " ", text[match.end():end])
+        names = [n for n in re.split(r"[\s、，,/]+", chunk) if _NAME_RE.match(n)]
+        target = correspondents if _CORRESPONDENT.fullmatch(match.group()) else reporters
+        target.extend(n for n in names if n not in target)
+    return People(tuple(reporters), tuple(correspondents))
+
+
+def parse_lead_byline(spaced: str) -> LeadByline | None:
+    """A byline at the start of a line ("本报讯（记者…）…" or a bare "本报记者 X" line)."""
+    match = _LEAD_NEWS.match(spaced)
+    if match:
+        return LeadByline(match.group("byline"), spaced[match.end():].strip(),
+                          _names_after_roles(match.group("people")))
+    if len(spaced) <= 40 and _STANDALONE.match(spaced) and not _CREDIT_WORD.search(spaced):
+        return LeadByline(spaced, "", _names_after_roles(spaced))
+    return None
+
+
+def parse_tail_byline(spaced: str) -> People | None:
+    """A bracketed byline on a line of its own, e.g. "(本报记者 邱爽)"."""
+    match = _TAIL.match(spaced)
+    return _names_after_roles(match.group("people")) if match else None
+
+
+@dataclass(frozen=True)
+class Credit:
+    caption: str  # text printed before the credit on the same line ("" for a bare credit)
+    credit: str  # e.g. "本报记者 王尧 摄"
+    photographers: tuple[str, ...]
+
+
+def _credit_tokens(text: str) -> list[str]:
+    """Whitespace-separated tokens, also split after sentence-final punctuation."""
+    return [t for t in re.split(rf"\s+|(?<=[{_SENTENCE_END}])", text) if t]
+
+
+def _photographers(tokens: list[str]) -> tuple[str, ...]:
+    names: list[str] = []
+    for token in tokens:
+        name = _ROLE_RE.split(re.sub(r"^(?:图片由|图/)", "", token))[-1]
+        if _NAME_RE.match(name) and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def parse_credit(spaced: str) -> Credit | None:
+    """A photo credit ending the line: "任召培 摄", "…创建。 任召培 摄", "图片由记者张亚丹摄"."""
+    word = _CREDIT_WORD.search(spaced)
+    if not word:
+        return None
+    before = spaced[:word.start()]
+    tokens = _credit_tokens(before)
+    credit_tokens: list[str] = []
+    while tokens and _CREDIT_TOKEN.match(tokens[-1]) and tokens[-1]:
+        credit_tokens.insert(0, tokens.pop())
+        if len(credit_tokens) > 6:
+            return None
+    photographers = _photographers(credit_tokens)
+    if not photographers:
+        return None
+    # Where the credit starts in the line: after the last caption token.
+    start = _credit_start(spaced, credit_tokens[0], len(tokens))
+    return Credit(spaced[:start].strip(), spaced[start:].strip(), photographers)
+
+
+def _credit_start(spaced: str, first_token: str, caption_token_count: int) -> int:
+    if caption_token_count == 0:
+        return 0
+    return spaced.rindex(first_token, 0, len(spaced) - 1)
