@@ -1,8 +1,8 @@
 """Enrich stage: places, topics, keywords, people and related articles.
 
-``load_enricher`` loads the heavy resources (gazetteer, taxonomy, jieba) once per
-process; ``enrich_issue`` is then a pure function of an issue; ``link_related``
-runs once over the whole archive.
+``load_enricher`` loads the heavy resources (gazetteer, place file, taxonomy, jieba)
+once per process; ``enrich_issue`` is then a pure function of an issue;
+``link_related`` runs once over the whole archive.
 """
 
 from __future__ import annotations
@@ -10,21 +10,73 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..model import Issue
+from ..model import Article, Issue
+from ..tokenizer import Tokenizer, default_tokenizer
+from .keywords import builtin_stopwords, extract_keywords
+from .people import normalise_people
+from .places import (
+    PlaceBook,
+    article_places,
+    build_book,
+    find_mentions,
+    issue_context,
+    load_gazetteer,
+    load_local_places,
+)
+from .related import link_related
+from .topics import Taxonomy, assign_topics, load_taxonomy
+
+__all__ = ["Enricher", "enrich_issue", "link_related", "load_enricher", "make_enricher"]
 
 
 @dataclass(frozen=True)
 class Enricher:
-    """Loaded enrichment resources (placeholder: none yet)."""
+    """Loaded enrichment resources, shared read-only by every issue."""
+
+    places: PlaceBook
+    taxonomy: Taxonomy
+    stopwords: frozenset[str]
+    tokenizer: Tokenizer
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Problems in the librarian's files, repeated on every issue until fixed."""
+        return self.places.warnings + self.taxonomy.warnings
+
+
+def make_enricher(places: PlaceBook, taxonomy: Taxonomy, tokenizer: Tokenizer,
+                  stopwords: frozenset[str] | None = None) -> Enricher:
+    """Teach the tokenizer place names and taxonomy phrases so it never splits them."""
+    tokenizer.add_words(places.words())
+    tokenizer.add_words(taxonomy.words())
+    return Enricher(places, taxonomy, stopwords or builtin_stopwords(), tokenizer)
 
 
 def load_enricher(config: Config) -> Enricher:
-    return Enricher()
+    book = build_book(load_gazetteer(), load_local_places(config.places_file))
+    return make_enricher(book, load_taxonomy(config.topics_file), default_tokenizer())
+
+
+def article_text(article: Article) -> str:
+    """Everything place names may appear in, headline first."""
+    heads = (article.kicker, article.headline, article.subtitle)
+    return "\n".join([*(h for h in heads if h), article.text, *article.captions])
 
 
 def enrich_issue(issue: Issue, enricher: Enricher) -> Issue:
-    return issue
-
-
-def link_related(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
-    return tuple(replace(i) for i in issues)
+    """Places, topics, keywords and clean credits for every article of one issue."""
+    book, tokenizer = enricher.places, enricher.tokenizer
+    texts = [article_text(a) for a in issue.articles]
+    mentions = [find_mentions(text, book, tokenizer) for text in texts]
+    context = issue_context(texts, mentions, book)
+    articles = tuple(
+        replace(
+            normalise_people(article),
+            places=article_places(text, found, book, context),
+            topics=assign_topics(article, enricher.taxonomy, tokenizer),
+            keywords=extract_keywords(article, tokenizer, enricher.stopwords),
+        )
+        for article, text, found in zip(issue.articles, texts, mentions, strict=True)
+    )
+    warnings = tuple(w for w in enricher.warnings if w not in issue.warnings)
+    return replace(issue, articles=articles, warnings=issue.warnings + warnings)

@@ -1,0 +1,86 @@
+"""Related articles through an inverted index (term → articles), never pairwise."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import replace
+
+from ..model import Article, Issue
+
+MAX_RELATED = 5
+# A term shared by more articles than this is too common to find candidates with
+# (a topic, a big district); it still adds to the score of candidates found otherwise.
+MAX_POSTING = 200
+MIN_SCORE = 1.0  # at least one specific shared term, or several weak ones
+KIND_WEIGHT = {"keyword": 1.0, "village": 1.5, "town": 1.2, "district": 0.3, "topic": 0.6}
+
+
+def article_terms(article: Article) -> dict[str, float]:
+    """The article's terms with their kind weights (keywords, places, topics)."""
+    terms: dict[str, float] = {}
+    for word in article.keywords:
+        terms[f"k:{word}"] = KIND_WEIGHT["keyword"]
+    for place in article.places:
+        terms[f"p:{place.name}"] = KIND_WEIGHT[place.level]
+    for topic in article.topics:
+        terms[f"t:{topic}"] = KIND_WEIGHT["topic"]
+    return terms
+
+
+def build_index(terms: list[dict[str, float]]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = defaultdict(list)
+    for doc, doc_terms in enumerate(terms):
+        for term in doc_terms:
+            index[term].append(doc)
+    return index
+
+
+def _idf(total: int, frequency: int) -> float:
+    return math.log(1 + total / frequency)
+
+
+def rank_related(doc: int, terms: list[dict[str, float]], index: dict[str, list[int]],
+                 issue_of: list[int]) -> list[int]:
+    """Best related documents for ``doc``; only rare terms' postings are walked."""
+    total = len(terms)
+    scores: dict[int, float] = defaultdict(float)
+    common: list[tuple[str, float]] = []
+    for term, weight in terms[doc].items():
+        posting = index[term]
+        if len(posting) > MAX_POSTING:
+            common.append((term, weight * _idf(total, len(posting))))
+            continue
+        gain = weight * _idf(total, len(posting))
+        for other in posting:
+            if other != doc:
+                scores[other] += gain
+    for other in scores:
+        scores[other] += sum(gain for term, gain in common if term in terms[other])
+        if issue_of[other] == issue_of[doc]:
+            scores[other] *= 0.8  # same page: the reader is already there
+    ranked = sorted((s, o) for o, s in scores.items() if s >= MIN_SCORE)
+    ranked.sort(key=lambda so: (-so[0], so[1]))
+    return [other for _, other in ranked[:MAX_RELATED]]
+
+
+def link_related(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
+    """Fill every article's ``related`` (ids, best first, at most five)."""
+    docs: list[tuple[int, Article]] = [
+        (i, a) for i, issue in enumerate(issues) for a in issue.articles
+    ]
+    ids = [issues[i].article_id(a) for i, a in docs]
+    terms = [article_terms(a) for _, a in docs]
+    issue_of = [i for i, _ in docs]
+    index = build_index(terms)
+    related = [tuple(ids[o] for o in rank_related(d, terms, index, issue_of))
+               for d in range(len(docs))]
+    out: list[Issue] = []
+    cursor = 0
+    for issue in issues:
+        articles = []
+        for article in issue.articles:
+            articles.append(replace(article, related=related[cursor]))
+            cursor += 1
+        out.append(replace(issue, articles=tuple(articles)))
+    return tuple(out)

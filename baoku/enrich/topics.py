@@ -1,0 +1,111 @@
+"""Topics from an editable taxonomy (``topics.toml``), scored with jieba TF-IDF."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..model import Article
+from ..tokenizer import Tokenizer
+from .keywords import weighted_text
+
+MAX_TOPICS = 4
+TERMS_CONSIDERED = 300  # TF-IDF terms per article looked up in the taxonomy
+MIN_SCORE = 0.12  # absolute floor: below it an article gets no topic at all
+RELATIVE_FLOOR = 0.45  # a further topic needs this share of the best topic's score
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    words: tuple[tuple[str, float], ...]  # (keyword, weight)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    topics: tuple[Topic, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def words(self) -> list[str]:
+        return sorted({w for t in self.topics for w, _ in t.words})
+
+
+def _topic(item: object, where: str) -> tuple[Topic | None, str | None]:
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return None, f"{where}：缺少主题名称 name"
+    name = item["name"].strip()
+    words = item.get("words")
+    if not isinstance(words, dict) or not words:
+        return None, f"{where}（{name}）：words 应写成 {{ \"关键词\" = 权重 }}"
+    good = [(w.strip(), float(v)) for w, v in words.items()
+            if isinstance(v, int | float) and not isinstance(v, bool) and v > 0 and w.strip()]
+    warning = None
+    if len(good) < len(words):
+        warning = f"{where}（{name}）：有 {len(words) - len(good)} 个关键词的权重不是正数，已忽略"
+    return (Topic(name, tuple(good)) if good else None), warning
+
+
+def parse_taxonomy(text: str, label: str = "topics.toml") -> Taxonomy:
+    """Parse a taxonomy; problems become Chinese warnings, never exceptions."""
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return Taxonomy(warnings=(f"{label}：无法解析主题表（{exc}）",))
+    items = table.get("topic", [])
+    if not isinstance(items, list):
+        return Taxonomy(warnings=(f"{label}：topic 应写成 [[topic]] 表的列表",))
+    topics, warnings = [], []
+    for index, item in enumerate(items, start=1):
+        topic, warning = _topic(item, f"{label} 第 {index} 个 [[topic]]")
+        if warning:
+            warnings.append(warning)
+        if topic:
+            topics.append(topic)
+    return Taxonomy(tuple(topics), tuple(warnings))
+
+
+def builtin_taxonomy_text() -> str:
+    return (resources.files("baoku") / "data" / "topics.toml").read_text(encoding="utf-8")
+
+
+def load_taxonomy(path: Path | None) -> Taxonomy:
+    """The librarian's taxonomy if configured, else the built-in one."""
+    if path is None:
+        return parse_taxonomy(builtin_taxonomy_text())
+    try:
+        return parse_taxonomy(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, UnicodeDecodeError) as exc:
+        fallback = parse_taxonomy(builtin_taxonomy_text())
+        warning = f"{path.name}：无法读取主题表（{exc}），改用内置主题表"
+        return Taxonomy(fallback.topics, (warning, *fallback.warnings))
+
+
+def topic_scores(article: Article, taxonomy: Taxonomy, tokenizer: Tokenizer
+                 ) -> dict[str, float]:
+    text = weighted_text(article)
+    if not text.strip():
+        return {}
+    weights = dict(tokenizer.keywords(text, TERMS_CONSIDERED))
+    scores = {}
+    for topic in taxonomy.topics:
+        score = sum(weights.get(word, 0.0) * weight for word, weight in topic.words)
+        if score > 0:
+            scores[topic.name] = score
+    return scores
+
+
+def choose_topics(scores: dict[str, float], max_topics: int = MAX_TOPICS
+                  ) -> tuple[str, ...]:
+    """Best first: above the floor and close enough to the best topic."""
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] < MIN_SCORE:
+        return ()
+    floor = max(MIN_SCORE, ranked[0][1] * RELATIVE_FLOOR)
+    return tuple(name for name, score in ranked[:max_topics] if score >= floor)
+
+
+def assign_topics(article: Article, taxonomy: Taxonomy, tokenizer: Tokenizer
+                  ) -> tuple[str, ...]:
+    return choose_topics(topic_scores(article, taxonomy, tokenizer))
