@@ -14,6 +14,9 @@ _HAN_RE = re.compile(f"[{HAN}]")
 _WIDE_RE = re.compile(f"[{_WIDE}]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_PHRASE_ENDING_MARKS = "，、。；：！？,;:"
+_SENTENCE_MARKS = "。；！？;!?"
+_TITLE_MAX = 40
 _STRAY_HYPHEN = re.compile(rf"(?<=[{_WIDE}])\s*[-－]+$")
 
 
@@ -61,8 +64,13 @@ def _joins_without_space(left: str, right: str) -> bool:
     return (left == '"' and wide_right) or (right == '"' and wide_left)
 
 
-def remove_cjk_spaces(text: str) -> str:
-    """Drop runs of spaces between Chinese characters; keep them between Latin words/numbers."""
+def remove_cjk_spaces(text: str, keep_phrase_spaces: bool = False) -> str:
+    """Drop runs of spaces between Chinese characters; keep them between Latin words/numbers.
+
+    With ``keep_phrase_spaces`` (headline-like lines) a space between two phrases of two or
+    more characters is kept as one space ("科学治理 精准施策"), while a space next to a lone
+    character ("创 建为民") is still noise.
+    """
     out: list[str] = []
     pos = 0
     for match in _SPACES.finditer(text):
@@ -70,11 +78,22 @@ def remove_cjk_spaces(text: str) -> str:
         out.append(text[pos:start])
         left = text[start - 1] if start else ""
         right = text[end] if end < len(text) else ""
-        if left and right and not _joins_without_space(left, right):
+        if left and right and (not _joins_without_space(left, right)
+                               or (keep_phrase_spaces and _between_phrases(text, start, end))):
             out.append(" ")
         pos = end
     out.append(text[pos:])
     return "".join(out).strip()
+
+
+def _between_phrases(text: str, start: int, end: int) -> bool:
+    before = _SPACES.split(text[:start])[-1]
+    after = _SPACES.split(text[end:])[0]
+    return len(before) >= 2 and len(after) >= 2 and before[-1] not in _PHRASE_ENDING_MARKS
+
+
+def _is_title_like(text: str) -> bool:
+    return len(text) <= _TITLE_MAX and not any(mark in text for mark in _SENTENCE_MARKS)
 
 
 def spaced_text(raw: str) -> str:
@@ -84,8 +103,8 @@ def spaced_text(raw: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    text = _STRAY_HYPHEN.sub("", text.strip())
-    return remove_cjk_spaces(widen_punctuation(text))
+    text = widen_punctuation(_STRAY_HYPHEN.sub("", text.strip()))
+    return remove_cjk_spaces(text, keep_phrase_spaces=_is_title_like(text))
 
 
 def clean(source: Source) -> CleanText:

@@ -142,12 +142,20 @@ class _Assembler:
         target.captions.append(text)
         target.photographers.extend(p for p in photographers if p not in target.photographers)
 
-    def _stack_end(self, i: int) -> int:
+    def _stack_end(self, i: int) -> tuple[list[Item], int]:
+        """The headline lines from ``i`` on (OCR junk among them is recorded and skipped)."""
+        stack: list[Item] = []
         j = i
-        while j < len(self.items) and self.items[j].kind in ("head", "marked") \
-                and j not in self.groups:
-            j += 1
-        return j
+        while j < len(self.items) and j not in self.groups:
+            kind = self.items[j].kind
+            if kind in ("junk", "placeholder"):
+                j = self._on_junk(j) if kind == "junk" else self._on_placeholder(j)
+            elif kind in ("head", "marked") and (not stack or j not in self.groups):
+                stack.append(self.items[j])
+                j += 1
+            else:
+                break
+        return stack, j
 
     def _lookahead_text(self, j: int) -> str:
         parts = []
@@ -228,8 +236,7 @@ class _Assembler:
         return self._on_head(i)
 
     def _on_head(self, i: int) -> int:
-        end = self._stack_end(i)
-        stack = self.items[i:end]
+        stack, end = self._stack_end(i)
         nxt = self.items[end] if end < len(self.items) else None
         if nxt is not None and nxt.kind == "lead":
             prev = self.current
@@ -238,7 +245,9 @@ class _Assembler:
                 if taken:
                     retitle(prev, stack[:taken])
                     stack = stack[taken:]
-            assign_roles(self._open(stack[0].number), stack)
+            draft = self._open(stack[0].number)
+            assign_roles(draft, stack)
+            draft.expects_byline = True
             return end
         if self._is_section_head(stack):
             target = self.current
@@ -272,8 +281,9 @@ class _Assembler:
         item = self.items[i]
         assert item.lead is not None
         draft = self.current
-        if draft is None or draft.byline is not None or draft.paragraphs or draft.closed:
+        if draft is None or not draft.expects_byline:
             draft = self._headless(item.number)
+        draft.expects_byline = False
         draft.byline = item.lead.byline
         draft.lead_byline = True
         draft.add_people(item.lead.people)

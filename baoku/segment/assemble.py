@@ -16,6 +16,7 @@ _SHORT_NAME_MAX = 8
 _STACK_KINDS = ("head", "marked")
 _SPLIT_MIN_SIM, _SPLIT_MARGIN = 0.5, 0.2
 _RESUME_MARGIN = 0.25
+_NEWS_BYLINE = re.compile(r"讯\s?[（(]")
 BOX_GAP = 2  # this many blank lines or more before a line: a new layout box starts
 
 
@@ -39,6 +40,7 @@ class Draft:
     lead_byline: bool = False
     closed: bool = False
     weak_head: bool = False  # headline is a lone slogan-like line (may be a kicker)
+    expects_byline: bool = False  # opened by a headline stack printed right above a byline
 
     def text(self) -> str:
         return "".join([self.headline, self.subtitle or "", *self.paragraphs])
@@ -48,6 +50,7 @@ class Draft:
         _extend(self.correspondents, people.correspondents)
 
     def add_body(self, text: str) -> None:
+        self.expects_byline = False
         last = len(self.paragraphs) - 1
         if last >= 0 and last not in self.heads and not is_finished(self.paragraphs[last]):
             self.paragraphs[last] = join_break(self.paragraphs[last], text)
@@ -55,6 +58,7 @@ class Draft:
             self.paragraphs.append(text)
 
     def add_section_head(self, text: str) -> None:
+        self.expects_byline = False
         self.heads.add(len(self.paragraphs))
         self.paragraphs.append(text)
 
@@ -138,7 +142,7 @@ def assign_roles(draft: Draft, stack: list[Item]) -> None:
 
 def finish(draft: Draft, number: int) -> Article:
     kind: ArticleKind = draft.kind or (
-        "news" if draft.byline and "讯" in draft.byline
+        "news" if draft.byline and _NEWS_BYLINE.search(draft.byline)
         else "feature" if draft.heads or not draft.lead_byline else "news")
     return Article(
         number=number,
