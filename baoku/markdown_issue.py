@@ -122,6 +122,8 @@ class _TextCollector(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
+        if "\n" in data and not data.strip():
+            return  # the line breaks Markdown puts between tags
         self.parts.append(data)
 
 
