@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import markdown
 import yaml
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .model import Article, ArticleKind, Issue, Segmentation, Source
@@ -79,11 +80,29 @@ class _SanitiseLinks(Treeprocessor):
         return None
 
 
+class _JoinChineseLines(Preprocessor):
+    """A line break between two Chinese characters is layout, not a space: browsers would
+    show one, so wrapped lines are joined before Markdown sees them (headings excepted)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        joined: list[str] = []
+        for line in lines:
+            rest = line.lstrip()
+            previous = joined[-1] if joined else ""
+            if rest and previous and _is_wide(previous[-1]) and _is_wide(rest[0]) \
+                    and not previous.lstrip().startswith("#"):
+                joined[-1] = previous + rest
+            else:
+                joined.append(line)
+        return joined
+
+
 class _EscapeRawHtml(Extension):
     """Raw HTML is never passed through: it is treated as text and escaped on output."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
+        md.preprocessors.register(_JoinChineseLines(md), "join_chinese_lines", 25)
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SanitiseLinks(md), "sanitise_links", 1)
 
