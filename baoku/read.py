@@ -323,7 +323,8 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
 
 def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
     """``\\n`` newlines, no BOM, no control characters (they would break pages)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.lstrip("\ufeff")
     controls = len(_CONTROL.findall(text))
     if not controls:
@@ -555,7 +556,8 @@ def read_source(path: Path, project_root: Path) -> Source:
     text, cleaned = normalise_text(decoded.text)
     block, body, _ = split_front_matter(text)
     if not body.strip():
-        raise ReadError(f"{rel}：文件没有正文（只有空白或头部信息），已跳过")
+        problem = "只有头部信息，没有正文" if block is not None else "文件为空（只有空白）"
+        raise ReadError(f"{rel}：{problem}，已跳过")
     declared, meta_warnings = _declared_meta(path, block, text, project_root)
     date, date_warnings = choose_date(declared.date, path.name, body)
     return Source(

@@ -130,7 +130,7 @@ def test_empty_and_blank_files_are_refused(tmp_path: Path, data: bytes) -> None:
 
 
 def test_front_matter_only_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ReadError, match="没有正文"):
+    with pytest.raises(ReadError, match="只有头部信息，没有正文"):
         read(tmp_path, "a.txt", "---\ndate: 2023-08-25\n---\n\n")
 
 
