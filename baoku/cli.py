@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .config import ConfigError, load_config
+from .export_md import export_command
 from .pipeline import BuildError, BuildResult, build
 
 
@@ -23,6 +24,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--base-url", help="网站的完整地址，用于 sitemap 与订阅源，"
                         "例如 https://user.github.io/repo/")
     parser.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快）")
+    parser.add_argument("--export-md", type=Path, metavar="SOURCE",
+                        help="不生成网站，而是把一个 .txt 原始文本按目前的切分结果导出为同名 .md，"
+                        "供馆员校对（不覆盖已有的 .md，不改动 .txt）")
     return parser.parse_args(argv)
 
 
@@ -40,6 +44,8 @@ def summary(result: BuildResult, seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.export_md is not None:
+        return export_command(args.export_md, args.root)
     started = time.perf_counter()
     try:
         config = load_config(args.root, {

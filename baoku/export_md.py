@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from . import urls
-from .config import Config
+from .config import Config, ConfigError, load_config
 from .enrich import load_enricher
 from .markdown_issue import export_markdown
 from .model import Issue
@@ -55,3 +56,15 @@ def export_message(source_path: Path, target: Path) -> str:
     return (f"已导出：{target}\n"
             f"请在其中校对标题、作者、段落和图片说明；重新生成网站时将以它为准，"
             f"{source_path.name} 保持不变，作为原始文本一并发布。")
+
+
+def export_command(source_path: Path, project_root: Path) -> int:
+    """``build.py --export-md SOURCE``: exit status 0 when written, 1 with a message if not."""
+    try:
+        config = load_config(project_root)
+        target = export_source(source_path.absolute(), config)
+    except (ConfigError, ExportError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(export_message(source_path, target))
+    return 0
