@@ -216,6 +216,15 @@ class RawText:
 
 
 @dataclass(frozen=True)
+class TagGroup:
+    """Tags under a heading, e.g. the districts of one city; ``anchor`` is an element id."""
+
+    label: str
+    anchor: str
+    tags: tuple[TagCount, ...]
+
+
+@dataclass(frozen=True)
 class TagIndexPage:
     """The districts/, topics/ and reporters/ index pages."""
 
@@ -224,6 +233,7 @@ class TagIndexPage:
     kind: str  # "place", "topic" or "person"
     tags: tuple[TagCount, ...]
     others: tuple[TagCount, ...] = ()  # places whose district is unknown
+    groups: tuple[TagGroup, ...] = ()  # districts by city; empty when no city is known
 
 
 @dataclass(frozen=True)

@@ -314,3 +314,23 @@ def test_plan_is_linear_in_articles(config: Config) -> None:
     # 1000 articles (page + text each), 20 issues, then home, districts, two places,
     # topic index and page, reporter index and page, report, search
     assert len(plans) == 1000 * 2 + 20 + 10
+
+
+def test_districts_are_grouped_by_city_and_cities_get_no_page(config: Config) -> None:
+    west = Place("西区", "district", parent="某市")
+    town = Place("桥头街道", "town", parent="西区")
+    stray = Place("学院社区", "village", parent="某市")  # a village filed under the city
+    lone = Place("北区", "district")
+    archive = Archive(issues=(issue("x", article(1, "甲", places=(west, town, stray, lone))),),
+                      generated_at=GENERATED)
+    plans = plans_by_path(archive, config)
+    assert urls.place_page("某市") not in plans
+    index = plans[urls.district_index()].view
+    assert [(g.label, [t.name for t in g.tags]) for g in index.groups] == [
+        ("某市", ["西区"]), ("其他", ["北区"])]
+    assert [t.name for t in index.others] == ["学院社区"]
+    crumbs = plans[urls.place_page("桥头街道")].view.crumbs
+    assert [(c.label, c.fragment) for c in crumbs] == [
+        ("首页", ""), ("地区", ""), ("某市", "r-某市"), ("西区", ""), ("桥头街道", "")]
+    html = rendered(archive, config)["districts/index.html"]
+    assert 'id="r-某市"' in html

@@ -1,8 +1,12 @@
-"""The place hierarchy (district → town → village) built from ``Place.parent`` names."""
+"""The place hierarchy (district → town → village) built from ``Place.parent`` names.
+
+The site's hierarchy starts at the district: a district's parent (its city) is kept as a
+grouping label on the districts index, not as a page of its own.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Archive, Place
 
@@ -13,14 +17,15 @@ LEVEL_ABOVE = {"village": "town", "town": "district"}
 class PlaceTree:
     places: dict[str, Place]  # canonical name → the first Place seen with that name
     children: dict[str, tuple[str, ...]]  # sorted child names
+    regions: dict[str, str]  # district → the city (or other region) it belongs to
 
     def ancestors(self, name: str) -> tuple[str, ...]:
         """Enclosing places, outermost first; a parent cycle stops the walk."""
         chain: list[str] = []
         parent = self.places[name].parent if name in self.places else None
-        while parent and parent != name and parent not in chain:
+        while parent and parent != name and parent in self.places and parent not in chain:
             chain.append(parent)
-            parent = self.places[parent].parent if parent in self.places else None
+            parent = self.places[parent].parent
         return tuple(reversed(chain))
 
     def roots(self) -> tuple[str, ...]:
@@ -28,12 +33,19 @@ class PlaceTree:
 
 
 def build_place_tree(archive: Archive) -> PlaceTree:
-    places: dict[str, Place] = {}
+    seen: dict[str, Place] = {}
     for issue in archive.issues:
         for article in issue.articles:
             for place in article.places:
-                places.setdefault(place.name, place)
-    # A parent named only as a parent still gets a node (and a page).
+                seen.setdefault(place.name, place)
+    regions = {p.name: p.parent for p in seen.values() if p.level == "district" and p.parent}
+    cities = set(regions.values()) - set(seen)
+    places: dict[str, Place] = {}
+    for name, place in seen.items():
+        if place.level == "district" or place.parent in cities:
+            place = replace(place, parent=None)  # the hierarchy starts at the district
+        places[name] = place
+    # A town or village's parent named only as a parent still gets a node (and a page).
     for place in list(places.values()):
         if place.parent and place.parent not in places:
             level = LEVEL_ABOVE.get(place.level, "district")
@@ -42,4 +54,4 @@ def build_place_tree(archive: Archive) -> PlaceTree:
     for name, place in places.items():
         if place.parent and place.parent != name:
             children.setdefault(place.parent, []).append(name)
-    return PlaceTree(places, {k: tuple(sorted(v)) for k, v in children.items()})
+    return PlaceTree(places, {k: tuple(sorted(v)) for k, v in children.items()}, regions)

@@ -14,6 +14,7 @@ from ..views import (
     PlacePage,
     ReporterPage,
     TagCount,
+    TagGroup,
     TagIndexPage,
     TopicPage,
 )
@@ -42,6 +43,35 @@ def group_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Grou
     return groups
 
 
+def region_anchor(region: str) -> str:
+    return f"r-{urls.tag_slug(region)}"
+
+
+def region_groups(districts: tuple[TagCount, ...], tree: PlaceTree) -> tuple[TagGroup, ...]:
+    """Districts under their city, when the gazetteer names one; others last."""
+    if not any(t.name in tree.regions for t in districts):
+        return ()
+    by_region: dict[str, list[TagCount]] = {}
+    for tag in districts:
+        by_region.setdefault(tree.regions.get(tag.name, ""), []).append(tag)
+    named = sorted(r for r in by_region if r)
+    groups = [TagGroup(r, region_anchor(r), tuple(by_region[r])) for r in named]
+    if "" in by_region:
+        groups.append(TagGroup("其他", "r-other", tuple(by_region[""])))
+    return tuple(groups)
+
+
+def place_crumbs(name: str, tree: PlaceTree) -> tuple[Link, ...]:
+    trail = tree.ancestors(name)
+    top = trail[0] if trail else name
+    crumbs = [Link("首页", urls.home()), Link("地区", urls.district_index())]
+    if top in tree.regions:
+        region = tree.regions[top]
+        crumbs.append(Link(region, urls.district_index(), region_anchor(region)))
+    crumbs += [Link(a, urls.place_page(a)) for a in trail]
+    return (*crumbs, Link(name))
+
+
 def plan_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Iterator[Plan]:
     groups = group_places(archive, index, tree)
 
@@ -51,25 +81,25 @@ def plan_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Itera
                         LEVEL_LABELS.get(level, level))
 
     roots = tree.roots()
+    districts = _by_count([count(n) for n in roots if tree.places[n].level == "district"])
     yield urls.district_index(), "districts.html", TagIndexPage(
         title="地区",
         description="按区县浏览：每个区县下的街道乡镇、社区村及相关文章。",
         kind="place",
-        tags=_by_count([count(n) for n in roots if tree.places[n].level == "district"]),
+        tags=districts,
         others=_by_count([count(n) for n in roots if tree.places[n].level != "district"]),
+        groups=region_groups(districts, tree),
     )
     for name in sorted(tree.places):
         place = tree.places[name]
         level = LEVEL_LABELS.get(place.level, place.level)
         articles = tuple(groups.get(name, ()))
-        trail = tuple(Link(a, urls.place_page(a)) for a in tree.ancestors(name))
         yield urls.place_page(name), "place.html", PlacePage(
             title=name,
             description=f"{name}（{level}）相关文章 {len(articles)} 篇。",
             name=name,
             level_label=level,
-            crumbs=(Link("首页", urls.home()), Link("地区", urls.district_index()), *trail,
-                    Link(name)),
+            crumbs=place_crumbs(name, tree),
             children=_by_count([count(c) for c in tree.children.get(name, ())]),
             articles=articles,
         )

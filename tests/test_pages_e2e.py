@@ -1,0 +1,164 @@
+"""End to end: the HTML of the seed build agrees with its published data."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, make_config
+from htmlpage import Page, read_page, squash
+
+from baoku import urls
+from baoku.render import render_site
+
+
+@pytest.fixture(scope="module")
+def out(seed_site) -> Path:
+    return seed_site[0]
+
+
+@pytest.fixture(scope="module")
+def issues(out: Path) -> list[dict[str, Any]]:
+    archive = json.loads((out / "data/archive.json").read_text(encoding="utf-8"))
+    return [json.loads((out / i["data"]).read_text(encoding="utf-8")) for i in archive["issues"]]
+
+
+def page_at(out: Path, site_path: str) -> Page:
+    return read_page(out / urls.file_of(site_path))
+
+
+def texts(page: Page, tag: str, **attrs: str) -> list[str]:
+    return [squash(e.text) for e in page.find(tag, **attrs)]
+
+
+def test_home_lists_every_issue_newest_first(out: Path, issues: list[dict[str, Any]]) -> None:
+    home = page_at(out, urls.home())
+    assert len(issues) == 5
+    issue_links = [href for tag, attr, href in home.links
+                   if tag == "a" and re.fullmatch(r"issues/[^/]+/index\.html", href)]
+    expected = [urls.relative("", i["url"]) for i in issues]
+    assert [h for h in dict.fromkeys(issue_links)] == expected
+    body = squash(" ".join(e.text for e in home.find("main")))
+    if any(i["date"] is None for i in issues):
+        assert "日期不详" in body and "undated" in home.ids
+    for issue in issues:
+        assert f"{issue['article_count']} 篇" in body
+
+
+def test_issue_pages_list_articles_in_reading_order(out: Path,
+                                                    issues: list[dict[str, Any]]) -> None:
+    for issue in issues:
+        page = page_at(out, issue["url"])
+        headlines = texts(page, "h2", class_="article-item-title")
+        assert headlines == [squash(a["headline"]) for a in issue["articles"]]
+        assert page.find("nav", class_="breadcrumb")
+        assert not page.with_attr("data-pagefind-body")
+
+
+def test_article_pages_show_the_article(out: Path, issues: list[dict[str, Any]]) -> None:
+    checked = 0
+    for issue in issues:
+        articles = issue["articles"]
+        for position, art in enumerate(articles):
+            page = page_at(out, art["url"])
+            here = art["url"]
+            assert texts(page, "h1") == [squash(art["headline"])]
+            if art["kicker"]:
+                assert texts(page, "p", class_="kicker")[0] == squash(art["kicker"])
+            if art["byline"]:
+                assert squash(art["byline"]) in texts(page, "p", class_="byline")
+            body = squash(page.find("div", class_="article-body")[0].text)
+            assert all(squash(p) in body for p in art["paragraphs"])
+            assert set(map(squash, art["section_heads"])) <= set(texts(page, "h2"))
+            assert texts(page, "figcaption") == [squash(c) for c in art["captions"]]
+            assert len(page.with_attr("data-pagefind-body")) == 1
+            crumbs = page.find("nav", class_="breadcrumb")[0]
+            assert squash(crumbs.text).endswith(squash(art["headline"]))
+            rels = {e.attrs["rel"]: e.attrs["href"] for e in page.find("a")
+                    if e.attrs.get("rel") in ("prev", "next")}
+            if position > 0:
+                assert rels["prev"] == urls.relative(here, articles[position - 1]["url"])
+            else:
+                assert "prev" not in rels
+            if position + 1 < len(articles):
+                assert rels["next"] == urls.relative(here, articles[position + 1]["url"])
+            else:
+                assert "next" not in rels
+            assert urls.relative(here, issue["url"]) in [h for _t, _a, h in page.links]
+            assert re.search(r"约 \d+ 分钟", squash(" ".join(e.text for e in page.find("p"))))
+            text_file = out / urls.article_text(issue["id"], position + 1)
+            assert art["headline"] in text_file.read_text(encoding="utf-8")
+            ld = json.loads(page.find("script", type="application/ld+json")[0].text)
+            assert ld["@type"] == "NewsArticle" and ld["headline"] == art["headline"]
+            assert texts(page, "p", class_="citation")  # GB/T 7714 block
+            checked += 1
+    assert checked == sum(len(i["articles"]) for i in issues) > 0
+
+
+def test_only_article_pages_are_search_bodies(out: Path) -> None:
+    for path in out.rglob("*.html"):
+        page = read_page(path)
+        is_article = re.search(r"issues/[^/]+/\d\d/index\.html$", path.as_posix()) is not None
+        assert bool(page.with_attr("data-pagefind-body")) == is_article, path
+
+
+def tag_counts(page: Page) -> dict[str, int]:
+    counts = {}
+    for item in page.find("li"):
+        match = re.search(r"(\d+) 篇$", squash(item.text))
+        if match:
+            counts[squash(item.text).split(" ")[0]] = int(match.group(1))
+    return counts
+
+
+def test_tag_index_counts_match_the_data(out: Path, issues: list[dict[str, Any]]) -> None:
+    articles = [a for i in issues for a in i["articles"]]
+    topics = Counter(t for a in articles for t in dict.fromkeys(a["topics"]))
+    people = Counter(p for a in articles
+                     for p in dict.fromkeys(a["reporters"] + a.get("photographers", [])))
+    assert tag_counts(page_at(out, urls.topic_index())) == dict(topics)
+    assert tag_counts(page_at(out, urls.reporter_index())) == dict(people)
+    for name, count in topics.items():
+        page = page_at(out, urls.topic_page(name))
+        assert len(page.find("li", class_="article-item")) == count
+    districts = Counter(d for a in articles for d in dict.fromkeys(a["districts"]))
+    shown = tag_counts(page_at(out, urls.district_index()))
+    for name, count in districts.items():
+        assert shown[name] >= count  # a district also counts articles naming its towns
+
+
+def test_report_page_lists_every_source(out: Path) -> None:
+    report = json.loads((out / "data/report.json").read_text(encoding="utf-8"))
+    page = page_at(out, urls.report_page())
+    text = squash(" ".join(e.text for e in page.find("main")))
+    for row in report["issues"]:
+        assert row["source"] in text and row["encoding"] in text
+        for warning in row["warnings"]:
+            assert squash(warning) in text
+    for failure in report["failures"]:
+        assert failure["source"] in text
+
+
+def test_every_page_has_title_description_and_language(out: Path) -> None:
+    for path in out.rglob("*.html"):
+        source = path.read_text(encoding="utf-8")
+        page = read_page(path)
+        assert '<html lang="zh-CN">' in source, path
+        titles = texts(page, "title")
+        assert titles and titles[0], path
+        descriptions = page.find("meta", name="description")
+        assert descriptions and descriptions[0].attrs["content"].strip(), path
+
+
+def test_render_is_deterministic(seed_site, tmp_path: Path) -> None:
+    archive = seed_site[1].archive
+    config = make_config(ROOT, tmp_path / "out")
+    first = {f.path: f.content for f in render_site(archive, config)}
+    second = {f.path: f.content for f in render_site(archive, config)}
+    assert first == second
+    html = first[urls.file_of(urls.home())].decode("utf-8")
+    assert 'href="static/site.css"' in html and 'src="static/site.js"' in html
