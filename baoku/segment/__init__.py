@@ -15,12 +15,21 @@ from .assemble import (
     split_title_after_body,
 )
 from .classify import Item, classify
+from .people import visible_split
 
 __all__ = ["segment"]
 
 _MAX_PHOTO_LINES = 8
 _ORPHAN_GAP = 3
 _BREAKERS = ("lead", "tail", "marked", "commentary")
+
+
+def _caption_text(item: Item) -> str:
+    """A caption line as printed, with one space before its credit ("… 任召培 摄")."""
+    if item.credit is None or not item.credit.caption:
+        return item.text
+    caption = visible_split(item.text, item.credit.caption)[0]
+    return f"{caption} {item.credit.credit}"
 
 
 @dataclass(frozen=True)
@@ -181,12 +190,12 @@ class _Assembler:
     def _on_caption(self, i: int) -> int:
         lines = [self.items[i]]
         j = i + 1
-        while (j < len(self.items) and self.items[j].kind == "caption"
+        while (j < len(self.items) and self.items[j].kind == "caption" and j not in self.groups
                and self.items[j].gap_before == 0 and not lines[-1].credit):
             lines.append(self.items[j])
             j += 1
         photographers = tuple(p for it in lines if it.credit for p in it.credit.photographers)
-        self._caption("\n".join(it.text for it in lines), photographers)
+        self._caption("\n".join(_caption_text(it) for it in lines), photographers)
         return j
 
     def _on_credit(self, i: int) -> int:
@@ -201,6 +210,11 @@ class _Assembler:
         members = [self.items[m] for m in group.members]
         if not members:
             return self._on_credit(group.credit)
+        for skipped in range(group.members[0], group.credit):
+            if skipped not in group.members:
+                skip = self._on_placeholder if self.items[skipped].kind == "placeholder" \
+                    else self._on_junk
+                skip(skipped)
         titled = members[0].kind in ("head", "marked") and len(members) >= 2
         if not titled and (len(members) == 1 or members[0].gap_before < BOX_GAP
                            or all(m.kind == "caption" for m in members)):
@@ -288,7 +302,7 @@ class _Assembler:
         draft.lead_byline = True
         draft.add_people(item.lead.people)
         if item.lead.rest:
-            draft.add_body(_tail_of(item.text, item.lead.byline))
+            draft.add_body(visible_split(item.text, item.lead.byline)[1])
         return i + 1
 
     def _on_tail(self, i: int) -> int:
@@ -318,18 +332,6 @@ class _Assembler:
             target = self._resume()
         target.add_body(text)
         return i + 1
-
-
-def _tail_of(cleaned: str, byline: str) -> str:
-    """The cleaned text after a byline printed at the head of the line (spaces ignored)."""
-    wanted = sum(1 for ch in byline if not ch.isspace())
-    seen = 0
-    for pos, ch in enumerate(cleaned):
-        if seen == wanted:
-            return cleaned[pos:].strip()
-        if not ch.isspace():
-            seen += 1
-    return ""
 
 
 def segment(text: CleanText) -> Segmentation:

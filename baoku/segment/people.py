@@ -10,7 +10,7 @@ from ..clean import HAN
 NAME = rf"[{HAN}]{{2,4}}"
 _NAME_RE = re.compile(rf"^{NAME}$")
 # Role words that precede names in a byline; order matters (longest first).
-_ROLE = (rf"(?:本报|本刊|特约|见习|实习|首席)?(?:融媒体?|全媒体|摄影|[{HAN}]{{2}}融媒)?记者"
+_ROLE = (rf"(?:本报|本刊|特约|见习|实习|首席)?(?:融媒体?|全媒体|摄影|[{HAN}]{{1,4}}融媒体?)?记者"
          r"|(?:特约)?通讯员|实习生")
 _ROLE_RE = re.compile(_ROLE)
 _CORRESPONDENT = re.compile(r"通讯员|实习生")
@@ -39,6 +39,23 @@ class LeadByline:
     byline: str  # as printed (spaced text)
     rest: str  # the text after the byline on the same line (first paragraph), may be ""
     people: People
+
+
+def visible_split(cleaned: str, printed: str) -> tuple[str, str]:
+    """Cut ``cleaned`` after as many non-space characters as ``printed`` has.
+
+    ``printed`` is a prefix of the same line in its spaced form (see ``clean.spaced_text``);
+    both forms hold the same non-space characters, so this finds the same cut in the
+    cleaned text.
+    """
+    wanted = sum(1 for ch in printed if not ch.isspace())
+    seen = 0
+    for pos, ch in enumerate(cleaned):
+        if seen == wanted:
+            return cleaned[:pos].strip(), cleaned[pos:].strip()
+        if not ch.isspace():
+            seen += 1
+    return cleaned.strip(), ""
 
 
 def _names_after_roles(text: str) -> People:

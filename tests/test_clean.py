@@ -1,0 +1,60 @@
+"""Clean stage: CJK spaces, punctuation width, stray hyphens, line numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from baoku.clean import clean, clean_line, spaced_text, widen_punctuation
+from baoku.model import Source, SourceMeta
+
+
+def _source(text: str) -> Source:
+    return Source(rel_path="content/t.txt", sha256="0", encoding="utf-8", format="txt",
+                  text=text, meta=SourceMeta())
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    # OCR spaces inside Chinese running text go away.
+    ("坚持\"创 建为民\"理念,有效整合各方面资 源。", "坚持\"创建为民\"理念，有效整合各方面资源。"),
+    ("基层社会治理存在点多、线长、面广的特 点。", "基层社会治理存在点多、线长、面广的特点。"),
+    # Spaces between Latin words and numbers stay.
+    ("使用 VOCs 走航车 and GPS devices 监测。", "使用 VOCs 走航车 and GPS devices 监测。"),
+    ("截至 2023 年,共 3,000 户。", "截至 2023 年，共 3,000 户。"),
+    # ASCII punctuation between Chinese characters becomes full-width.
+    ("他说:好!真的吗?是的;对(试行)。", "他说：好！真的吗？是的；对（试行）。"),
+    # ... but not between Latin letters or digits.
+    ("比分 3:2,时间 10:30。", "比分 3:2，时间 10:30。"),
+    # A stray hyphen at the end of a line is layout noise.
+    ("实现社区服务与基层治理融合互促-", "实现社区服务与基层治理融合互促"),
+    ("  前后空白  ", "前后空白"),
+])
+def test_clean_line(raw: str, cleaned: str) -> None:
+    assert clean_line(raw) == cleaned
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    ("科学治理   精准施策", "科学治理 精准施策"),  # headline phrases keep one space
+    ("党建引领“促融合” 共驻共建“聚合力”", "党建引领“促融合” 共驻共建“聚合力”"),
+    ("打造居民 满 意的幸福家园", "打造居民满意的幸福家园"),  # a lone character is noise
+    ("滨湖街道: 送戏进村传廉意", "滨湖街道：送戏进村传廉意"),
+])
+def test_headline_like_lines_keep_phrase_spaces(raw: str, cleaned: str) -> None:
+    assert clean_line(raw) == cleaned
+
+
+def test_widen_punctuation_needs_chinese_context() -> None:
+    assert widen_punctuation("a, b; c: (d)") == "a, b; c: (d)"
+    assert widen_punctuation("本报讯(记者 李岩)冬季") == "本报讯（记者 李岩）冬季"
+
+
+def test_spaced_text_keeps_word_boundaries() -> None:
+    spaced = spaced_text("本报讯(记者  李岩 通讯员 丰一帆)为")
+    assert spaced == "本报讯（记者 李岩 通讯员 丰一帆）为"
+
+
+def test_clean_numbers_lines_and_keeps_raw_and_blanks() -> None:
+    text = clean(_source("标题\n\n正 文,内容。\n"))
+    assert [line.number for line in text.lines] == [1, 2, 3, 4]
+    assert [line.text for line in text.lines] == ["标题", "", "正文，内容。", ""]
+    assert text.lines[2].raw == "正 文,内容。"
+    assert text.rel_path == "content/t.txt"

@@ -1,0 +1,325 @@
+"""Segment stage on short hand-written pages: headlines, bylines, captions, breaks, junk."""
+
+from __future__ import annotations
+
+import pytest
+
+from baoku.clean import clean
+from baoku.model import Article, Segmentation, Source, SourceMeta
+from baoku.segment import segment
+from baoku.segment.classify import head_score, is_finished
+from baoku.segment.people import parse_credit, parse_lead_byline, parse_tail_byline
+
+
+def seg(text: str) -> Segmentation:
+    source = Source(rel_path="content/t.txt", sha256="0", encoding="utf-8", format="txt",
+                    text=text, meta=SourceMeta())
+    return segment(clean(source))
+
+
+def page(*blocks: str, gap: int = 1) -> str:
+    return ("\n" * (gap + 1)).join(blocks)
+
+
+def by_headline(result: Segmentation, headline: str) -> Article:
+    found = [a for a in result.articles if a.headline == headline]
+    assert found, [a.headline for a in result.articles]
+    return found[0]
+
+
+# -- bylines and credits ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "byline", "rest", "reporters", "correspondents"), [
+    ("本报讯（记者张亚丹）近日，全区召开会议。", "本报讯（记者张亚丹）", "近日，全区召开会议。",
+     ("张亚丹",), ()),
+    ("本报讯（记者 李岩 通讯员 丰一帆）为进一步提高", "本报讯（记者 李岩 通讯员 丰一帆）",
+     "为进一步提高", ("李岩",), ("丰一帆",)),
+    ("本报讯（记者朱江森 通讯员刘奕博）4月22日", "本报讯（记者朱江森 通讯员刘奕博）",
+     "4月22日", ("朱江森",), ("刘奕博",)),
+    ("本报融媒体记者 李岩 通讯员 王鹏", "本报融媒体记者 李岩 通讯员 王鹏", "", ("李岩",),
+     ("王鹏",)),
+    ("晚报讯（记者 赵一 钱二 通讯员 孙三）昨天", "晚报讯（记者 赵一 钱二 通讯员 孙三）",
+     "昨天", ("赵一", "钱二"), ("孙三",)),
+])
+def test_lead_bylines(line: str, byline: str, rest: str, reporters: tuple[str, ...],
+                      correspondents: tuple[str, ...]) -> None:
+    parsed = parse_lead_byline(line)
+    assert parsed is not None
+    assert (parsed.byline, parsed.rest) == (byline, rest)
+    assert parsed.people.reporters == reporters
+    assert parsed.people.correspondents == correspondents
+
+
+@pytest.mark.parametrize("line", [
+    "记者从区司法局获悉，该区智慧矫正中心正式运行。",
+    "本报记者 王尧 摄",
+    "据本报记者调查，全区共有三家。",
+])
+def test_not_lead_bylines(line: str) -> None:
+    assert parse_lead_byline(line) is None
+
+
+@pytest.mark.parametrize(("line", "reporters"), [
+    ("（本报记者 朱江森 文/图）", ("朱江森",)),
+    ("(本报记者 邱爽)", ("邱爽",)),
+    ("（记者 王一 通讯员 李二）", ("王一",)),
+])
+def test_tail_bylines(line: str, reporters: tuple[str, ...]) -> None:
+    people = parse_tail_byline(line)
+    assert people is not None and people.reporters == reporters
+
+
+@pytest.mark.parametrize(("line", "caption", "photographers"), [
+    ("本报记者 王尧 摄", "", ("王尧",)),
+    ("任召培 摄", "", ("任召培",)),
+    ("图片由本报记者张亚丹摄", "", ("张亚丹",)),
+    ("本报融媒体记者 李岩 县融媒记者 尤祥宇 摄影报道", "", ("李岩", "尤祥宇")),
+    ("3月25日，志愿者在小区补植树木。 马聪会 摄", "3月25日，志愿者在小区补植树木。", ("马聪会",)),
+    ("7月17日，党员参加集中学习。本报记者 王尧 摄", "7月17日，党员参加集中学习。", ("王尧",)),
+])
+def test_credits(line: str, caption: str, photographers: tuple[str, ...]) -> None:
+    credit = parse_credit(line)
+    assert credit is not None
+    assert credit.caption == caption
+    assert credit.photographers == photographers
+
+
+@pytest.mark.parametrize("line", ["他拿起相机，对着远处的山峰不停地拍摄", "这是一段普通的正文。"])
+def test_not_credits(line: str) -> None:
+    assert parse_credit(line) is None
+
+
+# -- line features -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "headish"), [
+    ("示范区空气质量连续两个月全省前三", True),
+    ("有时间做志愿者，有困难找志愿者", True),
+    ("上紧保密“弦” 筑牢安全“盾”", True),
+    ("该社区活跃着一支59人组成的", False),  # a fragment cut by a column break
+    ("据幸福村驻村第一书记胡群野", False),
+    ("去年以来，示范区融合“智慧党建”，新引进“人民智屏”智", False),
+    ("较好。", False),
+    ("紧紧围绕年度目标，该区制定攻坚实施方案，", False),
+])
+def test_head_score(text: str, headish: bool) -> None:
+    assert (head_score(text) >= 1) is headish
+
+
+@pytest.mark.parametrize(("text", "finished"), [
+    ("他说。", True), ("“真好！”", True), ("他说：“真好。”", True), ("情况……", True),
+    ("建立社区大党委联", False), ("叶志刚说，", False), ("从“指尖”", False),
+])
+def test_is_finished(text: str, finished: bool) -> None:
+    assert is_finished(text) is finished
+
+
+# -- assembly ----------------------------------------------------------------------------
+
+BODY_A = "全区召开推进会议，部署下一阶段重点工作。"
+BODY_B = "会议要求各单位压实责任，确保各项任务按期完成。"
+
+
+def test_marked_headlines_kicker_byline_and_column_break() -> None:
+    result = seg(page(
+        "稳字当头 进字为先",
+        "## 全区召开经济工作推进会",
+        "本报讯（记者王小明）3月1日，全区召开经济工作推进会，研究部署",
+        "下一阶段重点工作。",
+        BODY_B,
+        "## 城东街道开展义诊活动",
+        "本报讯（记者王小明 通讯员赵六）近日，城东街道开展义诊活动。",
+    ))
+    first, second = result.articles
+    assert (first.kicker, first.headline) == ("稳字当头 进字为先", "全区召开经济工作推进会")
+    assert first.byline == "本报讯（记者王小明）"
+    assert first.reporters == ("王小明",)
+    assert first.paragraphs == ("3月1日，全区召开经济工作推进会，研究部署下一阶段重点工作。",
+                                BODY_B)
+    assert second.correspondents == ("赵六",)
+    assert [a.number for a in result.articles] == [1, 2]
+    assert first.kind == second.kind == "news"
+
+
+def test_unmarked_unfinished_line_in_marked_page_is_body_not_headline() -> None:
+    result = seg(page(
+        "## 幸福村发展来料加工",
+        "本报讯（记者王小明）近日，幸福村工坊内妇女正在接受培训。",
+        "据幸福村驻村第一书记胡群野",
+        "介绍，村党支部邀请老师提供技术指导。",
+        "## 另一条新闻",
+        "本报讯（记者王小明）" + BODY_A,
+    ))
+    assert len(result.articles) == 2
+    assert result.articles[0].paragraphs[-1] == \
+        "据幸福村驻村第一书记胡群野介绍，村党支部邀请老师提供技术指导。"
+
+
+@pytest.mark.parametrize(("stack", "roles"), [
+    (["鼓足干劲 加压奋进 持续发力", "示范区全力以赴打好攻坚战"],
+     (None, "鼓足干劲 加压奋进 持续发力", "示范区全力以赴打好攻坚战", None)),
+    (["智慧赋能基层治理 为百姓幸福“加码”", "示范区开辟支部创建新路径"],
+     (None, None, "智慧赋能基层治理 为百姓幸福“加码”", "示范区开辟支部创建新路径")),
+    (["示范区上半年财政收入完成2亿多元", "较上年同期增长1.3%"],
+     (None, None, "示范区上半年财政收入完成2亿多元", "较上年同期增长1.3%")),
+    (["我为群众办实事", "针对巡查交办问题迅速行动", "光华路街道增强群众幸福感"],
+     ("我为群众办实事", "针对巡查交办问题迅速行动", "光华路街道增强群众幸福感", None)),
+    (["城市社区治理进行时", "打造居民满意的幸福家园", "——湖光社区和谐社区创建记"],
+     (None, "城市社区治理进行时", "打造居民满意的幸福家园", "——湖光社区和谐社区创建记")),
+])
+def test_unmarked_headline_stacks(stack: list[str], roles: tuple) -> None:
+    result = seg(page(*stack, "本报讯（记者王小明）" + BODY_A, BODY_B))
+    (article,) = result.articles
+    assert (article.column, article.kicker, article.headline, article.subtitle) == roles
+
+
+def test_caption_in_the_middle_of_a_paragraph_is_moved_and_the_halves_joined() -> None:
+    text = ("## 全区掀起创文热潮\n\n本报讯（记者王小明）该区大力弘扬社会主义\n\n\n\n"
+            "3月28日上午，志愿者为居民提供免费义诊服务。 李四 摄\n\n"
+            "核心价值观，倡树文明新风。\n\n## 下一篇\n\n本报讯（记者王小明）" + BODY_A)
+    article = seg(text).articles[0]
+    assert article.paragraphs == ("该区大力弘扬社会主义核心价值观，倡树文明新风。",)
+    assert article.captions == ("3月28日上午，志愿者为居民提供免费义诊服务。 李四 摄",)
+    assert article.photographers == ("李四",)
+    assert article.reporters == ("王小明",)
+
+
+def test_caption_block_with_shared_credit_goes_to_the_article_before() -> None:
+    text = page("## 新建学校今秋投用", "本报讯（记者王小明）" + BODY_A,
+                "\n\n▲老师打造创意长廊\n▼户外活动场地", "图片由本报记者王小明摄\n\n\n",
+                "## 下一篇", "本报讯（记者王小明）" + BODY_B)
+    first, second = seg(text).articles
+    assert first.captions == ("▲老师打造创意长廊\n▼户外活动场地 图片由本报记者王小明摄",)
+    assert first.paragraphs == (BODY_A,)
+    assert second.captions == ()
+
+
+def test_photo_story_with_title_caption_text_and_credit() -> None:
+    text = page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
+                "\n\n樱花园免费停车场启用", "4月22日，车辆停在免费停车位上。", "本报记者 王五 摄",
+                "## 下一篇", "本报讯（记者王小明）" + BODY_B)
+    result = seg(text)
+    photo = by_headline(result, "樱花园免费停车场启用")
+    assert photo.kind == "photo"
+    assert photo.paragraphs == ("4月22日，车辆停在免费停车位上。",)
+    assert photo.byline == "本报记者 王五 摄"
+    assert photo.photographers == photo.reporters == ("王五",)
+    assert [a.number for a in result.articles] == [1, 2, 3]
+
+
+def test_single_lines_with_credits_in_a_box_are_captions() -> None:
+    text = page("党建引领 探索治理新模式", "本报记者 李岩 通讯员 王鹏", BODY_A,
+                "\n\n志愿者为社区老人过生日", "本报记者 李岩 摄",
+                "开展读书会活动丰富居民", "王鹏 摄")
+    (article,) = seg(text).articles
+    assert article.captions == ("志愿者为社区老人过生日 本报记者 李岩 摄",
+                                "开展读书会活动丰富居民 王鹏 摄")
+    assert article.byline == "本报记者 李岩 通讯员 王鹏"
+    assert article.kind == "news"
+
+
+def test_interleaved_feature_commentary_and_section_heads() -> None:
+    text = page(
+        "打造居民满意的幸福家园", "——湖光社区和谐社区创建记",
+        "7月14日，湖光社区停车位改造工程完工。",
+        "构建党建治理框架，建强红色引擎",
+        "湖光社区组建社区大党委，吸纳辖区单位共同参与社区治理。",
+        "示范区党工委副书记张毅点评",
+        "新时代，如何体现基层党组织的引领作用？会议精神给我们提供了根本遵循。",
+        "有时间做志愿者，有困难找志愿者",
+        "湖光社区主动发掘辖区能人，吸纳热心群众参与社区治理。",
+        "（本报记者 邱爽）",
+        "区教体局筑牢防溺水安全防线",
+        "本报讯（记者邱爽）" + BODY_A,
+    )
+    result = seg(text)
+    feature = by_headline(result, "打造居民满意的幸福家园")
+    comment = by_headline(result, "示范区党工委副书记张毅点评")
+    news = by_headline(result, "区教体局筑牢防溺水安全防线")
+    assert feature.kind == "feature" and comment.kind == "commentary" and news.kind == "news"
+    assert feature.subtitle == "——湖光社区和谐社区创建记"
+    assert feature.section_heads == ("构建党建治理框架，建强红色引擎",
+                                     "有时间做志愿者，有困难找志愿者")
+    assert feature.paragraphs[-1] == "湖光社区主动发掘辖区能人，吸纳热心群众参与社区治理。"
+    assert feature.byline == "（本报记者 邱爽）" and feature.reporters == ("邱爽",)
+    assert comment.paragraphs == (
+        "新时代，如何体现基层党组织的引领作用？会议精神给我们提供了根本遵循。",)
+    assert [a.headline for a in result.articles] == [
+        "打造居民满意的幸福家园", "示范区党工委副书记张毅点评", "区教体局筑牢防溺水安全防线"]
+
+
+def test_feature_resumes_after_a_photo_story_and_a_short_news_item() -> None:
+    feature_start = [
+        "探索实施“456”机制", "——卫东区推动基层治理面观",
+        "4月19日，74岁的陈卫平来到神马社区调解室，查看有无邻里纠纷。",
+        "“四个阵地”夯实治理架构",
+        "陈卫平是神马社区第二党支部书记，老党员们在社区发挥了不可替代的作用。",
+    ]
+    text = page(
+        *feature_start,
+        "\n\n停车场正式启用", "4月22日，车辆停在免费停车位上。", "本报记者 朱江森 摄",
+        "智慧矫正中心正式运行",
+        "本报讯（记者朱江森）4月23日，记者从区司法局获悉，矫正中心正式运行。",
+        "该局累计投入200余万元建设智能监控指挥调度系统。",
+        "“神马社区有什么工作，老党员们都积极参与，为社区作出了极大贡献。”陈卫平说。",
+        "“五项机制”构建参与格局",
+        "地质社区召集老党员商讨环境提升事宜。",
+        "（本报记者 朱江森 文/图）",
+    )
+    result = seg(text)
+    feature = by_headline(result, "探索实施“456”机制")
+    news = by_headline(result, "智慧矫正中心正式运行")
+    assert feature.byline == "（本报记者 朱江森 文/图）"
+    assert feature.paragraphs[-3].endswith("陈卫平说。")
+    assert feature.section_heads == ("“四个阵地”夯实治理架构", "“五项机制”构建参与格局")
+    assert news.paragraphs[-1] == "该局累计投入200余万元建设智能监控指挥调度系统。"
+    assert [a.kind for a in result.articles] == ["feature", "photo", "news"]
+
+
+def test_headline_printed_after_the_body() -> None:
+    text = page(
+        "七个引领 看一线",
+        "本报讯（记者王小明）今年以来，示范区打好服务牌、亲情牌、政策牌“三张牌”，"
+        "吸引优秀人才回乡投资兴业，构筑引才留才“强磁场”。",
+        "打好“三张牌” 构筑“强磁场”",
+        "示范区吸引优秀人才回乡投资兴业",
+        "滨湖街道：送戏进村传廉意",
+        "本报讯（记者王小明）3月26日，滨湖街道闫庄村上演廉政戏曲。",
+    )
+    first, second = seg(text).articles
+    assert first.kicker == "七个引领 看一线"
+    assert first.headline == "打好“三张牌” 构筑“强磁场”"
+    assert first.subtitle == "示范区吸引优秀人才回乡投资兴业"
+    assert second.headline == "滨湖街道：送戏进村传廉意"
+    assert second.kicker is None
+
+
+def test_junk_lines_are_kept_out_and_reported_with_line_numbers() -> None:
+    text = ("安全生产 推动发展\n\n刘 \\Box 五 镇\n\n做\n\n本报讯(记者 李岩)冬季来临，"
+            "全镇召开部署会。\n\n医阅商厅\n\n\n\n\n图一\n\n\n")
+    result = seg(text)
+    (article,) = result.articles
+    assert article.headline == "安全生产 推动发展"
+    assert article.paragraphs == ("冬季来临，全镇召开部署会。",)
+    assert set(result.junk) == {"刘 \\Box 五镇", "做", "医阅商厅", "图一"}
+    assert "第 3 行疑似识别噪声，未归入任何文章：“刘 \\Box 五镇”" in result.warnings
+    assert any(w.startswith("第 9 行") and "医阅商厅" in w for w in result.warnings)
+    assert any(w.startswith("第 14 行") and "图一" in w for w in result.warnings)
+
+
+def test_text_before_the_first_headline_is_kept() -> None:
+    result = seg(page("这是一段导语，概括了整版内容。", "## 标题一",
+                      "本报讯（记者王小明）" + BODY_A))
+    (article,) = result.articles
+    assert article.paragraphs == ("这是一段导语，概括了整版内容。", BODY_A)
+
+
+def test_headless_photo_story_and_empty_page() -> None:
+    result = seg(page("## 标题一", "本报讯（记者王小明）" + BODY_A,
+                      "\n\n\n当前，全镇2万余亩小青菜进入收获期。", "如今，小青菜产业兴旺。",
+                      "本报记者 李岩 摄影报道"))
+    photo = result.articles[1]
+    assert photo.kind == "photo" and photo.headline == ""
+    assert photo.paragraphs == ("当前，全镇2万余亩小青菜进入收获期。", "如今，小青菜产业兴旺。")
+    assert any("没有可辨认的标题" in w for w in result.warnings)
+    assert seg("").articles == ()
+    assert seg("\n\n\n").articles == ()
