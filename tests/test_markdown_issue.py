@@ -4,9 +4,11 @@ escaping, and a hand-corrected issue built end to end."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from baoku.markdown_issue import (
     escape_paragraph,
@@ -145,6 +147,22 @@ def test_no_article_heading_gives_a_warning() -> None:
     assert seg.articles == ()
     assert seg.junk == ("只有一段文字，没有标题。",)
     assert any("## " in w for w in seg.warnings)
+
+
+def test_the_format_documents_complete_example_parses_as_it_says() -> None:
+    doc = (ROOT / "docs" / "markdown-format.md").read_text("utf-8")
+    example = re.search(r"### Complete example.*?```markdown\n(.*?)```", doc, re.DOTALL)
+    assert example is not None
+    seg = parse_markdown_issue(example.group(1))
+    assert seg.junk == ("示范区新闻", "第3版") and seg.warnings == ()
+    first, photo = seg.articles
+    assert (first.kicker, first.reporters, first.correspondents) == (
+        "压实责任 守牢底线", ("张亚丹",), ("李明",))
+    assert first.paragraphs[2] == "各单位严格落实24小时值班制度；\n加强对重点部位的巡查。"
+    assert first.section_heads == ("会议强调",)
+    assert (photo.kind, photo.captions) == ("photo", ("图为活动现场。 张亚丹 摄",))
+    assert photo.paragraphs[-1] == "引题：这一行是正文，不是引题。"
+    assert photo.kicker is None
 
 
 # ---------------------------------------------------------------- the export's escaping

@@ -153,3 +153,19 @@ def test_export_refuses_what_is_not_a_txt(tmp_path: Path) -> None:
         export_source(tmp_path / "a.md", config)
     with pytest.raises(ExportError, match="找不到"):
         export_source(tmp_path / "missing.txt", config)
+
+
+def test_build_py_export_md_writes_once_then_refuses(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from baoku.cli import main
+
+    (tmp_path / "content").mkdir()
+    txt = tmp_path / "content" / "a.txt"
+    txt.write_text("## 标题\n\n正文。\n", encoding="utf-8")
+    assert main(["--root", str(tmp_path), "--export-md", str(txt)]) == 0
+    assert "已导出" in capsys.readouterr().out
+    written = (tmp_path / "content" / "a.md").read_text("utf-8")
+    assert main(["--root", str(tmp_path), "--export-md", str(txt)]) == 1
+    assert "已经存在" in capsys.readouterr().err
+    assert (tmp_path / "content" / "a.md").read_text("utf-8") == written
+    assert not (tmp_path / "output").exists()
