@@ -17,7 +17,7 @@ from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
 from .pages import load_site_pages
 from .publish import Staging, WriteStats
-from .read import ReadError, duplicate_claims, read_source
+from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
 from .search import build_search
 from .segment import segment
@@ -170,7 +170,7 @@ def read_sources(paths: list[Path], config: Config, log: Log
     sources: list[tuple[str, Source]] = []
     failures: list[Failure] = []
     for path in paths:
-        rel = _rel(path, config.project_root)
+        rel = relative_path(path, config.project_root)
         try:
             sources.append((rel, read_source(path, config.project_root)))
         except ReadError as exc:
@@ -184,13 +184,6 @@ def read_sources(paths: list[Path], config: Config, log: Log
     return [(rel, replace(source, warnings=source.warnings + duplicates[source.rel_path])
              if source.rel_path in duplicates else source)
             for rel, source in sources], failures
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def now_iso(config: Config) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import tomllib
 import unicodedata
@@ -501,14 +502,33 @@ def choose_date(declared: IssueDate | None, file_name: str,
 # --- the stage ----------------------------------------------------------------------------
 
 def relative_path(path: Path, project_root: Path) -> str:
-    """The path relative to the project root as found (symlinks not followed when possible)."""
+    """The path relative to the project root as found (symlinks not followed when possible),
+    made printable when the name is not UTF-8 (see ``printable_name``)."""
     for candidate, root in ((path.absolute(), project_root.absolute()),
                             (path.resolve(), project_root.resolve())):
         try:
-            return candidate.relative_to(root).as_posix()
+            return printable_name(candidate.relative_to(root).as_posix())
         except ValueError:
             continue
-    return path.as_posix()
+    return printable_name(path.as_posix())
+
+
+def printable_name(name: str) -> str:
+    """A file name whose bytes are not UTF-8 (typically GBK names from a zip made on
+    Windows) arrives with surrogate escapes, which no page or JSON file can hold: decode
+    its bytes as GB18030 or Big5 when they fit, else show the bad bytes as ``\\xNN``."""
+    if not _has_surrogates(name):
+        return name
+    raw = os.fsencode(name)
+    for encoding in ("gb18030", "big5"):
+        decoded = _strict(raw, encoding)
+        if decoded is not None:
+            return decoded
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _read_bytes(path: Path, rel: str) -> bytes:
@@ -549,6 +569,8 @@ def _declared_meta(path: Path, block: str | None, text: str, project_root: Path
 
 def read_source(path: Path, project_root: Path) -> Source:
     rel = relative_path(path, project_root)
+    name_warnings = (f"文件名不是 UTF-8 编码（可能来自 Windows 压缩包），按“{rel}”显示；"
+                     "建议重命名",) if _has_surrogates(path.name) else ()
     data = _read_bytes(path, rel)
     if not data.strip(b" \t\r\n\x0c\x0b"):
         raise ReadError(f"{rel}：文件为空" + ("（只有空白）" if data else "") + "，已跳过")
@@ -568,7 +590,7 @@ def read_source(path: Path, project_root: Path) -> Source:
         text=body,
         meta=SourceMeta(newspaper=declared.newspaper, date=date,
                         edition=declared.edition, title=declared.title),
-        warnings=(*decoded.warnings, *cleaned, *meta_warnings, *date_warnings),
+        warnings=(*name_warnings, *decoded.warnings, *cleaned, *meta_warnings, *date_warnings),
     )
 
 

@@ -222,3 +222,13 @@ def test_oversized_file_is_refused_and_the_rest_builds(build_from, monkeypatch) 
     assert [f.rel_path for f in result.archive.failures] == ["content/big.txt"]
     assert "文件过大" in result.archive.failures[0].message
     assert [i.source.rel_path for i in result.archive.issues] == ["content/small.txt"]
+
+
+def test_file_name_that_is_not_utf8_builds(build_from) -> None:
+    gbk_name = "content/" + "第三版".encode("gbk").decode("utf-8", "surrogateescape") + ".txt"
+    out, result = build_from({gbk_name: article("文件名是国标编码"),
+                              "content/ok.txt": article("普通的一期")})
+    assert result.archive.failures == ()
+    issue = by_source(result)["content/第三版.txt"]
+    assert any("不是 UTF-8" in w and "重命名" in w for w in issue.warnings)
+    assert (out / "issues" / issue.id / "index.html").is_file()

@@ -352,3 +352,14 @@ def test_gb18030_text_is_never_lost(tmp_path: Path, chars: list[str]) -> None:
     source = read(tmp_path, "x.txt", text.encode("gb18030"))
     assert source.text == text
     assert source.encoding in ("gb18030", "utf-8")
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("content/第三版.txt".encode("gbk"), "content/第三版.txt"),
+    (b"content/\xff\xfe.txt", "content/\\xff\\xfe.txt"),
+    ("content/普通.txt".encode(), "content/普通.txt"),
+])
+def test_non_utf8_file_names_are_made_printable(raw: bytes, shown: str) -> None:
+    from baoku.read import printable_name
+
+    assert printable_name(raw.decode("utf-8", "surrogateescape")) == shown
