@@ -14,7 +14,7 @@ Kind = Literal["marked", "head", "body", "lead", "tail", "credit", "caption", "c
                "junk", "placeholder"]
 
 _HAN_RE = re.compile(f"[{HAN}]")
-_MARKED = re.compile(r"^#{1,6}\s*(?P<text>\S.*)$")
+MARKED = re.compile(r"^#{1,6}\s*(?P<text>\S.*)$")
 _BOX = re.compile(r"\\Box|[□■〓�]")
 _PLACEHOLDER = re.compile(r"^(?:图|照片)[一二三四五六七八九十\d]{1,3}$")
 _CAPTION_MARK = re.compile(
@@ -107,7 +107,7 @@ def _is_noise(text: str, raw: str) -> bool:
 def classify_line(text: str, raw: str) -> tuple[Kind, str, dict]:
     """Kind of one non-blank line, its text, and parsed parts (lead/tail/credit)."""
     spaced = spaced_text(raw)
-    marked = _MARKED.match(text)
+    marked = MARKED.match(text)
     if marked:
         return "marked", marked.group("text").strip(), {}
     if _is_noise(text, raw):
