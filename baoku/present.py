@@ -63,6 +63,7 @@ def summarize_issue(issue: Issue) -> IssueSummary:
         page_title=meta.title or "",
         article_count=len(issue.articles),
         iso_date=issue.date.value or "",
+        lead_headline=issue.articles[0].headline if issue.articles else "",
     )
 
 

@@ -60,6 +60,7 @@ class IssueSummary:
     page_title: str  # 版名, "" when unknown
     article_count: int
     iso_date: str  # "" when unknown; "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    lead_headline: str = ""  # the first article's headline, to tell issues apart
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class IssuePage:
     articles: tuple[ArticleSummary, ...]
     raw_text_path: str  # site path of the raw source text, "" when there is none
     data_path: str  # the issue's published JSON
+    source: str  # the source file, relative to the project root
     origin_label: str
     newer: IssueSummary | None  # neighbours in archive order (newest first)
     older: IssueSummary | None

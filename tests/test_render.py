@@ -334,3 +334,23 @@ def test_districts_are_grouped_by_city_and_cities_get_no_page(config: Config) ->
         ("首页", ""), ("地区", ""), ("某市", "r-某市"), ("西区", ""), ("桥头街道", "")]
     html = rendered(archive, config)["districts/index.html"]
     assert 'id="r-某市"' in html
+
+
+def test_undated_paperless_issue_has_no_duplicate_crumb(config: Config) -> None:
+    bare = issue("b", article(1, "甲"), paper=None, date="2023-08", precision="month",
+                 origin="inferred")
+    bare = replace(bare, source=replace(bare.source, meta=replace(
+        bare.source.meta, edition=None, title=None)))
+    plans = plans_by_path(Archive(issues=(bare,), generated_at=GENERATED), config)
+    crumbs = plans[urls.article_page("b", 1)].view.crumbs
+    assert [c.label for c in crumbs] == ["首页", "2023年8月（推断）", "甲"]
+
+
+def test_a_mention_with_a_parent_wins(config: Config) -> None:
+    bare_town = Place("河滨街道", "town")
+    archive = Archive(issues=(issue("x", article(1, "甲", places=(bare_town,)),
+                                    article(2, "乙", places=(RIVER,))),),
+                      generated_at=GENERATED)
+    plans = plans_by_path(archive, config)
+    assert [t.name for t in plans[urls.district_index()].view.tags] == ["东区"]
+    assert plans[urls.place_page("东区")].view.children[0].count == 2

@@ -16,7 +16,6 @@ from ..present import (
     ArchiveIndex,
     cjk_count,
     description_of,
-    issue_label,
     reading_minutes,
     sort_date,
 )
@@ -44,10 +43,10 @@ def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
         fragment = (paper_anchor(papers.index(summary.newspaper))
                     if len(papers) > 1 and summary.newspaper in papers else "")
         crumbs.append(Link(summary.newspaper, urls.home(), fragment))
-    if summary.iso_date:
-        crumbs.append(Link(summary.date_label, urls.home(), month_anchor(summary.iso_date)))
-    else:
-        crumbs.append(Link(summary.date_label, urls.home(), "undated"))
+    if summary.label == summary.date_label:
+        return tuple(crumbs)  # the issue's own crumb already reads as its date
+    anchor = month_anchor(summary.iso_date) if summary.iso_date else "undated"
+    crumbs.append(Link(summary.date_label, urls.home(), anchor))
     return tuple(crumbs)
 
 
@@ -80,10 +79,11 @@ def plan_issues(archive: Archive, config: Config, index: ArchiveIndex) -> Iterat
             title=summary.label,
             description=f"{summary.label}，共 {summary.article_count} 篇文章。",
             issue=summary,
-            crumbs=(*issue_crumbs(summary, papers), Link(issue_label(issue))),
+            crumbs=(*issue_crumbs(summary, papers), Link(summary.label)),
             articles=tuple(index.summaries[issue.article_id(a)] for a in issue.articles),
             raw_text_path=raw_path,
             data_path=urls.issue_data(issue.id),
+            source=issue.source.rel_path,
             origin_label=ORIGIN_LABELS.get(issue.origin, issue.origin),
             newer=summaries[position - 1] if position > 0 else None,
             older=summaries[position + 1] if position + 1 < len(summaries) else None,

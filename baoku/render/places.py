@@ -37,7 +37,10 @@ def build_place_tree(archive: Archive) -> PlaceTree:
     for issue in archive.issues:
         for article in issue.articles:
             for place in article.places:
-                seen.setdefault(place.name, place)
+                # Articles may disagree; a mention that knows its parent wins.
+                known = seen.get(place.name)
+                if known is None or (known.parent is None and place.parent):
+                    seen[place.name] = place
     regions = {p.name: p.parent for p in seen.values() if p.level == "district" and p.parent}
     cities = set(regions.values()) - set(seen)
     places: dict[str, Place] = {}
