@@ -1,0 +1,88 @@
+"""End to end: build the seeds, grade the published data with the shared scorer."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED
+
+SCORER = SHARED / "tools" / "score_segmentation.py"
+GOLD = SHARED / "gold"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def scorer_output(seed_site: tuple[Path, object]) -> str:
+    if not SCORER.is_file():
+        pytest.fail(f"shared scorer missing: {SCORER}")
+    out = seed_site[0]
+    done = subprocess.run([sys.executable, str(SCORER), "--site", str(out), "--gold", str(GOLD)],
+                          capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def _ratio(total_line: str, name: str) -> float:
+    match = re.search(rf"{name} (\d+)/(\d+)", total_line)
+    assert match, (name, total_line)
+    found, total = int(match.group(1)), int(match.group(2))
+    return found / total if total else 1.0
+
+
+def test_article_f1_reaches_target(scorer_output: str) -> None:
+    last = scorer_output.strip().splitlines()[-1]
+    assert last.startswith("F1 ")
+    assert float(last.split()[1]) >= 0.97, scorer_output
+
+
+@pytest.mark.parametrize("figure", ["headline", "exact", "captions", "column-breaks"])
+def test_scorer_figures_reach_target(scorer_output: str, figure: str) -> None:
+    total = next(line for line in scorer_output.splitlines() if line.startswith("TOTAL:"))
+    assert _ratio(total, figure) >= 0.95, scorer_output
+
+
+@pytest.mark.parametrize("source", sorted(p.name for p in GOLD.glob("*.json")))
+def test_every_gold_issue_is_built_with_matching_bylines(scorer_output: str,
+                                                         source: str) -> None:
+    stem = Path(source).stem
+    line = next(line for line in scorer_output.splitlines() if line.startswith(f"{stem}.txt:"))
+    gold = int(re.search(r"articles gold (\d+)", line).group(1))
+    assert int(re.search(r"byline (\d+)", line).group(1)) >= 0.95 * gold, line
+    assert int(re.search(r"reporters (\d+)", line).group(1)) >= 0.95 * gold, line
+
+
+def _issue(out: Path, prefix: str) -> dict:
+    (path,) = [p for p in (out / "data" / "issues").glob("*.json")
+               if json.loads(p.read_text(encoding="utf-8"))["source"].split("/")[-1]
+               .startswith(prefix)]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_built_seeds_keep_bylines_out_of_bodies_and_report_junk(
+        seed_site: tuple[Path, object]) -> None:
+    out = seed_site[0]
+    for prefix in ("000", "001", "002", "003", "004"):
+        issue = _issue(out, prefix)
+        for article in issue["articles"]:
+            assert not any(p.startswith("本报讯") for p in article["paragraphs"])
+            assert article["headline"] not in article["paragraphs"]
+            assert not any("  " in p or re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", p)
+                           for p in article["paragraphs"])
+    noisy = _issue(out, "002")
+    assert {"做", "医阅商厅"} <= set(noisy["junk"])
+    assert any("医阅商厅" in w and "行" in w for w in noisy["warnings"])
+
+
+def test_built_seeds_have_photo_stories_commentary_and_section_heads(
+        seed_site: tuple[Path, object]) -> None:
+    kinds = _issue(seed_site[0], "004")["articles"]
+    assert {"photo", "commentary", "feature", "news"} <= {a["kind"] for a in kinds}
+    feature = next(a for a in kinds if a["kind"] == "feature")
+    assert len(feature["section_heads"]) >= 3
+    assert feature["reporters"]
