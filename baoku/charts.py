@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Layout in SVG user units; the chart scales to its container via viewBox.
-WIDTH = 480
-LABEL_WIDTH = 132
+# Layout in SVG user units; the chart scales to its container via viewBox. The width is
+# about a phone's, so the text stays legible there and is not oversized on a desktop.
+WIDTH = 360
+LABEL_WIDTH = 112
 VALUE_GAP = 6
-VALUE_WIDTH = 44
-BAR_HEIGHT = 20
-BAR_GAP = 8
+VALUE_WIDTH = 40
+BAR_HEIGHT = 18
+BAR_GAP = 7
 PADDING = 4
-FONT_SIZE = 14
+FONT_SIZE = 13
 CJK_CHAR_WIDTH = FONT_SIZE  # a CJK glyph is about one em wide
 LATIN_CHAR_WIDTH = FONT_SIZE * 0.6
 

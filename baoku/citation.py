@@ -14,6 +14,7 @@ from .model import Article, Issue
 MAX_AUTHORS = 3  # GB/T 7714-2015 8.1.2: list three, then "等"
 UNKNOWN_NEWSPAPER = "[报纸名不详]"
 UNKNOWN_DATE = "[出版日期不详]"
+UNTITLED = "[无题名]"  # a photo or brief the segmenter found no headline for
 DATASET_NOTE = "报库数字报纸档案"
 
 _EDITION = re.compile(r"^\s*第?\s*([A-Za-z]?\s*\d+|[A-Za-z]\d*)\s*版?\s*$")
@@ -61,7 +62,7 @@ def edition_number(edition: str | None) -> str | None:
 
 def full_title(article: Article) -> str:
     """Headline, then the subtitle as "other title information" (``题名: 副题名``)."""
-    headline = article.headline.strip()
+    headline = article.headline.strip() or UNTITLED
     subtitle = _LEADING_DASHES.sub("", article.subtitle or "").strip()
     return f"{headline}: {subtitle}" if subtitle else headline
 
@@ -144,7 +145,7 @@ def json_ld(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline,
+        "headline": article.headline.strip() or UNTITLED,
         "inLanguage": "zh-CN",
     }
     alternative = [t for t in (article.kicker, article.subtitle) if t]

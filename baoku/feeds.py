@@ -13,7 +13,7 @@ import jinja2
 
 from . import urls
 from .charts import BarChart, bar_chart
-from .citation import absolute_url, authors
+from .citation import UNTITLED, absolute_url, authors
 from .config import Config
 from .model import Archive, Article, Issue, OutputFile
 
@@ -153,7 +153,8 @@ def _issue_entry(issue: Issue, config: Config, fallback: str) -> FeedEntry:
 def _article_entry(issue: Issue, article: Article, config: Config, fallback: str) -> FeedEntry:
     path = urls.article_page(issue.id, article.number)
     return FeedEntry(
-        id=_entry_id(config, path), title=xml_text(article.headline), link=_link(config, path),
+        id=_entry_id(config, path), title=xml_text(article.headline.strip() or UNTITLED),
+        link=_link(config, path),
         updated=rfc3339(issue.date.value, fallback), summary=xml_text(_summary(article)),
         authors=tuple(xml_text(n) for n in authors(article)),
         categories=tuple(xml_text(t) for t in dict.fromkeys(article.districts + article.topics)))

@@ -143,3 +143,10 @@ def test_json_ld_script_cannot_close_the_script_tag() -> None:
     assert "</" not in text and "<b>" not in text
     assert json.loads(text)["headline"] == "</script><b>"
     assert set(citation_context(make_issue(art), art, config)) == {"gbt7714", "bibtex", "json_ld"}
+
+
+def test_article_without_headline_still_has_a_title() -> None:
+    art = replace(ARTICLE, headline="  ")
+    assert gbt7714(make_issue(art), art) == "王小梅, 赵刚. [无题名][N]. 河洛晚报, 2021-04-09(5)."
+    config = default_config(Path("/tmp/site"))
+    assert json_ld(make_issue(art), art, config)["headline"] == "[无题名]"
