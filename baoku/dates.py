@@ -92,6 +92,21 @@ def date_from_filename(name: str) -> IssueDate | None:
     return None
 
 
+_EDITION_CN = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*版")
+_EDITION_CODE = re.compile(r"(?<![0-9A-Za-z])([A-H])0?([1-9][0-9]?)(?:版)?(?![0-9A-Za-z])")
+
+
+def edition_from_filename(name: str) -> str | None:
+    """The edition (版次) in a file name: ``第3版``/``第三版`` → "第3版", ``_A3`` → "A3"."""
+    stem = unicodedata.normalize("NFKC", name)
+    match = _EDITION_CN.search(stem)
+    if match:
+        number = _cn_number(match[1])
+        return f"第{number}版" if number else None
+    match = _EDITION_CODE.search(stem)
+    return f"{match[1]}{match[2]}" if match else None
+
+
 # --- inference from the text -------------------------------------------------------------
 
 @dataclass(frozen=True, order=True)
@@ -136,17 +151,21 @@ _EVENTS: tuple[tuple[re.Pattern[str], YearMonth], ...] = (
 
 _NUM = r"[0-9〇零一二三四五六七八九十]{1,3}"
 # A bare "M月D日": not part of "2023年8月25日" (that names its own year) nor of a longer number.
-_MONTH_DAY = re.compile(rf"(?<![0-9年〇零一二三四五六七八九十])({_NUM})月({_NUM})[日号]")
+_MONTH_DAY = re.compile(rf"(?<![0-9〇零一二三四五六七八九十])({_NUM})月({_NUM})[日号]")
+# "2023年8月5日", "去年8月5日" name another year; "今年8月5日" is this one.
+_OTHER_YEAR_BEFORE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]|去|前|明|后|上|下)年\s*$")
 # "2023年", "2023暑期", "2023年度": a year stated in the text.
 _YEAR = re.compile(
     r"(?<![0-9.])((?:19|20)\d\d)(?=\s*(?:年|暑期|暑假|寒假|春节|春季|秋季|夏季|冬季))")
 # Years that are targets or ranges, not the present: "到2025年", "2025年前", "2021—2025年".
-_FUTURE_BEFORE = re.compile(r"(?:到|至|于|力争|预计|计划|将在|将于|[—–\-~～])\s*$")
+_FUTURE_BEFORE = re.compile(r"(?:到|(?<!截)至|力争|预计|计划|将在|将于|[—–\-~～])\s*$")
 _FUTURE_AFTER = re.compile(r"^\s*年?\s*(?:底前|前|以前|之前|[—–\-~～]|远景|目标)")
-# A masthead date line: "2023年8月25日 星期五".
+# A masthead date: "2023年8月25日 星期五"; the weekday is optional on a short top line.
 _MASTHEAD = re.compile(
-    rf"((?:19|20)\d\d)年({_NUM})月({_NUM})日\s*(?:[（(]?\s*(?:星期|周|礼拜)([{_WEEKDAYS}天])\s*[)）]?)"
+    rf"((?:19|20)\d\d)年({_NUM})月({_NUM})日"
+    rf"(?:\s*[（(]?\s*(?:星期|周|礼拜)([{_WEEKDAYS}天])\s*[)）]?)?"
 )
+_TOP_LINES, _SHORT_LINE = 5, 40
 
 
 def _cn_number(text: str) -> int | None:
@@ -160,15 +179,25 @@ def _cn_number(text: str) -> int | None:
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
 
+def _is_dateline(line: str, date: str) -> bool:
+    """A short line holding the date and perhaps the paper's name, not a sentence."""
+    return date in line and len(line) <= _SHORT_LINE and not re.search(r"[，。；：,;]", line)
+
+
 def masthead_date(text: str) -> Inference | None:
-    """A full date printed with its weekday ("2023年8月25日 星期五") whose weekday agrees:
-    the page's own dateline."""
+    """The page's own dateline: a full date printed with a weekday that agrees with it
+    ("2023年8月25日 星期五"), or a full date alone on a short line at the very top."""
+    top = [line.strip() for line in text.split("\n", 40)[:40] if line.strip()][:_TOP_LINES]
     for match in _MASTHEAD.finditer(text):
         year, month, day = int(match[1]), _cn_number(match[2]), _cn_number(match[3])
         if month is None or day is None or not _valid(year, month, day):
             continue
-        weekday = _WEEKDAYS.index(match[4]) if match[4] in _WEEKDAYS else 6
-        if dt.date(year, month, day).weekday() == weekday:
+        if match[4] is not None:
+            weekday = _WEEKDAYS.index(match[4]) if match[4] in _WEEKDAYS else 6
+            trusted = dt.date(year, month, day).weekday() == weekday
+        else:
+            trusted = any(_is_dateline(line, match[0]) for line in top)
+        if trusted:
             found = make_date(year, month, day, "inferred")
             assert found is not None
             return Inference(found, f"正文中的日期行“{match[0]}”")
@@ -179,6 +208,8 @@ def month_days(text: str) -> list[tuple[int, int]]:
     """Every bare (month, day) mentioned, in order of appearance."""
     found = []
     for match in _MONTH_DAY.finditer(text):
+        if _OTHER_YEAR_BEFORE.search(text, max(0, match.start() - 3), match.start()):
+            continue
         month, day = _cn_number(match[1]), _cn_number(match[2])
         if month and day and 1 <= month <= 12 and 1 <= day <= 31:
             found.append((month, day))

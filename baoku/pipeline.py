@@ -175,7 +175,7 @@ def read_sources(paths: list[Path], config: Config, log: Log
             sources.append((rel, read_source(path, config.project_root)))
         except ReadError as exc:
             failures.append(Failure(rel, "read", str(exc)))
-            log(f"跳过 {rel}：{exc}")
+            log(f"跳过 {exc}")  # the message names the file
         except Exception as exc:
             message = f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
             failures.append(Failure(rel, "read", message))

@@ -582,6 +582,7 @@ def read_source(path: Path, project_root: Path) -> Source:
         raise ReadError(f"{rel}：{problem}，已跳过")
     declared, meta_warnings = _declared_meta(path, block, text, project_root)
     date, date_warnings = choose_date(declared.date, path.name, body)
+    edition = declared.edition or dates.edition_from_filename(path.stem)
     return Source(
         rel_path=rel,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -589,7 +590,7 @@ def read_source(path: Path, project_root: Path) -> Source:
         format="md" if path.suffix.lower() == ".md" else "txt",
         text=body,
         meta=SourceMeta(newspaper=declared.newspaper, date=date,
-                        edition=declared.edition, title=declared.title),
+                        edition=edition, title=declared.title),
         warnings=(*name_warnings, *decoded.warnings, *cleaned, *meta_warnings, *date_warnings),
     )
 

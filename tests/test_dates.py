@@ -8,6 +8,7 @@ import pytest
 
 from baoku.dates import (
     date_from_filename,
+    edition_from_filename,
     infer_date,
     latest_month_day,
     month_days,
@@ -137,3 +138,35 @@ def test_dateline_with_matching_weekday_gives_the_day() -> None:
 def test_dateline_with_wrong_weekday_is_not_trusted() -> None:
     found = infer_date("2023年8月25日 星期一\n8月24日……")
     assert found is not None and found.date.precision == "month"
+
+
+def test_full_date_alone_on_a_top_line_gives_the_day() -> None:
+    found = infer_date("平顶山日报 2023年8月25日\n第3版\n\n社区举办活动。8月24日……")
+    assert found is not None and found.date == IssueDate("2023-08-25", "day", "inferred")
+
+
+def test_full_date_inside_a_sentence_is_not_a_dateline() -> None:
+    found = infer_date("2019年3月5日，合作社成立。\n今年8月16日，社区举办2023暑期活动。")
+    assert found is not None and found.date == IssueDate("2023-08", "month", "inferred")
+
+
+def test_month_days_of_other_years_are_ignored() -> None:
+    assert month_days("去年12月3日开工，今年8月5日竣工，2022年9月1日立项") == [(8, 5)]
+
+
+def test_past_years_after_yu_and_jiezhi_count() -> None:
+    found = infer_date("该厂成立于2021年，截至2022年底产值翻番。5月3日，新线投产。")
+    assert found is not None and found.date.value == "2022-05"
+
+
+@pytest.mark.parametrize(("name", "edition"), [
+    ("平顶山日报20230825第3版", "第3版"),
+    ("2023年8月25日 第十二版", "第12版"),
+    ("pdsrb_2023-08-25_A3", "A3"),
+    ("pdsrb-20230825-B04", "B4"),
+    ("000_711755368b4ee13f", None),
+    ("scan_a3b", None),
+    ("2023-08-25", None),
+])
+def test_edition_from_filename(name: str, edition: str | None) -> None:
+    assert edition_from_filename(name) == edition

@@ -363,3 +363,9 @@ def test_non_utf8_file_names_are_made_printable(raw: bytes, shown: str) -> None:
     from baoku.read import printable_name
 
     assert printable_name(raw.decode("utf-8", "surrogateescape")) == shown
+
+
+def test_edition_from_file_name_unless_declared(tmp_path: Path) -> None:
+    assert read(tmp_path, "pdsrb_20230825_A3.txt", "正文。\n").meta.edition == "A3"
+    declared = read(tmp_path, "x_A3.txt", "---\nedition: 第5版\n---\n正文。\n")
+    assert declared.meta.edition == "第5版"
