@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .records import SearchRecord
@@ -101,8 +102,19 @@ def build_bundles(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
     selected = {name: shards[name] for name in shards if name in wanted}
     _remove_stale_bundles(site_dir, keep=set(shards))
     if selected:
-        asyncio.run(_build_shards(selected, site_dir, workers))
+        _run(_build_shards(selected, site_dir, workers))
     return list(selected)
+
+
+def _run(coroutine: Coroutine[object, object, None]) -> None:
+    """``asyncio.run``, also when the caller already runs an event loop (a thread then)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def _remove_stale_bundles(site_dir: Path, keep: set[str]) -> None:

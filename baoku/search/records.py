@@ -21,7 +21,7 @@ class SearchRecord:
     path: str  # site path of the article page, e.g. ``issues/x/03/``
     headline: str
     heading: str  # kicker, headline and subtitle: the text boosted in ranking
-    body: str  # paragraphs and captions
+    body: str  # column, byline, paragraphs and captions
     date: str | None  # as known: YYYY-MM-DD, YYYY-MM or YYYY
     year: str | None
     paper: str | None
@@ -53,6 +53,11 @@ def _heading(article: Article) -> str:
     return "\n".join(p for p in (article.kicker, article.headline, article.subtitle) if p)
 
 
+def _body(article: Article) -> str:
+    lead = [p for p in (article.column, article.byline) if p]
+    return "\n".join((*lead, *article.paragraphs, *article.captions))
+
+
 def _first_image(article: Article) -> str | None:
     # The model has no image field yet; pick one up as soon as an article carries it.
     images = getattr(article, "images", ())
@@ -67,7 +72,7 @@ def article_record(issue: Issue, article: Article) -> SearchRecord:
         path=urls.article_page(issue.id, article.number),
         headline=article.headline,
         heading=_heading(article),
-        body="\n".join((*article.paragraphs, *article.captions)),
+        body=_body(article),
         date=date,
         year=year_of(date),
         paper=issue.newspaper,

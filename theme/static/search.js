@@ -108,7 +108,7 @@
         if (sort === "date") options.sort = { date: "desc" };
         var units = queryUnits(query);
         return pf.search(query || null, options).then(function (found) {
-          return keepMatching(found.results, units);
+          return keepMatching(found.results, units, sort === "date");
         });
       }
     };
@@ -117,12 +117,16 @@
   /* Pagefind ranks pages that match only some characters of a Chinese query (the
      browser and the index segment names differently), so keep only pages whose text
      holds every bigram and token of the query, as the offline index does. */
-  function keepMatching(candidates, units) {
+  function keepMatching(candidates, units, byDate) {
     var kept = [];
     var checked = 0;
     function next() {
-      if (kept.length >= PAGE_SIZE || checked >= candidates.length || checked >= MAX_CHECKED) {
-        if (!hasUnits(units)) return { total: candidates.length, hits: kept };
+      // Merged bundles do not share one date order, so date sorting reads every
+      // candidate (up to MAX_CHECKED) and sorts here.
+      var enough = kept.length >= PAGE_SIZE && !byDate;
+      if (enough || checked >= candidates.length || checked >= MAX_CHECKED) {
+        if (byDate) kept.sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : 0; });
+        if (!hasUnits(units)) return { total: candidates.length, hits: kept.slice(0, PAGE_SIZE) };
         var more = checked < candidates.length;
         return { total: kept.length, more: more, hits: kept.slice(0, PAGE_SIZE) };
       }
@@ -480,8 +484,17 @@
     timer = setTimeout(run, TYPE_DELAY_MS);
   }
 
+  /* If the Pagefind bundles cannot load (or were not built), the offline index serves. */
+  function start() {
+    return engine.init().catch(function (error) {
+      if (engine.mode !== "pagefind") throw error;
+      engine = offlineEngine();
+      return engine.init();
+    });
+  }
+
   readUrl();
-  ready = engine.init().then(fillFilters);
+  ready = start().then(fillFilters);
   ready.catch(function (error) {
     setState("error", "检索索引加载失败：" + error.message, input.value.trim());
   });

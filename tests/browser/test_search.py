@@ -1,0 +1,203 @@
+"""The search page in Chromium: a query table over http (Pagefind) and file:// (offline),
+filters, sort, bookmarkable URLs, relative result links and escaping."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# (query, headline substring of the article that must be among the first five results).
+# Written from the seeds' text; headlines as in the gold annotations, "A|B" where the
+# gold accepts an alternative headline.
+QUERY_TABLE: list[tuple[str, str]] = [
+    ("花椒", "叶营村百亩花椒"),
+    ("叶志刚", "叶营村百亩花椒"),
+    ("张亚丹 幼儿园", "2所幼儿园和1所小学"),
+    ("兰馨幼儿园", "2所幼儿园和1所小学"),
+    ("湛阳镇 幸福村", "五星工坊"),
+    ("五星支部 社区铃铛", "智慧赋能基层治理"),
+    ("“五星”支部 蓝湾尚街", "美好生活节"),
+    ("PM2.5", "空气质量连续两个月"),
+    ("VOCs", "空气质量连续两个月"),
+    ("5G 散热", "强磁场"),
+    ("800平方米", "四抓四联"),
+    ("保密", "上紧保密"),
+    ("平新先进制造业开发区", "平新开发区企业达成"),
+    ("创文", "打好创文决胜攻坚战"),
+    ("送戏进村", "送戏进村传廉意"),
+    ("闫庄村", "送戏进村传廉意"),
+    ("廉洁文化", "打造廉政教育阵地"),
+    ("征迁", "助推项目征迁"),
+    ("滎阳镇 绿化", "扎实推进春季绿化"),
+    ("读书班", "党纪学习教育读书班"),
+    ("巾帼工坊", "巾帼工坊助力女性|劳动力成“富裕”劳动力"),
+    ("鸿翔社区", "巾帼工坊助力女性|劳动力成“富裕”劳动力"),
+    ("建筑垃圾", "光华路街道持续增强"),
+    ("456", "探索实施"),
+    ("樱花园 停车场", "樱花园免费停车场"),
+    ("智慧矫正", "智慧矫正中心"),
+    ("新质生产力", "新质生产力新路径"),
+    ("半导体", "新质生产力新路径"),
+    ("朱江森 通讯员", "巾帼工坊助力女性|劳动力成“富裕”劳动力"),
+]
+NO_RESULT_QUERY = "火星探测器"
+
+
+def search_url(base: str, **params: str) -> str:
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def wait_for_results(page: object, query: str) -> dict[str, object]:
+    """Wait until the page settled on ``query``; returns state, mode, status and hits."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        """q => { const r = document.getElementById('search-results');
+                  return r && r.dataset.state && r.dataset.state !== 'loading'
+                         && (r.dataset.query === q || r.dataset.state === 'error'); }""",
+        arg=query, timeout=20_000)
+    return page.evaluate(  # type: ignore[attr-defined]
+        """() => { const r = document.getElementById('search-results');
+          return { state: r.dataset.state, mode: r.dataset.mode,
+            status: document.getElementById('search-status').textContent,
+            hits: [...r.querySelectorAll('.search-hit')].map(h => ({
+              title: h.querySelector('h2 a').textContent,
+              href: h.querySelector('h2 a').getAttribute('href'),
+              meta: h.querySelector('.search-hit-meta').textContent,
+              marks: [...h.querySelectorAll('.search-hit-excerpt mark')].map(m => m.textContent),
+              excerptElements: [...h.querySelectorAll('.search-hit-excerpt *')]
+                .map(e => e.tagName) })) }; }""")
+
+
+def run_query(page: object, base: str, query: str, **params: str) -> dict[str, object]:
+    page.goto(search_url(base, q=query, **params))  # type: ignore[attr-defined]
+    return wait_for_results(page, query)
+
+
+@pytest.fixture(scope="module")
+def site(seed_site: tuple[Path, object]) -> Path:
+    return seed_site[0]
+
+
+@pytest.fixture(scope="module", params=["http", "file"])
+def search_base(request: pytest.FixtureRequest, site: Path, serve: object) -> str:
+    if request.param == "http":
+        return serve(site) + "search/index.html"  # type: ignore[operator]
+    return (site / "search" / "index.html").as_uri()
+
+
+def expected_mode(base: str) -> str:
+    return "offline" if base.startswith("file:") else "pagefind"
+
+
+@pytest.mark.parametrize(("query", "headline"), QUERY_TABLE)
+def test_query_finds_article_in_top_five(page: object, search_base: str, query: str,
+                                         headline: str) -> None:
+    result = run_query(page, search_base, query)
+    titles = [h["title"] for h in result["hits"]]  # type: ignore[index]
+    assert result["mode"] == expected_mode(search_base)
+    assert result["state"] == "done", result["status"]
+    accepted = headline.split("|")
+    assert any(a in t for t in titles[:5] for a in accepted), (query, titles[:5])
+
+
+def test_query_table_is_large_enough() -> None:
+    assert len(QUERY_TABLE) >= 25
+
+
+def test_no_result_says_so_in_chinese(page: object, search_base: str) -> None:
+    result = run_query(page, search_base, NO_RESULT_QUERY)
+    assert result["state"] == "none"
+    assert result["hits"] == []
+    assert "没有找到" in str(result["status"]) and NO_RESULT_QUERY in str(result["status"])
+
+
+def test_empty_query_asks_for_input(page: object, search_base: str) -> None:
+    page.goto(search_base)  # type: ignore[attr-defined]
+    result = wait_for_results(page, "")
+    assert result["state"] == "empty"
+    assert "请输入" in str(result["status"])
+
+
+def test_results_mark_matches_and_link_relatively(page: object, search_base: str) -> None:
+    result = run_query(page, search_base, "湛阳镇")
+    hits = result["hits"]  # type: ignore[index]
+    assert hits, result["status"]
+    for hit in hits:
+        assert not hit["href"].startswith(("/", "http")), hit["href"]
+        assert hit["href"].endswith("index.html")
+        assert set(hit["excerptElements"]) <= {"MARK"}
+    assert any("湛阳镇" in "".join(h["marks"]) for h in hits)
+    first = hits[0]
+    page.click("#search-results .search-hit h2 a >> nth=0")  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    assert first["title"] in page.content()  # type: ignore[attr-defined]
+
+
+def test_year_filter_and_date_sort(page: object, search_base: str) -> None:
+    everything = run_query(page, search_base, "社区")
+    years = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "select[name=year] option", "os => os.map(o => o.value).filter(Boolean)")
+    assert {"2023", "2024"} <= set(years)
+    filtered = run_query(page, search_base, "社区", year="2024")
+    assert filtered["hits"], filtered["status"]
+    assert all(h["meta"].startswith("2024") for h in filtered["hits"])  # type: ignore[index]
+    assert len(filtered["hits"]) < len(everything["hits"])  # type: ignore[arg-type]
+    assert page.input_value("select[name=year]") == "2024"  # type: ignore[attr-defined]
+
+    by_date = run_query(page, search_base, "社区", sort="date")
+    dates = [h["meta"].split(" · ")[0] for h in by_date["hits"]]  # type: ignore[index]
+    assert len(dates) >= 3
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_reporter_filter_without_query(page: object, search_base: str) -> None:
+    page.goto(search_url(search_base, reporter="朱江森"))  # type: ignore[attr-defined]
+    result = wait_for_results(page, "")
+    assert result["state"] == "done", result["status"]
+    titles = [h["title"] for h in result["hits"]]  # type: ignore[index]
+    assert any("智慧矫正中心" in t for t in titles)
+    assert not any("叶营村" in t for t in titles)
+
+
+def test_typing_and_filters_keep_the_url_in_step(page: object, search_base: str) -> None:
+    page.goto(search_base)  # type: ignore[attr-defined]
+    wait_for_results(page, "")
+    page.fill("#search-input", "花椒")  # type: ignore[attr-defined]
+    result = wait_for_results(page, "花椒")
+    assert any("叶营村" in h["title"] for h in result["hits"])  # type: ignore[index]
+    page.select_option("select[name=year]", "2023")  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => new URLSearchParams(location.search).get('year') === '2023'")
+    params = parse_qs(urlsplit(page.url).query)  # type: ignore[attr-defined]
+    assert params["q"] == ["花椒"] and params["year"] == ["2023"]
+
+
+def test_pagefind_bundles_are_sharded_by_year(site: Path) -> None:
+    shards = sorted(p.name for p in (site / "pagefind").iterdir() if p.is_dir())
+    assert {"2023", "2024"} <= set(shards)
+    for shard in shards:
+        assert (site / "pagefind" / shard / "pagefind.js").is_file()
+    html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundle="../pagefind/' in html
+    assert not re.search(r'(href|src)="/', html)
+
+
+def test_source_html_is_never_injected(page: object, build_from: object, serve: object) -> None:
+    text = ("测试日报 2024年5月6日\n\n"
+            "标签<b>粗体</b>新闻报道\n\n"
+            "本报讯（记者王五）示范区举行<img src=x onerror=\"window.pwned=1\">粗体活动，"
+            "<script>window.pwned=2</script>居民踊跃参加粗体比赛。\n")
+    out, _ = build_from({"content/2024-05-06-test.txt": text}, search=True)  # type: ignore[operator]
+    for base in (serve(out) + "search/index.html",  # type: ignore[operator]
+                 (out / "search" / "index.html").as_uri()):
+        result = run_query(page, base, "粗体")
+        assert result["state"] == "done", result["status"]
+        for hit in result["hits"]:  # type: ignore[union-attr]
+            assert set(hit["excerptElements"]) <= {"MARK"}
+        assert page.evaluate("() => document.querySelector('#search-results img, "  # type: ignore[attr-defined]
+                             "#search-results script, #search-results b')") is None
+        assert page.evaluate("() => window.pwned") is None  # type: ignore[attr-defined]
