@@ -124,8 +124,9 @@ class _TextCollector(HTMLParser):
     BLOCKS = frozenset({"p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
                         "blockquote", "ul", "ol", "table", "thead", "tbody", "hr"})
 
-    def __init__(self) -> None:
+    def __init__(self, exact: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.exact = exact  # keep every character (a single paragraph's text)
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -141,7 +142,7 @@ class _TextCollector(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if "\n" in data and not data.strip():
+        if not self.exact and "\n" in data and not data.strip():
             return  # the line breaks Markdown puts between tags
         self.parts.append(data)
 
@@ -150,11 +151,12 @@ def html_text(fragment: str) -> str:
     """Plain text of rendered HTML. A single paragraph keeps its text exactly (edge spaces
     included); lists and tables give one stripped line per item or row."""
     single = re.fullmatch(r"<p>(.*)</p>", fragment, re.DOTALL)
-    collector = _TextCollector()
     if single and "<p>" not in single.group(1):
+        collector = _TextCollector(exact=True)
         collector.feed(single.group(1))
         collector.close()
         return "".join(collector.parts)
+    collector = _TextCollector()
     collector.feed(fragment)
     collector.close()
     lines = (line.strip() for line in "".join(collector.parts).split("\n"))
@@ -196,6 +198,7 @@ class _Draft:
     paragraphs_html: list[str] = field(default_factory=list)
     section_heads: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
+    caption_lines: list[str] = field(default_factory=list)
     block: list[str] = field(default_factory=list)
     in_header: bool = True
 
@@ -272,18 +275,30 @@ def _add_caption(draft: _Draft, text: str) -> None:
         draft.captions.append(text)
 
 
+def _flush_caption(draft: _Draft) -> None:
+    """Consecutive ``>`` lines are one caption, its lines kept."""
+    if draft.caption_lines:
+        _add_caption(draft, "\n".join(draft.caption_lines))
+        draft.caption_lines = []
+
+
 def _read_body_line(draft: _Draft, line: str, md: markdown.Markdown,
                     warnings: list[str]) -> None:
+    quote = _CAPTION_QUOTE.match(line)
+    if quote:
+        _flush_block(draft, md)
+        draft.caption_lines.append(quote.group(1))
+        return
+    _flush_caption(draft)
     if not line.strip():
         _flush_block(draft, md)
         return
-    special = (_SECTION.match(line), _TOP_HEADING.match(line),
-               _CAPTION_QUOTE.match(line), _CAPTION_IMAGE.match(line))
+    special = (_SECTION.match(line), _TOP_HEADING.match(line), _CAPTION_IMAGE.match(line))
     if not any(special):
         draft.block.append(_unescape_line_start(line))
         return
     _flush_block(draft, md)
-    section, top, quote, image = special
+    section, top, image = special
     if section:
         _add_section_head(draft, section.group(1))
     elif top:
@@ -291,7 +306,7 @@ def _read_body_line(draft: _Draft, line: str, md: markdown.Markdown,
                         f"（文章标题用“## ”，小标题用“### ”）")
         _add_section_head(draft, top.group(1))
     else:
-        _add_caption(draft, (quote or image).group(1))  # type: ignore[union-attr]
+        _add_caption(draft, image.group(1))  # type: ignore[union-attr]
 
 
 def _read_article_line(draft: _Draft, line: str, md: markdown.Markdown,
@@ -308,6 +323,7 @@ def _read_article_line(draft: _Draft, line: str, md: markdown.Markdown,
 
 
 def _finish(draft: _Draft, number: int, md: markdown.Markdown) -> Article:
+    _flush_caption(draft)
     _flush_block(draft, md)
     return Article(
         number=number,
@@ -415,7 +431,7 @@ def _protect_edges(text: str) -> str:
 def escape_paragraph(text: str) -> str:
     """One line of Markdown that renders to exactly ``text`` and parses back as body."""
     escaped = _INLINE_SPECIAL.sub(r"\\\1", _ENTITY_LIKE.sub("&amp;", text))
-    escaped = escaped.replace("<", "&lt;").replace("\t", "&#9;")
+    escaped = escaped.replace("<", "&lt;").replace("\t", "&#9;").replace("\n", "&#10;")
     escaped = _protect_edges(escaped)
     if escaped[:1] in _LINE_START_SPECIAL:
         escaped = "\\" + escaped
@@ -462,15 +478,14 @@ def _body_lines(article: Article) -> list[str]:
             heads.pop(0)
             lines += [f"### {_one_line(paragraph)}", ""]
         else:
-            lines += [escape_paragraph(_one_line(paragraph) if "\n" in paragraph else paragraph),
-                      ""]
+            lines += [escape_paragraph(paragraph), ""]
     return lines
 
 
 def article_markdown(article: Article) -> list[str]:
     lines = [*_header_lines(article), ""]
-    if article.captions:
-        lines += [f"> {_one_line(caption)}" for caption in article.captions] + [""]
+    for caption in article.captions:
+        lines += [f"> {line}" for line in caption.split("\n")] + [""]
     return lines + _body_lines(article)
 
 

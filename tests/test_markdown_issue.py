@@ -101,6 +101,13 @@ def test_section_heads_and_captions() -> None:
     assert article.paragraphs_html[1] == ""  # section heads are rendered by the template
 
 
+def test_consecutive_quote_lines_are_one_caption_with_its_lines() -> None:
+    article = parse_one("## 题\n\n> 图一：义警巡防\n> 图二：练习瑜伽 张三 摄\n\n"
+                        "> 另一张图\n\n文。\n")
+    assert article.captions == ("图一：义警巡防\n图二：练习瑜伽 张三 摄", "另一张图")
+    assert article.paragraphs == ("文。",)
+
+
 def test_hard_wrapped_chinese_lines_join_without_spaces() -> None:
     article = parse_one("## 题\n\n建立社区大党委联\n席会议制度，每月\nopen data 平台。\n")
     assert article.paragraphs == ("建立社区大党委联席会议制度，每月open data 平台。",)
@@ -191,6 +198,7 @@ def test_the_format_documents_complete_example_parses_as_it_says() -> None:
     "\\引号前的反斜杠",
     "\\",
     "制表\t符",
+    "换行\n## 也不是文章",
 ])
 def test_escaped_paragraph_parses_back_as_the_same_body_text(text: str) -> None:
     line = escape_paragraph(text)

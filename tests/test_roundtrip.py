@@ -25,11 +25,14 @@ from baoku.pipeline import build
 TRICKY = ["#", "## ", "### ", "> ", ">", "*", "**", "_", "`", "<script>", "</p>", "<b>",
           "&amp;", "&#32;", "&", "\\", "[", "](", "![", "!", "|", "---", "===", "1. ", "- ",
           "+ ", "  ", "    ", "\t", "\u3000", "引题：", "记者：", "类型：", "作者:", "http://x.cn",
-          "<http://x.cn>", "{", "}", "~~"]
+          "<http://x.cn>", "{", "}", "~~", "\n", "\n## ", "\n> "]
 _CHARS = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))
 _PIECE = st.one_of(st.text(_CHARS, min_size=1, max_size=8), st.sampled_from(TRICKY))
-body_text = st.lists(_PIECE, min_size=1, max_size=6).map("".join).filter(lambda s: "\n" not in s)
-field_text = body_text.map(str.strip).filter(bool)
+body_text = st.lists(_PIECE, min_size=1, max_size=6).map("".join)
+field_text = body_text.map(lambda s: " ".join(s.split("\n")).strip()).filter(bool)
+# Captions may run over several lines (two photos, one credit).
+caption_text = st.lists(body_text, min_size=1, max_size=3).map("\n".join).map(str.strip
+                                                                             ).filter(bool)
 names = st.lists(st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
                          min_size=1, max_size=4), max_size=3).map(tuple)
 optional = st.one_of(st.none(), field_text)
@@ -59,7 +62,7 @@ def articles(draw: st.DrawFn, number: int = 1) -> Article:
         kind=draw(st.sampled_from(KINDS)),
         paragraphs=tuple(paragraphs),
         section_heads=tuple(heads),
-        captions=tuple(draw(st.lists(field_text, max_size=3))),
+        captions=tuple(draw(st.lists(caption_text, max_size=3))),
     )
 
 
