@@ -323,3 +323,33 @@ def test_headless_photo_story_and_empty_page() -> None:
     assert any("没有可辨认的标题" in w for w in result.warnings)
     assert seg("").articles == ()
     assert seg("\n\n\n").articles == ()
+
+
+def test_page_furniture_placeholders_and_picture_captions() -> None:
+    text = page("第3版", "2023年8月25日 星期五", "## 全区召开推进会",
+                "本报讯（记者王小明）" + BODY_A, "【图片】", "图为志愿者在社区开展义诊。",
+                "责任编辑：张三 校对：李四")
+    result = seg(text)
+    (article,) = result.articles
+    assert article.paragraphs == (BODY_A,)
+    assert article.captions == ("图为志愿者在社区开展义诊。",)
+    assert set(result.junk) == {"第3版", "2023年8月25日 星期五", "【图片】",
+                                "责任编辑：张三 校对：李四"}
+    assert any("版面信息" in w and w.startswith("第 1 行") for w in result.warnings)
+
+
+def test_bare_byline_after_the_body_closes_the_article() -> None:
+    result = seg(page("## 标题一", BODY_A, BODY_B, "本报记者 王小明", "## 标题二",
+                      "新华社北京3月1日电（记者 赵六）" + BODY_A))
+    first, second = result.articles
+    assert first.byline == "本报记者 王小明" and first.reporters == ("王小明",)
+    assert first.paragraphs == (BODY_A, BODY_B)
+    assert second.byline == "新华社北京3月1日电（记者 赵六）"
+    assert second.reporters == ("赵六",)
+
+
+def test_question_headline_above_a_byline() -> None:
+    result = seg(page("社区食堂办得怎么样？", "本报讯（记者王小明）" + BODY_A))
+    (article,) = result.articles
+    assert article.headline == "社区食堂办得怎么样？"
+    assert article.paragraphs == (BODY_A,)

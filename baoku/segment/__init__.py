@@ -14,8 +14,8 @@ from .assemble import (
     retitle,
     split_title_after_body,
 )
-from .classify import Item, classify
-from .people import visible_split
+from .classify import SKIPPED, Item, classify
+from .people import People, visible_split
 
 __all__ = ["segment"]
 
@@ -57,7 +57,7 @@ def _photo_groups(items: list[Item]) -> dict[int, PhotoGroup]:
         j = c - 1
         while j >= 0 and len(members) <= _MAX_PHOTO_LINES:
             prev = items[j]
-            if prev.kind in ("junk", "placeholder"):
+            if prev.kind in SKIPPED:
                 j -= 1
                 continue
             if prev.kind == "credit" or (prev.kind == "caption" and prev.credit):
@@ -157,8 +157,8 @@ class _Assembler:
         j = i
         while j < len(self.items) and j not in self.groups:
             kind = self.items[j].kind
-            if kind in ("junk", "placeholder"):
-                j = self._on_junk(j) if kind == "junk" else self._on_placeholder(j)
+            if kind in SKIPPED:
+                j = self._skip(j)
             elif kind in ("head", "marked") and (not stack or j not in self.groups):
                 stack.append(self.items[j])
                 j += 1
@@ -179,6 +179,15 @@ class _Assembler:
         item = self.items[i]
         self.junk.append(item.text)
         self.warnings.append(f"第 {item.number} 行疑似识别噪声，未归入任何文章：“{item.text}”")
+        return i + 1
+
+    def _skip(self, i: int) -> int:
+        return getattr(self, f"_on_{self.items[i].kind}")(i)
+
+    def _on_furniture(self, i: int) -> int:
+        item = self.items[i]
+        self.junk.append(item.text)
+        self.warnings.append(f"第 {item.number} 行是版面信息，未归入任何文章：“{item.text}”")
         return i + 1
 
     def _on_placeholder(self, i: int) -> int:
@@ -212,9 +221,7 @@ class _Assembler:
             return self._on_credit(group.credit)
         for skipped in range(group.members[0], group.credit):
             if skipped not in group.members:
-                skip = self._on_placeholder if self.items[skipped].kind == "placeholder" \
-                    else self._on_junk
-                skip(skipped)
+                self._skip(skipped)
         titled = members[0].kind in ("head", "marked") and len(members) >= 2
         if not titled and (len(members) == 1 or members[0].gap_before < BOX_GAP
                            or all(m.kind == "caption" for m in members)):
@@ -295,6 +302,9 @@ class _Assembler:
         item = self.items[i]
         assert item.lead is not None
         draft = self.current
+        if draft is not None and not draft.expects_byline and not item.lead.rest \
+                and not self._body_follows(i):
+            return self._end_byline(i, item.spaced, item.lead.people)
         if draft is None or not draft.expects_byline:
             draft = self._headless(item.number)
         draft.expects_byline = False
@@ -305,17 +315,26 @@ class _Assembler:
             draft.add_body(visible_split(item.text, item.lead.byline)[1])
         return i + 1
 
+    def _body_follows(self, i: int) -> bool:
+        return i + 1 < len(self.items) and self.items[i + 1].kind == "body" \
+            and self.items[i + 1].gap_before <= 1
+
     def _on_tail(self, i: int) -> int:
         item = self.items[i]
         assert item.tail is not None
+        return self._end_byline(i, item.spaced, item.tail)
+
+    def _end_byline(self, i: int, printed: str, people: People) -> int:
+        """A byline printed after the body closes the article it belongs to."""
+        item = self.items[i]
         target = self.current
         if target is not None and target.byline and self.suspended is not None \
                 and not self.suspended.byline:
             target = self._resume()
         if target is None:
             target = self._headless(item.number)
-        target.byline = f"{target.byline} {item.spaced}" if target.byline else item.spaced
-        target.add_people(item.tail)
+        target.byline = f"{target.byline} {printed}" if target.byline else printed
+        target.add_people(people)
         target.closed = True
         if self.suspended is target:
             self.suspended = None

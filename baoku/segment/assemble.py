@@ -17,6 +17,7 @@ _STACK_KINDS = ("head", "marked")
 _SPLIT_MIN_SIM, _SPLIT_MARGIN = 0.5, 0.2
 _RESUME_MARGIN = 0.25
 _NEWS_BYLINE = re.compile(r"讯\s?[（(]")
+_SUBTITLE_DASH = re.compile(r"^(?:——|—|－－|--)")
 BOX_GAP = 2  # this many blank lines or more before a line: a new layout box starts
 
 
@@ -123,7 +124,7 @@ def assign_roles(draft: Draft, stack: list[Item]) -> None:
         draft.subtitle = " ".join(it.text for it in after) or None
         return
     lines = list(stack)
-    if len(lines) >= 2 and lines[-1].text.startswith("——"):
+    if len(lines) >= 2 and _SUBTITLE_DASH.match(lines[-1].text):
         draft.subtitle = lines.pop().text
     if len(lines) >= 3:
         draft.column = " ".join(it.text for it in lines[:-2])

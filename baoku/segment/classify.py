@@ -11,14 +11,22 @@ from ..model import CleanText
 from .people import Credit, LeadByline, People, parse_credit, parse_lead_byline, parse_tail_byline
 
 Kind = Literal["marked", "head", "body", "lead", "tail", "credit", "caption", "commentary",
-               "junk", "placeholder"]
+               "junk", "placeholder", "furniture"]
+SKIPPED: tuple[Kind, ...] = ("junk", "placeholder", "furniture")  # kept out of every article
 
 _HAN_RE = re.compile(f"[{HAN}]")
 MARKED = re.compile(r"^#{1,6}\s*(?P<text>\S.*)$")
-_BOX = re.compile(r"\\Box|[□■〓�]")
-_PLACEHOLDER = re.compile(r"^(?:图|照片)[一二三四五六七八九十\d]{1,3}$")
+_BOX = re.compile(r"\\Box|[□〓�]")
+_PLACEHOLDER = re.compile(
+    r"^(?:(?:图|照片)[一二三四五六七八九十\d]{1,3}|[\[【（(](?:图|图片|照片)[\]】）)])$")
+# Page furniture: edition and date lines, editors' credits.
+_FURNITURE = re.compile(
+    r"^(?:(?:责任|本版|值班)?编辑|校对|美编|版式|组版|审[读核]|制图)\s?[：:]?\s?\S{1,20}"
+    r"(?:\s+(?:(?:责任)?编辑|校对|美编|版式|组版|审[读核])\s?[：:]?\s?\S{1,10})*$"
+    r"|^第?\s?[A-Z]?\d{1,3}\s?版(?:\s|$|[：:])"
+    r"|^\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]")
 _CAPTION_MARK = re.compile(
-    r"^(?:[▲▼△▽►◄◀▶↑↓←→]|(?:图|照片)[一二三四五六七八九十\d]{1,3}[：:]"
+    r"^(?:[▲▼△▽►◄◀▶↑↓←→]|图为|(?:图|照片)[一二三四五六七八九十\d]{1,3}[：:]"
     r"|(?:上|下|左|右|左上|右上|左下|右下|中)图[：:])")
 _COMMENTARY = re.compile(r"(?:点评|短评|编后|编后语|编者按|快评)$")
 CLOSERS = "”’」』）)》】\"'"
@@ -114,6 +122,8 @@ def classify_line(text: str, raw: str) -> tuple[Kind, str, dict]:
         return "junk", text, {}
     if _PLACEHOLDER.match(text):
         return "placeholder", text, {}
+    if len(text) <= 40 and _FURNITURE.match(spaced):
+        return "furniture", text, {}
     lead = parse_lead_byline(spaced)
     if lead:
         return "lead", text, {"lead": lead}
@@ -128,6 +138,14 @@ def classify_line(text: str, raw: str) -> tuple[Kind, str, dict]:
     if is_headish(text):
         return ("commentary" if _COMMENTARY.search(text) else "head"), text, {}
     return "body", text, {}
+
+
+def _question_head_score(text: str) -> int:
+    """Headline score of a line that ends with a question or exclamation mark."""
+    core = strip_closers(text)
+    if len(core) > 30 or not core or core[-1] not in "？！?!":
+        return -9
+    return head_score(core.rstrip("？！?!"))
 
 
 def classify(text: CleanText) -> list[Item]:
@@ -150,7 +168,8 @@ def _promote_stacked_heads(items: list[Item]) -> list[Item]:
     out = list(items)
     for i in range(len(out) - 2, -1, -1):
         nxt = out[i + 1]
-        if (out[i].kind == "body" and is_maybe_head(out[i].text) and out[i].gap_after <= 1
+        weak = is_maybe_head(out[i].text) or _question_head_score(out[i].text) >= 0
+        if (out[i].kind == "body" and weak and out[i].gap_after <= 1
                 and nxt.kind in ("lead", "head", "marked")
                 and (nxt.kind == "lead" or _stack_reaches_lead(out, i + 1))):
             out[i] = replace(out[i], kind="head")

@@ -17,13 +17,14 @@ _CORRESPONDENT = re.compile(r"通讯员|实习生")
 _OPEN, _CLOSE = "(（", ")）"
 # "本报讯（记者张亚丹）", "本报讯(记者 李岩 通讯员 丰一帆)": the byline is the head of the line.
 _LEAD_NEWS = re.compile(
-    rf"^(?P<byline>[{HAN}]{{0,12}}讯\s?[{_OPEN}](?P<people>[^{_CLOSE}]{{0,60}})[{_CLOSE}])")
+    rf"^(?P<byline>[{HAN}\d]{{0,16}}(?:讯|电)\s?[{_OPEN}](?P<people>[^{_CLOSE}]{{0,60}})[{_CLOSE}])")
 # "本报融媒体记者 李岩 通讯员 王鹏" on a line of its own.
-_STANDALONE = re.compile(rf"^(?:(?:{_ROLE})\s?(?:{NAME})(?:[\s、，]+{NAME})*\s?)+$")
+_STANDALONE = re.compile(
+    rf"^(?:文\s?/\s?(?:图\s?)?)?(?:(?:{_ROLE})\s?(?:{NAME})(?:[\s、，]+{NAME})*\s?)+$")
 # "（本报记者 朱江森 文/图）", "(本报记者 邱爽)" on a line of its own, usually after the body.
 _TAIL = re.compile(
     rf"^[{_OPEN}]\s?(?P<people>(?:{_ROLE})[^{_CLOSE}]{{1,40}})[{_CLOSE}]$")
-_CREDIT_WORD = re.compile(r"\s?(?:摄影报道|摄影|摄)$")
+_CREDIT_WORD = re.compile(r"\s?/?\s?(?:摄影报道|摄影|摄)$")
 _CREDIT_TOKEN = re.compile(rf"^(?:图片由|图/)?(?:(?:{_ROLE})\s?)?(?:{NAME})?$")
 _SENTENCE_END = "。！？；…"
 
