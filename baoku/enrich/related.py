@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import replace
@@ -12,7 +13,9 @@ MAX_RELATED = 5
 # A term shared by more articles than this is too common to find candidates with
 # (a topic, a big district); it still adds to the score of candidates found otherwise.
 MAX_POSTING = 200
-MIN_SCORE = 1.0  # at least one specific shared term, or several weak ones
+MAX_CANDIDATES = 50  # best candidates by rare terms that common terms may then reorder
+SAME_ISSUE_FACTOR = 0.8  # same page: the reader is already there
+MIN_SCORE = 0.5  # weight × idf: one shared keyword among a few articles is enough
 KIND_WEIGHT = {"keyword": 1.0, "village": 1.5, "town": 1.2, "district": 0.3, "topic": 0.6}
 
 
@@ -44,24 +47,30 @@ def rank_related(doc: int, terms: list[dict[str, float]], index: dict[str, list[
                  issue_of: list[int]) -> list[int]:
     """Best related documents for ``doc``; only rare terms' postings are walked."""
     total = len(terms)
-    scores: dict[int, float] = defaultdict(float)
-    common: list[tuple[str, float]] = []
+    scores: dict[int, float] = {}
+    get = scores.get
+    common: dict[str, float] = {}
     for term, weight in terms[doc].items():
         posting = index[term]
-        if len(posting) > MAX_POSTING:
-            common.append((term, weight * _idf(total, len(posting))))
-            continue
         gain = weight * _idf(total, len(posting))
+        if len(posting) > MAX_POSTING:
+            common[term] = gain
+            continue
         for other in posting:
-            if other != doc:
-                scores[other] += gain
-    for other in scores:
-        scores[other] += sum(gain for term, gain in common if term in terms[other])
+            scores[other] = get(other, 0.0) + gain
+    scores.pop(doc, None)
+    shortlist = (heapq.nlargest(MAX_CANDIDATES, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+                 if len(scores) > MAX_CANDIDATES else scores.items())
+    final: list[tuple[float, int]] = []
+    for other, score in shortlist:
+        if common:
+            score += sum(common[term] for term in common.keys() & terms[other].keys())
         if issue_of[other] == issue_of[doc]:
-            scores[other] *= 0.8  # same page: the reader is already there
-    ranked = sorted((s, o) for o, s in scores.items() if s >= MIN_SCORE)
-    ranked.sort(key=lambda so: (-so[0], so[1]))
-    return [other for _, other in ranked[:MAX_RELATED]]
+            score *= SAME_ISSUE_FACTOR
+        if score >= MIN_SCORE:
+            final.append((-score, other))
+    final.sort()
+    return [other for _, other in final[:MAX_RELATED]]
 
 
 def link_related(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
