@@ -150,3 +150,44 @@ def test_article_without_headline_still_has_a_title() -> None:
     assert gbt7714(make_issue(art), art) == "王小梅, 赵刚. [无题名][N]. 河洛晚报, 2021-04-09(5)."
     config = default_config(Path("/tmp/site"))
     assert json_ld(make_issue(art), art, config)["headline"] == "[无题名]"
+
+
+# --- end to end on the seed build --------------------------------------------------------
+
+SEED_HEADLINE = "示范区“四抓四联”打造城市基层治理“新引擎”"
+
+
+def seed_issue_and_article(result) -> tuple[Issue, Article]:  # type: ignore[no-untyped-def]
+    for issue in result.archive.issues:
+        for art in issue.articles:
+            if art.headline == SEED_HEADLINE:
+                return issue, art
+    raise AssertionError(f"the seed article {SEED_HEADLINE!r} was not segmented")
+
+
+def test_seed_article_citation_follows_gbt7714(seed_site) -> None:  # type: ignore[no-untyped-def]
+    out, result = seed_site
+    issue, art = seed_issue_and_article(result)
+    # Paper and date come from the read stage; the standard's placeholders when unknown.
+    paper = issue.newspaper or "[报纸名不详]"
+    date = issue.date.value or "[出版日期不详]"
+    if issue.date.value and issue.date.source == "inferred":
+        date = f"[{date}]"
+    edition = edition_number(issue.source.meta.edition)
+    tail = f"({edition})." if edition else "."
+    expected = f"张亚丹. 示范区“四抓四联”打造城市基层治理“新引擎”[N]. {paper}, {date}{tail}"
+    assert gbt7714(issue, art) == expected
+    assert issue.date.value and issue.date.value.startswith("2023-08")
+    page = (out / "issues" / issue.id / f"{art.number:02d}" / "index.html").read_text("utf-8")
+    assert expected in page  # the article page's citation block
+    assert "application/ld+json" in page
+
+
+def test_seed_article_bibtex_parses(seed_site) -> None:  # type: ignore[no-untyped-def]
+    _, result = seed_site
+    issue, art = seed_issue_and_article(result)
+    kind, key, fields = parse_bibtex(bibtex(issue, art))
+    assert kind == "article" and key.startswith("baoku:")
+    assert fields["author"] == "{张亚丹}"
+    assert fields["title"] == "{示范区“四抓四联”打造城市基层治理“新引擎”}"
+    assert {"journal", "note"} <= set(fields)
