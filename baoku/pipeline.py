@@ -134,6 +134,7 @@ class Hooks:
     assemble: Callable[[Source, str, Enricher], Issue] = assemble_issue
     render: Callable[[Archive, Config], Iterable[OutputFile]] = render_site
     progress: Progress = _no_progress
+    search: Callable[[Archive, Config, Path], list[str]] = build_search
 
 
 DEFAULT_HOOKS = Hooks()
@@ -214,7 +215,7 @@ def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer
     if config.search:
         hooks.progress("建立搜索索引", 0, 1)
         with timer.stage("search"):
-            result.search_warnings = build_search(archive, config, staging.path)
+            result.search_warnings = hooks.search(archive, config, staging.path)
     hooks.progress("发布", 1, 1)
 
 
