@@ -209,7 +209,7 @@ def _chinese_decode(data: bytes) -> Decoded | None:
     big5 = _strict(data, "big5")
     if gb is not None and big5 is not None:
         return _arbitrate(data, gb, big5)
-    if gb is not None and _text_likeness(gb[:_SAMPLE]) >= 0.9:
+    if gb is not None and _text_likeness(gb[:_SAMPLE]) >= 0.9 and not _looks_garbled(gb):
         return Decoded(gb, "gb18030", (_encoding_warning("gb18030"),))
     if big5 is not None and _text_likeness(big5[:_SAMPLE]) >= 0.9:
         return Decoded(big5, "big5", (_encoding_warning("big5"),))
@@ -246,15 +246,20 @@ def _lenient(data: bytes, preferred: str, rel: str) -> Decoded:
     """Last resort: decode with replacement characters, drop them and say where; refuse the
     file when too much of it is undecodable (it would only show mojibake)."""
     candidates = [preferred] + [e for e in ("utf-8", "gb18030", "big5") if e != preferred]
-    best_text, best_encoding, best_bad = "", preferred, len(data) + 1
-    for encoding in candidates:
+    options = []
+    for rank, encoding in enumerate(candidates):
         text = data.decode(encoding, errors="replace")
         bad = text.count("\ufffd")
-        if bad < best_bad:
-            best_text, best_encoding, best_bad = text, encoding, bad
-    if best_bad > max(3, _MAX_BAD_RATIO * len(best_text)):
+        if bad <= max(3, _MAX_BAD_RATIO * len(text)):
+            # Readable text beats garbled text; then fewer lost bytes; then the usual order.
+            options.append((_looks_garbled(text), bad, rank, encoding, text))
+    if not options:
         raise ReadError(f"{rel}：无法识别文件编码（按 UTF-8、GB18030、Big5 解码都有大量乱码），"
                         "已跳过；请确认这是文本文件并另存为 UTF-8")
+    _, best_bad, _, best_encoding, best_text = min(options)
+    if not best_bad:
+        warnings = () if best_encoding == "utf-8" else (_encoding_warning(best_encoding),)
+        return Decoded(best_text, best_encoding, warnings)
     lines = sorted({i for i, line in enumerate(best_text.split("\n"), start=1)
                     if "\ufffd" in line})
     where = "、".join(str(n) for n in lines[:10]) + ("等" if len(lines) > 10 else "")

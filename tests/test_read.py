@@ -369,3 +369,10 @@ def test_edition_from_file_name_unless_declared(tmp_path: Path) -> None:
     assert read(tmp_path, "pdsrb_20230825_A3.txt", "正文。\n").meta.edition == "A3"
     declared = read(tmp_path, "x_A3.txt", "---\nedition: 第5版\n---\n正文。\n")
     assert declared.meta.edition == "第5版"
+
+
+def test_short_utf8_with_a_bad_byte_is_not_read_as_gbk_mojibake(tmp_path: Path) -> None:
+    data = ("示范区新闻" * 10).encode()
+    source = read(tmp_path, "a.txt", data[:9] + b"\xff" + data[9:])
+    assert source.encoding == "utf-8"
+    assert source.text == "示范区新闻" * 10
