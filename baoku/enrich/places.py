@@ -55,6 +55,14 @@ GENERIC_WORDS = frozenset(
         "脱贫村", "行政村", "自然村", "新村", "街道", "社区", "镇", "乡", "村"
     ]
 )
+# Common nouns that, right before a suffix, describe a kind of place rather than name one.
+GENERIC_PREFIXES = frozenset(
+    [
+        "城市", "农村", "城镇", "单位", "分包", "所在", "周边", "附近", "辖区", "基层",
+        "全市", "全省", "全国", "示范", "试点", "先进", "重点", "老旧", "各个", "每个",
+        "驻地", "当地", "本地", "外地", "相关", "其他", "所有", "部分", "个别", "新建",
+    ]
+)
 # A single-character suffix followed by one of these is part of a longer word (村民, 镇区).
 SUFFIX_WORD_CONTINUATIONS = frozenset("民级里干务容貌落庄区长村情")
 # Anaphora that point at the district already in context.
@@ -258,6 +266,8 @@ def build_book(gazetteer: Iterable[PlaceEntry], local: LocalPlaces) -> PlaceBook
         if len(entry.name) == 2:
             guarded.add(entry.name)
         by_name.setdefault(entry.name, entry)
+    # a county name shared by several cities (新华区, 新城区) is also an ordinary name part
+    guarded.update(s for s, entries in surfaces.items() if len(entries) > 1)
     local_names = {e.name for e in local.entries}
     for name in local_names:
         surfaces.pop(name, None)
@@ -321,7 +331,7 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
 def _clean_boundary(text: str, start: int, end: int, book: PlaceBook,
                     tokenizer: Tokenizer) -> bool:
     """A guarded surface must not be glued to the words around it (高产示范区, 和县委)."""
-    if end < len(text) and text[end] in GUARD_CONTINUATIONS:
+    if end - start == 2 and end < len(text) and text[end] in GUARD_CONTINUATIONS:
         return False
     if start == 0 or not CJK_RE.match(text[start - 1]):
         return True
@@ -417,7 +427,7 @@ def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention]
     w_start = _window_start(text, s_start, taken)
     after_place = any(m.end == w_start for m in taken)
     prefix = _name_prefix(text[w_start:s_start], tokenizer, after_place)
-    if len(prefix) < 2 or prefix[0] in DETERMINER_CHARS:
+    if len(prefix) < 2 or prefix[0] in DETERMINER_CHARS or prefix in GENERIC_PREFIXES:
         return None
     return Mention(s_start - len(prefix), s_end, prefix + suffix, SUFFIX_LEVEL[suffix])
 
@@ -493,6 +503,17 @@ def learn_parents(text: str, mentions: Sequence[Mention]) -> dict[str, str]:
     return parents
 
 
+def sole_district_parents(text: str, mentions: Sequence[Mention], book: PlaceBook,
+                          cities: Sequence[str]) -> dict[str, str]:
+    """In an article naming exactly one district, its unlisted towns belong to it."""
+    districts = {choose_entry(_surface(text, m), book, cities).name
+                 for m in mentions if m.entry and m.level == "district"}
+    if len(districts) != 1:
+        return {}
+    district = districts.pop()
+    return {m.name: district for m in mentions if m.entry is None and m.level == "town"}
+
+
 def issue_context(texts: Sequence[str], mentions: Sequence[Sequence[Mention]],
                   book: PlaceBook) -> IssueContext:
     cities: list[str] = []
@@ -502,6 +523,9 @@ def issue_context(texts: Sequence[str], mentions: Sequence[Sequence[Mention]],
         for child, parent in learn_parents(text, found).items():
             parents.setdefault(child, parent)
     city_order = tuple(dict.fromkeys(cities))
+    for text, found in zip(texts, mentions, strict=True):
+        for child, parent in sole_district_parents(text, found, book, city_order).items():
+            parents.setdefault(child, parent)
     districts: Counter[str] = Counter()
     first: dict[str, PlaceEntry] = {}
     for text, found in zip(texts, mentions, strict=True):
