@@ -150,5 +150,20 @@ def relative(from_page: str, to: str) -> str:
     does not serve a folder's index.
     """
     target = file_of(to)
-    base = posixpath.dirname(file_of(from_page)) or "."
-    return posixpath.relpath(target, base)
+    base = posixpath.dirname(file_of(from_page))
+    target_parts, base_parts = target.split("/"), base.split("/") if base else []
+    if not _plain(target_parts) or not _plain(base_parts):
+        return posixpath.relpath(target, base or ".")
+    # Plain segments only: a string walk gives relpath's answer without its
+    # os.getcwd()/abspath calls, which dominate large builds.
+    common = 0
+    for a, b in zip(target_parts, base_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(base_parts) - common) + target_parts[common:]
+    return "/".join(parts) or "."
+
+
+def _plain(parts: list[str]) -> bool:
+    return all(part not in ("", ".", "..") for part in parts)
