@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
+from baoku.clean import clean
+from baoku.model import Source, SourceMeta
+from baoku.segment import segment
+from tests.conftest import SEEDS, SHARED
 
 SCORER = SHARED / "tools" / "score_segmentation.py"
 GOLD = SHARED / "gold"
@@ -86,3 +90,39 @@ def test_built_seeds_have_photo_stories_commentary_and_section_heads(
     feature = next(a for a in kinds if a["kind"] == "feature")
     assert len(feature["section_heads"]) >= 3
     assert feature["reporters"]
+
+
+def _load_scorer():
+    spec = importlib.util.spec_from_file_location("score_segmentation", SCORER)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+VARIANTS = {
+    "no-headline-markers": lambda text: re.sub(r"(?m)^#{1,6} ", "", text),
+    "double-paragraph-gaps": lambda text: text.replace("\n\n", "\n\n\n"),
+    "trailing-spaces": lambda text: text.replace("\n", " \t\n"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_segmentation_survives_layout_variants_of_the_seeds(variant: str) -> None:
+    """The rules are general: the same pages laid out a little differently score as well."""
+    scorer = _load_scorer()
+    exact = gold_total = 0
+    for gold_path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = (SEEDS / gold["source"]).read_text(encoding="utf-8")
+        source = Source(rel_path=f"content/{gold['source']}", sha256="0", encoding="utf-8",
+                        format="txt", text=VARIANTS[variant](text),
+                        meta=SourceMeta())
+        seg = segment(clean(source))
+        issue = {"articles": [{"headline": a.headline, "paragraphs": list(a.paragraphs),
+                               "captions": list(a.captions), "byline": a.byline,
+                               "reporters": list(a.reporters)} for a in seg.articles]}
+        result = scorer.score_source(gold, issue, False)
+        exact += result["exact"]
+        gold_total += result["gold"]
+    assert exact >= 0.95 * gold_total, (variant, exact, gold_total)

@@ -13,6 +13,7 @@ from .people import People
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _KICKER_PHRASE_MAX = 7
 _SHORT_NAME_MAX = 8
+_COMPARATIVE_STARTS = ("较", "比", "同比", "环比", "相比")
 _STACK_KINDS = ("head", "marked")
 _SPLIT_MIN_SIM, _SPLIT_MARGIN = 0.5, 0.2
 _RESUME_MARGIN = 0.25
@@ -95,20 +96,27 @@ def similarity(text: str, other: str) -> float:
 
 
 def kicker_like(spaced: str) -> bool:
-    """A slogan line ("鼓足干劲 加压奋进 持续发力") or a short name ("李庄镇")."""
-    if QUOTES.search(spaced):
-        return False
+    """A slogan line ("鼓足干劲 加压奋进 持续发力", "党建引领“促融合” 共驻共建“聚合力”")
+    or a short name ("李庄镇"): printed above a headline, not as one."""
     phrases = spaced.split()
+    quoted = bool(QUOTES.search(spaced))
     if len(phrases) >= 2:
-        return all(len(p) <= _KICKER_PHRASE_MAX for p in phrases)
-    return len(spaced) <= _SHORT_NAME_MAX and not any(c.isdigit() for c in spaced)
+        sizes = {len(QUOTES.sub("", p)) for p in phrases}
+        parallel = len(sizes) == 1 and max(sizes) <= _KICKER_PHRASE_MAX + 1
+        return parallel or (not quoted and max(sizes) <= _KICKER_PHRASE_MAX)
+    return not quoted and len(spaced) <= _SHORT_NAME_MAX and not any(c.isdigit() for c in spaced)
+
+
+def _subtitle_like(text: str) -> bool:
+    """A line that completes the one above it: figures, a second clause, a comparison."""
+    return "%" in text or "％" in text or "，" in text or text.startswith(_COMPARATIVE_STARTS)
 
 
 def _headline_then_subtitle(first: Item, second: Item) -> bool:
     """Two unmarked lines: headline + subtitle (instead of the usual kicker + headline)?"""
     if kicker_like(first.spaced):
         return False
-    return bool(QUOTES.search(first.text)) or any(c.isdigit() for c in second.text)
+    return bool(QUOTES.search(first.text)) or _subtitle_like(second.text)
 
 
 def assign_roles(draft: Draft, stack: list[Item]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -32,7 +33,7 @@ _COMMENTARY = re.compile(r"(?:点评|短评|编后|编后语|编者按|快评)$"
 CLOSERS = "”’」』）)》】\"'"
 TERMINAL = "。！？!?…"
 _CLAUSE_END = TERMINAL + "，、；：,;:"
-_FUNCTION_END = set("的了着地得和与及或在对把被从向于将以等其之而并但且为")
+_FUNCTION_END = set("的着和与及或在对把被从将其而并但且")
 _PRONOUN_START = set("该据其这此但而并且又也还都就则")
 _DATE_START = re.compile(r"^\d{1,2}月\d{1,2}日")
 QUOTES = re.compile("[“”\"「」『』]")
@@ -97,7 +98,7 @@ def is_headish(text: str) -> bool:
 
 def is_maybe_head(text: str) -> bool:
     """Too weak to be a headline alone, but one when it sits in a stack above a byline."""
-    return head_score(text) == 0
+    return -1 <= head_score(text) <= 0
 
 
 def _is_noise(text: str, raw: str) -> bool:
@@ -149,18 +150,28 @@ def _question_head_score(text: str) -> int:
 
 
 def classify(text: CleanText) -> list[Item]:
-    """Every non-blank line as an Item, in order, with the blank-line gaps around it."""
+    """Every non-blank line as an Item, in order, with the blank-line gaps around it.
+
+    Gaps are measured in units of the page's usual paragraph gap (the most common one),
+    so a page printed with two blank lines between paragraphs reads like one with one.
+    """
     lines = text.lines
     filled = [i for i, line in enumerate(lines) if line.text]
+    raw_gaps = [i - prev - 1 for prev, i in zip([-1, *filled], filled, strict=False)]
+    unit = Counter(raw_gaps[1:]).most_common(1)[0][0] if len(raw_gaps) > 1 else 1
     items: list[Item] = []
     for pos, i in enumerate(filled):
         line = lines[i]
-        prev = filled[pos - 1] if pos else -1
-        nxt = filled[pos + 1] if pos + 1 < len(filled) else len(lines) + 99
+        after = raw_gaps[pos + 1] if pos + 1 < len(filled) else 99
         kind, body, parsed = classify_line(line.text, line.raw)
         items.append(Item(number=line.number, text=body, spaced=spaced_text(line.raw),
-                          kind=kind, gap_before=i - prev - 1, gap_after=nxt - i - 1, **parsed))
+                          kind=kind, gap_before=_relative(raw_gaps[pos], unit),
+                          gap_after=_relative(after, unit), **parsed))
     return _promote_stacked_heads(items)
+
+
+def _relative(gap: int, unit: int) -> int:
+    return max(0, gap - unit + 1) if gap else 0
 
 
 def _promote_stacked_heads(items: list[Item]) -> list[Item]:
