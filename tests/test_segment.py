@@ -76,6 +76,9 @@ def test_tail_bylines(line: str, reporters: tuple[str, ...]) -> None:
     ("本报融媒体记者 李岩 县融媒记者 尤祥宇 摄影报道", "", ("李岩", "尤祥宇")),
     ("3月25日，志愿者在小区补植树木。 马聪会 摄", "3月25日，志愿者在小区补植树木。", ("马聪会",)),
     ("7月17日，党员参加集中学习。本报记者 王尧 摄", "7月17日，党员参加集中学习。", ("王尧",)),
+    ("活动现场。（本报记者 张三 摄）", "活动现场。", ("张三",)),
+    ("（本报记者 张三 摄）", "", ("张三",)),
+    ("王五/摄", "", ("王五",)),
 ])
 def test_credits(line: str, caption: str, photographers: tuple[str, ...]) -> None:
     credit = parse_credit(line)
@@ -84,7 +87,8 @@ def test_credits(line: str, caption: str, photographers: tuple[str, ...]) -> Non
     assert credit.photographers == photographers
 
 
-@pytest.mark.parametrize("line", ["他拿起相机，对着远处的山峰不停地拍摄", "这是一段普通的正文。"])
+@pytest.mark.parametrize("line", ["他拿起相机，对着远处的山峰不停地拍摄", "这是一段普通的正文。",
+                                  "他说（这是真的）"])
 def test_not_credits(line: str) -> None:
     assert parse_credit(line) is None
 

@@ -17,6 +17,7 @@ _COMPARATIVE_STARTS = ("较", "比", "同比", "环比", "相比")
 _STACK_KINDS = ("head", "marked")
 _SPLIT_MIN_SIM, _SPLIT_MARGIN = 0.5, 0.2
 _RESUME_MARGIN = 0.25
+_CONTEXT_CHARS = 4000  # how much of an article's text is compared when resuming it
 _NEWS_BYLINE = re.compile(r"讯\s?[（(]")
 _SUBTITLE_DASH = re.compile(r"^(?:——|—|－－|--)")
 BOX_GAP = 2  # this many blank lines or more before a line: a new layout box starts
@@ -199,7 +200,8 @@ def prefers_suspended(text: str, current: Draft, suspended: Draft) -> bool:
         return True
     if current.last_paragraph_open() or len(current.paragraphs) < 2:
         return False
-    own, other = bigrams(current.text()), bigrams(suspended.text())
+    own = bigrams(current.text()[-_CONTEXT_CHARS:])
+    other = bigrams(suspended.text()[-_CONTEXT_CHARS:])
     pairs = bigrams(text)
     if not pairs:
         return False

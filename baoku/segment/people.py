@@ -27,6 +27,7 @@ _TAIL = re.compile(
 _CREDIT_WORD = re.compile(r"\s?/?\s?(?:摄影报道|摄影|摄)$")
 _CREDIT_TOKEN = re.compile(rf"^(?:图片由|图/)?(?:(?:{_ROLE})\s?)?(?:{NAME})?$")
 _SENTENCE_END = "。！？；…"
+_BRACKETED_CREDIT = re.compile(rf"[{_OPEN}](?P<inner>[^{_OPEN}{_CLOSE}]{{2,40}})[{_CLOSE}]$")
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ def parse_lead_byline(spaced: str) -> LeadByline | None:
 def parse_tail_byline(spaced: str) -> People | None:
     """A bracketed byline on a line of its own, e.g. "(本报记者 邱爽)"."""
     match = _TAIL.match(spaced)
-    return _names_after_roles(match.group("people")) if match else None
+    if not match or _CREDIT_WORD.search(match.group("people")):
+        return None
+    return _names_after_roles(match.group("people"))
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,17 @@ def _photographers(tokens: list[str]) -> tuple[str, ...]:
 
 
 def parse_credit(spaced: str) -> Credit | None:
+    """A photo credit ending the line, bracketed ("…现场。（本报记者 张三 摄）") or not."""
+    bracketed = _BRACKETED_CREDIT.search(spaced)
+    if bracketed:
+        inner = _parse_bare_credit(bracketed.group("inner"))
+        if inner and not inner.caption:
+            caption = spaced[:bracketed.start()].strip()
+            return Credit(caption, spaced[bracketed.start():].strip(), inner.photographers)
+    return _parse_bare_credit(spaced)
+
+
+def _parse_bare_credit(spaced: str) -> Credit | None:
     """A photo credit ending the line: "任召培 摄", "…创建。 任召培 摄", "图片由记者张亚丹摄"."""
     word = _CREDIT_WORD.search(spaced)
     if not word:
