@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from .config import ConfigError, load_config
+from . import urls
+from .config import Config, ConfigError, load_config
 from .export_md import export_command
-from .pipeline import BuildError, BuildResult, build
+from .incremental import BuildCounts, Session
+from .pipeline import BuildError, BuildResult
+from .progress import Progress
+from .publish import write_zip
+from .serve import DEFAULT_PORT, BuildStatus, PreviewServer
+
+DEFAULT_ZIP = Path("dist") / "baoku.zip"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -27,40 +36,123 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--export-md", type=Path, metavar="SOURCE",
                         help="不生成网站，而是把一个 .txt 原始文本按目前的切分结果导出为同名 .md，"
                         "供馆员校对（不覆盖已有的 .md，不改动 .txt）")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="不使用增量缓存（.baoku-cache/），所有期次全部重新处理")
+    parser.add_argument("--zip", nargs="?", type=Path, const=DEFAULT_ZIP, metavar="PATH",
+                        help=f"另外打包成 zip（默认 {DEFAULT_ZIP}，相对项目根目录）；"
+                        "解压后直接双击 index.html 即可离线浏览和搜索")
+    parser.add_argument("--serve", action="store_true",
+                        help="生成后在本机预览 output/（http://127.0.0.1:端口/）")
+    parser.add_argument("--watch", action="store_true",
+                        help="生成、预览，并在 content/、theme/ 或 baoku.toml 变化时自动更新")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"预览端口（默认 {DEFAULT_PORT}，被占用时自动换一个空闲端口）")
     return parser.parse_args(argv)
 
 
-def summary(result: BuildResult, seconds: float) -> str:
+def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = None,
+            config: Config | None = None) -> str:
     archive = result.archive
     lines = [
         f"完成：{len(archive.issues)} 期，{result.article_count} 篇文章，"
         f"{result.warning_count} 条提示，用时 {seconds:.1f} 秒。",
     ]
+    if counts is not None and counts.cached:
+        lines.append(f"增量生成：重新处理 {counts.assembled} 个文件，"
+                     f"{counts.cached} 个未变化的文件沿用缓存。")
     if archive.failures:
         lines.append(f"未能读取 {len(archive.failures)} 个文件：")
         lines += [f"  - {f.message}" for f in archive.failures]
+    if config is not None:
+        report = config.output_dir / urls.file_of(urls.report_page())
+        lines.append(f"网站已写入 {config.output_dir}；生成报告（含全部提示）：{report}")
     return "\n".join(lines)
+
+
+def _config_from(args: argparse.Namespace) -> Config:
+    return load_config(args.root, _overrides(args))
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "content_dir": args.content,
+        "output_dir": args.output,
+        "base_url": args.base_url,
+        "search": False if args.no_search else None,
+    }
+
+
+def _interrupt_on_sigterm() -> None:
+    """Let a terminated build clean up its staging folder like Ctrl-C does."""
+
+    def _raise(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.export_md is not None:
         return export_command(args.export_md, args.root)
+    _interrupt_on_sigterm()
     started = time.perf_counter()
+    progress = Progress(sys.stderr)
     try:
-        config = load_config(args.root, {
-            "content_dir": args.content,
-            "output_dir": args.output,
-            "base_url": args.base_url,
-            "search": False if args.no_search else None,
-        })
-        result = build(config, log=lambda msg: print(msg, file=sys.stderr))
+        config = _config_from(args)
+        session = Session(config, use_disk_cache=not args.no_cache, progress=progress)
+        result = session.build(log=_stderr)
     except (ConfigError, BuildError) as exc:
+        progress.close()
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        progress.close()
         print("已中断：output/ 保持为上一次成功生成的版本。", file=sys.stderr)
         return 130
-    print(summary(result, time.perf_counter() - started))
-    print(f"网站已写入 {config.output_dir}")
+    progress.close()
+    print(summary(result, time.perf_counter() - started, session.counts, config))
+    if args.zip is not None:
+        zip_path = args.zip if args.zip.is_absolute() else config.project_root / args.zip
+        count = write_zip(config.output_dir, zip_path)
+        print(f"已打包 {count} 个文件：{zip_path}（解压后打开 index.html 即可离线浏览）")
+    if args.watch or args.serve:
+        status = BuildStatus(tuple(f.message for f in result.archive.failures))
+        return _preview(args, session, status)
     return 0
+
+
+def _preview(args: argparse.Namespace, session: Session, status: BuildStatus) -> int:
+    from .watch import Watcher  # watchdog is only needed in watch mode
+
+    server = PreviewServer(session.config.output_dir, status, port=args.port)
+    url = server.start()
+    if args.port and server.httpd.server_address[1] != args.port:
+        print(f"端口 {args.port} 已被占用，改用 {server.httpd.server_address[1]}。")
+    print(f"预览地址：{url}（按 Ctrl-C 停止）", flush=True)
+    watcher = None
+    if args.watch:
+        session.progress = None
+        watcher = Watcher(session, status, reload_config=lambda: _config_from(args),
+                          log=_stderr)
+        watcher.start()
+        print("正在监视 content/、theme/ 和 baoku.toml 的变化……", flush=True)
+    try:
+        signal.pause() if hasattr(signal, "pause") else _sleep_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if watcher is not None:
+            watcher.stop()
+        server.stop()
+    print("已停止预览。")
+    return 0
+
+
+def _sleep_forever() -> None:
+    while True:
+        time.sleep(3600)

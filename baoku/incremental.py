@@ -10,15 +10,17 @@ through ``pipeline.Hooks``, so an incremental build produces the same bytes as a
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import pipeline, render
+from . import pipeline, render, search
 from .config import Config
 from .enrich import Enricher
 from .model import Archive, Issue, OutputFile, Source
@@ -47,9 +49,16 @@ def _tree_files(root: Path) -> list[Path]:
                   if p.is_file() and not _SKIP_DIRS.intersection(p.parts))
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """Every file of the ``baoku`` package (code and built-in data)."""
-    return _hash_files(_tree_files(PACKAGE_DIR), PACKAGE_DIR)
+    """The package's Python files, once per process: edits on disk do not change the code
+    already imported, and a new process recomputes it."""
+    return _hash_files([p for p in _tree_files(PACKAGE_DIR) if p.suffix == ".py"], PACKAGE_DIR)
+
+
+def data_fingerprint() -> str:
+    """The package's built-in data (gazetteer, default taxonomy …), read at every build."""
+    return _hash_files([p for p in _tree_files(PACKAGE_DIR) if p.suffix != ".py"], PACKAGE_DIR)
 
 
 def inputs_fingerprint(config: Config) -> str:
@@ -58,7 +67,8 @@ def inputs_fingerprint(config: Config) -> str:
     digest = hashlib.sha256()
     # The build time and the output folder never change an enriched issue.
     settings = repr(replace(config, fixed_time=None, output_dir=Path()))
-    for part in (CACHE_FORMAT, code_fingerprint(), settings, _hash_files(extra)):
+    for part in (CACHE_FORMAT, code_fingerprint(), data_fingerprint(), settings,
+                 _hash_files(extra)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
@@ -142,11 +152,13 @@ class BuildCounts:
     cached: int = 0  # sources whose enriched issue came from the cache
     rendered: int = 0  # pages rendered with Jinja2
     kept: int = 0  # pages whose view did not change, bytes taken from the previous output
+    shards_rebuilt: int | None = None  # Pagefind shards rebuilt (None: all, no previous index)
 
 
 def _render_api_available() -> bool:
     return all(hasattr(render, name)
-               for name in ("plan_pages", "render_page", "make_environment", "static_files"))
+               for name in ("plan_pages", "render_page", "make_environment", "static_files",
+                            "site_info", "site_context", "extra_files"))
 
 
 class Session:
@@ -177,7 +189,7 @@ class Session:
         self._sidecars = _sidecars(self.config.content_dir)
         self._used_keys = set()
         hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
-                               render=self._render,
+                               render=self._render, search=self._search,
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress)
         result = pipeline.build(self.config, log, hooks)
         self.issues.keep_only(self._used_keys)
@@ -236,10 +248,26 @@ class Session:
                 page = render.render_page(env, plan)
             prints[plan.path] = (fingerprint, page.path)
             yield page
-        extra = getattr(render, "extra_files", None)
-        if extra is not None:
-            yield from extra(archive, config)
+        # Mirrors ``render.render_site``; the byte-identity tests catch any drift.
+        site = render.site_info(archive, config)
+        yield from render.extra_files(archive, config, env,
+                                      lambda here, title, description:
+                                      render.site_context(site, here, title, description))
         self._page_prints = prints
+
+    def _search(self, archive: Archive, config: Config, site_dir: Path) -> list[str]:
+        """Rebuild only the Pagefind shards whose records changed; the others are linked
+        from the previous output into the staging folder."""
+        previous = config.output_dir
+        if not (previous / search.MANIFEST).is_file():
+            return search.build_search(archive, config, site_dir)
+        changed = search.changed_shards(archive, previous)
+        current = search.assign_shards(search.archive_records(archive))
+        for name in current:
+            if name not in changed:
+                _link_tree(previous / search.bundle_path(name), site_dir / search.bundle_path(name))
+        self.counts.shards_rebuilt = len(changed)
+        return search.build_search(archive, config, site_dir, only_shards=changed)
 
     def _previous_page(self, key: str, fingerprint: str, output_dir: Path
                        ) -> OutputFile | None:
@@ -254,6 +282,19 @@ class Session:
         for part in (self._fingerprint, self._theme, repr(plan)):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link (or copy, across file systems) a folder's files into ``target``."""
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _read(path: Path) -> bytes | None:

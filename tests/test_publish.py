@@ -1,0 +1,140 @@
+"""Publishing is atomic: interrupted or killed builds leave the previous ``output/`` intact,
+their leftovers are cleaned by the next build, and the zip holds the whole site."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEEDS, make_config
+
+from baoku.model import OutputFile
+from baoku.pipeline import build
+from baoku.publish import Staging, remove_stale_staging, write_zip
+
+COPIES = 8  # seeds copied this many times: a build long enough to interrupt mid-way
+
+
+def digest_tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def leftovers(output: Path) -> list[str]:
+    return sorted(p.name for p in output.parent.glob(f".{output.name}.*"))
+
+
+@pytest.fixture
+def big_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    for n in range(COPIES):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            shutil.copy(seed, project / "content" / f"{seed.stem}_{n}{seed.suffix}")
+    build(make_config(project, project / "output", search=True), log=lambda m: None)
+    # The next build would change every issue: proof that the old output survived.
+    for path in (project / "content").glob("*.txt"):
+        path.write_text(path.read_text(encoding="utf-8") + "\n补记：本文另有更正。\n",
+                        encoding="utf-8")
+    return project
+
+
+def start_build(project: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--root", str(project), "--no-cache"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for_staging(process: subprocess.Popen[bytes], output: Path) -> Path:
+    """The staging folder once the build has written files into it."""
+    while process.poll() is None:
+        for folder in output.parent.glob(f".{output.name}.build-*"):
+            if any(folder.iterdir()):
+                return folder
+        time.sleep(0.005)
+    pytest.fail("the build finished before it could be interrupted; raise COPIES")
+
+
+def test_ctrl_c_mid_build_keeps_the_previous_output(big_project: Path) -> None:
+    output = big_project / "output"
+    before = digest_tree(output)
+    process = start_build(big_project)
+    wait_for_staging(process, output)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "已中断" in stderr.decode("utf-8")
+    assert digest_tree(output) == before
+    assert leftovers(output) == []
+
+
+def test_killed_build_leaves_output_and_the_next_build_cleans_up(big_project: Path) -> None:
+    output = big_project / "output"
+    before = digest_tree(output)
+    process = start_build(big_project)
+    staging = wait_for_staging(process, output)
+    process.kill()
+    process.wait(timeout=60)
+    assert staging.exists(), "a killed build cannot clean up after itself"
+    assert digest_tree(output) == before
+    build(make_config(big_project, output), log=lambda m: None)
+    assert leftovers(output) == []
+    assert digest_tree(output) != before
+
+
+def test_stale_folders_of_dead_builds_are_removed_but_live_ones_kept(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    dead = 2**22 + 12345  # above the default pid_max: no such process
+    stale = [tmp_path / f".output.build-{dead}-abc", tmp_path / f".output.old-{dead}"]
+    alive = tmp_path / f".output.build-{os.getppid()}-xyz"
+    for folder in [*stale, alive]:
+        (folder / "issues").mkdir(parents=True)
+        (folder / "issues" / "index.html").write_text("旧", encoding="utf-8")
+    removed = remove_stale_staging(output)
+    assert sorted(removed) == sorted(stale)
+    assert alive.exists()
+    assert not any(folder.exists() for folder in stale)
+
+
+def test_staging_reuses_unchanged_files_and_swaps(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    first = Staging(output)
+    first.write([OutputFile("index.html", "首页".encode()), OutputFile("a/b.txt", b"one")])
+    first.commit()
+    second = Staging(output)
+    second.write([OutputFile("index.html", "首页".encode()), OutputFile("a/b.txt", b"two")])
+    assert (second.stats.reused, second.stats.written) == (1, 1)
+    assert (output / "a/b.txt").read_bytes() == b"one", "nothing changes before the commit"
+    second.commit()
+    assert (output / "a/b.txt").read_bytes() == b"two"
+    assert leftovers(output) == []
+
+
+def test_discarded_staging_leaves_nothing(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    staging = Staging(output)
+    staging.write([OutputFile("index.html", b"x")])
+    staging.discard()
+    assert not output.exists()
+    assert leftovers(output) == []
+
+
+def test_zip_holds_every_file_with_the_start_page_at_its_root(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "issues" / "a").mkdir(parents=True)
+    (site / "index.html").write_text("<p>首页</p>", encoding="utf-8")
+    (site / "issues" / "a" / "index.html").write_text("<p>一期</p>", encoding="utf-8")
+    target = tmp_path / "dist" / "baoku.zip"
+    assert write_zip(site, target) == 2
+    with zipfile.ZipFile(target) as archive:
+        assert sorted(archive.namelist()) == ["index.html", "issues/a/index.html"]
+        assert archive.read("issues/a/index.html").decode("utf-8") == "<p>一期</p>"
+    assert [p.name for p in target.parent.iterdir()] == ["baoku.zip"]
