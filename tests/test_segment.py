@@ -357,3 +357,22 @@ def test_question_headline_above_a_byline() -> None:
     (article,) = result.articles
     assert article.headline == "社区食堂办得怎么样？"
     assert article.paragraphs == (BODY_A,)
+
+
+def test_photo_story_whose_credit_ends_the_caption_line() -> None:
+    text = page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
+                "\n\n樱花园免费停车场启用", "4月22日，车辆停在免费停车位上。 本报记者 王五 摄",
+                "## 下一篇", "本报讯（记者王小明）" + BODY_B)
+    photo = by_headline(seg(text), "樱花园免费停车场启用")
+    assert photo.kind == "photo"
+    assert photo.paragraphs == ("4月22日，车辆停在免费停车位上。",)
+    assert photo.byline == "本报记者 王五 摄"
+
+
+def test_last_paragraph_above_a_credit_stays_in_the_body() -> None:
+    result = seg(page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A, BODY_B,
+                      "本报记者 王五 摄"))
+    (article,) = result.articles
+    assert article.paragraphs == (BODY_A, BODY_B)
+    assert article.captions == ("本报记者 王五 摄",)
+    assert article.photographers == ("王五",)

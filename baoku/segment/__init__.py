@@ -22,6 +22,7 @@ __all__ = ["segment"]
 _MAX_PHOTO_LINES = 8
 _ORPHAN_GAP = 3
 _BREAKERS = ("lead", "tail", "marked", "commentary")
+_STACK = ("head", "marked")
 
 
 def _caption_text(item: Item) -> str:
@@ -47,34 +48,46 @@ def _mark_orphans(items: list[Item]) -> list[Item]:
 
 
 def _photo_groups(items: list[Item]) -> dict[int, PhotoGroup]:
-    """Groups keyed by their first item index; a group without members is a bare credit."""
+    """Groups keyed by their first item index; a group without members is a bare credit.
+
+    A credit line closes the lines above it back to the start of their layout box. A caption
+    line ending with a credit closes a group only when the box opens with a title.
+    """
     groups: dict[int, PhotoGroup] = {}
     for c, item in enumerate(items):
-        if item.kind != "credit":
-            continue
-        members: list[int] = []
-        bounded = False
-        j = c - 1
-        while j >= 0 and len(members) <= _MAX_PHOTO_LINES:
-            prev = items[j]
-            if prev.kind in SKIPPED:
-                j -= 1
+        if item.kind == "credit" or (item.kind == "caption" and item.credit):
+            members = _box_above(items, c)
+            if item.kind == "caption" and not _titled(items, members):
                 continue
-            if prev.kind == "credit" or (prev.kind == "caption" and prev.credit):
-                bounded = True
-                break
-            if prev.kind in _BREAKERS:
-                break
-            members.insert(0, j)
-            if prev.gap_before >= BOX_GAP:
-                bounded = True
-                break
-            j -= 1
-        if not bounded and len(members) != 1:
-            members = []
-        key = members[0] if members else c
-        groups[key] = PhotoGroup(tuple(members), c)
+            groups[members[0] if members else c] = PhotoGroup(tuple(members), c)
     return groups
+
+
+def _titled(items: list[Item], members: list[int]) -> bool:
+    return bool(members) and items[members[0]].kind in _STACK
+
+
+def _box_above(items: list[Item], c: int) -> list[int]:
+    """Item indexes above the credit at ``c`` that belong to its photo box."""
+    if items[c].gap_before >= BOX_GAP:
+        return []
+    members: list[int] = []
+    j = c - 1
+    while j >= 0 and len(members) <= _MAX_PHOTO_LINES:
+        prev = items[j]
+        if prev.kind in SKIPPED:
+            j -= 1
+            continue
+        if prev.kind == "credit" or (prev.kind == "caption" and prev.credit):
+            return members
+        if prev.kind in _BREAKERS:
+            break
+        members.insert(0, j)
+        if prev.gap_before >= BOX_GAP:
+            return members
+        j -= 1
+    # No box: only a lone title-like line right above the credit goes with it.
+    return members if len(members) == 1 and items[members[0]].kind == "head" else []
 
 
 def _demote_unmarked_heads(items: list[Item], grouped: set[int]) -> list[Item]:
@@ -219,6 +232,9 @@ class _Assembler:
         members = [self.items[m] for m in group.members]
         if not members:
             return self._on_credit(group.credit)
+        if credit.kind == "caption":  # the caption text before the credit is the story
+            caption = visible_split(credit.text, credit.credit.caption)[0]
+            members.append(replace(credit, kind="body", text=caption))
         for skipped in range(group.members[0], group.credit):
             if skipped not in group.members:
                 self._skip(skipped)
@@ -244,7 +260,7 @@ class _Assembler:
                 draft.captions.append(member.text)
             else:
                 draft.add_body(member.text)
-        draft.byline = credit.spaced
+        draft.byline = credit.credit.credit
         draft.photographers = list(credit.credit.photographers)
         draft.reporters = list(credit.credit.photographers)
         draft.closed = True
