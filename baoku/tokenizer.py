@@ -36,7 +36,9 @@ class JiebaTokenizer:
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         self._jieba = jieba
-        self._tfidf = jieba.analyse.TFIDF()
+        # jieba.analyse builds its default extractor (and loads the IDF table) on import;
+        # a second TFIDF() would load the table again.
+        self._tfidf = jieba.analyse.default_tfidf
         self._posseg = jieba.posseg
         self._added: set[str] = set()
 
