@@ -376,3 +376,13 @@ def test_last_paragraph_above_a_credit_stays_in_the_body() -> None:
     assert article.paragraphs == (BODY_A, BODY_B)
     assert article.captions == ("本报记者 王五 摄",)
     assert article.photographers == ("王五",)
+
+
+def test_commentary_label_above_its_own_headline_is_the_column() -> None:
+    result = seg(page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
+                      "短评", "让服务更有温度", BODY_B,
+                      "## 下一篇", "本报讯（记者王小明）" + BODY_A))
+    comment = result.articles[1]
+    assert comment.kind == "commentary"
+    assert (comment.column, comment.headline) == ("短评", "让服务更有温度")
+    assert comment.paragraphs == (BODY_B,)

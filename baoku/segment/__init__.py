@@ -102,7 +102,8 @@ def _demote_unmarked_heads(items: list[Item], grouped: set[int]) -> list[Item]:
         j = i
         while j < len(items) and items[j].kind == "head":
             j += 1
-        if not (j < len(items) and items[j].kind == "marked"):
+        below_label = i > 0 and out[i - 1].kind in ("commentary", "head")
+        if not (j < len(items) and items[j].kind == "marked") and not below_label:
             out[i] = replace(it, kind="body")
     return out
 
@@ -309,9 +310,16 @@ class _Assembler:
         return True
 
     def _on_commentary(self, i: int) -> int:
+        """A commentary box: its label ("…点评", "短评") heads it, or names the column
+        above the box's own headline."""
         draft = self._open(self.items[i].number)
-        draft.headline = self.items[i].text
         draft.kind = "commentary"
+        stack, end = self._stack_end(i + 1)
+        if stack:
+            draft.column = self.items[i].text
+            assign_roles(draft, stack)
+            return end
+        draft.headline = self.items[i].text
         return i + 1
 
     def _on_lead(self, i: int) -> int:

@@ -174,7 +174,8 @@ def finish(draft: Draft, number: int) -> Article:
 def split_title_after_body(prev: Draft, stack: list[Item], next_text: str) -> int:
     """How many leading lines of ``stack`` are the title of the previous article, printed
     after its body (its own head was a lone kicker-like line)."""
-    if not prev.weak_head or len(stack) < 2 or any(it.kind == "marked" for it in stack):
+    if not prev.weak_head or prev.kind is not None or prev.closed or len(stack) < 2 \
+            or any(it.kind == "marked" for it in stack):
         return 0
     own = "".join(prev.paragraphs)
     taken = 0
