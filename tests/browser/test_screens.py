@@ -3,6 +3,10 @@ a reader sees: the headline is visible and nothing overflows sideways at 360 px.
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,3 +81,64 @@ def test_data_page_charts_fit_a_phone(page, site_url: str) -> None:  # type: ign
     for i in range(3):
         box = charts.nth(i).bounding_box()
         assert box is not None and 0 < box["width"] <= 360 and box["height"] > 0
+
+
+SUB_PATH = "/repo/"
+
+
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Like GitHub Pages for a project site: the site lives under SUB_PATH and every
+    missing path gets the site's 404.html with status 404."""
+
+    def translate_path(self, path: str) -> str:
+        inside = path.startswith(SUB_PATH)
+        return super().translate_path("/" + path[len(SUB_PATH):] if inside else "/outside/")
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(self.directory) / urls.not_found_page()
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def pages_host(seed_site: tuple[Path, object]) -> Iterator[str]:
+    handler = functools.partial(_PagesHandler, directory=str(seed_site[0]))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_404_page_finds_the_site_root_under_a_sub_path(page, pages_host: str) -> None:  # type: ignore[no-untyped-def]
+    response = page.goto(f"{pages_host}{SUB_PATH}issues/no-such-issue/07/")
+    assert response is not None and response.status == 404
+    assert "找不到这个页面" in page.locator("h1").inner_text()
+    page.wait_for_function("document.querySelector('base') !== null")
+    home = page.locator("a[data-root-link]").first.evaluate("a => a.href")
+    assert home == f"{pages_host}{SUB_PATH}index.html"
+    page.wait_for_function("""[...document.styleSheets].some(s => s.href
+        && s.href.endsWith('/repo/static/site.css') && s.cssRules.length > 0)""")
+    page.locator("a[data-root-link]").first.click()
+    page.wait_for_load_state()
+    assert page.url == f"{pages_host}{SUB_PATH}index.html"
+    assert page.locator("h1").first.is_visible()
+
+
+def test_404_page_at_the_site_root_needs_no_rewrite(page, pages_host: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{pages_host}{SUB_PATH}missing.html")
+    page.wait_for_timeout(300)  # let the root probe finish
+    assert page.evaluate("document.querySelector('base')") is None
+    home = page.locator("a[data-root-link]").first.evaluate("a => a.href")
+    assert home == f"{pages_host}{SUB_PATH}index.html"
