@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..model import Article, Issue
+from ..model import Article, Issue, Place
 from ..tokenizer import Tokenizer, default_tokenizer
-from .keywords import builtin_stopwords, extract_keywords
+from .keywords import builtin_stopwords, pick_keywords, rank_terms
 from .people import normalise_people
 from .places import (
     PlaceBook,
@@ -24,7 +24,7 @@ from .places import (
     load_local_places,
 )
 from .related import link_related
-from .topics import Taxonomy, assign_topics, load_taxonomy
+from .topics import Taxonomy, choose_topics, load_taxonomy, topic_scores
 
 __all__ = ["Enricher", "enrich_issue", "link_related", "load_enricher", "make_enricher"]
 
@@ -63,6 +63,16 @@ def article_text(article: Article) -> str:
     return "\n".join([*(h for h in heads if h), article.text, *article.captions])
 
 
+def tag_article(article: Article, enricher: Enricher, places: tuple[Place, ...]) -> Article:
+    ranked = rank_terms(article, enricher.tokenizer)
+    return replace(
+        normalise_people(article),
+        places=places,
+        topics=choose_topics(topic_scores(dict(ranked), enricher.taxonomy)),
+        keywords=pick_keywords(ranked, enricher.tokenizer, enricher.stopwords),
+    )
+
+
 def enrich_issue(issue: Issue, enricher: Enricher) -> Issue:
     """Places, topics, keywords and clean credits for every article of one issue."""
     book, tokenizer = enricher.places, enricher.tokenizer
@@ -70,12 +80,7 @@ def enrich_issue(issue: Issue, enricher: Enricher) -> Issue:
     mentions = [find_mentions(text, book, tokenizer) for text in texts]
     context = issue_context(texts, mentions, book)
     articles = tuple(
-        replace(
-            normalise_people(article),
-            places=article_places(text, found, book, context),
-            topics=assign_topics(article, enricher.taxonomy, tokenizer),
-            keywords=extract_keywords(article, tokenizer, enricher.stopwords),
-        )
+        tag_article(article, enricher, article_places(text, found, book, context))
         for article, text, found in zip(issue.articles, texts, mentions, strict=True)
     )
     warnings = tuple(w for w in enricher.warnings if w not in issue.warnings)

@@ -10,9 +10,9 @@ from ..model import Article
 from ..tokenizer import Tokenizer
 
 KEYWORD_COUNT = 8
-CANDIDATES = 40
-# Nouns, places, organisations, other proper nouns, verbal nouns and set phrases.
-KEYWORD_POS = ("n", "nr", "ns", "nt", "nz", "vn", "l", "j", "eng")
+TERMS_RANKED = 300  # TF-IDF terms kept per article, for keywords and topic scores
+# Nouns, places, organisations, other proper nouns, verbal nouns, set phrases, Latin words.
+KEYWORD_POS = frozenset({"n", "nr", "ns", "nt", "nz", "vn", "l", "j", "eng", "x"})
 HEADLINE_REPEAT = 3  # the headline counts as if printed this many times
 NUMBERISH_RE = re.compile(r"^[\d０-９.%％,，一二三四五六七八九十百千万亿两几第余多个年月日号时]+$")
 
@@ -39,12 +39,31 @@ def is_keyword(word: str, stopwords: frozenset[str]) -> bool:
     return len(word) >= 2 and word not in stopwords and not NUMBERISH_RE.match(word)
 
 
+def rank_terms(article: Article, tokenizer: Tokenizer) -> list[tuple[str, float]]:
+    """TF-IDF weights of the article's words, heaviest first (shared with topic scoring)."""
+    text = weighted_text(article)
+    return tokenizer.keywords(text, TERMS_RANKED) if text.strip() else []
+
+
+def pick_keywords(ranked: list[tuple[str, float]], tokenizer: Tokenizer,
+                  stopwords: frozenset[str], count: int = KEYWORD_COUNT) -> tuple[str, ...]:
+    """The heaviest nouns and names, skipping stop words, numbers and verbs.
+
+    Words are tagged one by one (their dictionary part of speech): tagging whole
+    articles with jieba's HMM costs far more than the rest of enrichment together.
+    """
+    chosen: list[str] = []
+    for word, _ in ranked:
+        if len(chosen) == count:
+            break
+        if word in chosen or not is_keyword(word, stopwords):
+            continue
+        tagged = tokenizer.tag(word)
+        if len(tagged) == 1 and tagged[0][1] in KEYWORD_POS:
+            chosen.append(word)
+    return tuple(chosen)
+
+
 def extract_keywords(article: Article, tokenizer: Tokenizer, stopwords: frozenset[str],
                      count: int = KEYWORD_COUNT) -> tuple[str, ...]:
-    """The most important words first; stop words, numbers and single characters dropped."""
-    text = weighted_text(article)
-    if not text.strip():
-        return ()
-    ranked = tokenizer.keywords(text, CANDIDATES, KEYWORD_POS)
-    words = [w for w, _ in ranked if is_keyword(w, stopwords)]
-    return tuple(dict.fromkeys(words))[:count]
+    return pick_keywords(rank_terms(article, tokenizer), tokenizer, stopwords, count)

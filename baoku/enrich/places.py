@@ -94,10 +94,11 @@ class PlaceBook:
     preferred_cities: tuple[str, ...] = ()  # the archive's own cities, for ambiguous names
     by_name: dict[str, PlaceEntry] = field(default_factory=dict)  # canonical name → entry
     warnings: tuple[str, ...] = ()
+    endings: dict[str, tuple[int, ...]] = field(default_factory=dict)  # last char → lengths
 
-    @property
-    def max_len(self) -> int:
-        return max((len(s) for s in self.surfaces), default=0)
+    def lengths_ending_in(self, char: str) -> tuple[int, ...]:
+        """Lengths of the surfaces ending in ``char``, longest first."""
+        return self.endings.get(char, ())
 
     def words(self) -> list[str]:
         """Surfaces worth teaching the tokenizer (never split a place name)."""
@@ -282,7 +283,11 @@ def build_book(gazetteer: Iterable[PlaceEntry], local: LocalPlaces) -> PlaceBook
         if len(entry.name) <= 3:
             guarded.add(entry.name)
     preferred = _archive_cities(local.entries, by_name)
+    endings: dict[str, set[int]] = {}
+    for surface in surfaces:
+        endings.setdefault(surface[-1], set()).add(len(surface))
     return PlaceBook(
+        endings={c: tuple(sorted(n, reverse=True)) for c, n in endings.items()},
         surfaces={k: tuple(v) for k, v in surfaces.items()},
         guarded=frozenset(guarded),
         negatives=local.negatives,
@@ -348,9 +353,10 @@ def known_mentions(text: str, book: PlaceBook, tokenizer: Tokenizer) -> list[Men
     """Gazetteer and local names found in ``text``, longest first, never overlapping."""
     found: list[Mention] = []
     banned = negative_spans(text, book.negatives)
-    longest = book.max_len
     for end in range(1, len(text) + 1):
-        for size in range(min(longest, end), 1, -1):
+        for size in book.lengths_ending_in(text[end - 1]):
+            if size > end:
+                continue
             surface = text[end - size:end]
             entries = book.surfaces.get(surface)
             if not entries:

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from ..model import Article
 from ..tokenizer import Tokenizer
-from .keywords import weighted_text
+from .keywords import rank_terms
 
 MAX_TOPICS = 4
-TERMS_CONSIDERED = 300  # TF-IDF terms per article looked up in the taxonomy
 MIN_SCORE = 0.12  # absolute floor: below it an article gets no topic at all
 RELATIVE_FLOOR = 0.45  # a further topic needs this share of the best topic's score
 
@@ -82,12 +81,8 @@ def load_taxonomy(path: Path | None) -> Taxonomy:
         return Taxonomy(fallback.topics, (warning, *fallback.warnings))
 
 
-def topic_scores(article: Article, taxonomy: Taxonomy, tokenizer: Tokenizer
-                 ) -> dict[str, float]:
-    text = weighted_text(article)
-    if not text.strip():
-        return {}
-    weights = dict(tokenizer.keywords(text, TERMS_CONSIDERED))
+def topic_scores(weights: dict[str, float], taxonomy: Taxonomy) -> dict[str, float]:
+    """Each topic's score: the article's TF-IDF weights of its words times their weights."""
     scores = {}
     for topic in taxonomy.topics:
         score = sum(weights.get(word, 0.0) * weight for word, weight in topic.words)
@@ -108,4 +103,4 @@ def choose_topics(scores: dict[str, float], max_topics: int = MAX_TOPICS
 
 def assign_topics(article: Article, taxonomy: Taxonomy, tokenizer: Tokenizer
                   ) -> tuple[str, ...]:
-    return choose_topics(topic_scores(article, taxonomy, tokenizer))
+    return choose_topics(topic_scores(dict(rank_terms(article, tokenizer)), taxonomy))
