@@ -12,6 +12,7 @@ from typing import Any
 from . import urls
 from .config import Config, ConfigError, load_config
 from .export_md import export_command
+from .feeds import feed_warnings
 from .incremental import BuildCounts, Session
 from .pipeline import BuildError, BuildResult
 from .progress import Progress
@@ -64,6 +65,7 @@ def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = No
         lines.append(f"未能读取 {len(archive.failures)} 个文件：")
         lines += [f"  - {f.message}" for f in archive.failures]
     if config is not None:
+        lines += [f"提示：{w}" for w in feed_warnings(config)]
         report = config.output_dir / urls.file_of(urls.report_page())
         lines.append(f"网站已写入 {config.output_dir}；生成报告（含全部提示）：{report}")
     return "\n".join(lines)
