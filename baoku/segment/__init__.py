@@ -314,13 +314,13 @@ class _Assembler:
         above the box's own headline."""
         draft = self._open(self.items[i].number)
         draft.kind = "commentary"
-        stack, end = self._stack_end(i + 1)
+        stack, end = self._stack_end(i + 1)  # records OCR junk it steps over
         if stack:
             draft.column = self.items[i].text
             assign_roles(draft, stack)
-            return end
-        draft.headline = self.items[i].text
-        return i + 1
+        else:
+            draft.headline = self.items[i].text
+        return end
 
     def _on_lead(self, i: int) -> int:
         item = self.items[i]
