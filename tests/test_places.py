@@ -208,3 +208,31 @@ def test_parent_learned_elsewhere_in_the_issue(enricher: Enricher) -> None:
 def test_headline_places_count(enricher: Enricher) -> None:
     issue = enrich_issue(make_issue("会议强调要抓好落实。", headline="梁园区召开工作会"), enricher)
     assert issue.articles[0].districts == ("梁园区",)
+
+
+def test_homonym_county_inside_an_organisation_name_is_not_a_district(
+        enricher: Enricher) -> None:
+    # 新城区 exists in several cities; here it is part of a hospital branch's name.
+    assert places_of(enricher, "卫东区联合市二院新城区分院开展义诊。") == [
+        [("卫东区", "district", "平顶山市")]
+    ]
+
+
+@pytest.mark.parametrize("text", ["紧扣城市社区治理要求。", "驻区单位社区签订共建协议。",
+                                  "分包社区领导带队检查。"])
+def test_generic_nouns_before_a_suffix_are_not_names(enricher: Enricher, text: str) -> None:
+    assert places_of(enricher, text) == [[]]
+
+
+def test_town_in_a_one_district_article_lends_its_district_to_other_articles(
+        enricher: Enricher) -> None:
+    first, second = places_of(enricher, "卫东区召开会议，柳溪街道、桃园街道参加。",
+                              "家住柳溪街道石桥社区的居民说。")
+    assert ("柳溪街道", "town", "卫东区") in first
+    assert second[0] == ("卫东区", "district", "平顶山市")
+    assert ("石桥社区", "village", "柳溪街道") in second
+
+
+def test_a_city_is_context_not_a_place(enricher: Enricher) -> None:
+    [places] = places_of(enricher, "平顶山市卫东区举办招聘会。")
+    assert places == [("卫东区", "district", "平顶山市")]

@@ -407,6 +407,8 @@ def _stops_name(word: str, flag: str, prefix: str, after_place: bool) -> bool:
 def _name_prefix(window: str, tokenizer: Tokenizer, after_place: bool) -> str:
     """The tail of ``window`` that reads as a proper name (湖滨路 in 近日，湖滨路)."""
     tagged = tokenizer.tag(window)
+    if tagged and tagged[-1][0] in GENERIC_PREFIXES:
+        return ""  # 城市社区, 企事业单位社区: a kind of place, not a name
     prefix = ""
     for word, flag in reversed(tagged):
         if _stops_name(word, flag, prefix, after_place and word + prefix == window):
@@ -500,11 +502,11 @@ def mention_cities(text: str, mentions: Sequence[Mention], book: PlaceBook) -> l
 
 def learn_parents(text: str, mentions: Sequence[Mention]) -> dict[str, str]:
     """A place written right after a bigger one belongs to it (示范区湖滨路街道)."""
-    rank = {"city": 0, "district": 1, "town": 2, "village": 3}
+    rank = {"district": 1, "town": 2, "village": 3}
     parents: dict[str, str] = {}
     for before, after in itertools.pairwise(mentions):
         adjacent = after.entry is None and before.end == after.start
-        if adjacent and rank.get(before.level, 9) < rank[after.level]:
+        if adjacent and before.level in LEVELS and rank[before.level] < rank[after.level]:
             parents.setdefault(after.name, before.name)
     return parents
 
