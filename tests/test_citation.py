@@ -180,7 +180,11 @@ def test_seed_article_citation_follows_gbt7714(seed_site) -> None:  # type: igno
     assert issue.date.value and issue.date.value.startswith("2023-08")
     page = (out / "issues" / issue.id / f"{art.number:02d}" / "index.html").read_text("utf-8")
     assert expected in page  # the article page's citation block
-    assert "application/ld+json" in page
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(scripts) == 1
+    data = json.loads(scripts[0])
+    assert data["@type"] == "NewsArticle" and data["headline"] == SEED_HEADLINE
+    assert data["author"] == [{"@type": "Person", "name": "张亚丹"}]
 
 
 def test_seed_article_bibtex_parses(seed_site) -> None:  # type: ignore[no-untyped-def]

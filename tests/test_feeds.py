@@ -84,6 +84,8 @@ def test_feed_is_valid_atom_with_absolute_links() -> None:
     assert self_link is not None and self_link.get("href") == BASE + "feed.xml"
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == 7  # 3 issues + 4 articles
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
     for entry in entries:
         assert entry.findtext(f"{ATOM}id", "").startswith(BASE)
         assert entry.find(f"{ATOM}link").get("href", "").startswith(BASE)  # type: ignore[union-attr]
