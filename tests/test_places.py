@@ -236,3 +236,17 @@ def test_town_in_a_one_district_article_lends_its_district_to_other_articles(
 def test_a_city_is_context_not_a_place(enricher: Enricher) -> None:
     [places] = places_of(enricher, "平顶山市卫东区举办招聘会。")
     assert places == [("卫东区", "district", "平顶山市")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4月17日，五一路街道组织巡防。", ["五一路街道"]),
+        ("服务队到程庄村村民家中走访。", ["程庄村"]),
+        ("全镇三个村、两个社区参加。", []),
+    ],
+)
+def test_numeral_names_and_village_before_villager(enricher: Enricher, text: str,
+                                                   expected: list[str]) -> None:
+    [places] = places_of(enricher, text)
+    assert [name for name, _, _ in places] == expected

@@ -39,9 +39,12 @@ DETERMINER_CHARS = frozenset("该各全本每此这那其两多几某个我你�
 # Part-of-speech flags of words that end a name when met walking left from the suffix
 # (推进社区, 我们社区, 巡察光华路街道); weak ones only matter right before the suffix.
 STOP_POS = frozenset(
-    {"v", "vd", "vn", "d", "p", "r", "c", "u", "m", "q", "f", "y", "e", "o", "z", "l", "i",
-     "uj", "ul", "uz", "ud", "ug", "uv", "mq", "df", "dg", "rr", "rz", "vg", "vi", "vq"}
+    {"v", "vd", "vn", "d", "p", "r", "c", "u", "f", "y", "e", "o", "z", "l", "i",
+     "uj", "ul", "uz", "ud", "ug", "uv", "df", "dg", "rr", "rz", "vg", "vi", "vq"}
 )
+# Numerals stop a name only once it has two characters (五一路 is a name).
+SOFT_STOP_POS = frozenset({"m", "mq", "q"})
+NUMERAL_RE = re.compile(r"^[0-9０-９一二三四五六七八九十百千万两几多个]+$")
 WEAK_POS = frozenset({"a", "ad", "an", "b", "t", "tg", "ag"})
 # Common words ending in a place suffix that never name a place.
 GENERIC_WORDS = frozenset(
@@ -64,7 +67,7 @@ GENERIC_PREFIXES = frozenset(
     ]
 )
 # A single-character suffix followed by one of these is part of a longer word (村民, 镇区).
-SUFFIX_WORD_CONTINUATIONS = frozenset("民级里干务容貌落庄区长村情")
+SUFFIX_WORD_CONTINUATIONS = frozenset("民级里干务容貌落庄区长情")
 # Anaphora that point at the district already in context.
 DISTRICT_ANAPHORA = ("该区", "全区", "区委", "区里", "我区", "本区", "区政府", "区人大", "区政协")
 # Part-of-speech flags of a word that, right before a generic name, makes it a common
@@ -399,6 +402,8 @@ def _stops_name(word: str, flag: str, prefix: str, after_place: bool) -> bool:
     if flag in STOP_POS:
         # a lone verb or adverb right before the suffix (助乡, 不出社区) stops too
         return len(word) > 1 or len(prefix) >= 2 or not prefix
+    if flag in SOFT_STOP_POS:
+        return len(prefix) >= 2
     if flag in WEAK_POS and not prefix:
         return not after_place  # 幸福村 right after 湛阳镇 is a name; 现代社区 alone is not
     return False
@@ -436,6 +441,8 @@ def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention]
     after_place = any(m.end == w_start for m in taken)
     prefix = _name_prefix(text[w_start:s_start], tokenizer, after_place)
     if len(prefix) < 2 or prefix[0] in DETERMINER_CHARS or prefix in GENERIC_PREFIXES:
+        return None
+    if NUMERAL_RE.match(prefix):
         return None
     return Mention(s_start - len(prefix), s_end, prefix + suffix, SUFFIX_LEVEL[suffix])
 
