@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from baoku.enrich import Enricher, enrich_issue, make_enricher
 from baoku.enrich.places import (
@@ -250,3 +252,23 @@ def test_numeral_names_and_village_before_villager(enricher: Enricher, text: str
                                                    expected: list[str]) -> None:
     [places] = places_of(enricher, text)
     assert [name for name, _, _ in places] == expected
+
+
+CJK_TEXT = st.text(
+    alphabet=st.sampled_from(list("区县市镇乡村街道社该全示范卫东新华平原路湖滨，。、“”在是的 1")),
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bodies=st.lists(CJK_TEXT, min_size=1, max_size=3))
+def test_any_text_gives_well_formed_places(enricher: Enricher, bodies: list[str]) -> None:
+    issue = enrich_issue(make_issue(*bodies), enricher)
+    for article, body in zip(issue.articles, bodies, strict=True):
+        names = [p.name for p in article.places]
+        assert len(names) == len(set(names))
+        for place in article.places:
+            assert place.level in ("district", "town", "village")
+            assert place.parent != place.name
+            if place.level != "district":
+                assert place.name in body
