@@ -386,3 +386,14 @@ def test_commentary_label_above_its_own_headline_is_the_column() -> None:
     assert comment.kind == "commentary"
     assert (comment.column, comment.headline) == ("短评", "让服务更有温度")
     assert comment.paragraphs == (BODY_B,)
+
+
+def test_news_item_goes_on_after_two_photo_boxes() -> None:
+    text = page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
+                "\n\n停车场启用", "车辆停在免费停车位上。", "本报记者 王五 摄",
+                "\n\n义诊进社区", "医生为居民义诊。", "本报记者 王五 摄",
+                BODY_B)
+    news, first, second = seg(text).articles
+    assert news.paragraphs == (BODY_A, BODY_B)
+    assert first.kind == second.kind == "photo"
+    assert second.paragraphs == ("医生为居民义诊。",)

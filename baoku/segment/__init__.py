@@ -133,8 +133,12 @@ class _Assembler:
             self._headless(self.items[-1].number if self.items else 1)
 
     # -- helpers -------------------------------------------------------------------------
-    def _open(self, start: int) -> Draft:
+    def _open(self, start: int, inset: bool = False) -> Draft:
+        """Start a new article; ``inset`` for a photo box printed inside another article."""
         draft = Draft(start=start)
+        if not inset and self.suspended is not None and self.suspended.lead_byline:
+            # A news item held open around a photo box ends when the next article starts.
+            self.suspended = None
         if self.current is not None and self.current.is_open_feature():
             self.suspended = self.current
         self.drafts.append(draft)
@@ -246,7 +250,7 @@ class _Assembler:
             self._caption(f"{text} {credit.spaced}", credit.credit.photographers)
             return group.credit + 1
         resume = self.current
-        draft = self._open(members[0].number)
+        draft = self._open(members[0].number, inset=True)
         draft.kind = "photo"
         heads = 0
         while titled and heads < len(members) and members[heads].kind in ("head", "marked"):
@@ -266,7 +270,8 @@ class _Assembler:
         draft.reporters = list(credit.credit.photographers)
         draft.closed = True
         # A photo story sits inside the page; the article around it may go on after it.
-        if resume is not None and not resume.closed and self.suspended is None:
+        if resume is not None and resume.kind != "photo" and not resume.closed \
+                and self.suspended is None:
             self.suspended = resume
         return group.credit + 1
 

@@ -17,7 +17,9 @@ _COMPARATIVE_STARTS = ("较", "比", "同比", "环比", "相比")
 _STACK_KINDS = ("head", "marked")
 _SPLIT_MIN_SIM, _SPLIT_MARGIN = 0.5, 0.2
 _RESUME_MARGIN = 0.25
-_CONTEXT_CHARS = 4000  # how much of an article's text is compared when resuming it
+_CONTEXT_CHARS = 4000
+_SPEAKER = re.compile(f"(?P<name>[{HAN}]{{2,3}})(?:说|表示|介绍)[。！]?$")
+_SPEAKER_BONUS = 0.2  # how much of an article's text is compared when resuming it
 _NEWS_BYLINE = re.compile(r"讯\s?[（(]")
 _SUBTITLE_DASH = re.compile(r"^(?:——|—|－－|--)")
 BOX_GAP = 2  # this many blank lines or more before a line: a new layout box starts
@@ -199,13 +201,24 @@ def prefers_suspended(text: str, current: Draft, suspended: Draft) -> bool:
     """Does this body paragraph continue the interrupted article rather than the current one?"""
     if suspended.last_paragraph_open() and not current.last_paragraph_open():
         return True
-    if current.last_paragraph_open() or len(current.paragraphs) < 2:
+    if current.last_paragraph_open() or len(current.paragraphs) < 2 \
+            or current.kind == "commentary":
         return False
-    own = bigrams(current.text()[-_CONTEXT_CHARS:])
-    other = bigrams(suspended.text()[-_CONTEXT_CHARS:])
+    own_text, other_text = current.text()[-_CONTEXT_CHARS:], suspended.text()[-_CONTEXT_CHARS:]
+    own, other = bigrams(own_text), bigrams(other_text)
     pairs = bigrams(text)
     if not pairs:
         return False
     only_other = len(pairs & (other - own)) / len(pairs)
     only_own = len(pairs & (own - other)) / len(pairs)
-    return only_other - only_own > _RESUME_MARGIN
+    return only_other - only_own + _speaker_bonus(text, own_text, other_text) > _RESUME_MARGIN
+
+
+def _speaker_bonus(text: str, own: str, other: str) -> float:
+    """A quote ends with its speaker ("…”段海涛说。"): someone the interrupted article
+    already introduced, and the current one did not, is a strong hint."""
+    match = _SPEAKER.search(text)
+    if not match:
+        return 0.0
+    name = match.group("name")
+    return _SPEAKER_BONUS if name in other and name not in own else 0.0
