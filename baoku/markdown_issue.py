@@ -446,15 +446,29 @@ def _escape_junk(line: str) -> str:
     return "\\" + line if line[:1] in ("#", "\\", "-") else line
 
 
+FRONT_MATTER_HELP = (
+    "# 报库校对文件（格式说明见 README）。每篇文章以“## 标题”开头，",
+    "# 标题下方可写 栏目：引题：副题：作者：记者：通讯员：摄影：类型：",
+    "# “### ”开头为小标题，“> ”开头为图片说明，其余为正文；",
+    "# 第一篇文章之前的行不属于任何文章。",
+)
+
+
+def _yaml_line(key: str, value: str | None) -> str:
+    if not value:
+        return f"{key}:"
+    return yaml.safe_dump({key: value}, allow_unicode=True, width=1000).rstrip("\n")
+
+
 def front_matter(issue: Issue) -> list[str]:
+    """Every metadata key, empty when unknown, so the librarian sees what can be filled in;
+    a date the read stage only inferred is flagged for checking."""
     meta = issue.source.meta
-    values = {"newspaper": meta.newspaper, "date": meta.date.value,
-              "edition": meta.edition, "title": meta.title}
-    present = {key: value for key, value in values.items() if value}
-    if not present:
-        return []
-    dumped = yaml.safe_dump(present, allow_unicode=True, sort_keys=False, width=1000)
-    return ["---", *dumped.rstrip("\n").split("\n"), "---", ""]
+    date = _yaml_line("date", meta.date.value)
+    if meta.date.value and meta.date.source == "inferred":
+        date += "  # 由正文推断，请核对"
+    return ["---", *FRONT_MATTER_HELP, _yaml_line("newspaper", meta.newspaper), date,
+            _yaml_line("edition", meta.edition), _yaml_line("title", meta.title), "---", ""]
 
 
 def _header_lines(article: Article) -> list[str]:

@@ -17,6 +17,7 @@ from baoku.markdown_issue import (
     parse_markdown_issue,
 )
 from baoku.model import Article, Issue, IssueDate, Source, SourceMeta
+from baoku.present import ORIGIN_LABELS
 
 
 def parse_one(text: str) -> Article:
@@ -214,7 +215,9 @@ def test_export_writes_front_matter_and_header_lines() -> None:
     article = Article(number=1, headline="标题", kicker="引", reporters=("甲", "乙"),
                       kind="photo", captions=("图说",), paragraphs=("正文。",))
     text = export_markdown(issue_of(article, meta=meta))
-    assert text.startswith("---\nnewspaper: 平顶山日报\ndate: '2023-08-25'\nedition: 第3版\n---\n")
+    assert text.startswith("---\n#")
+    assert ("\nnewspaper: 平顶山日报\ndate: '2023-08-25'  # 由正文推断，请核对\nedition: 第3版\n"
+            "title:\n---\n") in text
     assert "## 标题\n引题：引\n记者：甲、乙\n类型：photo\n" in text
     assert "> 图说\n" in text
     assert "类型：news" not in export_markdown(issue_of(Article(number=1, headline="题")))
@@ -319,6 +322,8 @@ def test_corrected_issue_publishes_its_raw_text_and_origin(corrected_site) -> No
     assert 'href="source.txt"' in issue_page
     report = json.loads((out / "data" / "report.json").read_text("utf-8"))
     assert [i["origin"] for i in report["issues"]] == ["markdown"]
+    report_page = (out / "report" / "index.html").read_text("utf-8")
+    assert ORIGIN_LABELS["markdown"] in report_page
 
 
 def test_script_in_body_and_caption_is_escaped_in_the_article_page(corrected_site) -> None:  # type: ignore[no-untyped-def]
