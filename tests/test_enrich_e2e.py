@@ -9,6 +9,7 @@ import pytest
 
 from baoku.enrich import enrich_issue, make_enricher
 from baoku.enrich.keywords import builtin_stopwords
+from baoku.enrich.people import normalise_name, normalise_names
 from baoku.enrich.places import build_book, load_gazetteer, parse_local_places
 from baoku.enrich.topics import load_taxonomy, parse_taxonomy
 from baoku.model import Article, Issue, Source, SourceMeta
@@ -159,3 +160,26 @@ def test_enrich_issue_normalises_credits_and_is_pure() -> None:
     assert out.correspondents == ("王鹏",)
     assert out.districts == ("卫东区",)
     assert enrich_issue(issue, enricher) == enriched
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("张亚丹", "张亚丹"),
+        (" 张 亚丹 ", "张亚丹"),
+        ("本报融媒体记者 李岩", "李岩"),
+        ("见习记者王小明", "王小明"),
+        ("通讯员：王鹏", "王鹏"),
+        ("李文 摄", "李文"),
+        ("文静", "文静"),  # a given name that starts like a title character stays whole
+        ("（记者张亚丹）", "张亚丹"),
+        ("记者", None),
+        ("本报讯", None),
+    ],
+)
+def test_credit_names_are_normalised(raw: str, expected: str | None) -> None:
+    assert normalise_name(raw) == expected
+
+
+def test_duplicate_credits_collapse_in_order() -> None:
+    assert normalise_names(("记者 张亚丹", "王鹏", "张亚丹")) == ("张亚丹", "王鹏")

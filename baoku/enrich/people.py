@@ -16,6 +16,7 @@ TITLES = tuple(sorted(
     ],
     key=len, reverse=True,
 ))
+NOT_NAMES = frozenset({"本报讯", "新华社", "本报综合", "综合报道", "佚名"})
 SPACE_RE = re.compile(r"[\s\u3000·•]+")
 EDGE_PUNCT = "()（）[]【】<>《》“”\"'‘’:：,，、;；.。/"
 NAME_RE = re.compile(r"^[\u3400-\u9fff]{2,4}$|^[A-Za-z][A-Za-z .'-]{1,40}$")
@@ -36,6 +37,8 @@ def normalise_name(raw: str) -> str | None:
             name, changed = name[:-1].rstrip(), True
     if re.search(r"[\u3400-\u9fff]", name):
         name = SPACE_RE.sub("", name)
+    if name in TITLES or name in NOT_NAMES:
+        return None
     return name if NAME_RE.match(name) else None
 
 
