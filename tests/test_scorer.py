@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS, SHARED
 
 from baoku.clean import clean
 from baoku.model import Source, SourceMeta
 from baoku.segment import segment
-from tests.conftest import SEEDS, SHARED
 
 SCORER = SHARED / "tools" / "score_segmentation.py"
 GOLD = SHARED / "gold"
