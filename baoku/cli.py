@@ -132,22 +132,27 @@ def _preview(args: argparse.Namespace, session: Session, status: BuildStatus) ->
     from .watch import Watcher  # watchdog is only needed in watch mode
 
     server = PreviewServer(session.config.output_dir, status, port=args.port)
-    url = server.start()
-    if args.port and server.httpd.server_address[1] != args.port:
-        print(f"端口 {args.port} 已被占用，改用 {server.httpd.server_address[1]}。")
-    print(f"预览地址：{url}（按 Ctrl-C 停止）", flush=True)
     watcher = None
     if args.watch:
         session.progress = None
+        session.defer_search = True
         watcher = Watcher(session, status, reload_config=lambda: _config_from(args),
                           log=_stderr)
         watcher.start()
-        print("正在监视 content/、theme/ 和 baoku.toml 的变化……", flush=True)
+    url = server.start()
+    if args.port and server.httpd.server_address[1] != args.port:
+        print(f"端口 {args.port} 已被占用，改用 {server.httpd.server_address[1]}。")
+    if watcher is not None:
+        print("正在监视 content/、theme/ 和 baoku.toml 的变化……")
+    print(f"预览地址：{url}（按 Ctrl-C 停止）", flush=True)
     try:
-        signal.pause() if hasattr(signal, "pause") else _sleep_forever()
+        _sleep_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C (or SIGTERM) must not interrupt the shutdown itself.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if watcher is not None:
             watcher.stop()
         server.stop()

@@ -24,8 +24,10 @@ from . import pipeline, render, search
 from .config import Config
 from .enrich import Enricher
 from .model import Archive, Issue, OutputFile, Source
+from .publish import Staging
 
 CACHE_FORMAT = "1"
+SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__"}
 
@@ -165,8 +167,14 @@ class Session:
     """One process's incremental build state; call ``build()`` after every change."""
 
     def __init__(self, config: Config, *, use_disk_cache: bool = True,
-                 progress: pipeline.Progress | None = None) -> None:
+                 progress: pipeline.Progress | None = None, defer_search: bool = False
+                 ) -> None:
         self.config = _pin_time(config)
+        # Watch mode publishes pages first and the search index a moment later
+        # (``update_search``), so a dropped file is readable before it is searchable.
+        self.defer_search = defer_search
+        self.search_pending = False
+        self._archive: Archive | None = None
         self.issues = IssueCache(config.cache_dir if use_disk_cache else None)
         self.progress = progress
         self.counts = BuildCounts()
@@ -193,7 +201,24 @@ class Session:
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress)
         result = pipeline.build(self.config, log, hooks)
         self.issues.keep_only(self._used_keys)
+        self._archive = result.archive
         return result
+
+    def update_search(self) -> list[str]:
+        """Second step of a deferred build: a new staging folder with every other file
+        linked from ``output/``, the changed search shards rebuilt, swapped in."""
+        if not self.search_pending or self._archive is None:
+            return []
+        self.search_pending = False
+        staging = Staging(self.config.output_dir)
+        try:
+            _link_tree(self.config.output_dir, staging.path, skip=SEARCH_DIRS)
+            warnings = self._search(self._archive, self.config, staging.path, deferred=False)
+            staging.commit()
+        except BaseException:
+            staging.discard()
+            raise
+        return warnings
 
     def _load_enricher(self, config: Config) -> Enricher:
         if self._enricher is None or self._enricher[0] != self._fingerprint:
@@ -255,10 +280,16 @@ class Session:
                                       render.site_context(site, here, title, description))
         self._page_prints = prints
 
-    def _search(self, archive: Archive, config: Config, site_dir: Path) -> list[str]:
+    def _search(self, archive: Archive, config: Config, site_dir: Path, *,
+                deferred: bool | None = None) -> list[str]:
         """Rebuild only the Pagefind shards whose records changed; the others are linked
         from the previous output into the staging folder."""
         previous = config.output_dir
+        if self.defer_search if deferred is None else deferred:
+            for name in SEARCH_DIRS:  # the previous index keeps serving meanwhile
+                _link_tree(previous / name, site_dir / name)
+            self.search_pending = True
+            return []
         if not (previous / search.MANIFEST).is_file():
             return search.build_search(archive, config, site_dir)
         changed = search.changed_shards(archive, previous)
@@ -284,10 +315,13 @@ class Session:
         return digest.hexdigest()
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link (or copy, across file systems) a folder's files into ``target``."""
+def _link_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
+    """Hard-link (or copy, across file systems) a folder's files into ``target``,
+    leaving out the top-level entries named in ``skip``."""
     if source.is_dir():
-        shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
+        shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True,
+                        ignore=lambda folder, names: [n for n in names if n in skip
+                                                      and Path(folder) == source])
 
 
 def _link_or_copy(source: str, target: str) -> None:

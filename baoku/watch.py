@@ -198,8 +198,26 @@ class Watcher:
             self.log(f"已更新：{len(changed)} 处变化，重新处理 {counts.assembled} 个文件，"
                      f"渲染 {counts.rendered} 页，用时 {time.perf_counter() - started:.2f} 秒"
                      + (f"；{len(problems)} 个文件有问题" if problems else ""))
+            self._update_search()
         finally:
             self.builds += 1
+
+    def _update_search(self) -> None:
+        """Bring the deferred search index up to date, unless newer changes are waiting
+        (their build will publish pages first again)."""
+        with self._lock:
+            if self._pending:
+                return
+        started = time.perf_counter()
+        try:
+            warnings = self.session.update_search()
+        except Exception as exc:
+            self.log(f"搜索索引更新失败：{type(exc).__name__}: {exc}")
+            return
+        for warning in warnings:
+            self.log(f"提示：{warning}")
+        if self.session.counts.shards_rebuilt is not None:
+            self.log(f"搜索索引已更新，用时 {time.perf_counter() - started:.2f} 秒")
 
     def _report_failure(self, message: str) -> None:
         self.status.update((message,), stale=True)

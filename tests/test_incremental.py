@@ -246,3 +246,22 @@ def without_bundles(files: dict[str, bytes]) -> dict[str, bytes]:
 def fragments(files: dict[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in files.items()
             if path.startswith("pagefind/") and "/fragment/" in path}
+
+
+def test_deferred_search_catches_up_to_a_full_build(project: Path, tmp_path: Path) -> None:
+    session = Session(make_config(project, project / "output", search=True),
+                      defer_search=True)
+    session.build(QUIET)
+    session.update_search()
+    add_source(project)
+    session.build(QUIET)
+    assert session.search_pending
+    stale = tree(project / "output")
+    session.update_search()
+    assert not session.search_pending
+    out = tmp_path / "full-search"
+    build(make_config(project, out, search=True), log=QUIET)
+    got, want = tree(project / "output"), tree(out)
+    assert stale["pagefind/shards.json"] != want["pagefind/shards.json"]
+    assert without_bundles(got) == without_bundles(want)
+    assert fragments(got) == fragments(want)
