@@ -7,17 +7,23 @@ import re
 from dataclasses import dataclass
 
 from . import urls
+from .citation import UNTITLED
 from .model import Archive, Article, Issue, IssueDate
 from .views import ArticleSummary, IssueSummary
 
 UNKNOWN_DATE = "日期不详"
 CJK_CHARS_PER_MINUTE = 400
 LEAD_CHARS = 90
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 LEVEL_LABELS = {"district": "区县", "town": "街道乡镇", "village": "社区村"}
 ORIGIN_LABELS = {"segmented": "自动切分", "markdown": "人工校订（Markdown）"}
 KIND_LABELS = {"news": "消息", "feature": "通讯", "photo": "图片新闻", "commentary": "评论"}
+
+
+def headline_of(article: Article) -> str:
+    """The headline as shown; a photo or brief without one gets a placeholder."""
+    return article.headline.strip() or UNTITLED
 
 
 def date_label(date: IssueDate) -> str:
@@ -67,14 +73,15 @@ def summarize_issue(issue: Issue) -> IssueSummary:
     )
 
 
-def body_paragraphs(article: Article) -> tuple[str, ...]:
-    heads = set(article.section_heads)
-    return tuple(p for p in article.paragraphs if p not in heads)
-
-
 def lead(article: Article, limit: int = LEAD_CHARS) -> str:
     """The first body lines, cut at ``limit`` characters with an ellipsis."""
-    text = "".join(body_paragraphs(article)[:2])
+    firsts: list[str] = []
+    for paragraph in article.paragraphs:
+        if paragraph not in article.section_heads:
+            firsts.append(paragraph)
+            if len(firsts) == 2:
+                break
+    text = "".join(firsts)
     return text if len(text) <= limit else text[:limit].rstrip() + "……"
 
 
@@ -83,7 +90,7 @@ def summarize_article(issue: Issue, article: Article, summary: IssueSummary) -> 
         id=issue.article_id(article),
         path=urls.article_page(issue.id, article.number),
         number=article.number,
-        headline=article.headline,
+        headline=headline_of(article),
         kicker=article.kicker or "",
         subtitle=article.subtitle or "",
         byline=article.byline or "",
@@ -95,17 +102,20 @@ def summarize_article(issue: Issue, article: Article, summary: IssueSummary) -> 
 
 
 def cjk_count(text: str) -> int:
-    return len(_CJK.findall(text))
+    return len(_NOT_CJK.sub("", text))
+
+
+def minutes_for(cjk_chars: int) -> int:
+    """约 N 分钟 at about 400 CJK characters a minute, at least one."""
+    return max(1, math.ceil(cjk_chars / CJK_CHARS_PER_MINUTE))
 
 
 def reading_minutes(article: Article) -> int:
-    """约 N 分钟 at about 400 CJK characters a minute, at least one."""
-    return max(1, math.ceil(cjk_count(article.text) / CJK_CHARS_PER_MINUTE))
+    return minutes_for(cjk_count(article.text))
 
 
-def description_of(article: Article) -> str:
-    text = lead(article, 120)
-    return text or article.headline
+def description_of(article: Article, summary: ArticleSummary) -> str:
+    return summary.lead or headline_of(article)
 
 
 @dataclass(frozen=True)

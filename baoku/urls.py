@@ -12,6 +12,7 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -149,20 +150,32 @@ def relative(from_page: str, to: str) -> str:
     Links to folders point at their ``index.html`` explicitly, because ``file://``
     does not serve a folder's index.
     """
-    target = file_of(to)
+    return linker(from_page)(to)
+
+
+def linker(from_page: str) -> Callable[[str], str]:
+    """``relative`` with the page fixed: the renderer calls it dozens of times a page."""
     base = posixpath.dirname(file_of(from_page))
-    target_parts, base_parts = target.split("/"), base.split("/") if base else []
-    if not _plain(target_parts) or not _plain(base_parts):
-        return posixpath.relpath(target, base or ".")
-    # Plain segments only: a string walk gives relpath's answer without its
-    # os.getcwd()/abspath calls, which dominate large builds.
-    common = 0
-    for a, b in zip(target_parts, base_parts, strict=False):
-        if a != b:
-            break
-        common += 1
-    parts = [".."] * (len(base_parts) - common) + target_parts[common:]
-    return "/".join(parts) or "."
+    base_parts = base.split("/") if base else []
+    if not _plain(base_parts):
+        return lambda to: posixpath.relpath(file_of(to), base or ".")
+    depth = len(base_parts)
+
+    def link(to: str) -> str:
+        target = file_of(to)
+        target_parts = target.split("/")
+        if not _plain(target_parts):
+            return posixpath.relpath(target, base or ".")
+        # Plain segments only: a string walk gives relpath's answer without its
+        # os.getcwd()/abspath calls, which dominate large builds.
+        common = 0
+        for a, b in zip(target_parts, base_parts, strict=False):
+            if a != b:
+                break
+            common += 1
+        return "/".join([".."] * (depth - common) + target_parts[common:]) or "."
+
+    return link
 
 
 def _plain(parts: list[str]) -> bool:

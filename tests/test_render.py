@@ -354,3 +354,24 @@ def test_a_mention_with_a_parent_wins(config: Config) -> None:
     plans = plans_by_path(archive, config)
     assert [t.name for t in plans[urls.district_index()].view.tags] == ["东区"]
     assert plans[urls.place_page("东区")].view.children[0].count == 2
+
+
+PATHS = ["", "a/", "a/b/", "issues/x/01/", "issues/x/", "issues/y/01/article.txt",
+         "static/site.css", "feed.xml", "a/b/c/", "a/c/", "b/a/", "a/./b/", "a/../b/", "a//b/"]
+
+
+@pytest.mark.parametrize("start", PATHS)
+def test_relative_links_match_posix_relpath(start: str) -> None:
+    import posixpath
+
+    for target in PATHS:
+        base = posixpath.dirname(urls.file_of(start)) or "."
+        assert urls.relative(start, target) == posixpath.relpath(urls.file_of(target), base)
+
+
+def test_untitled_article_gets_a_placeholder_headline(config: Config) -> None:
+    photo = issue("p", article(1, "", kind="photo", captions=("图为丰收景象。",)))
+    files = rendered(Archive(issues=(photo,), generated_at=GENERATED), config)
+    assert "<h1 class=\"headline\">[无题名]</h1>" in files["issues/p/01/index.html"]
+    assert "[无题名]" in files["issues/p/index.html"]
+    assert "<title>[无题名] · " in files["issues/p/01/index.html"]

@@ -113,11 +113,10 @@ def _is_active(here: str, target: str) -> bool:
 def site_context(site: SiteInfo, here: str, title: str, description: str) -> dict[str, Any]:
     """The base context every template receives (the template contract), minus ``page``."""
 
-    def url(path: str) -> str:
-        return urls.relative(here, path)
+    url = urls.linker(here)
 
     def asset(name: str) -> str:
-        return urls.relative(here, urls.static_file(name))
+        return url(urls.static_file(name))
 
     return {
         "site": site,

@@ -16,7 +16,8 @@ from ..present import (
     ArchiveIndex,
     cjk_count,
     description_of,
-    reading_minutes,
+    headline_of,
+    minutes_for,
     sort_date,
 )
 from ..views import (
@@ -144,19 +145,20 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
     path = urls.article_page(issue.id, article.number)
     text_path = urls.article_text(issue.id, article.number)
     citation = citations[key]
+    chars = cjk_count(article.text)
     related = tuple(index.summaries[r] for r in dict.fromkeys(article.related)
                     if r in index.summaries and r != key)
     yield path, "article.html", ArticlePage(
-        title=article.headline,
-        description=description_of(article),
+        title=headline_of(article),
+        description=description_of(article, index.summaries[key]),
         id=key,
         path=path,
         text_path=text_path,
         issue=summary,
-        crumbs=(*crumbs, Link(article.headline)),
+        crumbs=(*crumbs, Link(headline_of(article))),
         number=article.number,
         kicker=article.kicker or "",
-        headline=article.headline,
+        headline=headline_of(article),
         subtitle=article.subtitle or "",
         column=article.column or "",
         byline=article.byline or "",
@@ -170,17 +172,17 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
         related=related,
         previous=siblings[position - 1] if position > 0 else None,
         following=siblings[position + 1] if position + 1 < len(siblings) else None,
-        reading_minutes=reading_minutes(article),
-        char_count=cjk_count(article.text),
+        reading_minutes=minutes_for(chars),
+        char_count=chars,
         gbt7714=citation["gbt7714"],
         bibtex=citation["bibtex"],
         json_ld=citation["json_ld"],
         pagefind=pagefind_data(issue, article),
     )
     yield text_path, "article.txt", ArticleText(
-        title=article.headline,
-        description=description_of(article),
-        headline=article.headline,
+        title=headline_of(article),
+        description=description_of(article, index.summaries[key]),
+        headline=headline_of(article),
         kicker=article.kicker or "",
         subtitle=article.subtitle or "",
         byline=article.byline or "",
