@@ -341,3 +341,15 @@ def test_markdown_issue_without_a_txt_has_no_raw_text(build_from) -> None:  # ty
     issue = result.archive.issues[0]
     assert issue.origin == "markdown" and issue.raw_text_path is None
     assert not (out / "issues" / issue.id / "source.txt").exists()
+
+
+@pytest.mark.browser
+def test_escaped_script_is_shown_as_text_and_never_runs(corrected_site, page) -> None:  # type: ignore[no-untyped-def]
+    out, _ = corrected_site
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for number, words in ((1, "body"), (2, "caption")):
+        page.goto((out / "issues" / "2023-08-19-pdsrb" / f"{number:02d}" / "index.html").as_uri())
+        assert f'<script>alert("{words}")</script>' in page.locator("article").inner_text()
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('article script').length") == 0
