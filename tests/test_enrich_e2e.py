@@ -183,3 +183,7 @@ def test_credit_names_are_normalised(raw: str, expected: str | None) -> None:
 
 def test_duplicate_credits_collapse_in_order() -> None:
     assert normalise_names(("记者 张亚丹", "王鹏", "张亚丹")) == ("张亚丹", "王鹏")
+
+
+def test_transliterated_names_keep_their_dot() -> None:
+    assert normalise_name("记者 买买提·艾力") == "买买提·艾力"

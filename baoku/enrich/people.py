@@ -17,9 +17,14 @@ TITLES = tuple(sorted(
     key=len, reverse=True,
 ))
 NOT_NAMES = frozenset({"本报讯", "新华社", "本报综合", "综合报道", "佚名"})
-SPACE_RE = re.compile(r"[\s\u3000·•]+")
+SPACE_RE = re.compile(r"[\s\u3000]+")
 EDGE_PUNCT = "()（）[]【】<>《》“”\"'‘’:：,，、;；.。/"
-NAME_RE = re.compile(r"^[\u3400-\u9fff]{2,4}$|^[A-Za-z][A-Za-z .'-]{1,40}$")
+# Han names of 2–4 characters, longer transliterated names joined by ·, Latin names.
+NAME_RE = re.compile(
+    r"^[\u3400-\u9fff]{2,4}$"
+    r"|^[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)+$"
+    r"|^[A-Za-z][A-Za-z .'-]{1,40}$"
+)
 
 
 def normalise_name(raw: str) -> str | None:
