@@ -187,3 +187,19 @@ def test_duplicate_credits_collapse_in_order() -> None:
 
 def test_transliterated_names_keep_their_dot() -> None:
     assert normalise_name("记者 买买提·艾力") == "买买提·艾力"
+
+
+def test_load_enricher_reads_the_configured_files(tmp_path: Path) -> None:
+    from baoku.config import load_config
+    from baoku.enrich import load_enricher
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "places.toml").write_text(
+        '[[place]]\nname = "东湖区"\nparent = "江城市"\n', encoding="utf-8")
+    (tmp_path / "topics.toml").write_text(
+        '[[topic]]\nname = "养蜂"\nwords = { "蜂蜜" = 3 }\n', encoding="utf-8")
+    config = load_config(tmp_path, {"topics_file": tmp_path / "topics.toml"})
+    enricher = load_enricher(config)
+    assert "东湖区" in enricher.places.surfaces
+    assert [t.name for t in enricher.taxonomy.topics] == ["养蜂"]
+    assert enricher.warnings == ()

@@ -52,8 +52,17 @@ def make_enricher(places: PlaceBook, taxonomy: Taxonomy, tokenizer: Tokenizer,
     return Enricher(places, taxonomy, stopwords or builtin_stopwords(), tokenizer)
 
 
+GAZETTEER_MISSING = (
+    "未找到国家行政区划地名库（Python 包 cpca），"
+    "只能识别地名文件中的区县和按后缀识别的街道、乡镇、社区、村"
+)
+
+
 def load_enricher(config: Config) -> Enricher:
-    book = build_book(load_gazetteer(), load_local_places(config.places_file))
+    gazetteer = load_gazetteer()
+    book = build_book(gazetteer, load_local_places(config.places_file))
+    if not gazetteer:
+        book = replace(book, warnings=(GAZETTEER_MISSING, *book.warnings))
     return make_enricher(book, load_taxonomy(config.topics_file), default_tokenizer())
 
 
