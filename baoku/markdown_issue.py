@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -69,7 +70,7 @@ class _SanitiseLinks(Treeprocessor):
                 value = element.get(attribute)
                 if value is None:
                     continue
-                cleaned = _URL_NOISE.sub("", value)
+                cleaned = _URL_NOISE.sub("", _fully_unescaped(value))
                 parts = urlsplit(cleaned)
                 if parts.scheme.lower() not in _SAFE_SCHEMES:
                     del element.attrib[attribute]
@@ -77,7 +78,20 @@ class _SanitiseLinks(Treeprocessor):
                         and parts.path.endswith("/"):
                     element.set(attribute, cleaned.replace(parts.path, parts.path + "index.html",
                                                            1))
+                else:
+                    element.set(attribute, cleaned)
         return None
+
+
+def _fully_unescaped(value: str) -> str:
+    """Character references decoded until none are left, so that what is checked is what a
+    browser will follow (``&#106;avascript:`` is ``javascript:``)."""
+    for _ in range(10):
+        decoded = html.unescape(value)
+        if decoded == value:
+            return value
+        value = decoded
+    return ""
 
 
 class _JoinChineseLines(Preprocessor):
@@ -254,10 +268,10 @@ def _read_meta(draft: _Draft, label: str, value: str, warnings: list[str]) -> No
 
 def _flush_block(draft: _Draft, md: markdown.Markdown) -> None:
     if draft.block:
-        text, html = render_block(md, draft.block)
-        if text.strip() or html.strip():
+        text, fragment = render_block(md, draft.block)
+        if text.strip() or fragment.strip():
             draft.paragraphs.append(text)
-            draft.paragraphs_html.append(html)
+            draft.paragraphs_html.append(fragment)
         draft.block = []
 
 

@@ -144,6 +144,17 @@ def test_unsafe_link_schemes_are_dropped_and_folder_links_get_index_html() -> No
     assert 'href="https://example.org/a/"' in html
 
 
+@pytest.mark.parametrize("target", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
+    "&#106;avascript:alert(1)", "&amp;#106;avascript:alert(1)", "jav&#x09;ascript:alert(1)",
+    "data:text/html,x", "vbscript:x",
+])
+def test_links_that_would_run_code_lose_their_target(target: str) -> None:
+    html = parse_one(f"## 题\n\n[点我]({target}) ![图]({target}) 文\n").paragraphs_html[0]
+    assert "href" not in html and "src" not in html
+    assert "点我" in html
+
+
 def test_front_matter_left_in_the_text_is_not_junk() -> None:
     seg = parse_markdown_issue("---\nnewspaper: 某报\n---\n\n## 题\n\n文。\n")
     assert seg.junk == ()
