@@ -8,7 +8,12 @@ from baoku.clean import clean
 from baoku.model import Article, Segmentation, Source, SourceMeta
 from baoku.segment import segment
 from baoku.segment.classify import head_score, is_finished
-from baoku.segment.people import parse_credit, parse_lead_byline, parse_tail_byline
+from baoku.segment.people import (
+    parse_credit,
+    parse_lead_byline,
+    parse_tail_byline,
+    split_names,
+)
 
 
 def seg(text: str) -> Segmentation:
@@ -40,6 +45,11 @@ def by_headline(result: Segmentation, headline: str) -> Article:
      ("王鹏",)),
     ("晚报讯（记者 赵一 钱二 通讯员 孙三）昨天", "晚报讯（记者 赵一 钱二 通讯员 孙三）",
      "昨天", ("赵一", "钱二"), ("孙三",)),
+    ("本报讯（记者张亚丹李岩 通讯员王 鹏）近日", "本报讯（记者张亚丹李岩 通讯员王 鹏）", "近日",
+     ("张亚丹", "李岩"), ("王鹏",)),
+    ("本报讯 记者 张三 通讯员 李四 近日，全区召开会议。", "本报讯 记者 张三 通讯员 李四",
+     "近日，全区召开会议。", ("张三",), ("李四",)),
+    ("本报讯近日，全区召开会议。", "本报讯", "近日，全区召开会议。", (), ()),
 ])
 def test_lead_bylines(line: str, byline: str, rest: str, reporters: tuple[str, ...],
                       correspondents: tuple[str, ...]) -> None:
@@ -54,6 +64,7 @@ def test_lead_bylines(line: str, byline: str, rest: str, reporters: tuple[str, .
     "记者从区司法局获悉，该区智慧矫正中心正式运行。",
     "本报记者 王尧 摄",
     "据本报记者调查，全区共有三家。",
+    "据本报讯，全区共有三家。",
 ])
 def test_not_lead_bylines(line: str) -> None:
     assert parse_lead_byline(line) is None
@@ -91,6 +102,14 @@ def test_credits(line: str, caption: str, photographers: tuple[str, ...]) -> Non
                                   "他说（这是真的）"])
 def test_not_credits(line: str) -> None:
     assert parse_credit(line) is None
+
+
+@pytest.mark.parametrize(("token", "names"), [
+    ("张亚丹", ["张亚丹"]), ("李岩王鹏", ["李岩", "王鹏"]), ("张亚丹李岩", ["张亚丹", "李岩"]),
+    ("欧阳修文", ["欧阳修文"]), ("走访发现情况", []), ("A1", []),
+])
+def test_split_names(token: str, names: list[str]) -> None:
+    assert split_names(token) == names
 
 
 # -- line features -----------------------------------------------------------------------

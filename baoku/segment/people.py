@@ -18,6 +18,10 @@ _OPEN, _CLOSE = "(（", ")）"
 # "本报讯（记者张亚丹）", "本报讯(记者 李岩 通讯员 丰一帆)": the byline is the head of the line.
 _LEAD_NEWS = re.compile(
     rf"^(?P<byline>[{HAN}\d]{{0,16}}(?:讯|电)\s?[{_OPEN}](?P<people>[^{_CLOSE}]{{0,60}})[{_CLOSE}])")
+# "本报讯 记者 张三 通讯员 李四 近日，…" (no brackets) or a bare "本报讯近日，…".
+_LEAD_BARE = re.compile(
+    rf"^(?!据)(?P<byline>[{HAN}]{{0,8}}(?:报|刊|台|网)讯(?P<people>(?:\s?(?:{_ROLE})\s?{NAME}"
+    rf"(?:\s+{NAME})*)*))(?:(?<=讯)(?=[^\s{_OPEN}，。、：；,.:;])|\s+(?=\S))")
 # "本报融媒体记者 李岩 通讯员 王鹏" on a line of its own.
 _STANDALONE = re.compile(
     rf"^(?:文\s?/\s?(?:图\s?)?)?(?:(?:{_ROLE})\s?(?:{NAME})(?:[\s、，]+{NAME})*\s?)+$")
@@ -60,6 +64,57 @@ def visible_split(cleaned: str, printed: str) -> tuple[str, str]:
     return cleaned.strip(), ""
 
 
+# Common surnames, to cut a run of names printed without spaces ("李岩王鹏").
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
+    "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
+                      "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫")
+_NAME_SPLITS = {4: ((2, 2),), 5: ((3, 2), (2, 3)), 6: ((3, 3), (2, 2, 2)),
+                7: ((3, 2, 2), (2, 3, 2), (2, 2, 3)), 8: ((3, 3, 2), (3, 2, 3), (2, 3, 3))}
+
+
+def _starts_like_a_name(part: str) -> bool:
+    return part[0] in _SURNAMES or part.startswith(_COMPOUND_SURNAMES)
+
+
+def split_names(token: str) -> list[str]:
+    """One name, or several printed without spaces ("李岩王鹏" -> 李岩, 王鹏)."""
+    if not re.fullmatch(f"[{HAN}]{{2,8}}", token):
+        return []
+    if len(token) <= 3 or (len(token) == 4 and token.startswith(_COMPOUND_SURNAMES)):
+        return [token]
+    for sizes in _NAME_SPLITS.get(len(token), ()):
+        parts, pos = [], 0
+        for size in sizes:
+            parts.append(token[pos:pos + size])
+            pos += size
+        if all(_starts_like_a_name(p) for p in parts):
+            return parts
+    return [token] if len(token) == 4 else []
+
+
+def _merge_lone_characters(tokens: list[str]) -> list[str]:
+    """OCR spaces inside a name ("张 亚丹"): glue a lone character to the next token."""
+    merged: list[str] = []
+    carry = ""
+    for token in tokens:
+        if not token:
+            continue
+        if len(token) == 1 and not carry:
+            carry = token
+            continue
+        merged.append(carry + token)
+        carry = ""
+    if carry:
+        merged.append(carry)
+    return merged
+
+
 def _names_after_roles(text: str) -> People:
     """Split "记者 李岩 通讯员 王鹏" into reporters and correspondents."""
     reporters: list[str] = []
@@ -68,7 +123,8 @@ def _names_after_roles(text: str) -> People:
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         chunk = re.sub(r"文/图|图/文|文图|摄影报道|摄影|摄$|报道", " ", text[match.end():end])
-        names = [n for n in re.split(r"[\s、，,/]+", chunk) if _NAME_RE.match(n)]
+        names = [n for token in _merge_lone_characters(re.split(r"[\s、，,/]+", chunk))
+                 for n in split_names(token)]
         target = correspondents if _CORRESPONDENT.fullmatch(match.group()) else reporters
         target.extend(n for n in names if n not in target)
     return People(tuple(reporters), tuple(correspondents))
@@ -80,6 +136,10 @@ def parse_lead_byline(spaced: str) -> LeadByline | None:
     if match:
         return LeadByline(match.group("byline"), spaced[match.end():].strip(),
                           _names_after_roles(match.group("people")))
+    bare = _LEAD_BARE.match(spaced)
+    if bare and (bare.group("people") or bare.end() < len(spaced)):
+        return LeadByline(bare.group("byline").strip(), spaced[bare.end():].strip(),
+                          _names_after_roles(bare.group("people")))
     if len(spaced) <= 40 and _STANDALONE.match(spaced) and not _CREDIT_WORD.search(spaced):
         return LeadByline(spaced, "", _names_after_roles(spaced))
     return None
