@@ -204,7 +204,7 @@ def render_block(md: markdown.Markdown, lines: list[str]) -> tuple[str, str]:
 
 @dataclass
 class _Draft:
-    """The article being read; only lives inside ``segment_markdown``."""
+    """The article being read; only lives inside ``parse_markdown_issue``."""
 
     headline: str
     fields: dict[str, object] = field(default_factory=dict)
@@ -215,6 +215,7 @@ class _Draft:
     caption_lines: list[str] = field(default_factory=list)
     block: list[str] = field(default_factory=list)
     in_header: bool = True
+    line_number: int = 0  # of the line being read, for messages
 
 
 def strip_front_matter(text: str) -> str:
@@ -242,7 +243,8 @@ def split_names(value: str) -> tuple[str, ...]:
 
 
 def _where(draft: _Draft) -> str:
-    return f"文章《{draft.headline}》" if draft.headline else "无标题的文章"
+    article = f"文章《{draft.headline}》" if draft.headline else "无标题的文章"
+    return f"第 {draft.line_number} 行（{article}）"
 
 
 def _read_meta(draft: _Draft, label: str, value: str, warnings: list[str]) -> None:
@@ -362,18 +364,20 @@ def parse_markdown_issue(text: str) -> Segmentation:
     junk: list[str] = []
     warnings: list[str] = []
     draft: _Draft | None = None
-    for line in strip_front_matter(text).split("\n"):
+    for number, line in enumerate(strip_front_matter(text).split("\n"), start=1):
         headline = _ARTICLE.match(line)
         if headline:
             if draft is not None:
                 articles.append(_finish(draft, len(articles) + 1, md))
             draft = _Draft(headline=headline.group(1).strip())
             if not draft.headline:
-                warnings.append(f"第 {len(articles) + 1} 篇文章的标题为空（“## ”后面没有文字）")
+                warnings.append(f"第 {number} 行：第 {len(articles) + 1} 篇文章的标题为空"
+                                "（“## ”后面没有文字）")
         elif draft is None:
             if line.strip():
                 junk.append(_junk_line(line))
         else:
+            draft.line_number = number
             _read_article_line(draft, line, md, warnings)
     if draft is not None:
         articles.append(_finish(draft, len(articles) + 1, md))
