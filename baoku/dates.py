@@ -42,7 +42,7 @@ def make_date(year: int, month: int | None, day: int | None,
     return IssueDate(f"{year:04d}-{month:02d}-{day:02d}", "day", source)
 
 
-_DECLARED = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
+_DECLARED = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?|(\d{4})(\d\d)(\d\d)")
 _DECLARED_CN = re.compile(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?")
 
 
@@ -54,6 +54,8 @@ def parse_declared(value: object, source: DateSource) -> IssueDate | None:
     if isinstance(value, dt.date):
         return make_date(value.year, value.month, value.day, source)
     if isinstance(value, int) and not isinstance(value, bool):
+        if 10_000_000 <= value <= 99_999_999:  # 20230825, unquoted in YAML/TOML
+            return make_date(value // 10_000, value // 100 % 100, value % 100, source)
         return make_date(value, None, None, source)
     if not isinstance(value, str):
         return None
@@ -61,7 +63,8 @@ def parse_declared(value: object, source: DateSource) -> IssueDate | None:
     match = _DECLARED.fullmatch(text) or _DECLARED_CN.fullmatch(text)
     if not match:
         return None
-    year, month, day = (int(g) if g else None for g in match.groups())
+    parts = [int(g) for g in match.groups() if g]
+    year, month, day = [*parts, None, None][:3]
     assert year is not None
     return make_date(year, month, day, source)
 

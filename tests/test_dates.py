@@ -28,13 +28,15 @@ from baoku.model import IssueDate
     (dt.datetime(2023, 8, 25, 9, 30), IssueDate("2023-08-25", "day", "front-matter")),
     ("2023年8月25日", IssueDate("2023-08-25", "day", "front-matter")),
     ("２０２３－０８－２５", IssueDate("2023-08-25", "day", "front-matter")),
+    (20230825, IssueDate("2023-08-25", "day", "front-matter")),
+    ("20230825", IssueDate("2023-08-25", "day", "front-matter")),
 ])
 def test_declared_dates_parse(value: object, expected: IssueDate) -> None:
     assert parse_declared(value, "front-matter") == expected
 
 
 @pytest.mark.parametrize("value", ["2023-02-30", "2023-13", "yesterday", "", True, 12, None,
-                                   ["2023"], "2023-08-25 extra"])
+                                   ["2023"], "2023-08-25 extra", 20231301, "202308"])
 def test_bad_declared_dates_are_none(value: object) -> None:
     assert parse_declared(value, "sidecar") is None
 
