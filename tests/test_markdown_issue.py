@@ -81,7 +81,7 @@ def test_kind_accepts_english_and_chinese_names(label: str, value: str, expected
 def test_unknown_kind_warns_and_stays_news() -> None:
     seg = parse_markdown_issue("## 题\n类型：小说\n\n文。")
     assert seg.articles[0].kind == "news"
-    assert any("小说" in w and "类型" in w for w in seg.warnings)
+    assert any("小说" in w and "类型" in w and "第 2 行" in w for w in seg.warnings)
 
 
 def test_header_labels_are_body_text_once_the_body_has_started() -> None:
