@@ -157,6 +157,9 @@ _NUM = r"[0-9〇零一二三四五六七八九十]{1,3}"
 _MONTH_DAY = re.compile(rf"(?<![0-9〇零一二三四五六七八九十])({_NUM})月({_NUM})[日号]")
 # "2023年8月5日", "去年8月5日" name another year; "今年8月5日" is this one.
 _OTHER_YEAR_BEFORE = re.compile(r"(?:[0-9〇零一二三四五六七八九十]|去|前|明|后|上|下)年\s*$")
+# Plans and deadlines ("将于9月1日", "8月31日前") lie after the issue date.
+_PLANNED_BEFORE = re.compile(r"(?:将于|将在|定于|拟于|预计|计划|力争|有望)\s*$")
+_DEADLINE_AFTER = re.compile(r"\s*(?:前|之前|以前)")
 # "2023年", "2023暑期", "2023年度": a year stated in the text.
 _YEAR = re.compile(
     r"(?<![0-9.])((?:19|20)\d\d)(?=\s*(?:年|暑期|暑假|寒假|春节|春季|秋季|夏季|冬季))")
@@ -211,7 +214,9 @@ def month_days(text: str) -> list[tuple[int, int]]:
     """Every bare (month, day) mentioned, in order of appearance."""
     found = []
     for match in _MONTH_DAY.finditer(text):
-        if _OTHER_YEAR_BEFORE.search(text, max(0, match.start() - 3), match.start()):
+        before = text[max(0, match.start() - 4):match.start()]
+        if _OTHER_YEAR_BEFORE.search(before) or _PLANNED_BEFORE.search(before) \
+                or _DEADLINE_AFTER.match(text, match.end()):
             continue
         month, day = _cn_number(match[1]), _cn_number(match[2])
         if month and day and 1 <= month <= 12 and 1 <= day <= 31:

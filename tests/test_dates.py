@@ -71,8 +71,13 @@ def test_filename_false_positives(name: str) -> None:
 
 
 def test_month_day_mentions_ignore_full_dates_and_numbers() -> None:
-    text = "2019年3月5日成立。8月16日，活动举行；12月31日前完成；截至8月24日，共115月1日"
-    assert month_days(text) == [(8, 16), (12, 31), (8, 24)]
+    text = "2019年3月5日成立。8月16日，活动举行；截至8月24日，共115月1日"
+    assert month_days(text) == [(8, 16), (8, 24)]
+
+
+def test_plans_and_deadlines_are_not_the_latest_news() -> None:
+    text = "8月16日，活动举行。新校将于9月1日开学，工程力争10月1日完工，12月31日前验收。"
+    assert month_days(text) == [(8, 16)]
 
 
 def test_chinese_numeral_month_days() -> None:
