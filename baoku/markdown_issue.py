@@ -399,12 +399,12 @@ def markdown_issue(source: Source, issue_id: str) -> Issue:
 
 
 def raw_text_beside(path: Path) -> Path | None:
-    """The ``.txt`` of the same stem next to a Markdown source, if any."""
-    if not path.parent.is_dir():
-        return None
-    for sibling in sorted(path.parent.iterdir()):
-        if sibling.stem == path.stem and sibling.suffix.lower() == ".txt" and sibling.is_file():
-            return sibling
+    """The ``.txt`` of the same stem next to a Markdown source, if any (checked directly,
+    not by listing the folder: archives hold thousands of files)."""
+    for suffix in (".txt", ".TXT", ".Txt"):
+        candidate = path.with_suffix(suffix)
+        if candidate.is_file():
+            return candidate
     return None
 
 
