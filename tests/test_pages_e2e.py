@@ -164,3 +164,67 @@ def test_render_is_deterministic(seed_site, tmp_path: Path) -> None:
     assert first == second
     html = first[urls.file_of(urls.home())].decode("utf-8")
     assert 'href="static/site.css"' in html and 'src="static/site.js"' in html
+
+
+def middle_article(issues: list[dict[str, Any]]) -> tuple[dict[str, Any], int]:
+    """An issue with at least three articles and the position of its second one."""
+    issue = next(i for i in issues if len(i["articles"]) >= 3)
+    return issue, 1
+
+
+@pytest.mark.browser
+def test_arrow_keys_walk_the_issue_offline(out: Path, issues: list[dict[str, Any]],
+                                           page) -> None:
+    issue, position = middle_article(issues)
+    articles = issue["articles"]
+    page.goto((out / urls.file_of(articles[position]["url"])).as_uri())
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**/" + urls.file_of(articles[position + 1]["url"]))
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**/" + urls.file_of(articles[position]["url"]))
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**/" + urls.file_of(articles[position - 1]["url"]))
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_copy_button_copies_the_citation_offline(out: Path, issues: list[dict[str, Any]],
+                                                 browser) -> None:
+    issue, position = middle_article(issues)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((out / urls.file_of(issue["articles"][position]["url"])).as_uri())
+        # Record what reaches the clipboard: file:// has no async clipboard, so the
+        # script falls back to execCommand("copy") on a hidden textarea.
+        page.evaluate("""() => { window.__copied = null;
+            document.addEventListener('copy', () => {
+              window.__copied = String(document.getSelection() || document.activeElement.value
+                                       .substring(document.activeElement.selectionStart,
+                                                  document.activeElement.selectionEnd));
+            }); }""")
+        button = page.locator("button[data-copy='cite-gbt']")
+        button.click()
+        expected = page.locator("#cite-gbt").inner_text().strip()
+        page.wait_for_function("() => window.__copied !== null")
+        assert page.evaluate("window.__copied").strip() == expected
+        assert button.inner_text() == "已复制"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_skip_link_and_narrow_screen(out: Path, issues: list[dict[str, Any]], browser) -> None:
+    issue, position = middle_article(issues)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto((out / urls.file_of(issue["articles"][position]["url"])).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        assert page.locator(".skip-link").is_visible()
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+    finally:
+        context.close()

@@ -375,3 +375,40 @@ def test_untitled_article_gets_a_placeholder_headline(config: Config) -> None:
     assert "<h1 class=\"headline\">[无题名]</h1>" in files["issues/p/01/index.html"]
     assert "[无题名]" in files["issues/p/index.html"]
     assert "<title>[无题名] · " in files["issues/p/01/index.html"]
+
+
+MY_TEMPLATES = ("home.html", "issue.html", "article.html", "article.txt", "raw.txt",
+                "districts.html", "place.html", "topics.html", "topic.html", "reporters.html",
+                "reporter.html", "report.html")
+
+
+def documented_fields() -> set[str]:
+    import dataclasses
+    import inspect
+
+    from baoku import views
+
+    names: set[str] = set()
+    for _name, cls in inspect.getmembers(views, inspect.isclass):
+        if dataclasses.is_dataclass(cls):
+            names |= {f.name for f in dataclasses.fields(cls)}
+            names |= {n for n, v in vars(cls).items() if isinstance(v, property)}
+    return names
+
+
+@pytest.mark.parametrize("name", MY_TEMPLATES)
+def test_templates_read_only_documented_view_fields(name: str) -> None:
+    text = (Path(__file__).parent.parent / "theme/templates" / name).read_text(encoding="utf-8")
+    used = set(re.findall(r"\bpage\.([a-z_][a-z0-9_]*)", text))
+    assert used, name
+    assert used <= documented_fields(), used - documented_fields()
+
+
+def test_every_page_template_is_exercised(tmp_path: Path, config: Config) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/new.txt").write_text("原文", encoding="utf-8")
+    archive = sample_archive()
+    marked = replace(archive.issues[0], raw_text_path="content/new.txt")
+    archive = replace(archive, issues=(marked, *archive.issues[1:]))
+    used = {p.template for p in plan_pages(archive, config)}
+    assert set(MY_TEMPLATES) | {"page.html", "search.html"} == used

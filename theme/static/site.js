@@ -2,24 +2,27 @@
 (function () {
   "use strict";
 
+  function copyWithSelection(text) {
+    // Works without the async clipboard (file://, plain http, no permission).
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok;
+  }
+
   function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
+    if (copyWithSelection(text)) { return Promise.resolve(); }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
       return navigator.clipboard.writeText(text);
     }
-    // file:// and plain http have no async clipboard: fall back to a hidden textarea.
-    return new Promise(function (resolve, reject) {
-      var area = document.createElement("textarea");
-      area.value = text;
-      area.setAttribute("readonly", "");
-      area.style.position = "fixed";
-      area.style.opacity = "0";
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      document.body.removeChild(area);
-      if (ok) { resolve(); } else { reject(new Error("copy failed")); }
-    });
+    return Promise.reject(new Error("copy failed"));
   }
 
   function setupCopyButtons() {
