@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -225,11 +226,14 @@ def month_days(text: str) -> list[tuple[int, int]]:
 
 
 def latest_month_day(mentions: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
-    """The latest (month, day); a page that speaks of both December and January is taken
-    to straddle the new year, so January counts as later."""
+    """The latest (month, day) among the months the page really talks about: a month
+    mentioned once among many others is a look back, not the news. A page that speaks
+    of both December and January is taken to straddle the new year."""
     items = list(mentions)
     if not items:
         return None
+    counts = Counter(m for m, _ in items)
+    items = [(m, d) for m, d in items if counts[m] >= min(2, 0.25 * len(items))]
     months = {m for m, _ in items}
     if months & {11, 12} and months & {1, 2}:
         return max(items, key=lambda md: (md[0] + 12 if md[0] <= 6 else md[0], md[1]))

@@ -232,3 +232,19 @@ def test_file_name_that_is_not_utf8_builds(build_from) -> None:
     issue = by_source(result)["content/第三版.txt"]
     assert any("不是 UTF-8" in w and "重命名" in w for w in issue.warnings)
     assert (out / "issues" / issue.id / "index.html").is_file()
+
+
+def test_seed_dates_agree_with_the_gold_guesses(seed_site) -> None:
+    gold_dir = Path(__file__).resolve().parent.parent.parent / "shared" / "gold"
+    golds = sorted(gold_dir.glob("*.json"))
+    if not golds:
+        pytest.skip("gold annotations not available")
+    out, _ = seed_site
+    summary = json.loads((out / "data/archive.json").read_text(encoding="utf-8"))
+    by_name = {Path(i["source"]).name: i for i in summary["issues"]}
+    for path in golds:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        issue = by_name[gold["source"]]
+        assert (issue["date"], issue["date_source"]) == (gold["date_guess"], "inferred")
+        assert any(w.startswith("日期由正文推断为") for w in issue["warnings"])
+    assert all(i["newspaper"] is None for i in summary["issues"])  # 本报 names no paper

@@ -177,3 +177,10 @@ def test_past_years_after_yu_and_jiezhi_count() -> None:
 ])
 def test_edition_from_filename(name: str, edition: str | None) -> None:
     assert edition_from_filename(name) == edition
+
+
+def test_a_lone_look_back_does_not_set_the_month() -> None:
+    mentions = [(4, 16), (4, 18), (4, 19), (4, 22), (12, 3), (4, 23)]
+    assert latest_month_day(mentions) == (4, 23)
+    assert latest_month_day([(8, 28), (8, 30), (9, 1)]) == (9, 1)
+    assert latest_month_day([(3, 5)]) == (3, 5)
