@@ -20,7 +20,7 @@ from baoku.model import OutputFile
 from baoku.pipeline import build
 from baoku.publish import Staging, remove_stale_staging, write_zip
 
-COPIES = 8  # seeds copied this many times: a build long enough to interrupt mid-way
+COPIES = 2  # seeds copied this many times: a build long enough to interrupt mid-way
 
 
 def digest_tree(root: Path) -> dict[str, str]:
