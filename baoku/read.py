@@ -488,11 +488,9 @@ def _month_name(value: str) -> str:
 def choose_date(declared: IssueDate | None, file_name: str,
                 body: str) -> tuple[IssueDate, tuple[str, ...]]:
     """Declared (front matter/sidecar) → file name → inferred from the text → unknown."""
-    if declared is not None:
-        return declared, ()
-    from_name = dates.date_from_filename(Path(file_name).stem)
-    if from_name is not None:
-        return from_name, ()
+    chosen = declared or dates.date_from_filename(Path(file_name).stem)
+    if chosen is not None:
+        return chosen, _dateline_disagrees(chosen, body)
     inference = dates.infer_date(body)
     if inference is not None:
         return inference.date, (f"日期由正文推断为 {_month_name(inference.date.value or '')}"
@@ -502,6 +500,19 @@ def choose_date(declared: IssueDate | None, file_name: str,
         return IssueDate(), (f"无法确定日期：正文提到的日期多在{month}月，但没有年份线索；"
                              "可在头部信息中写明 date",)
     return IssueDate(), ("无法确定日期：文件名和正文都没有日期线索；可在头部信息中写明 date",)
+
+
+_DATE_ORIGINS = {"front-matter": "头部信息", "sidecar": "附属信息文件", "filename": "文件名"}
+
+
+def _dateline_disagrees(chosen: IssueDate, body: str) -> tuple[str, ...]:
+    """A warning when the page's own printed dateline contradicts the stated date."""
+    line = dates.masthead_date(unicodedata.normalize("NFKC", body))
+    if line is None or line.date.value is None or chosen.value is None \
+            or line.date.value.startswith(chosen.value):
+        return ()
+    origin = _DATE_ORIGINS.get(chosen.source or "", "")
+    return (f"{origin}中的日期 {chosen.value} 与{line.reason}不一致，采用{origin}中的日期，请核对",)
 
 
 # --- the stage ----------------------------------------------------------------------------

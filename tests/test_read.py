@@ -376,3 +376,11 @@ def test_short_utf8_with_a_bad_byte_is_not_read_as_gbk_mojibake(tmp_path: Path) 
     source = read(tmp_path, "a.txt", data[:9] + b"\xff" + data[9:])
     assert source.encoding == "utf-8"
     assert source.text == "示范区新闻" * 10
+
+
+def test_stated_date_contradicted_by_the_dateline_is_warned(tmp_path: Path) -> None:
+    source = read(tmp_path, "2023-08-26.txt", "2023年8月25日 星期五\n本报讯 正文。\n")
+    assert source.meta.date == IssueDate("2023-08-26", "day", "filename")
+    assert any("文件名中的日期 2023-08-26" in w and "不一致" in w for w in source.warnings)
+    agreeing = read(tmp_path, "2023-08.txt", "2023年8月25日 星期五\n本报讯 正文。\n")
+    assert not any("不一致" in w for w in agreeing.warnings)
