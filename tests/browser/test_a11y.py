@@ -3,8 +3,11 @@ violation on the reading-room pages, in light and dark colour schemes."""
 
 from __future__ import annotations
 
+import json
 import os
+from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from reading_room import ScreenPage, extra_pages, reading_room_pages
@@ -76,3 +79,28 @@ def test_axe_reports_a_planted_violation(page, axe_script: Path) -> None:  # typ
                      '<a href="#"></a></main></body></html>')
     found = blocking_violations(page, axe_script)
     assert any(v.startswith("image-alt") for v in found), found
+
+
+def busiest_district(out: Path) -> str:
+    """The district most articles name: a query that must find results."""
+    counts: Counter[str] = Counter()
+    for path in (out / "data" / "issues").glob("*.json"):
+        for article in json.loads(path.read_text(encoding="utf-8"))["articles"]:
+            counts.update(article["districts"])
+    assert counts, "the seed build names no district"
+    return counts.most_common(1)[0][0]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_results_have_no_serious_violations(browser, seed_site, site_url: str,  # type: ignore[no-untyped-def]
+                                                   axe_script: Path, scheme: str) -> None:
+    query = quote(busiest_district(seed_site[0]))
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}{urls.file_of(urls.search_page())}?q={query}")
+        page.wait_for_selector(".search-hit", timeout=20000)
+        found = blocking_violations(page, axe_script)
+    finally:
+        context.close()
+    assert not found, "\n".join(found)
