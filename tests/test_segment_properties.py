@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from baoku.clean import clean
@@ -94,6 +94,8 @@ def _segment(text: str) -> Segmentation:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages)
+@example("一一\n一一点评\n一一\n一一\n一一\n（本报记者 丽丽）\n")  # label + 3-line stack
+@example("一一点评\n一一\n")  # junk stepped over while reading a stack
 def test_generated_pages_lose_and_duplicate_nothing(text: str) -> None:
     result = _segment(text)
     assert _produced(result) == _expected(text)

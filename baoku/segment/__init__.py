@@ -321,8 +321,8 @@ class _Assembler:
         draft.kind = "commentary"
         stack, end = self._stack_end(i + 1)  # records OCR junk it steps over
         if stack:
-            draft.column = self.items[i].text
             assign_roles(draft, stack)
+            draft.column = " ".join(filter(None, [self.items[i].text, draft.column]))
         else:
             draft.headline = self.items[i].text
         return end
