@@ -6,8 +6,11 @@ bytes did not change are hard-linked from the previous output instead of rewritt
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import shutil
+import sys
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -59,6 +62,9 @@ class Staging:
 
     def commit(self) -> None:
         """Swap the staging folder in; the old output is removed only afterwards."""
+        if self.output_dir.is_dir() and _exchange(self.path, self.output_dir):
+            shutil.rmtree(self.path, ignore_errors=True)  # now holds the previous output
+            return
         old = None
         if self.output_dir.exists():
             old = self.output_dir.with_name(f".{self.output_dir.name}.old-{os.getpid()}")
@@ -71,6 +77,26 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``), so
+    ``output/`` never goes missing, even for an instant; False where unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def remove_stale_staging(output_dir: Path) -> list[Path]:

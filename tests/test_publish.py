@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -138,3 +139,36 @@ def test_zip_holds_every_file_with_the_start_page_at_its_root(tmp_path: Path) ->
         assert sorted(archive.namelist()) == ["index.html", "issues/a/index.html"]
         assert archive.read("issues/a/index.html").decode("utf-8") == "<p>一期</p>"
     assert [p.name for p in target.parent.iterdir()] == ["baoku.zip"]
+
+
+def test_readers_never_find_output_missing_during_commits(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    first = Staging(output)
+    first.write([OutputFile("index.html", b"0")])
+    first.commit()
+    missing: list[int] = []
+    done = threading.Event()
+
+    def read_constantly() -> None:
+        while not done.is_set():
+            try:
+                (output / "index.html").read_bytes()
+            except OSError:
+                missing.append(1)
+
+    reader = threading.Thread(target=read_constantly)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # interleave the two threads as finely as possible
+    reader.start()
+    try:
+        for n in range(1, 100):
+            staging = Staging(output)
+            staging.write([OutputFile("index.html", str(n).encode())])
+            staging.commit()
+    finally:
+        done.set()
+        reader.join()
+        sys.setswitchinterval(interval)
+    assert (output / "index.html").read_bytes() == b"99"
+    assert missing == []
+    assert leftovers(output) == []
