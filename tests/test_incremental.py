@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, make_config
 
+from baoku import urls
 from baoku.config import Config
 from baoku.incremental import IssueCache, Session, atomic_write, inputs_fingerprint
 from baoku.pipeline import build
@@ -86,18 +87,19 @@ def change_template(project: Path) -> None:
                         encoding="utf-8")
 
 
-def change_taxonomy(project: Path) -> None:
-    """Point the config at a copy of the taxonomy, then edit the copy.
+NEW_TOPIC = "图书馆员新增主题"
 
-    A trailing comment is valid in TOML and YAML alike; the build must still treat every
-    cached issue as stale, because the fingerprint covers the taxonomy's bytes."""
+
+def change_taxonomy(project: Path) -> None:
+    """Point the config at a copy of the taxonomy, then add a topic to the copy."""
     config = make_config(project, project / "output")
     source = config.topics_file or _builtin_taxonomy()
     copy = project / f"topics{source.suffix}"
     if not copy.exists():
         shutil.copy(source, copy)
     with copy.open("a", encoding="utf-8") as handle:
-        handle.write("\n# 图书馆员新增的备注\n")
+        handle.write(f'\n[[topic]]\nname = "{NEW_TOPIC}"\n'
+                     'words = { "社区" = 3, "群众" = 3, "工作" = 3, "发展" = 3 }\n')
 
 
 def _builtin_taxonomy() -> Path:
@@ -138,7 +140,10 @@ def test_incremental_build_is_byte_identical_to_full_build(
     CASES[case](project)
     session.build(QUIET)
 
-    assert_same_tree(project / "output", full_build(project, tmp_path))
+    full = full_build(project, tmp_path)
+    assert_same_tree(project / "output", full)
+    if case == "taxonomy":
+        assert (full / urls.file_of(urls.topic_page(NEW_TOPIC))).is_file()
     counts = session.counts
     expected_assembled = {"add": 1, "change": 1, "remove": 0, "template": 0,
                           "taxonomy": sources}[case]
