@@ -363,11 +363,36 @@ def _unclosed_front_matter(text: str) -> bool:
             and re.match(r"^\s*[\w\u4e00-\u9fff]+\s*[:：]", lines[1]) is not None)
 
 
+def _load_yaml(text: str) -> object:
+    """YAML with the safe loader; values it cannot build (``2023-02-30`` as a date, very
+    deep nesting) are read again as plain strings so that validation can name them."""
+    if _nesting_depth(text) > _MAX_YAML_DEPTH:
+        raise yaml.YAMLError("nested too deeply")  # PyYAML would recurse for seconds
+    try:
+        return yaml.safe_load(text)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        return yaml.load(text, Loader=yaml.BaseLoader)  # builds plain strings only
+
+
+_MAX_YAML_DEPTH = 32
+
+
+def _nesting_depth(text: str) -> int:
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def parse_front_matter(block: str) -> tuple[dict[str, object], tuple[str, ...]]:
     """The YAML mapping, or {} and a warning naming the file line (front matter starts on
     line 2, after the opening ``---``)."""
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
+        data = _load_yaml(block) if block.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         if mark is None:
@@ -395,7 +420,7 @@ def _read_sidecar(path: Path, rel: str) -> tuple[dict[str, object], tuple[str, .
         except tomllib.TOMLDecodeError as exc:
             return {}, (f"附属信息文件 {rel} 格式有误（{_toml_where(exc)}），已忽略",)
     try:
-        data = yaml.safe_load(raw)
+        data = _load_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark is not None else "无法解析"

@@ -384,3 +384,18 @@ def test_stated_date_contradicted_by_the_dateline_is_warned(tmp_path: Path) -> N
     assert any("文件名中的日期 2023-08-26" in w and "不一致" in w for w in source.warnings)
     agreeing = read(tmp_path, "2023-08.txt", "2023年8月25日 星期五\n本报讯 正文。\n")
     assert not any("不一致" in w for w in agreeing.warnings)
+
+
+@pytest.mark.parametrize("front", [
+    "date: 2023-02-30",  # YAML would build a date and fail
+    "date: 2023-13-01",
+    "title: " + "[" * 1000 + "]" * 1000,  # nesting deep enough to exhaust recursion
+    "title: !!python/object:os.system x",
+    "a: &a [*a]",
+])
+def test_hostile_front_matter_never_stops_the_file(tmp_path: Path, front: str) -> None:
+    source = read(tmp_path, "a.txt", f"---\n{front}\n---\n正文。\n")
+    assert source.text.strip() == "正文。"
+    assert source.meta.date.source != "front-matter"
+    if "date" in front:
+        assert any("无法识别" in w for w in source.warnings)
