@@ -416,3 +416,18 @@ def test_news_item_goes_on_after_two_photo_boxes() -> None:
     assert news.paragraphs == (BODY_A, BODY_B)
     assert first.kind == second.kind == "photo"
     assert second.paragraphs == ("医生为居民义诊。",)
+
+
+def test_untitled_story_takes_the_title_printed_after_its_body() -> None:
+    text = page(
+        "本报讯（记者王小明）今年以来，示范区打好服务牌、亲情牌、政策牌“三张牌”，"
+        "吸引优秀人才回乡投资兴业，构筑引才留才“强磁场”。",
+        "打好“三张牌” 构筑“强磁场”",
+        "示范区吸引优秀人才回乡投资兴业",
+        "滨湖街道：送戏进村传廉意",
+        "本报讯（记者王小明）3月26日，滨湖街道闫庄村上演廉政戏曲。",
+    )
+    first, second = seg(text).articles
+    assert (first.kicker, first.headline) == (None, "打好“三张牌” 构筑“强磁场”")
+    assert first.subtitle == "示范区吸引优秀人才回乡投资兴业"
+    assert second.headline == "滨湖街道：送戏进村传廉意"

@@ -118,7 +118,7 @@ class _Assembler:
     pending_body: list[str] = field(default_factory=list)
     pending_captions: list[str] = field(default_factory=list)
     junk: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
 
     def run(self) -> None:
         i = 0
@@ -130,7 +130,7 @@ class _Assembler:
             handler = getattr(self, f"_on_{item.kind}")
             i = handler(i)
         if self.pending_body or self.pending_captions:
-            self._headless(self.items[-1].number if self.items else 1)
+            self._open(self.items[-1].number if self.items else 1)
 
     # -- helpers -------------------------------------------------------------------------
     def _open(self, start: int, inset: bool = False) -> Draft:
@@ -157,9 +157,18 @@ class _Assembler:
         draft, self.current, self.suspended = self.suspended, self.suspended, None
         return draft
 
-    def _headless(self, start: int) -> Draft:
-        self.warnings.append(f"第 {start} 行起的文字没有可辨认的标题，已单独成篇。")
-        return self._open(start)
+    def _warn(self, line: int, message: str) -> None:
+        self.warnings.append((line, message))
+
+    def sorted_warnings(self) -> tuple[str, ...]:
+        """Warnings in line order, with one for every article left without a headline."""
+        found = list(self.warnings)
+        for draft in self.drafts:
+            if not draft.headline:
+                what = "图片报道没有可辨认的标题" if draft.kind == "photo" \
+                    else "文字没有可辨认的标题，已单独成篇"
+                found.append((draft.start, f"第 {draft.start} 行起的{what}。"))
+        return tuple(message for _, message in sorted(found, key=lambda w: w[0]))
 
     def _caption(self, text: str, photographers: tuple[str, ...] = ()) -> None:
         target = self.current
@@ -196,7 +205,7 @@ class _Assembler:
     def _on_junk(self, i: int) -> int:
         item = self.items[i]
         self.junk.append(item.text)
-        self.warnings.append(f"第 {item.number} 行疑似识别噪声，未归入任何文章：“{item.text}”")
+        self._warn(item.number, f"第 {item.number} 行疑似识别噪声，未归入任何文章：“{item.text}”")
         return i + 1
 
     def _skip(self, i: int) -> int:
@@ -205,13 +214,13 @@ class _Assembler:
     def _on_furniture(self, i: int) -> int:
         item = self.items[i]
         self.junk.append(item.text)
-        self.warnings.append(f"第 {item.number} 行是版面信息，未归入任何文章：“{item.text}”")
+        self._warn(item.number, f"第 {item.number} 行是版面信息，未归入任何文章：“{item.text}”")
         return i + 1
 
     def _on_placeholder(self, i: int) -> int:
         item = self.items[i]
         self.junk.append(item.text)
-        self.warnings.append(f"第 {item.number} 行是图片占位符，未归入任何文章：“{item.text}”")
+        self._warn(item.number, f"第 {item.number} 行是图片占位符，未归入任何文章：“{item.text}”")
         return i + 1
 
     def _on_caption(self, i: int) -> int:
@@ -257,9 +266,6 @@ class _Assembler:
             heads += 1
         if heads:
             assign_roles(draft, members[:heads])
-        else:
-            self.warnings.append(
-                f"第 {members[0].number} 行起的图片报道没有可辨认的标题。")
         for member in members[heads:]:
             if member.kind == "caption":
                 draft.captions.append(member.text)
@@ -335,7 +341,7 @@ class _Assembler:
                 and not self._body_follows(i):
             return self._end_byline(i, item.spaced, item.lead.people)
         if draft is None or not draft.expects_byline:
-            draft = self._headless(item.number)
+            draft = self._open(item.number)
         draft.expects_byline = False
         draft.byline = item.lead.byline
         draft.lead_byline = True
@@ -361,7 +367,7 @@ class _Assembler:
                 and not self.suspended.byline:
             target = self._resume()
         if target is None:
-            target = self._headless(item.number)
+            target = self._open(item.number)
         target.byline = f"{target.byline} {printed}" if target.byline else printed
         target.add_people(people)
         target.closed = True
@@ -392,4 +398,4 @@ def segment(text: CleanText) -> Segmentation:
     ordered = sorted(assembler.drafts, key=lambda d: d.start)
     articles = tuple(finish(d, n) for n, d in enumerate(ordered, start=1))
     return Segmentation(articles=articles, junk=tuple(assembler.junk),
-                        warnings=tuple(assembler.warnings))
+                        warnings=assembler.sorted_warnings())

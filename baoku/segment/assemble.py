@@ -175,8 +175,9 @@ def finish(draft: Draft, number: int) -> Article:
 
 def split_title_after_body(prev: Draft, stack: list[Item], next_text: str) -> int:
     """How many leading lines of ``stack`` are the title of the previous article, printed
-    after its body (its own head was a lone kicker-like line)."""
-    if not prev.weak_head or prev.kind is not None or prev.closed or len(stack) < 2 \
+    after its body (its own head was a lone kicker-like line, or it had none)."""
+    untitled = prev.weak_head or not prev.headline
+    if not untitled or prev.kind is not None or prev.closed or len(stack) < 2 \
             or any(it.kind == "marked" for it in stack):
         return 0
     own = "".join(prev.paragraphs)
@@ -191,7 +192,7 @@ def split_title_after_body(prev: Draft, stack: list[Item], next_text: str) -> in
 
 def retitle(prev: Draft, lines: list[Item]) -> None:
     """The previous article's lone head becomes its kicker; ``lines`` are its title."""
-    kicker = prev.headline
+    kicker = prev.headline or None
     prev.headline, prev.kicker = lines[0].text, kicker
     prev.subtitle = " ".join(it.text for it in lines[1:]) or None
     prev.weak_head = False
