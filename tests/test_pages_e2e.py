@@ -228,3 +228,22 @@ def test_skip_link_and_narrow_screen(out: Path, issues: list[dict[str, Any]], br
         assert page.evaluate("document.activeElement.id") == "main"
     finally:
         context.close()
+
+
+def test_markdown_issue_links_its_raw_text(build_from) -> None:
+    site, result = build_from({
+        "content/a.md": "## 标题甲\n\n正文第一段。\n\n### 小节标题\n\n正文第二段。\n",
+        "content/a.txt": "标 题 甲\n正文第一段。\n小节标题\n正文第二段。\n",
+    })
+    issue = result.archive.issues[0]
+    assert issue.origin == "markdown" and issue.raw_text_path
+    page = page_at(site, urls.issue_page(issue.id))
+    links = {squash(e.text): e.attrs["href"] for e in page.find("a")}
+    assert links["原始文本"] == "source.txt"
+    raw = (site / urls.raw_text(issue.id)).read_text(encoding="utf-8")
+    assert raw.startswith("标 题 甲")
+    article = page_at(site, urls.article_page(issue.id, 1))
+    body = squash(article.find("div", class_="article-body")[0].text)
+    assert "正文第一段。" in body and "小节标题" in body
+    report = squash(" ".join(e.text for e in page_at(site, urls.report_page()).find("main")))
+    assert "人工校订" in report
