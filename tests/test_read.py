@@ -399,3 +399,18 @@ def test_hostile_front_matter_never_stops_the_file(tmp_path: Path, front: str) -
     assert source.meta.date.source != "front-matter"
     if "date" in front:
         assert any("无法识别" in w for w in source.warnings)
+
+
+_yaml_ish = st.lists(st.sampled_from(
+    ["date", "newspaper", "edition", "title", ":", ": ", "\n", "- ", "[", "]", "{", "}", "&a ",
+     "*a", "!!", "2023-02-30", "2023-08-25", "20230825", "'", '"', "#", "|", "?", "日报", "3",
+     "null", "\t", "  ", "="]), max_size=40).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=_FIXTURE_OK)
+@given(front=_yaml_ish, sidecar=_yaml_ish)
+def test_any_front_matter_or_sidecar_keeps_the_body(tmp_path: Path, front: str,
+                                                   sidecar: str) -> None:
+    write(tmp_path, "x.meta.toml", sidecar)
+    source = read(tmp_path, "x.txt", f"---\n{front}\n---\n正文。\n")
+    assert "正文。" in source.text
