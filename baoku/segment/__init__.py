@@ -110,6 +110,9 @@ def _demote_unmarked_heads(items: list[Item], grouped: set[int]) -> list[Item]:
 
 @dataclass
 class _Assembler:
+    """Walks the classified lines once, keeping the article being written (``current``)
+    and one interrupted article that may go on later (``suspended``)."""
+
     items: list[Item]
     groups: dict[int, PhotoGroup]
     drafts: list[Draft] = field(default_factory=list)
@@ -186,7 +189,7 @@ class _Assembler:
             kind = self.items[j].kind
             if kind in SKIPPED:
                 j = self._skip(j)
-            elif kind in ("head", "marked") and (not stack or j not in self.groups):
+            elif kind in _STACK:
                 stack.append(self.items[j])
                 j += 1
             else:
