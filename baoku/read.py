@@ -48,7 +48,7 @@ _MAGIC: tuple[tuple[bytes, int, str], ...] = (
     (b"SQLite format 3\x00", 0, "SQLite 数据库"),
     (b"\x7fELF", 0, "可执行程序"),
     (b"MZ", 0, ""),
-    (b"ID3", 0, "MP3 音频"),
+    (b"ID3", 0, ""),
     (b"ftyp", 4, "MP4/HEIC 媒体文件"),
 )
 
@@ -110,6 +110,8 @@ def _magic_kind(data: bytes) -> str | None:
             return "BZIP2 压缩包"
         if magic == b"MZ" and b"\x00" in data[:64]:
             return "可执行程序"
+        if magic == b"ID3" and data[3:4] in (b"\x02", b"\x03", b"\x04"):
+            return "MP3 音频"
     return None
 
 
