@@ -126,3 +126,30 @@ def test_segmentation_survives_layout_variants_of_the_seeds(variant: str) -> Non
         exact += result["exact"]
         gold_total += result["gold"]
     assert exact >= 0.95 * gold_total, (variant, exact, gold_total)
+
+
+def test_inline_page_is_published_as_segmented_data(build_from) -> None:
+    """A small hand-written page goes through the whole build: data JSON carries the
+    segmented articles, the junk and the segment warnings."""
+    page = "\n\n".join([
+        "稳字当头 进字为先",
+        "全区召开经济工作推进会",
+        "本报讯(记者 王小明 通讯员 赵六)3月1日,全区召开经济工作推进会,研究部署",
+        "下一阶段重点工作。",
+        "医阅",
+        "\n\n\n城东街道开展义诊活动",
+        "本报讯（记者王小明）近日，城东街道开展义诊活动。",
+    ])
+    out, result = build_from({"content/2024-03-01-test.txt": page})
+    assert result.article_count == 2
+    (data,) = list((out / "data" / "issues").glob("*.json"))
+    issue = json.loads(data.read_text(encoding="utf-8"))
+    first, second = issue["articles"]
+    assert first["kicker"] == "稳字当头 进字为先"
+    assert first["headline"] == "全区召开经济工作推进会"
+    assert first["byline"] == "本报讯（记者 王小明 通讯员 赵六）"
+    assert first["reporters"] == ["王小明"] and first["correspondents"] == ["赵六"]
+    assert first["paragraphs"] == ["3月1日，全区召开经济工作推进会，研究部署下一阶段重点工作。"]
+    assert second["headline"] == "城东街道开展义诊活动"
+    assert issue["junk"] == ["医阅"]
+    assert any(w.startswith("第 9 行") and "医阅" in w for w in issue["warnings"])
