@@ -45,7 +45,7 @@ def blocking_violations(page, axe: Path) -> list[str]:  # type: ignore[no-untype
 
 
 def audit(page, url: str, target: ScreenPage, axe: Path) -> list[str]:  # type: ignore[no-untyped-def]
-    page.goto(url + urls.file_of(target.path), wait_until="load")
+    page.goto(url + urls.file_of(target.path), wait_until="networkidle")
     return [f"{target.name}: {v}" for v in blocking_violations(page, axe)]
 
 

@@ -33,7 +33,7 @@ def pages(seed_site: tuple[Path, object]) -> list[ScreenPage]:
 
 def check_page(page, url: str, target: ScreenPage, width: int, shot: Path) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": width, "height": 900})
-    response = page.goto(url + urls.file_of(target.path), wait_until="load")
+    response = page.goto(url + urls.file_of(target.path), wait_until="networkidle")
     assert response is not None and response.ok, target.path
     heading = page.locator("h1").first
     assert heading.is_visible(), f"{target.name}: no visible <h1>"
