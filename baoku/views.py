@@ -81,10 +81,21 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
+class CalendarDay:
+    """A day cell of a month calendar; ``issues`` is empty on days without an issue."""
+
+    day: int
+    issues: tuple[IssueSummary, ...] = ()
+
+
+@dataclass(frozen=True)
 class MonthGroup:
     anchor: str  # element id on the home page, e.g. "m-2023-08"
     label: str  # 8月
     issues: tuple[IssueSummary, ...]
+    # Monday-first weeks of the month; None pads days outside it. Empty when no issue
+    # of the month is dated to the day.
+    weeks: tuple[tuple[CalendarDay | None, ...], ...] = ()
 
 
 @dataclass(frozen=True)

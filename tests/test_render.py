@@ -412,3 +412,22 @@ def test_every_page_template_is_exercised(tmp_path: Path, config: Config) -> Non
     archive = replace(archive, issues=(marked, *archive.issues[1:]))
     used = {p.template for p in plan_pages(archive, config)}
     assert set(MY_TEMPLATES) | {"page.html", "search.html"} == used
+
+
+def test_home_month_calendar_links_issue_days(config: Config) -> None:
+    first = issue("d1", article(1, "甲"), date="2024-03-05")
+    second = issue("d2", article(1, "乙"), date="2024-03-05", paper="晚报")
+    third = issue("d3", article(1, "丙"), date="2024-03-31")
+    month_only = issue("m", article(1, "丁"), date="2024-02", precision="month")
+    archive = Archive(issues=(third, first, second, month_only), generated_at=GENERATED)
+    home = plans_by_path(archive, config)[""].view
+    march, february = home.years[0].months
+    assert february.weeks == ()  # no day-precise issue: no calendar
+    days = {d.day: d for week in march.weeks for d in week if d is not None}
+    assert len(days) == 31
+    assert march.weeks[0][:4] == (None, None, None, None)  # 2024-03-01 was a Friday
+    assert [i.id for i in days[5].issues] == ["d1", "d2"]
+    assert [i.id for i in days[31].issues] == ["d3"] and days[6].issues == ()
+    html = rendered(archive, config)["index.html"]
+    assert '<td class="has-issue"><a href="issues/d1/index.html"' in html
+    assert "×2" in html

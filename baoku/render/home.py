@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 
 from .. import urls
 from ..model import Archive
 from ..present import ArchiveIndex
-from ..views import HomePage, IssueSummary, MonthGroup, PaperGroup, YearGroup
+from ..views import CalendarDay, HomePage, IssueSummary, MonthGroup, PaperGroup, YearGroup
 
 UNKNOWN_MONTH = "月份不详"
 
@@ -20,6 +21,21 @@ def month_anchor(iso_date: str) -> str:
 
 def paper_anchor(position: int) -> str:
     return f"p-{position + 1}"
+
+
+def month_calendar(year: int, month: int, issues: list[IssueSummary]
+                   ) -> tuple[tuple[CalendarDay | None, ...], ...]:
+    if not 1 <= month <= 12:
+        return ()
+    by_day: dict[int, list[IssueSummary]] = {}
+    for issue in issues:
+        parts = issue.iso_date.split("-")
+        if len(parts) == 3:
+            by_day.setdefault(int(parts[2]), []).append(issue)
+    if not by_day:
+        return ()
+    return tuple(tuple(CalendarDay(d, tuple(by_day.get(d, ()))) if d else None for d in week)
+                 for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month))
 
 
 def group_by_date(dated: list[IssueSummary]) -> tuple[YearGroup, ...]:
@@ -36,9 +52,13 @@ def group_by_date(dated: list[IssueSummary]) -> tuple[YearGroup, ...]:
         groups.append(YearGroup(
             anchor=f"y-{year}",
             year=year,
-            months=tuple(MonthGroup(month_anchor(f"{year}-{m}" if m else year),
-                                    f"{int(m)}月" if m else UNKNOWN_MONTH,
-                                    tuple(months[m])) for m in order),
+            months=tuple(MonthGroup(
+                month_anchor(f"{year}-{m}" if m else year),
+                f"{int(m)}月" if m else UNKNOWN_MONTH,
+                tuple(months[m]),
+                month_calendar(int(year), int(m), months[m])
+                if m.isdigit() and year.isdigit() else (),
+            ) for m in order),
             issue_count=sum(len(v) for v in months.values()),
         ))
     return tuple(groups)
