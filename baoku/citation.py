@@ -18,6 +18,8 @@ UNTITLED = "[无题名]"  # a photo or brief the segmenter found no headline for
 DATASET_NOTE = "报库数字报纸档案"
 
 _EDITION = re.compile(r"^\s*第?\s*([A-Za-z]?\s*\d+|[A-Za-z]\d*)\s*版?\s*$")
+_CN_EDITION = re.compile(r"^\s*第\s*([一二三四五六七八九十]+)\s*版\s*$")
+_CN_DIGITS = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
 _LEADING_DASHES = re.compile(r"^[\s—–\-－]+")
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -50,14 +52,29 @@ def authors(article: Article) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in article.reporters + article.correspondents if n))
 
 
+def chinese_number(text: str) -> int | None:
+    """``三`` → 3, ``十二`` → 12, ``二十`` → 20 (1–99, enough for page numbers)."""
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    if (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
 def edition_number(edition: str | None) -> str | None:
-    """``第3版`` → ``3``, ``A3`` → ``A3``; any other non-empty label is kept as printed."""
+    """``第3版`` → ``3``, ``第十二版`` → ``12``, ``A3`` → ``A3``; any other non-empty label
+    is kept as printed."""
     if not edition or not edition.strip():
         return None
     match = _EDITION.match(edition)
     if match:
         return re.sub(r"\s+", "", match.group(1))
-    return edition.strip()
+    chinese = _CN_EDITION.match(edition)
+    number = chinese_number(chinese.group(1)) if chinese else None
+    return str(number) if number else edition.strip()
 
 
 def full_title(article: Article) -> str:

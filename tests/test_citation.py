@@ -67,6 +67,8 @@ def test_gbt7714_subtitle_is_other_title_information() -> None:
 
 @pytest.mark.parametrize(("printed", "expected"), [
     ("第3版", "3"), ("A3", "A3"), ("第A12版", "A12"), ("12", "12"), ("要闻", "要闻"),
+    ("第三版", "3"), ("第十版", "10"), ("第十二版", "12"), ("第二十版", "20"), ("第二十四版", "24"),
+    ("第十十版", "第十十版"),
     (None, None), ("  ", None),
 ])
 def test_edition_number(printed: str | None, expected: str | None) -> None:
