@@ -431,3 +431,11 @@ def test_home_month_calendar_links_issue_days(config: Config) -> None:
     html = rendered(archive, config)["index.html"]
     assert '<td class="has-issue"><a href="issues/d1/index.html"' in html
     assert "×2" in html
+
+
+def test_site_page_cannot_take_over_a_build_folder(config: Config) -> None:
+    archive = replace(sample_archive(), pages=(SitePage("issues", "期次说明", "<p>说明</p>"),))
+    plans = plans_by_path(archive, config)
+    assert plans["page-issues/"].view.title == "期次说明"
+    assert isinstance(plans[urls.issue_page("new")].view, IssuePage)
+    assert ("期次说明", "page-issues/") in [(n.label, n.path) for n in plans[""].site.nav]

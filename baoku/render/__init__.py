@@ -23,7 +23,7 @@ from ..present import ArchiveIndex, build_index
 from ..views import NavItem, SiteInfo
 from .articles import plan_articles, plan_issues
 from .home import plan_home
-from .misc import plan_report, plan_search, plan_site_pages
+from .misc import plan_report, plan_search, plan_site_pages, site_page_path
 from .places import PlaceTree, build_place_tree
 from .tags import plan_places, plan_reporters, plan_topics
 
@@ -69,7 +69,7 @@ def site_info(archive: Archive, config: Config) -> SiteInfo:
         NavItem("数据", urls.data_page()),
     ]
     pages = sorted(archive.pages, key=lambda p: (p.order, p.slug))
-    nav += [NavItem(p.title, urls.site_page(p.slug)) for p in pages]
+    nav += [NavItem(p.title, site_page_path(p.slug)) for p in pages]
     return SiteInfo(
         title=config.site_title,
         description=config.site_description,

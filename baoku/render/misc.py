@@ -16,9 +16,19 @@ from ..views import FailureRow, ReportPage, ReportRow, SearchPage, SitePageView
 Plan = tuple[str, str, Any]
 
 
+# Top-level folders the build writes itself; a site page may not take one over.
+RESERVED = frozenset({"issues", "districts", "places", "topics", "reporters", "search",
+                      "report", "data", "static", "pagefind", "search-offline"})
+
+
+def site_page_path(slug: str) -> str:
+    """``<slug>/``, or ``page-<slug>/`` when the slug names one of the build's own folders."""
+    return urls.site_page(f"page-{slug}" if slug.lower() in RESERVED else slug)
+
+
 def plan_site_pages(archive: Archive) -> Iterator[Plan]:
     for page in sorted(archive.pages, key=lambda p: (p.order, p.slug)):
-        yield urls.site_page(page.slug), "page.html", SitePageView(
+        yield site_page_path(page.slug), "page.html", SitePageView(
             title=page.title,
             description=page.description or page.title,
             slug=page.slug,
