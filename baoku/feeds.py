@@ -329,6 +329,7 @@ def data_page_view(archive: Archive) -> DataPage:
         downloads=(
             DataDownload("archive.json", urls.archive_data(), "全部报纸期次的目录与元数据"),
             DataDownload("report.json", urls.report_data(), "构建报告：编码、警告、无法读取的文件"),
+            DataDownload("feed.xml", urls.feed(), "Atom 订阅：最新各期与文章"),
         ),
         issue_downloads=tuple(DataDownload(f"{i.id}.json", urls.issue_data(i.id), issue_label(i))
                               for i in archive.issues),

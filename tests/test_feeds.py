@@ -173,7 +173,7 @@ def test_data_page_html_has_svg_charts_and_download_links() -> None:
     html = files(config())["data/index.html"].decode()
     assert html.count("<svg") == 3
     assert 'href="archive.json"' in html and 'href="report.json"' in html
-    assert 'href="issues/b.json"' in html
+    assert 'href="issues/b.json"' in html and 'href="../feed.xml"' in html
     assert 'href="../places/东城区/index.html"' in html
     assert "<script" not in html  # charts are drawn at build time
 
