@@ -439,3 +439,16 @@ def test_site_page_cannot_take_over_a_build_folder(config: Config) -> None:
     assert plans["page-issues/"].view.title == "期次说明"
     assert isinstance(plans[urls.issue_page("new")].view, IssuePage)
     assert ("期次说明", "page-issues/") in [(n.label, n.path) for n in plans[""].site.nav]
+
+
+def test_canonical_and_open_graph_with_a_base_url(config: Config) -> None:
+    config = replace(config, base_url="https://example.org/repo/")
+    files = rendered(sample_archive(), config)
+    article_html = files["issues/new/01/index.html"]
+    url = "https://example.org/repo/issues/new/01/"
+    assert f'<link rel="canonical" href="{url}">' in article_html
+    assert f'<meta property="og:url" content="{url}">' in article_html
+    assert '<meta property="og:type" content="article">' in article_html
+    assert "https://example.org/repo/places/%E4%B8%9C%E5%8C%BA/" in files["places/东区/index.html"]
+    assert 'rel="canonical"' not in rendered(sample_archive(), replace(config, base_url=""))[
+        "index.html"]
