@@ -133,20 +133,31 @@ def _text_likeness(text: str) -> float:
     return sum(1 for ch in text if _expected_char(ch)) / len(text)
 
 
-def _gb2312_ratio(text: str) -> float:
-    """Share of CJK characters that are common simplified ones (in GB2312); real text is
-    close to 1, Big5 bytes read as GBK are far from it."""
+def _charset_ratio(text: str, charset: str) -> float:
+    """Share of CJK characters that ``charset`` can encode."""
     cjk = [ch for ch in text if _is_cjk(ch)]
     if not cjk:
         return 1.0
     common = 0
     for ch in cjk:
         try:
-            ch.encode("gb2312")
+            ch.encode(charset)
         except UnicodeEncodeError:
             continue
         common += 1
     return common / len(cjk)
+
+
+def _gb2312_ratio(text: str) -> float:
+    """Share of CJK characters that are common simplified ones (in GB2312); real text is
+    close to 1, Big5 bytes read as GBK are far from it."""
+    return _charset_ratio(text, "gb2312")
+
+
+def _looks_traditional(text: str) -> bool:
+    """Nearly every character exists in Big5: a traditional-character text, not mojibake
+    (UTF-8 read as GBK gives characters Big5 lacks)."""
+    return _charset_ratio(text[:_SAMPLE], "big5") >= 0.9
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -323,9 +334,10 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
         if decoded.lossy:
             raise ReadError(f"{rel}：无法识别文件编码（解码结果是乱码），已跳过；"
                             "请确认这是文本文件并另存为 UTF-8")
-        decoded = replace(decoded, warnings=(
-            *decoded.warnings,
-            "注意：正文中常用简体字很少，可能是乱码（编码识别错误）或繁体字文本，请核对"))
+        if not _looks_traditional(decoded.text):
+            decoded = replace(decoded, warnings=(
+                *decoded.warnings,
+                "注意：正文中大多是生僻字，很可能是乱码（编码识别错误），请对照原件核对"))
     return decoded
 
 

@@ -95,6 +95,12 @@ def test_text_of_rare_characters_is_flagged(tmp_path: Path) -> None:
     assert any("乱码" in w for w in source.warnings)
 
 
+def test_traditional_utf8_text_is_not_called_mojibake(tmp_path: Path) -> None:
+    source = read(tmp_path, "a.txt", TRADITIONAL)
+    assert source.text == TRADITIONAL
+    assert not any("乱码" in w for w in source.warnings)
+
+
 def test_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
     source = read(tmp_path, "a.txt", "第一行\x07内容\x1f\n第二行\n")
     assert source.text == "第一行内容\n第二行\n"
