@@ -180,6 +180,7 @@ class Session:
         self.counts = BuildCounts()
         self._enricher: tuple[str, Enricher] | None = None
         self._page_prints: dict[str, tuple[str, str]] = {}  # plan path -> (print, file)
+        self._next_prints: dict[str, tuple[str, str]] = {}  # adopted once published
         self._fingerprint = ""
         self._theme = ""
         self._sidecars: dict[str, list[Path]] = {}
@@ -187,8 +188,7 @@ class Session:
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
-        self.config = replace(_pin_time(config), fixed_time=config.fixed_time
-                              or self.config.fixed_time)
+        self.config = replace(config, fixed_time=config.fixed_time or self.config.fixed_time)
 
     def build(self, log: pipeline.Log = print) -> pipeline.BuildResult:
         self.counts = BuildCounts()
@@ -199,7 +199,10 @@ class Session:
         hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
                                render=self._render, search=self._search,
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress)
+        self._next_prints = {}
         result = pipeline.build(self.config, log, hooks)
+        # Only a published build vouches for the files now in output/.
+        self._page_prints = self._next_prints
         self.issues.keep_only(self._used_keys)
         self._archive = result.archive
         return result
@@ -278,7 +281,7 @@ class Session:
         yield from render.extra_files(archive, config, env,
                                       lambda here, title, description:
                                       render.site_context(site, here, title, description))
-        self._page_prints = prints
+        self._next_prints = prints
 
     def _search(self, archive: Archive, config: Config, site_dir: Path, *,
                 deferred: bool | None = None) -> list[str]:
@@ -343,13 +346,3 @@ def _pin_time(config: Config) -> Config:
     if config.fixed_time:
         return config
     return replace(config, fixed_time=pipeline.now_iso(config))
-
-
-def session_build(config: Config, log: pipeline.Log, *, use_disk_cache: bool = True,
-                  progress: pipeline.Progress | None = None
-                  ) -> tuple[pipeline.BuildResult, BuildCounts]:
-    """One build through a fresh session (the command line's default): the disk cache
-    spares re-enriching sources that did not change since the last run."""
-    session = Session(config, use_disk_cache=use_disk_cache, progress=progress)
-    result = session.build(log)
-    return result, session.counts

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from conftest import SEEDS, make_config
 from baoku import urls
 from baoku.config import Config
 from baoku.incremental import IssueCache, Session, atomic_write, inputs_fingerprint
+from baoku.model import Archive, OutputFile
 from baoku.pipeline import build
 
 QUIET = lambda message: None  # noqa: E731
@@ -270,3 +271,27 @@ def test_deferred_search_catches_up_to_a_full_build(project: Path, tmp_path: Pat
     assert stale["pagefind/shards.json"] != want["pagefind/shards.json"]
     assert without_bundles(got) == without_bundles(want)
     assert fragments(got) == fragments(want)
+
+
+class FailingAfterRender(Session):
+    """A session whose build fails after every page was rendered (before publishing)."""
+
+    fail = False
+
+    def _render(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
+        yield from super()._render(archive, config)
+        if self.fail:
+            raise RuntimeError("模拟的生成失败")
+
+
+def test_a_failed_build_does_not_vouch_for_unpublished_pages(project: Path,
+                                                             tmp_path: Path) -> None:
+    session = FailingAfterRender(make_config(project, project / "output"))
+    session.build(QUIET)
+    change_source(project)
+    session.fail = True
+    with pytest.raises(RuntimeError):
+        session.build(QUIET)
+    session.fail = False
+    session.build(QUIET)
+    assert_same_tree(project / "output", full_build(project, tmp_path))
