@@ -271,7 +271,8 @@ def _snippet(text: str, start: int, end: int) -> str:
 def infer_date(text: str) -> Inference | None:
     """Guess the issue date from its text, never more precisely than the evidence allows.
 
-    A dateline with a matching weekday gives the day. Otherwise the latest bare ``M月D日``
+    A dateline (a full date with a matching weekday, or alone on a short top line) gives
+    the day. Otherwise the latest bare ``M月D日`` of the months the page dwells on
     gives the month, and the latest lower bound from stated years and national events
     gives the year: the earliest year at or after that bound in which the month fits.
     Without a month, a stated year alone gives year precision; without any year clue
