@@ -431,3 +431,11 @@ def test_untitled_story_takes_the_title_printed_after_its_body() -> None:
     assert (first.kicker, first.headline) == (None, "打好“三张牌” 构筑“强磁场”")
     assert first.subtitle == "示范区吸引优秀人才回乡投资兴业"
     assert second.headline == "滨湖街道：送戏进村传廉意"
+
+
+def test_subheadings_in_a_page_with_marked_headlines() -> None:
+    result = seg(page("## 打造居民满意的幸福家园", "本报讯（记者王小明）" + BODY_A,
+                      "坚持党建引领原则", BODY_B, "## 下一篇", "本报讯（记者王小明）" + BODY_A))
+    first = result.articles[0]
+    assert first.section_heads == ("坚持党建引领原则",)
+    assert first.paragraphs == (BODY_A, "坚持党建引领原则", BODY_B)

@@ -14,7 +14,7 @@ from .assemble import (
     retitle,
     split_title_after_body,
 )
-from .classify import SKIPPED, Item, classify
+from .classify import SKIPPED, Item, classify, head_score, is_finished
 from .people import People, visible_split
 
 __all__ = ["segment"]
@@ -23,6 +23,7 @@ _MAX_PHOTO_LINES = 8
 _ORPHAN_GAP = 3
 _BREAKERS = ("lead", "tail", "marked", "commentary")
 _STACK = ("head", "marked")
+_CLEAR_HEAD_SCORE = 2
 
 
 def _caption_text(item: Item) -> str:
@@ -80,10 +81,10 @@ def _box_above(items: list[Item], c: int) -> list[int]:
             continue
         if prev.kind == "credit" or (prev.kind == "caption" and prev.credit):
             return members
-        if prev.kind in _BREAKERS:
+        if prev.kind in _BREAKERS and prev.kind != "marked":
             break
         members.insert(0, j)
-        if prev.gap_before >= BOX_GAP:
+        if prev.gap_before >= BOX_GAP or prev.kind == "marked":  # a marked title opens a box
             return members
         j -= 1
     # No box: only a lone title-like line right above the credit goes with it.
@@ -91,8 +92,9 @@ def _box_above(items: list[Item], c: int) -> list[int]:
 
 
 def _demote_unmarked_heads(items: list[Item], grouped: set[int]) -> list[Item]:
-    """In a page that marks its headlines with '## ', an unmarked short line is a kicker
-    or column only when it stands above a marked headline; otherwise it is body text."""
+    """In a page that marks its headlines with '## ', an unmarked short line is part of a
+    headline stack (kicker, column, subtitle) only next to a marked headline or right above
+    a byline, or a subheading when it clearly looks like one; otherwise it is body text."""
     if sum(it.kind == "marked" for it in items) < 2:
         return items
     out = list(items)
@@ -102,10 +104,20 @@ def _demote_unmarked_heads(items: list[Item], grouped: set[int]) -> list[Item]:
         j = i
         while j < len(items) and items[j].kind == "head":
             j += 1
-        below_label = i > 0 and out[i - 1].kind in ("commentary", "head")
-        if not (j < len(items) and items[j].kind == "marked") and not below_label:
+        below_label = i > 0 and out[i - 1].kind in ("commentary", "head", "marked")
+        above_marked = j < len(items) and items[j].kind in ("marked", "lead")
+        if not (above_marked or below_label or _clear_subheading(items, i)):
             out[i] = replace(it, kind="body")
     return out
+
+
+def _clear_subheading(items: list[Item], i: int) -> bool:
+    """A confident headline-like line between finished paragraphs: a subheading."""
+    prev = items[i - 1] if i else None
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    return (head_score(items[i].text) >= _CLEAR_HEAD_SCORE
+            and prev is not None and prev.kind in ("body", "lead") and is_finished(prev.text)
+            and nxt is not None and nxt.kind == "body")
 
 
 @dataclass
@@ -297,6 +309,7 @@ class _Assembler:
                 if taken:
                     retitle(prev, stack[:taken])
                     stack = stack[taken:]
+            stack = self._open_bodiless_marked(stack)
             draft = self._open(stack[0].number)
             assign_roles(draft, stack)
             draft.expects_byline = True
@@ -312,6 +325,20 @@ class _Assembler:
             return end
         assign_roles(self._open(stack[0].number), stack)
         return end
+
+    def _open_bodiless_marked(self, stack: list[Item]) -> list[Item]:
+        """Marked headlines stacked above another marked headline have no body here: each
+        stays an article of its own. Returns the stack of the last one."""
+        marked = [n for n, it in enumerate(stack) if it.kind == "marked"]
+        if len(marked) < 2:
+            return stack
+        cut = marked[-1]
+        while cut > marked[-2] + 1 and stack[cut - 1].kind == "head":
+            cut -= 1  # unmarked lines right above the last marked one are its kicker
+        for start, stop in zip(marked[:-1], [*marked[1:-1], cut], strict=True):
+            lines = stack[:stop] if start == marked[0] else stack[start:stop]
+            assign_roles(self._open(lines[0].number), lines)
+        return stack[cut:]
 
     def _is_section_head(self, stack: list[Item]) -> bool:
         """A lone unmarked line inside a running article is a subheading."""

@@ -178,7 +178,7 @@ def split_title_after_body(prev: Draft, stack: list[Item], next_text: str) -> in
     after its body (its own head was a lone kicker-like line, or it had none)."""
     untitled = prev.weak_head or not prev.headline
     if not untitled or prev.kind is not None or prev.closed or len(stack) < 2 \
-            or any(it.kind == "marked" for it in stack):
+            or (stack[-1].kind != "marked" and any(it.kind == "marked" for it in stack)):
         return 0
     own = "".join(prev.paragraphs)
     taken = 0
