@@ -101,6 +101,11 @@ def raw_text(issue_id: str) -> str:
     return f"{issue_page(issue_id)}source.txt"
 
 
+def paged(page: str, number: int) -> str:
+    """Page ``number`` of a long list living at ``page``: ``topics/x/``, ``topics/x/2/`` …"""
+    return page if number <= 1 else f"{page}{number}/"
+
+
 def site_page(slug: str) -> str:
     return f"{slug}/"
 

@@ -258,6 +258,8 @@ class PlacePage:
     crumbs: tuple[Link, ...]
     children: tuple[TagCount, ...]
     articles: tuple[ArticleSummary, ...]
+    pages: tuple[Link, ...] = ()  # links to every page of a long list; empty when one page
+    total: int = 0  # articles across all pages
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,8 @@ class TopicPage:
     name: str
     crumbs: tuple[Link, ...]
     articles: tuple[ArticleSummary, ...]
+    pages: tuple[Link, ...] = ()  # links to every page of a long list; empty when one page
+    total: int = 0  # articles across all pages
 
 
 @dataclass(frozen=True)
@@ -277,6 +281,8 @@ class ReporterPage:
     crumbs: tuple[Link, ...]
     articles: tuple[ArticleSummary, ...]
     roles: tuple[str, ...]  # 记者, 摄影
+    pages: tuple[Link, ...] = ()  # links to every page of a long list; empty when one page
+    total: int = 0  # articles across all pages
 
 
 @dataclass(frozen=True)

@@ -312,8 +312,9 @@ def test_plan_is_linear_in_articles(config: Config) -> None:
     issues = tuple(issue(f"i{k}", *articles, date=f"2020-01-{k + 1:02d}") for k in range(20))
     plans = list(plan_pages(Archive(issues=issues, generated_at=GENERATED), config))
     # 1000 articles (page + text each), 20 issues, then home, districts, two places,
-    # topic index and page, reporter index and page, report, search
-    assert len(plans) == 1000 * 2 + 20 + 10
+    # topic index and page, reporter index and page, report, search; each of the four
+    # tag lists holds all 1000 articles, on five pages of 200
+    assert len(plans) == 1000 * 2 + 20 + 6 + 4 * 5
 
 
 def test_districts_are_grouped_by_city_and_cities_get_no_page(config: Config) -> None:
@@ -452,3 +453,28 @@ def test_canonical_and_open_graph_with_a_base_url(config: Config) -> None:
     assert "https://example.org/repo/places/%E4%B8%9C%E5%8C%BA/" in files["places/东区/index.html"]
     assert 'rel="canonical"' not in rendered(sample_archive(), replace(config, base_url=""))[
         "index.html"]
+
+
+def test_long_tag_lists_are_split_into_pages(config: Config,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from baoku.render import tags
+
+    monkeypatch.setattr(tags, "PAGE_SIZE", 2)
+    articles = tuple(article(n, f"文章{n}", topics=("教育",)) for n in range(1, 6))
+    archive = Archive(issues=(issue("x", *articles),), generated_at=GENERATED)
+    plans = plans_by_path(archive, config)
+    first, second, third = (plans[urls.paged(urls.topic_page("教育"), n)].view for n in (1, 2, 3))
+    assert urls.paged(urls.topic_page("教育"), 2) == "topics/教育/2/"
+    assert [a.number for a in first.articles] == [1, 2]
+    assert [a.number for a in third.articles] == [5]
+    assert first.total == second.total == 5
+    assert [(p.label, p.path) for p in second.pages] == [
+        ("1", "topics/教育/"), ("2", None), ("3", "topics/教育/3/")]
+    assert second.title == "主题：教育（第 2 页）"
+    html = rendered(archive, config)["topics/教育/2/index.html"]
+    assert '<a href="../3/index.html">3</a>' in html and '<a href="../index.html">1</a>' in html
+
+
+def test_short_tag_list_is_one_page(config: Config) -> None:
+    view = plans_by_path(sample_archive(), config)[urls.topic_page("教育")].view
+    assert view.pages == () and view.total == len(view.articles) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from .. import urls
@@ -21,7 +22,27 @@ from ..views import (
 from .places import PlaceTree
 
 Plan = tuple[str, str, Any]
+TEMPLATES = {PlacePage: "place.html", TopicPage: "topic.html", ReporterPage: "reporter.html"}
 Groups = dict[str, list[ArticleSummary]]
+
+
+PAGE_SIZE = 200  # articles per tag page; longer lists continue on …/2/, …/3/
+
+
+def paginate(path: str, view: Any) -> Iterator[Plan]:
+    """One plan per page of ``view.articles``; a short list stays a single page."""
+    articles, template = view.articles, TEMPLATES[type(view)]
+    chunks = [articles[i:i + PAGE_SIZE] for i in range(0, len(articles), PAGE_SIZE)] or [()]
+    view = replace(view, total=len(articles))
+    if len(chunks) == 1:
+        yield path, template, view
+        return
+    for number, chunk in enumerate(chunks, start=1):
+        links = tuple(Link(str(n), None if n == number else urls.paged(path, n))
+                      for n in range(1, len(chunks) + 1))
+        title = view.title if number == 1 else f"{view.title}（第 {number} 页）"
+        yield urls.paged(path, number), template, replace(
+            view, articles=chunk, pages=links, title=title)
 
 
 def _by_count(counts: list[TagCount]) -> tuple[TagCount, ...]:
@@ -94,7 +115,7 @@ def plan_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Itera
         place = tree.places[name]
         level = LEVEL_LABELS.get(place.level, place.level)
         articles = tuple(groups.get(name, ()))
-        yield urls.place_page(name), "place.html", PlacePage(
+        yield from paginate(urls.place_page(name), PlacePage(
             title=name,
             description=f"{name}（{level}）相关文章 {len(articles)} 篇。",
             name=name,
@@ -102,7 +123,7 @@ def plan_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Itera
             crumbs=place_crumbs(name, tree),
             children=_by_count([count(c) for c in tree.children.get(name, ())]),
             articles=articles,
-        )
+        ))
 
 
 def group_by(archive: Archive, index: ArchiveIndex,
@@ -126,13 +147,13 @@ def plan_topics(archive: Archive, index: ArchiveIndex) -> Iterator[Plan]:
     )
     for name in sorted(groups):
         articles = tuple(groups[name])
-        yield urls.topic_page(name), "topic.html", TopicPage(
+        yield from paginate(urls.topic_page(name), TopicPage(
             title=f"主题：{name}",
             description=f"主题“{name}”下的文章 {len(articles)} 篇。",
             name=name,
             crumbs=(Link("首页", urls.home()), Link("主题", urls.topic_index()), Link(name)),
             articles=articles,
-        )
+        ))
 
 
 def plan_reporters(archive: Archive, index: ArchiveIndex) -> Iterator[Plan]:
@@ -154,11 +175,11 @@ def plan_reporters(archive: Archive, index: ArchiveIndex) -> Iterator[Plan]:
     )
     for name in sorted(groups):
         articles = tuple(groups[name])
-        yield urls.reporter_page(name), "reporter.html", ReporterPage(
+        yield from paginate(urls.reporter_page(name), ReporterPage(
             title=name,
             description=f"{name}署名的文章 {len(articles)} 篇。",
             name=name,
             crumbs=(Link("首页", urls.home()), Link("记者", urls.reporter_index()), Link(name)),
             articles=articles,
             roles=tuple(sorted(roles.get(name, {}))),
-        )
+        ))
