@@ -439,3 +439,12 @@ def test_subheadings_in_a_page_with_marked_headlines() -> None:
     first = result.articles[0]
     assert first.section_heads == ("坚持党建引领原则",)
     assert first.paragraphs == (BODY_A, "坚持党建引领原则", BODY_B)
+
+
+def test_lone_sentence_in_its_own_box_is_a_caption() -> None:
+    text = page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
+                "\n\n3月25日，志愿者在小区补植树木。\n\n\n",
+                "## 下一篇", "本报讯（记者王小明）" + BODY_B)
+    first, _ = seg(text).articles
+    assert first.paragraphs == (BODY_A,)
+    assert first.captions == ("3月25日，志愿者在小区补植树木。",)

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 
 from ..model import CleanText, Segmentation
 from .assemble import (
-    BOX_GAP,
     Draft,
     assign_roles,
     finish,
@@ -14,7 +13,7 @@ from .assemble import (
     retitle,
     split_title_after_body,
 )
-from .classify import SKIPPED, Item, classify, head_score, is_finished
+from .classify import BOX_GAP, SKIPPED, Item, classify, head_score, is_finished
 from .people import People, visible_split
 
 __all__ = ["segment"]

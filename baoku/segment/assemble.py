@@ -22,7 +22,6 @@ _SPEAKER = re.compile(f"(?P<name>[{HAN}]{{2,3}})(?:说|表示|介绍)[。！]?$"
 _SPEAKER_BONUS = 0.2  # how much of an article's text is compared when resuming it
 _NEWS_BYLINE = re.compile(r"讯\s?[（(]")
 _SUBTITLE_DASH = re.compile(r"^(?:——|—|－－|--)")
-BOX_GAP = 2  # this many blank lines or more before a line: a new layout box starts
 
 
 @dataclass

@@ -38,6 +38,8 @@ _PRONOUN_START = set("该据其这此但而并且又也还都就则")
 _DATE_START = re.compile(r"^\d{1,2}月\d{1,2}日")
 QUOTES = re.compile("[“”\"「」『』]")
 MAX_HEAD_LEN = 36
+MAX_LONE_CAPTION = 120
+BOX_GAP = 2  # this many blank lines (in paragraph-gap units) before a line: a new layout box
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,16 @@ def classify(text: CleanText) -> list[Item]:
         items.append(Item(number=line.number, text=body, spaced=spaced_text(line.raw),
                           kind=kind, gap_before=_relative(raw_gaps[pos], unit),
                           gap_after=_relative(after, unit), **parsed))
-    return _promote_stacked_heads(items)
+    return _promote_stacked_heads(_isolated_captions(items))
+
+
+def _isolated_captions(items: list[Item]) -> list[Item]:
+    """A short sentence alone in its own layout box (wide gaps above and below) is a photo
+    caption printed without a credit."""
+    return [replace(it, kind="caption")
+            if it.kind == "body" and it.gap_before >= BOX_GAP and it.gap_after >= BOX_GAP
+            and len(it.text) <= MAX_LONE_CAPTION and is_finished(it.text) else it
+            for it in items]
 
 
 def _relative(gap: int, unit: int) -> int:
