@@ -149,8 +149,14 @@ _EVENTS: tuple[tuple[re.Pattern[str], YearMonth], ...] = (
     (re.compile(r"二十届三中全会"), YearMonth(2024, 7)),
     (re.compile(r"二十届四中全会"), YearMonth(2025, 10)),
     (re.compile(r"党史学习教育"), YearMonth(2021, 2)),
+    (re.compile(r"学习贯彻习近平新时代中国特色社会主义思想主题教育"), YearMonth(2023, 4)),
     (re.compile(r"党纪学习教育"), YearMonth(2024, 4)),
+    (re.compile(r"中国式现代化"), YearMonth(2021, 7)),
+    (re.compile(r"“两个确立”"), YearMonth(2021, 11)),
+    (re.compile(r"新质生产力"), YearMonth(2023, 9)),
+    (re.compile(r"“双减”"), YearMonth(2021, 7)),
     (re.compile(r"新冠(?:肺炎|病毒|疫情)"), YearMonth(2020, 1)),
+    (re.compile(r"乙类乙管"), YearMonth(2022, 12)),
 )
 
 _NUM = r"[0-9〇零一二三四五六七八九十]{1,3}"

@@ -184,3 +184,14 @@ def test_a_lone_look_back_does_not_set_the_month() -> None:
     assert latest_month_day(mentions) == (4, 23)
     assert latest_month_day([(8, 28), (8, 30), (9, 1)]) == (9, 1)
     assert latest_month_day([(3, 5)]) == (3, 5)
+
+
+def test_every_event_clue_is_a_lower_bound() -> None:
+    from baoku.dates import year_clues
+
+    text = "培育新质生产力，推进中国式现代化。9月5日，企业开工。"
+    found = infer_date(text)
+    assert found is not None and found.date.value == "2023-09"
+    assert {c.bound.year for c in year_clues(text)} == {2021, 2023}
+    later = infer_date("培育新质生产力。3月5日，企业开工。")
+    assert later is not None and later.date.value == "2024-03"
