@@ -448,3 +448,11 @@ def test_lone_sentence_in_its_own_box_is_a_caption() -> None:
     first, _ = seg(text).articles
     assert first.paragraphs == (BODY_A,)
     assert first.captions == ("3月25日，志愿者在小区补植树木。",)
+
+
+def test_short_end_of_a_cut_paragraph_is_not_a_heading() -> None:
+    result = seg(page("打造居民满意的幸福家园",
+                      "本报讯（记者王小明）该镇项目建设现场气氛热烈，企业反响", "很好", BODY_B))
+    (article,) = result.articles
+    assert article.paragraphs == ("该镇项目建设现场气氛热烈，企业反响很好" + BODY_B,)
+    assert article.section_heads == ()

@@ -23,6 +23,7 @@ _ORPHAN_GAP = 3
 _BREAKERS = ("lead", "tail", "marked", "commentary")
 _STACK = ("head", "marked")
 _CLEAR_HEAD_SCORE = 2
+_MAX_TAIL_FRAGMENT = 6
 
 
 def _caption_text(item: Item) -> str:
@@ -313,6 +314,9 @@ class _Assembler:
             assign_roles(draft, stack)
             draft.expects_byline = True
             return end
+        if self._continues_open_paragraph(stack):
+            self.current.add_body(stack[0].text)  # type: ignore[union-attr]
+            return end
         if self._is_section_head(stack):
             target = self.current
             assert target is not None
@@ -338,6 +342,12 @@ class _Assembler:
             lines = stack[:stop] if start == marked[0] else stack[start:stop]
             assign_roles(self._open(lines[0].number), lines)
         return stack[cut:]
+
+    def _continues_open_paragraph(self, stack: list[Item]) -> bool:
+        """A few characters after a paragraph cut mid-sentence are its end, not a heading."""
+        return (len(stack) == 1 and stack[0].kind == "head" and self.current is not None
+                and self.current.last_paragraph_open()
+                and len(stack[0].text) <= _MAX_TAIL_FRAGMENT and " " not in stack[0].text)
 
     def _is_section_head(self, stack: list[Item]) -> bool:
         """A lone unmarked line inside a running article is a subheading."""
