@@ -247,3 +247,20 @@ def test_markdown_issue_links_its_raw_text(build_from) -> None:
     assert "正文第一段。" in body and "小节标题" in body
     report = squash(" ".join(e.text for e in page_at(site, urls.report_page()).find("main")))
     assert "人工校订" in report
+
+
+def test_undated_issue_and_unreadable_file(build_from) -> None:
+    site, result = build_from({
+        "content/note.txt": "社区开展义诊活动\n本报讯 近日，某社区组织医生为居民义诊。\n",
+        "content/broken.txt": b"\x00\x01\x02\x03" * 400,
+    })
+    assert result.archive.failures
+    issue = result.archive.issues[0]
+    assert issue.date.value is None  # nothing in the name or text dates it
+    home = page_at(site, urls.home())
+    assert "undated" in home.ids
+    crumbs = squash(page_at(site, urls.issue_page(issue.id)).find(
+        "nav", class_="breadcrumb")[0].text)
+    assert "日期不详" in crumbs
+    report = squash(" ".join(e.text for e in page_at(site, urls.report_page()).find("main")))
+    assert "content/broken.txt" in report and "未能读取的文件" in report
