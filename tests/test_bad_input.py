@@ -25,6 +25,7 @@ XSS = (f"社区举办{SCRIPT}普法讲座\n\n本报讯（记者李四）8月16�
        "讲座结束后，律师还为居民提供了一对一的法律咨询服务，解答了婚姻家庭、"
        "劳动纠纷等方面的问题。</p></article><b>加粗</b>\n")
 DUP_CLAIM = "---\nnewspaper: 晚报\ndate: 2023-09-01\n---\n"
+MARKUP_NAME = "<img src=x onerror=alert(2)>.txt"
 LONG_NAME = "2023-08-27_" + "very-long-scanned-page-name-" * 7 + "end.txt"
 
 
@@ -46,6 +47,7 @@ def corpus() -> dict[str, str | bytes]:
         "content/2023-08-25 第3版 #1 100%.txt": article("文件名里有空格和井号"),
         "content/平顶山日报 八月.txt": article("中文文件名的一期", "赵六"),
         f"content/{LONG_NAME}": article("很长的文件名"),
+        f"content/{MARKUP_NAME}": article("文件名里有标签"),
         "content/bad-front.txt": "---\nnewspaper: 日报\ndate: [2023\n---\n" + article("格式有误"),
         "content/dup-a.txt": DUP_CLAIM + article("重复之一"),
         "content/dup-b.txt": DUP_CLAIM + article("重复之二"),
@@ -154,6 +156,8 @@ def test_html_in_the_text_is_escaped_everywhere(bad_site) -> None:
     joined = "\n".join(article_pages)
     assert "&lt;script&gt;alert(" in joined  # the text survives, escaped
     assert "&lt;img src=x onerror=" in joined
+    named = by_source(result)[f"content/{MARKUP_NAME}"]
+    assert "&lt;img src=x onerror=alert(2)&gt;" in _issue_html(out, named.id)
     data = json.loads((out / "data/issues" / f"{xss.id}.json").read_text(encoding="utf-8"))
     text = json.dumps(data, ensure_ascii=False)
     assert "alert(1)" in text and "<script>" in text.replace("\\", "")
@@ -187,7 +191,7 @@ def _broken_links(out: Path, page: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("name", [
-    "2023-08-25 第3版 #1 100%.txt", "平顶山日报 八月.txt", LONG_NAME,
+    "2023-08-25 第3版 #1 100%.txt", "平顶山日报 八月.txt", LONG_NAME, MARKUP_NAME,
 ])
 def test_odd_file_names_build_and_link(bad_site, name: str) -> None:
     out, result, _ = bad_site
