@@ -31,6 +31,8 @@ def date_label(date: IssueDate) -> str:
     if not date.value:
         return UNKNOWN_DATE
     parts = date.value.split("-")
+    if not all(part.isdigit() for part in parts) or len(parts) > 3:
+        return date.value  # not ISO: show it as the source gave it
     text = f"{int(parts[0])}年"
     if len(parts) > 1:
         text += f"{int(parts[1])}月"

@@ -90,6 +90,7 @@ def rendered(archive: Archive, config: Config) -> dict[str, str]:
     (IssueDate("2023-08", "month", "inferred"), "2023年8月（推断）"),
     (IssueDate("2021", "year", "front-matter"), "2021年"),
     (IssueDate(), "日期不详"),
+    (IssueDate("民国三十年", "year", "front-matter"), "民国三十年"),
 ])
 def test_date_label(date: IssueDate, expected: str) -> None:
     assert date_label(date) == expected
