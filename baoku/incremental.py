@@ -9,6 +9,7 @@ through ``pipeline.Hooks``, so an incremental build produces the same bytes as a
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import hashlib
@@ -81,14 +82,36 @@ def theme_fingerprint(config: Config) -> str:
     return _hash_files(p for root in roots for p in _tree_files(root))
 
 
-def _sidecars(content_dir: Path) -> dict[str, list[Path]]:
-    """Files sharing a stem (``x.txt`` beside ``x.md`` or a metadata sidecar), by stem."""
-    found: dict[str, list[Path]] = {}
-    if content_dir.is_dir():
-        for path in sorted(content_dir.iterdir()):
-            if path.is_file():
-                found.setdefault(path.stem, []).append(path)
-    return found
+class Siblings:
+    """Files of a folder that share a source's stem: ``x.txt`` beside ``x.md``, metadata
+    sidecars such as ``x.meta.toml`` or ``x.yaml``. One listing per build, looked up by
+    prefix, so the cost stays linear in the number of files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+    def of(self, path: Path) -> list[Path]:
+        if path.parent != self.folder:
+            return []
+        prefix = path.stem + "."
+        start = bisect.bisect_left(self.names, prefix)
+        found = []
+        for name in self.names[start:]:
+            if not name.startswith(prefix):
+                break
+            if name != path.name:
+                found.append(self.folder / name)
+        return found
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    """Changes whenever the file's bytes can have changed (ctime cannot be set back)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def atomic_write(path: Path, content: bytes) -> None:
@@ -154,6 +177,7 @@ class BuildCounts:
     cached: int = 0  # sources whose enriched issue came from the cache
     rendered: int = 0  # pages rendered with Jinja2
     kept: int = 0  # pages whose view did not change, bytes taken from the previous output
+    read_cached: int = 0  # unchanged files not decoded again (watch mode)
     shards_rebuilt: int | None = None  # Pagefind shards rebuilt (None: all, no previous index)
 
 
@@ -183,8 +207,10 @@ class Session:
         self._next_prints: dict[str, tuple[str, str]] = {}  # adopted once published
         self._fingerprint = ""
         self._theme = ""
-        self._sidecars: dict[str, list[Path]] = {}
+        self._siblings = Siblings(config.content_dir)
+        self._sources: dict[Path, tuple[object, Source]] = {}  # read results by file state
         self._used_keys: set[str] = set()
+        self._read_paths: set[Path] = set()
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
@@ -194,16 +220,19 @@ class Session:
         self.counts = BuildCounts()
         self._fingerprint = inputs_fingerprint(self.config)
         self._theme = theme_fingerprint(self.config)
-        self._sidecars = _sidecars(self.config.content_dir)
+        self._siblings = Siblings(self.config.content_dir)
         self._used_keys = set()
+        self._read_paths: set[Path] = set()
         hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
                                render=self._render, search=self._search,
+                               read=self._read_source,
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress)
         self._next_prints = {}
         result = pipeline.build(self.config, log, hooks)
         # Only a published build vouches for the files now in output/.
         self._page_prints = self._next_prints
         self.issues.keep_only(self._used_keys)
+        self._sources = {p: v for p, v in self._sources.items() if p in self._read_paths}
         self._archive = result.archive
         return result
 
@@ -229,8 +258,7 @@ class Session:
         return self._enricher[1]
 
     def _issue_key(self, source: Source, issue_id: str) -> str:
-        path = self.config.project_root / source.rel_path
-        siblings = [p for p in self._sidecars.get(path.stem, []) if p.name != path.name]
+        siblings = self._siblings.of(self.config.project_root / source.rel_path)
         digest = hashlib.sha256()
         # The read stage may add warnings that depend on other files (duplicate claims),
         # so everything about the source but its (hashed) text is part of the key.
@@ -239,6 +267,19 @@ class Session:
                      _hash_files(siblings)):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
+
+    def _read_source(self, path: Path, project_root: Path) -> Source:
+        """Decoding and metadata again only when the file or one of its sidecars changed."""
+        state = (str(project_root), _stat_key(path),
+                 tuple((p.name, _stat_key(p)) for p in self._siblings.of(path)))
+        self._read_paths.add(path)
+        known = self._sources.get(path)
+        if known is not None and known[0] == state:
+            self.counts.read_cached += 1
+            return known[1]
+        source = pipeline.DEFAULT_HOOKS.read(path, project_root)
+        self._sources[path] = (state, source)
+        return source
 
     def _assemble(self, source: Source, issue_id: str, enricher: Enricher) -> Issue:
         key = self._issue_key(source, issue_id)

@@ -135,6 +135,7 @@ class Hooks:
     render: Callable[[Archive, Config], Iterable[OutputFile]] = render_site
     progress: Progress = _no_progress
     search: Callable[[Archive, Config, Path], list[str]] = build_search
+    read: Callable[[Path, Path], Source] = read_source
 
 
 DEFAULT_HOOKS = Hooks()
@@ -145,7 +146,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
                     ) -> tuple[list[Issue], list[Failure]]:
     """Read every source first (so duplicate claims can be seen), then assemble each."""
     with timer.stage("read"):
-        sources, failures = read_sources(paths, config, log)
+        sources, failures = read_sources(paths, config, log, hooks.read)
     issues: list[Issue] = []
     taken: set[str] = set()
     for done, (rel, source) in enumerate(sources):
@@ -165,7 +166,8 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
     return issues, failures
 
 
-def read_sources(paths: list[Path], config: Config, log: Log
+def read_sources(paths: list[Path], config: Config, log: Log,
+                 read: Callable[[Path, Path], Source] = read_source
                  ) -> tuple[list[tuple[str, Source]], list[Failure]]:
     """(rel path, Source) for every readable file, with duplicate-claim warnings added."""
     sources: list[tuple[str, Source]] = []
@@ -173,7 +175,7 @@ def read_sources(paths: list[Path], config: Config, log: Log
     for path in paths:
         rel = relative_path(path, config.project_root)
         try:
-            sources.append((rel, read_source(path, config.project_root)))
+            sources.append((rel, read(path, config.project_root)))
         except ReadError as exc:
             failures.append(Failure(rel, "read", str(exc)))
             log(f"跳过 {exc}")  # the message names the file

@@ -295,3 +295,19 @@ def test_a_failed_build_does_not_vouch_for_unpublished_pages(project: Path,
     session.fail = False
     session.build(QUIET)
     assert_same_tree(project / "output", full_build(project, tmp_path))
+
+
+def test_sidecar_change_is_seen_and_unchanged_files_are_not_read_again(
+        project: Path, tmp_path: Path) -> None:
+    session = session_for(project)
+    session.build(QUIET)
+    session.build(QUIET)
+    sources = len(list((project / "content").glob("*.txt")))
+    assert session.counts.read_cached == sources
+    first = sorted((project / "content").glob("*.txt"))[0]
+    first.with_name(first.stem + ".meta.toml").write_text('newspaper = "图书馆员校订的报名"\n',
+                                                          encoding="utf-8")
+    session.build(QUIET)
+    assert session.counts.read_cached == sources - 1
+    assert session.counts.assembled == 1
+    assert_same_tree(project / "output", full_build(project, tmp_path))
