@@ -199,6 +199,43 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
     return Decoded(text, encoding, (_encoding_warning(encoding) + "（文件没有 BOM，编码为推测）",))
 
 
+def _chinese_share(text: str) -> float:
+    """Share of characters typical of simplified Chinese prose: common hanzi, CJK
+    punctuation, digits and whitespace (Latin letters do not count)."""
+    sample = text[:_SAMPLE]
+    if not sample:
+        return 0.0
+    typical = sum(1 for ch in sample if ch.isspace() or ch.isdigit()
+                  or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+                  or ch in "“”‘’…—·" or (_is_cjk(ch) and _charset_ratio(ch, "gb2312")))
+    return typical / len(sample)
+
+
+def _gbk_in_disguise(data: bytes, utf8: str) -> Decoded | None:
+    """Short GBK text can also be valid UTF-8 (``通讯员`` → ``ͨѶԱ``): when the UTF-8
+    reading has no Chinese at all and the GB18030 reading is clearly Chinese, take that."""
+    if utf8.isascii() or any(map(_is_cjk, utf8[:_SAMPLE])):
+        return None
+    gb = _strict(data, "gb18030")
+    if gb is None or _chinese_share(gb) < max(0.8, _chinese_share(utf8) + 0.2):
+        return None
+    return Decoded(gb, "gb18030", (_encoding_warning("gb18030"),))
+
+
+def _utf16_pure_chinese(data: bytes, gb: str | None) -> Decoded | None:
+    """UTF-16 without a BOM and without any ASCII (so without NUL bytes): only when it
+    reads as Chinese clearly better than the GB18030 reading does."""
+    if len(data) % 2:
+        return None
+    rival = _chinese_share(gb) if gb is not None else 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, encoding)
+        if text is not None and _chinese_share(text) >= max(0.8, rival + 0.2):
+            return Decoded(text, encoding,
+                           (_encoding_warning(encoding) + "（文件没有 BOM，编码为推测）",))
+    return None
+
+
 def _encoding_warning(encoding: str) -> str:
     name = _ENCODING_NAMES.get(encoding, encoding)
     return f"文件编码为 {name}，不是 UTF-8；已自动识别并转换，建议另存为 UTF-8"
@@ -217,8 +254,11 @@ def _chinese_decode(data: bytes) -> Decoded | None:
     when GB18030 and Big5 both fit, the one that reads as ordinary text wins."""
     text = _strict(data, "utf-8")
     if text is not None:
-        return Decoded(text, "utf-8")
+        return _gbk_in_disguise(data, text) or Decoded(text, "utf-8")
     gb = _strict(data, "gb18030")
+    utf16 = _utf16_pure_chinese(data, gb)
+    if utf16 is not None:
+        return utf16
     big5 = _strict(data, "big5")
     if gb is not None and big5 is not None:
         return _arbitrate(data, gb, big5)
@@ -321,7 +361,10 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
             if decoded is None:
                 raise ReadError(f"{rel}：看起来是二进制文件（含有 NUL 字节），不是文本，已跳过")
         elif _too_many_controls(data):
-            raise ReadError(f"{rel}：看起来是二进制文件（控制字符过多），不是文本，已跳过")
+            # UTF-16 punctuation (、。，“”) has control bytes too.
+            decoded = _utf16_pure_chinese(data, None)
+            if decoded is None:
+                raise ReadError(f"{rel}：看起来是二进制文件（控制字符过多），不是文本，已跳过")
         else:
             decoded = _chinese_decode(data) or _lenient(data, "utf-8", rel)
     repaired = _repair_double_encoding(decoded.text)

@@ -420,3 +420,31 @@ def test_any_front_matter_or_sidecar_keeps_the_body(tmp_path: Path, front: str,
     write(tmp_path, "x.meta.toml", sidecar)
     source = read(tmp_path, "x.txt", f"---\n{front}\n---\n正文。\n")
     assert "正文。" in source.text
+
+
+def test_short_gbk_that_is_also_valid_utf8(tmp_path: Path) -> None:
+    source = read(tmp_path, "a.txt", "通讯员 ".encode("gbk"))  # as UTF-8: "ͨѶԱ "
+    assert (source.encoding, source.text) == ("gb18030", "通讯员 ")
+
+
+def test_accented_latin_utf8_stays_utf8(tmp_path: Path) -> None:
+    source = read(tmp_path, "a.txt", "café naïve résumé".encode())
+    assert (source.encoding, source.text) == ("utf-8", "café naïve résumé")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_or_ascii(tmp_path: Path, encoding: str) -> None:
+    text = "的操心事、烦心事、揪心事，以民生‘温度’标注幸福‘刻度’，让群众获得感成色更足。"
+    source = read(tmp_path, "a.txt", text.encode(encoding))
+    assert (source.encoding, source.text) == (encoding, text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=_FIXTURE_OK)
+@given(chars=_gb_body, encoding=st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_utf16_without_bom_is_never_lost(tmp_path: Path, chars: list[str],
+                                         encoding: str) -> None:
+    text = _valid_body(chars)
+    if text is None or text.encode(encoding).isascii():
+        return  # bytes that are all ASCII ("本" is ",g" in UTF-16 LE) are read as ASCII
+    source = read(tmp_path, "x.txt", text.encode(encoding))
+    assert (source.encoding, source.text) == (encoding, text)
