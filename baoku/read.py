@@ -18,9 +18,9 @@ import yaml
 from . import dates
 from .model import IssueDate, Source, SourceMeta
 
-# One printed page is tens of kilobytes of text; the whole People's Daily for a year is
-# under 20 MB. A bigger file is a mistake (a dump of many issues, a disk image …) and
-# would make every later stage slow, so it is refused with a message instead.
+# One printed page is tens of kilobytes of text and a whole day's paper about a megabyte.
+# A file over 20 MB is a mistake (months of issues in one file, a disk image …) that would
+# keep every later stage busy for minutes, so it is refused with a message instead.
 MAX_BYTES = 20 * 1024 * 1024
 _SAMPLE = 64 * 1024
 # Share of undecodable bytes above which the file is refused rather than repaired.
@@ -44,7 +44,7 @@ _MAGIC: tuple[tuple[bytes, int, str], ...] = (
     (b"BZh", 0, ""),
     (b"\xfd7zXZ\x00", 0, "XZ 压缩包"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "旧版 Office 文档（.doc/.xls）"),
-    (b"{\\rtf", 0, "RTF 文档"),
+    (b"{\\rtf", 0, "RTF 格式文档，含排版代码"),
     (b"SQLite format 3\x00", 0, "SQLite 数据库"),
     (b"\x7fELF", 0, "可执行程序"),
     (b"MZ", 0, ""),
@@ -355,6 +355,8 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
     if decoded is None:
         kind = _magic_kind(data)
         if kind:
+            if kind.startswith("RTF"):
+                raise ReadError(f"{rel}：这是{kind}，不是纯文本，已跳过；请另存为纯文本（.txt）")
             raise ReadError(f"{rel}：看起来是二进制文件（{kind}），不是文本，已跳过")
         if b"\x00" in data[:_SAMPLE]:
             decoded = _utf16_without_bom(data)
