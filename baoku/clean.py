@@ -14,6 +14,7 @@ _HAN_RE = re.compile(f"[{HAN}]")
 _WIDE_RE = re.compile(f"[{_WIDE}]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_NARROW_MARK = re.compile(r"[,;:()!?]")
 _PHRASE_ENDING_MARKS = "，、。；：！？,;:"
 _SENTENCE_MARKS = "。；！？;!?"
 _TITLE_MAX = 40
@@ -39,9 +40,8 @@ def widen_punctuation(text: str) -> str:
     it does not sit between two Latin letters/digits (``3,000``, ``a:b`` stay as they are).
     """
     chars = list(text)
-    for i, ch in enumerate(chars):
-        if ch not in _FULL_WIDTH:
-            continue
+    for match in _NARROW_MARK.finditer(text):
+        i, ch = match.start(), match.group()
         before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
         cjk_before = bool(before) and bool(_WIDE_RE.match(before))
         cjk_after = bool(after) and bool(_WIDE_RE.match(after))
@@ -49,8 +49,6 @@ def widen_punctuation(text: str) -> str:
             continue
         if _is_latin(before) and _is_latin(after):
             continue
-        # "(" needs Chinese text inside or before it, ")" the same the other way round;
-        # both rules are covered by the neighbour test above.
         chars[i] = _FULL_WIDTH[ch]
     return "".join(chars)
 

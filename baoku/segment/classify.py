@@ -115,9 +115,9 @@ def _is_noise(text: str, raw: str) -> bool:
     return not any(ch.isalnum() for ch in text)
 
 
-def classify_line(text: str, raw: str) -> tuple[Kind, str, dict]:
+def classify_line(text: str, raw: str, spaced: str | None = None) -> tuple[Kind, str, dict]:
     """Kind of one non-blank line, its text, and parsed parts (lead/tail/credit)."""
-    spaced = spaced_text(raw)
+    spaced = spaced_text(raw) if spaced is None else spaced
     marked = MARKED.match(text)
     if marked:
         return "marked", marked.group("text").strip(), {}
@@ -165,8 +165,9 @@ def classify(text: CleanText) -> list[Item]:
     for pos, i in enumerate(filled):
         line = lines[i]
         after = raw_gaps[pos + 1] if pos + 1 < len(filled) else 99
-        kind, body, parsed = classify_line(line.text, line.raw)
-        items.append(Item(number=line.number, text=body, spaced=spaced_text(line.raw),
+        spaced = spaced_text(line.raw)
+        kind, body, parsed = classify_line(line.text, line.raw, spaced)
+        items.append(Item(number=line.number, text=body, spaced=spaced,
                           kind=kind, gap_before=_relative(raw_gaps[pos], unit),
                           gap_after=_relative(after, unit), **parsed))
     return _promote_stacked_heads(_isolated_captions(items))
