@@ -514,6 +514,8 @@ def validate_declared(data: dict[str, object], where: str,
         field_name = _KEY_ALIASES.get(str(key).strip().lower())
         if field_name is None:
             unknown.append(str(key))
+        elif isinstance(value, dict | list):
+            warnings.append(f"{where}中 {key} 的值应为一段文字，不能是列表或表格，已忽略")
         elif value is not None and str(value).strip():
             values[field_name] = value
     if unknown:

@@ -448,3 +448,9 @@ def test_utf16_without_bom_is_never_lost(tmp_path: Path, chars: list[str],
         return  # bytes that are all ASCII ("本" is ",g" in UTF-16 LE) are read as ASCII
     source = read(tmp_path, "x.txt", text.encode(encoding))
     assert (source.encoding, source.text) == (encoding, text)
+
+
+def test_list_values_are_warned_not_silently_dropped(tmp_path: Path) -> None:
+    source = read(tmp_path, "a.txt", "---\nnewspaper: [日报, 晚报]\ntitle: 要闻\n---\n正文。\n")
+    assert source.meta.newspaper is None and source.meta.title == "要闻"
+    assert any("newspaper" in w and "列表" in w for w in source.warnings)
