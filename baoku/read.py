@@ -496,12 +496,10 @@ def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
     return f"第{match[1]}行" if match else "无法解析"
 
 
-def find_sidecar(path: Path) -> Path | None:
-    for suffix in SIDECAR_SUFFIXES:
-        candidate = path.with_name(path.stem + suffix)
-        if candidate.is_file():
-            return candidate
-    return None
+def find_sidecars(path: Path) -> list[Path]:
+    """Sidecar files beside ``path``, in order of preference."""
+    candidates = (path.with_name(path.stem + suffix) for suffix in SIDECAR_SUFFIXES)
+    return [candidate for candidate in candidates if candidate.is_file()]
 
 
 def validate_declared(data: dict[str, object], where: str,
@@ -656,10 +654,14 @@ def _declared_meta(path: Path, block: str | None, text: str, project_root: Path
         warnings += problems
     elif _unclosed_front_matter(text):
         warnings.append("第1行是“---”，但没有找到结束的“---”，头部信息未生效，已按正文处理")
-    sidecar_path = find_sidecar(path)
-    if sidecar_path is None:
+    sidecars = find_sidecars(path)
+    if not sidecars:
         return front, tuple(warnings)
+    sidecar_path = sidecars[0]
     side_rel = relative_path(sidecar_path, project_root)
+    if len(sidecars) > 1:
+        ignored = "、".join(relative_path(p, project_root) for p in sidecars[1:])
+        warnings.append(f"有多个附属信息文件，只采用 {side_rel}，已忽略 {ignored}")
     data, problems = _read_sidecar(sidecar_path, side_rel)
     warnings += problems
     side, problems = validate_declared(data, f"附属信息文件 {side_rel} ", "sidecar")

@@ -454,3 +454,11 @@ def test_list_values_are_warned_not_silently_dropped(tmp_path: Path) -> None:
     source = read(tmp_path, "a.txt", "---\nnewspaper: [日报, 晚报]\ntitle: 要闻\n---\n正文。\n")
     assert source.meta.newspaper is None and source.meta.title == "要闻"
     assert any("newspaper" in w and "列表" in w for w in source.warnings)
+
+
+def test_only_one_sidecar_is_used(tmp_path: Path) -> None:
+    write(tmp_path, "scan01.meta.toml", 'date = "2023-08-25"\n')
+    write(tmp_path, "scan01.yaml", "date: 2023-08-26\n")
+    source = read(tmp_path, "scan01.txt", "正文。\n")
+    assert source.meta.date.value == "2023-08-25"
+    assert any("content/scan01.yaml" in w and "忽略" in w for w in source.warnings)
