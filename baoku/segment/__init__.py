@@ -315,7 +315,8 @@ class _Assembler:
             draft.expects_byline = True
             return end
         if self._continues_open_paragraph(stack):
-            self.current.add_body(stack[0].text)  # type: ignore[union-attr]
+            assert self.current is not None
+            self.current.add_body(stack[0].text)
             return end
         if self._is_section_head(stack):
             target = self.current
