@@ -14,19 +14,18 @@ _HAN_RUN = re.compile(f"[{HAN}]+")
 _KICKER_PHRASE_MAX = 7
 _SHORT_NAME_MAX = 8
 _COMPARATIVE_STARTS = ("较", "比", "同比", "环比", "相比")
-_STACK_KINDS = ("head", "marked")
 _SPLIT_MIN_SIM, _SPLIT_MARGIN = 0.5, 0.2
 _RESUME_MARGIN = 0.25
-_CONTEXT_CHARS = 4000
+_CONTEXT_CHARS = 4000  # how much of an article's text is compared when resuming it
 _SPEAKER = re.compile(f"(?P<name>[{HAN}]{{2,3}})(?:说|表示|介绍)[。！]?$")
-_SPEAKER_BONUS = 0.2  # how much of an article's text is compared when resuming it
-_NEWS_BYLINE = re.compile(r"讯\s?[（(]")
+_SPEAKER_BONUS = 0.2
+_NEWS_BYLINE = re.compile(r"(?:报|刊|台|网)讯|(?:讯|电)\s?[（(]")
 _SUBTITLE_DASH = re.compile(r"^(?:——|—|－－|--)")
 
 
 @dataclass
 class Draft:
-    """An article being assembled (mutable inside this module only)."""
+    """An article being assembled (mutable, private to the segment stage)."""
 
     start: int  # line number where it starts, for reading order
     headline: str = ""
