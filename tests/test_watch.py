@@ -92,7 +92,9 @@ def running(project: Path, *, search: bool = False) -> Iterator[Live]:
     server = PreviewServer(config.output_dir, status, port=0)
     base = server.start()
     messages: list[str] = []
-    watcher = Watcher(session, status, log=messages.append)
+    watcher = Watcher(session, status, log=messages.append,
+                      reload_config=lambda: make_config(project, project / "output",
+                                                        search=search))
     watcher.start()
     try:
         yield Live(project, base, watcher, status, messages)
@@ -211,6 +213,21 @@ def test_template_change_rerenders(live: Live) -> None:
     override.write_text(text.replace("</body>", "<p id=\"librarian-mark\">本馆</p></body>"),
                         encoding="utf-8")
     wait_for(lambda: "librarian-mark" in fetch(live.base)[1])
+
+
+def test_config_change_rebuilds_and_a_bad_config_shows_a_banner(live: Live) -> None:
+    config_file = live.project / "baoku.toml"
+    config_file.write_text('[site]\ntitle = "图书馆员的报库"\n', encoding="utf-8")
+    wait_for(lambda: "图书馆员的报库" in fetch(live.base)[1])
+    config_file.write_text('[site]\ntitel = "拼错的设置"\n', encoding="utf-8")
+    wait_for(lambda: bool(live.status.snapshot()[0]))
+    problems, stale = live.status.snapshot()
+    assert stale and "titel" in problems[0]
+    home = fetch(live.base)[1]
+    assert 'id="baoku-dev-banner"' in home and "图书馆员的报库" in home
+    config_file.write_text('[site]\ntitle = "改好的报库"\n', encoding="utf-8")
+    wait_for(lambda: "改好的报库" in fetch(live.base)[1])
+    wait_for(lambda: not live.status.snapshot()[0])
 
 
 def test_drop_to_served_latency_on_the_sample_archive(tmp_path: Path,
