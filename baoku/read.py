@@ -322,6 +322,18 @@ def _lenient(data: bytes, preferred: str, rel: str) -> Decoded:
     return Decoded(best_text.replace("\ufffd", ""), best_encoding, (warning,), lossy=True)
 
 
+# A UTF-8 Chinese character once read as Latin-1/Windows-1252: "æ–°" for "新".
+_LATIN_MOJIBAKE = re.compile(
+    "[\u00e0-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2}")
+
+
+def _latin_mojibake(text: str) -> bool:
+    sample = text[:_SAMPLE]
+    found = sum(len(m[0]) for m in _LATIN_MOJIBAKE.finditer(sample))
+    return found >= 12 and found > 0.3 * len(sample.strip())
+
+
 def _looks_garbled(text: str) -> bool:
     """Many CJK characters but few common ones: mojibake (or a traditional-character text)."""
     sample = text[:_SAMPLE]
@@ -373,8 +385,13 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
     if repaired is not None:
         decoded = replace(decoded, text=repaired, warnings=(
             *decoded.warnings, "文件内容曾被错误转码（出现乱码），已自动还原为中文，请核对"))
-    if _text_likeness(decoded.text[:_SAMPLE]) < 0.5:
+    self_checking = decoded.encoding.startswith("utf-8") and not decoded.lossy
+    if not self_checking and _text_likeness(decoded.text[:_SAMPLE]) < 0.5:
         raise ReadError(f"{rel}：解码后大部分是不可读的字符，不像报纸文本，已跳过")
+    if _latin_mojibake(decoded.text):
+        decoded = replace(decoded, warnings=(
+            *decoded.warnings,
+            "注意：正文像是被错误转码的乱码（如“æ–°”），未能自动还原，请找回原始文件"))
     if _looks_garbled(decoded.text) and decoded.encoding != "big5":
         if decoded.lossy:
             raise ReadError(f"{rel}：无法识别文件编码（解码结果是乱码），已跳过；"
@@ -387,14 +404,22 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
 
 
 def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
-    """``\\n`` newlines, no BOM, no control characters (they would break pages)."""
+    """``\\n`` newlines; no BOM, control characters (they break pages) or replacement
+    characters (mojibake) left."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.lstrip("\ufeff")
+    warnings = []
     controls = len(_CONTROL.findall(text))
-    if not controls:
-        return text, ()
-    return _CONTROL.sub("", text), (f"已删除 {controls} 个不可见的控制字符",)
+    if controls:
+        text = _CONTROL.sub("", text)
+        warnings.append(f"已删除 {controls} 个不可见的控制字符")
+    replaced = text.count("\ufffd")
+    if replaced:
+        text = text.replace("\ufffd", "")
+        warnings.append(f"注意：文件里本来就有 {replaced} 个替换符“\ufffd”（之前的转换丢了字），"
+                        "已删除，请对照原件核对")
+    return text, tuple(warnings)
 
 
 # --- front matter and sidecars ------------------------------------------------------------

@@ -462,3 +462,23 @@ def test_only_one_sidecar_is_used(tmp_path: Path) -> None:
     source = read(tmp_path, "scan01.txt", "正文。\n")
     assert source.meta.date.value == "2023-08-25"
     assert any("content/scan01.yaml" in w and "忽略" in w for w in source.warnings)
+
+
+def test_unrepairable_latin_mojibake_is_warned(tmp_path: Path) -> None:
+    # Bytes lost on the way (cp1252 has holes), so the round trip cannot be undone.
+    garbled = SIMPLIFIED.encode("utf-8").decode("cp1252", errors="ignore")
+    source = read(tmp_path, "a.txt", garbled)
+    assert any("未能自动还原" in w for w in source.warnings)
+    clean = read(tmp_path, "b.txt", "café naïve résumé à la carte, déjà vu")
+    assert not any("乱码" in w for w in clean.warnings)
+
+
+def test_valid_utf8_in_other_scripts_is_kept(tmp_path: Path) -> None:
+    text = "Новости дня. 오늘의 뉴스. ニュース。"
+    assert read(tmp_path, "a.txt", text).text == text
+
+
+def test_replacement_characters_already_in_the_file_are_removed(tmp_path: Path) -> None:
+    source = read(tmp_path, "a.txt", "社区\ufffd\ufffd活动。\n")
+    assert source.text == "社区活动。\n"
+    assert any("2 个替换符" in w for w in source.warnings)
