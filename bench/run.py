@@ -8,6 +8,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -24,6 +25,8 @@ sys.path[:0] = [str(BENCH), str(ROOT)]
 
 from generate import generate, write_corpus  # noqa: E402
 from hugo_export import export_site  # noqa: E402
+
+from baoku.search import BUNDLE_DIR, OFFLINE_DIR  # noqa: E402
 
 if TYPE_CHECKING:
     from baoku.config import Config
@@ -177,6 +180,8 @@ def _self(*args: str) -> list[str]:
 def run_size(articles: int, seed: int, incremental: bool) -> dict:
     folder = OUT / str(articles)
     project = folder / "project"
+    if project.exists():  # a clean project: no output, cache or theme override left over
+        shutil.rmtree(project)
     issues = write_corpus(project, articles, seed)
     row: dict = {"articles": sum(len(i.articles) for i in issues), "files": len(issues)}
     report = folder / "build.json"
@@ -185,7 +190,7 @@ def run_size(articles: int, seed: int, incremental: bool) -> dict:
     row["baoku_detail"] = json.loads(report.read_text(encoding="utf-8"))
     row["baoku_size"] = folder_size(project / "output")
     row["baoku_search_size"] = [folder_size(project / "output" / d)
-                                for d in ("pagefind", "search")]
+                                for d in (BUNDLE_DIR, OFFLINE_DIR)]
     hugo_dir = folder / "hugo"
     export_site(project / "truth.json", hugo_dir)
     print(f"[{articles}] Hugo …", flush=True)
@@ -267,7 +272,7 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
                      + " | ".join(f"{detail['timings'].get(s, 0):.2f}" for s in stages)
                      + f" | {per:.1f} |")
     lines += ["", "### 输出", "",
-              "| 文章数 | 版面文件 | baoku 输出 | 其中 pagefind/ | 其中 search/ | "
+              "| 文章数 | 版面文件 | baoku 输出 | 其中 pagefind/ | 其中 search-offline/ | "
               "Hugo+Pagefind 输出 | 大小比 |", "|---|---|---|---|---|---|---|"]
     for row in rows:
         size, files = row["baoku_size"]
