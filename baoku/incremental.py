@@ -181,10 +181,21 @@ class BuildCounts:
     shards_rebuilt: int | None = None  # Pagefind shards rebuilt (None: all, no previous index)
 
 
+# What ``render.render_site`` calls; ``Session._render_changed`` makes the same calls.
+MIRRORED_RENDER_CALLS = frozenset({"static_files", "make_environment", "site_info", "plan_pages",
+                                   "render_page", "extra_files", "site_context"})
+
+
+@functools.cache
 def _render_api_available() -> bool:
-    return all(hasattr(render, name)
-               for name in ("plan_pages", "render_page", "make_environment", "static_files",
-                            "site_info", "site_context", "extra_files"))
+    """True while ``render_site`` is still made of the calls mirrored here. Should it
+    change, incremental builds fall back to a full render (correct, just slower) rather
+    than drift from a full build."""
+    code = render.render_site.__code__
+    names = set(code.co_names)
+    for const in code.co_consts:
+        names.update(getattr(const, "co_names", ()))
+    return names == MIRRORED_RENDER_CALLS
 
 
 class Session:
