@@ -281,7 +281,7 @@ class Session:
 
     def _read_source(self, path: Path, project_root: Path) -> Source:
         """Decoding and metadata again only when the file or one of its sidecars changed."""
-        state = (str(project_root), _stat_key(path),
+        state = (self._fingerprint, str(project_root), _stat_key(path),
                  tuple((p.name, _stat_key(p)) for p in self._siblings.of(path)))
         self._read_paths.add(path)
         known = self._sources.get(path)
