@@ -115,6 +115,9 @@ def _magic_kind(data: bytes) -> str | None:
     return None
 
 
+_CJK_CHARS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
@@ -213,8 +216,10 @@ def _chinese_share(text: str) -> float:
 
 def _gbk_in_disguise(data: bytes, utf8: str) -> Decoded | None:
     """Short GBK text can also be valid UTF-8 (``通讯员`` → ``ͨѶԱ``): when the UTF-8
-    reading has no Chinese at all and the GB18030 reading is clearly Chinese, take that."""
-    if utf8.isascii() or any(map(_is_cjk, utf8[:_SAMPLE])):
+    reading is not Chinese prose and the GB18030 reading clearly is, take that. (Bytes
+    valid as UTF-8 are otherwise read as UTF-8, even when UTF-16 would also fit.)"""
+    sample = utf8[:_SAMPLE]
+    if sample.isascii() or len(_CJK_CHARS.findall(sample)) >= 0.3 * len(sample):
         return None
     gb = _strict(data, "gb18030")
     if gb is None or _chinese_share(gb) < max(0.8, _chinese_share(utf8) + 0.2):
