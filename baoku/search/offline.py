@@ -106,14 +106,20 @@ def _doc_row(record: SearchRecord, length: int,
             record.issue_label, length, row_facets]
 
 
-def _postings(counts: Sequence[Counter[str]]) -> dict[str, list[int]]:
+def _postings(records: Sequence[SearchRecord], cut: Cut
+              ) -> tuple[dict[str, list[int]], list[int]]:
+    """Postings ``term -> [doc delta, weighted tf, …]`` and each document's length,
+    built one document at a time so only the postings stay in memory."""
     postings: dict[str, list[int]] = {}
     last: dict[str, int] = {}
-    for doc, doc_counts in enumerate(counts):
-        for term in sorted(doc_counts):
-            postings.setdefault(term, []).extend((doc - last.get(term, 0), doc_counts[term]))
+    lengths = []
+    for doc, record in enumerate(records):
+        counts = term_counts(record, cut)
+        lengths.append(sum(counts.values()))
+        for term in sorted(counts):
+            postings.setdefault(term, []).extend((doc - last.get(term, 0), counts[term]))
             last[term] = doc
-    return postings
+    return postings, lengths
 
 
 def _script(function: str, *args: object) -> str:
@@ -122,12 +128,10 @@ def _script(function: str, *args: object) -> str:
 
 
 def build_offline_index(records: Sequence[SearchRecord], cut: Cut) -> OfflineIndex:
-    counts = [term_counts(r, cut) for r in records]
-    postings = _postings(counts)
+    postings, lengths = _postings(records, cut)
     posting_count = sum(len(p) // 2 for p in postings.values())
     chunks = max(1, min(MAX_TERM_CHUNKS, math.ceil(posting_count / TARGET_POSTINGS_PER_CHUNK)))
     facets = _facet_table(records)
-    lengths = [sum(c.values()) for c in counts]
     positions = {name: {v: i for i, v in enumerate(vals)} for name, vals in facets.items()}
     files = {f"{OFFLINE_DIR}/index.js": _script("baokuOfflineIndex", {
         "format": FORMAT,

@@ -1,14 +1,20 @@
-"""The online index: one Pagefind (extended) bundle per shard, built from our own records."""
+"""The online index: one Pagefind (extended) bundle per shard of article pages."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import tempfile
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .records import SearchRecord
+
+if TYPE_CHECKING:
+    from pagefind.index import PagefindIndex
 
 LANGUAGE = "zh-cn"
 BUNDLE_DIR = "pagefind"
@@ -21,6 +27,7 @@ FILTER_PAPER = "报纸"
 FILTER_REPORTER = "记者"
 FILTER_NAMES = (FILTER_DISTRICT, FILTER_TOPIC, FILTER_YEAR, FILTER_PAPER, FILTER_REPORTER)
 UNDATED_LABEL = "日期不详"
+SEND_BATCH = 50
 
 
 def bundle_path(shard: str) -> str:
@@ -60,20 +67,54 @@ def record_content(record: SearchRecord) -> str:
     return f"{record.heading}\n{record.body}"
 
 
-async def _build_shard(records: Sequence[SearchRecord], out_dir: Path) -> None:
+async def _add_record(index: PagefindIndex, record: SearchRecord) -> None:
+    await index.add_custom_record(
+        url=record.file,
+        content=record_content(record),
+        language=LANGUAGE,
+        meta=record_meta(record),
+        filters=record_filters(record),
+        sort=record_sort(record),
+    )
+
+
+def _link_pages(records: Sequence[SearchRecord], site_dir: Path, into: Path
+                ) -> list[SearchRecord]:
+    """Hard-link (or copy) each record's rendered page into ``into``; returns the records
+    whose page does not exist."""
+    missing = []
+    for record in records:
+        source = site_dir / record.file
+        if not source.is_file():
+            missing.append(record)
+            continue
+        target = into / record.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    return missing
+
+
+async def _build_shard(records: Sequence[SearchRecord], site_dir: Path, out_dir: Path) -> None:
+    """Index a shard's rendered article pages with one ``add_directory`` request.
+
+    The Python service answers one request per 100 ms poll, so a request per page
+    (``add_custom_record`` / ``add_html_file``) costs ~0.1 s each; a folder holding just
+    this shard's pages is one request. Pages that were not rendered fall back to records.
+    """
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language=LANGUAGE, output_path=str(out_dir))
-    async with PagefindIndex(config=config) as index:
-        for record in records:
-            await index.add_custom_record(
-                url=record.file,
-                content=record_content(record),
-                language=LANGUAGE,
-                meta=record_meta(record),
-                filters=record_filters(record),
-                sort=record_sort(record),
-            )
+    config = IndexConfig(force_language=LANGUAGE, output_path=str(out_dir), keep_index_url=True)
+    with tempfile.TemporaryDirectory(prefix="baoku-shard-") as tmp:
+        missing = _link_pages(records, site_dir, Path(tmp))
+        async with PagefindIndex(config=config) as index:
+            if len(missing) < len(records):
+                await index.add_directory(tmp)
+            for start in range(0, len(missing), SEND_BATCH):
+                await asyncio.gather(*(_add_record(index, r)
+                                       for r in missing[start:start + SEND_BATCH]))
 
 
 async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
@@ -85,7 +126,7 @@ async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: 
         async with gate:
             if out_dir.exists():
                 shutil.rmtree(out_dir)
-            await _build_shard(records, out_dir)
+            await _build_shard(records, site_dir, out_dir)
 
     await asyncio.gather(*(one(name, recs) for name, recs in shards.items()))
 
