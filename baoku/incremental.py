@@ -318,7 +318,10 @@ class Session:
         env = render.make_environment(config)
         yield from render.static_files(config)
         prints: dict[str, tuple[str, str]] = {}
-        for plan in render.plan_pages(archive, config):
+        plans = list(render.plan_pages(archive, config))
+        report = self.progress or pipeline.DEFAULT_HOOKS.progress
+        for done, plan in enumerate(plans):
+            report("生成页面", done, len(plans))
             fingerprint = self._page_print(plan)
             page = self._previous_page(plan.path, fingerprint, config.output_dir)
             if page is not None:
@@ -328,6 +331,7 @@ class Session:
                 page = render.render_page(env, plan)
             prints[plan.path] = (fingerprint, page.path)
             yield page
+        report("生成页面", len(plans), len(plans))
         # Mirrors ``render.render_site``; the byte-identity tests catch any drift.
         site = render.site_info(archive, config)
         yield from render.extra_files(archive, config, env,
