@@ -8,6 +8,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -115,12 +116,30 @@ def _timed(step: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def _peaks_mb() -> tuple[float, float]:
+    """Largest RSS so far of this process and of any finished child (Linux: kB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return own / 1024, children / 1024
+
+
 def worker_incremental(root: Path, report: Path, articles: int) -> None:
-    """Watch-mode session: first build, then add an issue, change an issue, edit a template.
-    'pages' is the time until the new pages are published, 'search' until searchable."""
+    """Watch-mode session: a cold first build (searchable), then add an issue, change an
+    issue, edit a template. 'pages' is the time until the pages are published, 'search'
+    until they are searchable (deferred search, as ``--watch`` does)."""
+    started = time.perf_counter()
     from baoku.incremental import Session
-    session = Session(_config(root), use_disk_cache=False, defer_search=True)
+    imported = time.perf_counter() - started
+    session = Session(_config(root), use_disk_cache=False, defer_search=False)
     quiet = lambda message: None  # noqa: E731
+    result = session.build(quiet)
+    own, children = _peaks_mb()
+    output = root / "output"
+    full = {"import": imported, "timings": result.timings, "articles": result.article_count,
+            "issues": len(result.archive.issues), "total": time.perf_counter() - started,
+            "peak_own_mb": own, "peak_children_mb": children, "size": folder_size(output),
+            "search_size": [folder_size(output / d) for d in (BUNDLE_DIR, OFFLINE_DIR)]}
+    session.defer_search = True
     times: dict[str, dict[str, float]] = {}
 
     def step(name: str) -> None:
@@ -130,7 +149,6 @@ def worker_incremental(root: Path, report: Path, articles: int) -> None:
                        "rendered": session.counts.rendered,
                        "shards": session.counts.shards_rebuilt}
 
-    step("first")
     extra = generate(8, seed=articles + 7, start=dt.date(2030, 1, 1), years=1)[0]
     (root / "content" / extra[0]).write_text(extra[1], encoding="utf-8")
     step("add_issue")
@@ -144,7 +162,7 @@ def worker_incremental(root: Path, report: Path, articles: int) -> None:
     override.write_text(base.read_text(encoding="utf-8") + "\n{# bench #}<!-- bench -->\n",
                         encoding="utf-8")
     step("template")
-    report.write_text(json.dumps(times), encoding="utf-8")
+    report.write_text(json.dumps({"full": full, "steps": times}), encoding="utf-8")
 
 
 def worker_profile(root: Path, report: Path) -> None:
@@ -177,20 +195,42 @@ def _self(*args: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), *args]
 
 
-def run_size(articles: int, seed: int, incremental: bool) -> dict:
+def _from_session(full: dict, whole_run: Measured) -> dict:
+    """The session's first build as a full-build measurement (peaks from getrusage)."""
+    own, children = full["peak_own_mb"], full["peak_children_mb"]
+    return {"seconds": full["total"], "peak_process_mb": max(own, children),
+            "peak_tree_mb": whole_run.peak_tree_mb,
+            "peak_process_name": "python3" if own >= children else "pagefind"}
+
+
+def run_size(articles: int, seed: int, incremental: bool, combined: bool) -> dict:
     folder = OUT / str(articles)
     project = folder / "project"
     if project.exists():  # a clean project: no output, cache or theme override left over
         shutil.rmtree(project)
     issues = write_corpus(project, articles, seed)
-    row: dict = {"articles": sum(len(i.articles) for i in issues), "files": len(issues)}
-    report = folder / "build.json"
-    print(f"[{articles}] baoku 完整生成 …", flush=True)
-    row["baoku"] = measure(_self("worker-build", str(project), str(report))).__dict__
-    row["baoku_detail"] = json.loads(report.read_text(encoding="utf-8"))
-    row["baoku_size"] = folder_size(project / "output")
-    row["baoku_search_size"] = [folder_size(project / "output" / d)
-                                for d in (BUNDLE_DIR, OFFLINE_DIR)]
+    row: dict = {"articles": sum(len(i.articles) for i in issues), "files": len(issues),
+                 "combined": combined}
+    if not combined:
+        report = folder / "build.json"
+        print(f"[{articles}] baoku 完整生成 …", flush=True)
+        row["baoku"] = measure(_self("worker-build", str(project), str(report))).__dict__
+        row["baoku_detail"] = json.loads(report.read_text(encoding="utf-8"))
+        row["baoku_size"] = folder_size(project / "output")
+        row["baoku_search_size"] = [folder_size(project / "output" / d)
+                                    for d in (BUNDLE_DIR, OFFLINE_DIR)]
+    if incremental or combined:
+        print(f"[{articles}] baoku 增量生成（watch 会话）…", flush=True)
+        inc = folder / "incremental.json"
+        whole = measure(_self("worker-incremental", str(project), str(inc), str(articles)))
+        session = json.loads(inc.read_text(encoding="utf-8"))
+        row["incremental_run"] = whole.__dict__
+        row["incremental"] = session["steps"]
+        if combined:
+            row["baoku"] = _from_session(session["full"], whole)
+            row["baoku_detail"] = session["full"]
+            row["baoku_size"] = session["full"]["size"]
+            row["baoku_search_size"] = session["full"]["search_size"]
     hugo_dir = folder / "hugo"
     export_site(project / "truth.json", hugo_dir)
     print(f"[{articles}] Hugo …", flush=True)
@@ -199,12 +239,6 @@ def run_size(articles: int, seed: int, incremental: bool) -> dict:
     row["pagefind"] = measure([sys.executable, "-m", "pagefind", "--site", "public",
                                "--quiet"], cwd=hugo_dir).__dict__
     row["hugo_size"] = folder_size(hugo_dir / "public")
-    if incremental:
-        print(f"[{articles}] 增量生成 …", flush=True)
-        inc = folder / "incremental.json"
-        row["incremental_run"] = measure(_self("worker-incremental", str(project), str(inc),
-                                               str(articles))).__dict__
-        row["incremental"] = json.loads(inc.read_text(encoding="utf-8"))
     return row
 
 
@@ -253,12 +287,16 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
         ours, hugo, pf = row["baoku"], row["hugo"], row["pagefind"]
         theirs = hugo["seconds"] + pf["seconds"]
         their_peak = max(hugo["peak_process_mb"], pf["peak_process_mb"])
+        mark = "*" if row.get("combined") else ""
         lines.append(
-            f"| {row['articles']:,} | {ours['seconds']:.1f} s | {hugo['seconds']:.1f} s | "
+            f"| {row['articles']:,}{mark} | {ours['seconds']:.1f} s | {hugo['seconds']:.1f} s | "
             f"{pf['seconds']:.1f} s | {theirs:.1f} s | {_ratio(ours['seconds'], theirs)} | "
             f"{_mb(ours['peak_process_mb'])}（{ours['peak_process_name']}；整棵进程树 "
             f"{_mb(ours['peak_tree_mb'])}） | {_mb(hugo['peak_process_mb'])} / "
             f"{_mb(pf['peak_process_mb'])} | {_ratio(ours['peak_process_mb'], their_peak)} |")
+    if any(row.get("combined") for row in rows):
+        lines += ["", "\\* 完整生成取自增量会话（`incremental.Session`，即 `build.py` 的默认路径，"
+                  "但不写磁盘缓存）的首次冷生成；峰值内存为 getrusage 的最大进程 RSS。"]
     lines += ["", "### baoku 分阶段用时（秒）", ""]
     stages = sorted({s for row in rows for s in row["baoku_detail"]["timings"]},
                     key=lambda s: list(rows[0]["baoku_detail"]["timings"]).index(s)
@@ -271,6 +309,7 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
         lines.append(f"| {row['articles']:,} | {detail['import']:.2f} | "
                      + " | ".join(f"{detail['timings'].get(s, 0):.2f}" for s in stages)
                      + f" | {per:.1f} |")
+    lines += _linearity(rows, stages)
     lines += ["", "### 输出", "",
               "| 文章数 | 版面文件 | baoku 输出 | 其中 pagefind/ | 其中 search-offline/ | "
               "Hugo+Pagefind 输出 | 大小比 |", "|---|---|---|---|---|---|---|"]
@@ -289,7 +328,7 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
                   "`Session.update_search()`。", "",
                   "| 文章数 | 步骤 | 页面可访问 | 可搜索 | 重新渲染页数 | 重建分片 |",
                   "|---|---|---|---|---|---|"]
-        names = {"first": "首次（同一进程）", "add_issue": "新增一个版面",
+        names = {"add_issue": "新增一个版面",
                  "change_issue": "修改一个版面", "template": "修改模板 base.html"}
         for row in inc_rows:
             for key, label in names.items():
@@ -301,6 +340,23 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
             lines.append(f"| {row['articles']:,} | 整个增量进程峰值内存 | "
                          f"{_mb(run['peak_process_mb'])} | | | |")
     return "\n".join(lines)
+
+
+def _linearity(rows: list[dict], stages: list[str]) -> list[str]:
+    """Per-article cost of the largest run over the smallest: 1.0 means linear."""
+    if len(rows) < 2:
+        return []
+    small, large = min(rows, key=lambda r: r["articles"]), max(rows, key=lambda r: r["articles"])
+
+    def per(row: dict, stage: str | None) -> float:
+        seconds = row["baoku"]["seconds"] if stage is None \
+            else row["baoku_detail"]["timings"].get(stage, 0.0)
+        return seconds / max(1, row["articles"])
+
+    parts = [f"{s} {per(large, s) / per(small, s):.2f}" for s in stages if per(small, s) > 0]
+    total = per(large, None) / per(small, None)
+    return ["", f"每篇成本之比（{large['articles']:,} 篇 / {small['articles']:,} 篇，"
+            f"1.00 = 线性）：合计 {total:.2f}；" + "，".join(parts)]
 
 
 def write_results(section: str) -> None:
@@ -325,6 +381,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="逗号分隔的文章数（默认 1000,10000）")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-incremental", action="store_true", help="跳过增量生成测量")
+    parser.add_argument("--combined", action="store_true",
+                        help="完整生成只测一次：用增量会话的首次冷生成（省去一次完整生成）")
     parser.add_argument("--profile", type=int, metavar="N",
                         help="只对 N 篇文章的完整生成做 cProfile，结果写入 bench/out/profile-N.txt")
     parser.add_argument("--no-write", action="store_true", help="不更新 bench/RESULTS.md")
@@ -337,7 +395,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"cProfile 结果：{target}")
         return
     info = machine()
-    rows = [run_size(int(n), args.seed, not args.no_incremental)
+    rows = [run_size(int(n), args.seed, not args.no_incremental, args.combined)
             for n in args.articles.split(",")]
     (OUT / "results.json").write_text(json.dumps({"machine": info, "rows": rows},
                                                  ensure_ascii=False, indent=1), encoding="utf-8")
