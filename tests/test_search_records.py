@@ -155,3 +155,38 @@ def test_build_search_drops_bundles_of_vanished_shards(tmp_path: Path) -> None:
     assert (site / "pagefind" / "undated").is_dir()
     build_search(archive_of(make_issue("a", "2023-05-06", [story(1, "甲")])), config, site)
     assert not (site / "pagefind" / "undated").exists()
+
+
+ARTICLE_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>x</title></head><body><nav>导航不应被索引</nav>
+<article data-pagefind-body><h1 data-pagefind-meta="title">湛阳镇花椒丰收</h1>
+<p>叶营村花椒迎来丰收。</p></article></body></html>"""
+
+
+def fragments(bundle: Path) -> list[dict[str, object]]:
+    import gzip
+
+    out = []
+    for path in sorted((bundle / "fragment").iterdir()):
+        data = gzip.decompress(path.read_bytes())
+        out.append(json.loads(data[data.index(b"{"):]))
+    return out
+
+
+def test_rendered_pages_are_indexed_and_missing_ones_fall_back_to_records(
+        tmp_path: Path) -> None:
+    config = load_config(tmp_path, {"search": True})
+    site = tmp_path / "site"
+    page = site / "issues" / "a" / "01" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(ARTICLE_PAGE, encoding="utf-8")
+    archive = archive_of(make_issue("a", "2023-05-06", [story(1, "湛阳镇花椒丰收"),
+                                                        story(2, "未生成页面的文章", "蓝湾社区")]))
+    assert build_search(archive, config, site) == []
+    entry = json.loads((site / "pagefind" / "2023" / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["zh-cn"]["page_count"] == 2
+    by_url = {f["url"]: f for f in fragments(site / "pagefind" / "2023")}
+    assert set(by_url) == {"/issues/a/01/index.html", "issues/a/02/index.html"}
+    assert "导航" not in str(by_url["/issues/a/01/index.html"]["content"])
+    assert by_url["issues/a/02/index.html"]["filters"] == {"年份": ["2023"], "报纸": ["测试日报"]}
+    assert not list(site.glob("**/baoku-shard-*"))
