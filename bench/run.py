@@ -48,6 +48,7 @@ class Measured:
     peak_process_mb: float  # the largest single process (RSS) seen at any poll
     peak_tree_mb: float  # the whole tree (parent + children) at its largest poll
     peak_process_name: str
+    cpu_seconds: float  # user + system of the process and its waited-for children
 
 
 def _tree_rss(proc: psutil.Process) -> list[tuple[str, int]]:
@@ -62,6 +63,7 @@ def _tree_rss(proc: psutil.Process) -> list[tuple[str, int]]:
 
 def measure(command: list[str], cwd: Path | None = None) -> Measured:
     """Wall time and peak memory of ``command`` and every child it starts (polled)."""
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_one, peak_tree, peak_name = 0, 0, ""
@@ -77,7 +79,19 @@ def measure(command: list[str], cwd: Path | None = None) -> Measured:
     errors = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode:
         raise RuntimeError(f"{' '.join(command)} 失败（{proc.returncode}）：{errors[-2000:]}")
-    return Measured(seconds, peak_one / MB, peak_tree / MB, peak_name)
+    return Measured(seconds, peak_one / MB, peak_tree / MB, peak_name,
+                    _children_cpu() - cpu_before)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process and its finished children (inside a worker)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime + _children_cpu()
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -137,7 +151,8 @@ def worker_incremental(root: Path, report: Path, articles: int) -> None:
     output = root / "output"
     full = {"import": imported, "timings": result.timings, "articles": result.article_count,
             "issues": len(result.archive.issues), "total": time.perf_counter() - started,
-            "peak_own_mb": own, "peak_children_mb": children, "size": folder_size(output),
+            "peak_own_mb": own, "peak_children_mb": children, "cpu": _own_cpu(),
+            "size": folder_size(output),
             "search_size": [folder_size(output / d) for d in (BUNDLE_DIR, OFFLINE_DIR)]}
     session.defer_search = True
     times: dict[str, dict[str, float]] = {}
@@ -199,7 +214,7 @@ def _from_session(full: dict, whole_run: Measured) -> dict:
     """The session's first build as a full-build measurement (peaks from getrusage)."""
     own, children = full["peak_own_mb"], full["peak_children_mb"]
     return {"seconds": full["total"], "peak_process_mb": max(own, children),
-            "peak_tree_mb": whole_run.peak_tree_mb,
+            "peak_tree_mb": whole_run.peak_tree_mb, "cpu_seconds": full["cpu"],
             "peak_process_name": "python3" if own >= children else "pagefind"}
 
 
@@ -280,9 +295,9 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
              "| 机器 | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "### 完整生成（含搜索索引）与 Hugo + Pagefind 对比", "",
-              "| 文章数 | baoku 用时 | Hugo | Pagefind | Hugo+Pagefind | 用时比 | "
+              "| 文章数 | baoku 用时 | Hugo | Pagefind | Hugo+Pagefind | 用时比 | CPU 时间比 | "
               "baoku 峰值内存（最大进程） | Hugo / Pagefind 峰值 | 内存比 |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         ours, hugo, pf = row["baoku"], row["hugo"], row["pagefind"]
         theirs = hugo["seconds"] + pf["seconds"]
@@ -291,6 +306,8 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
         lines.append(
             f"| {row['articles']:,}{mark} | {ours['seconds']:.1f} s | {hugo['seconds']:.1f} s | "
             f"{pf['seconds']:.1f} s | {theirs:.1f} s | {_ratio(ours['seconds'], theirs)} | "
+            f"{_ratio(ours['cpu_seconds'], hugo['cpu_seconds'] + pf['cpu_seconds'])}"
+            f"（{ours['cpu_seconds']:.0f} / {hugo['cpu_seconds'] + pf['cpu_seconds']:.0f} s） | "
             f"{_mb(ours['peak_process_mb'])}（{ours['peak_process_name']}；整棵进程树 "
             f"{_mb(ours['peak_tree_mb'])}） | {_mb(hugo['peak_process_mb'])} / "
             f"{_mb(pf['peak_process_mb'])} | {_ratio(ours['peak_process_mb'], their_peak)} |")
