@@ -45,7 +45,8 @@ def test_record_carries_heading_body_and_tags() -> None:
     assert "图片说明 张三 摄" in record.body and "第一段。" in record.body
     assert record.districts == ("卫东区",)
     assert record.reporters == ("李四", "张三")
-    assert (record.year, record.issue_label, record.paper) == ("2024", "第3版", "测试日报")
+    assert (record.year, record.paper, record.sort_date) == ("2024", "测试日报", "2024-04-23")
+    assert record.issue_label == "测试日报 2024年4月23日 第3版"
 
 
 @pytest.mark.parametrize(("date", "year"), [
@@ -60,16 +61,17 @@ def test_pagefind_fields_for_an_undated_paperless_article() -> None:
     record = archive_records(archive_of(issue))[0]
     assert record_meta(record) == {"title": "无日期", "issue": "scan-7"}
     assert record_filters(record) == {"年份": ["日期不详"]}
-    assert record_sort(record) == {"date": "0000"}
+    assert record_sort(record) == {"date": "0000-00-00"}
 
 
 def test_pagefind_filters_name_every_tag() -> None:
     article = story(1, "标题", reporters=("朱江森",), topics=("交通", "民生"),
                     places=(Place("卫东区", "district"),))
-    record = article_record(make_issue("a", "2024-04-22", [article]), article)
+    record = article_record(make_issue("a", "2024-04", [article]), article)
+    assert record_sort(record) == {"date": "2024-04-01"}
     assert record_filters(record) == {"地区": ["卫东区"], "主题": ["交通", "民生"],
                                       "年份": ["2024"], "报纸": ["测试日报"], "记者": ["朱江森"]}
-    assert record_meta(record)["date"] == "2024-04-22"
+    assert record_meta(record)["date"] == "2024-04"
 
 
 def test_shards_by_year_newest_first_undated_last() -> None:

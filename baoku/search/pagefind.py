@@ -58,8 +58,8 @@ def record_filters(record: SearchRecord) -> dict[str, list[str]]:
 
 
 def record_sort(record: SearchRecord) -> dict[str, str]:
-    # Undated articles sort as oldest; partial dates compare correctly as strings.
-    return {"date": record.date or "0000"}
+    # The same key as the article page's data-pagefind-sort; undated sorts as oldest.
+    return {"date": record.sort_date or "0000-00-00"}
 
 
 def record_content(record: SearchRecord) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .. import urls
 from ..model import Archive, Article, Issue
+from ..present import headline_of, issue_label, sort_date
 
 MAX_SHARD_PAGES = 2000
 UNDATED_SHARD = "undated"
@@ -25,7 +26,8 @@ class SearchRecord:
     date: str | None  # as known: YYYY-MM-DD, YYYY-MM or YYYY
     year: str | None
     paper: str | None
-    issue_label: str  # 版次/版名 or the issue id, for display
+    issue_label: str  # paper, date, edition and page title as the site names the issue
+    sort_date: str = ""  # full YYYY-MM-DD (missing parts 01), "" when undated
     districts: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     reporters: tuple[str, ...] = ()
@@ -35,12 +37,6 @@ class SearchRecord:
     def file(self) -> str:
         """The page's file, relative to the site root (what result links point at)."""
         return urls.file_of(self.path)
-
-
-def issue_label(issue: Issue) -> str:
-    meta = issue.source.meta
-    parts = [p for p in (meta.edition, meta.title) if p]
-    return " ".join(parts) if parts else issue.id
 
 
 def year_of(date: str | None) -> str | None:
@@ -70,13 +66,14 @@ def article_record(issue: Issue, article: Article) -> SearchRecord:
         id=issue.article_id(article),
         issue_id=issue.id,
         path=urls.article_page(issue.id, article.number),
-        headline=article.headline,
+        headline=headline_of(article),
         heading=_heading(article),
         body=_body(article),
         date=date,
         year=year_of(date),
         paper=issue.newspaper,
         issue_label=issue_label(issue),
+        sort_date=sort_date(issue.date),
         districts=article.districts,
         topics=article.topics,
         reporters=article.people,

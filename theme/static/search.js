@@ -432,7 +432,8 @@
     heading.appendChild(link);
     var meta = document.createElement("p");
     meta.className = "search-hit-meta";
-    meta.textContent = [hit.date || "日期不详", hit.paper, hit.issue].filter(Boolean).join(" · ");
+    // The issue label already names the paper (and the date as the site words it).
+    meta.textContent = [hit.date || "日期不详", hit.issue].filter(Boolean).join(" · ");
     var excerpt = document.createElement("p");
     excerpt.className = "search-hit-excerpt";
     hit.excerpt.forEach(function (seg) {
