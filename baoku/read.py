@@ -116,6 +116,7 @@ def _magic_kind(data: bytes) -> str | None:
 
 
 _CJK_CHARS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+_LATIN_ACCENTED = re.compile("[\u00c0-\u00ff]")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -138,17 +139,12 @@ def _text_likeness(text: str) -> float:
 
 def _charset_ratio(text: str, charset: str) -> float:
     """Share of CJK characters that ``charset`` can encode."""
-    cjk = [ch for ch in text if _is_cjk(ch)]
+    cjk = "".join(_CJK_CHARS.findall(text))
     if not cjk:
         return 1.0
-    common = 0
-    for ch in cjk:
-        try:
-            ch.encode(charset)
-        except UnicodeEncodeError:
-            continue
-        common += 1
-    return common / len(cjk)
+    # One bulk round trip: the characters ``charset`` cannot encode are dropped.
+    common = cjk.encode(charset, errors="ignore").decode(charset)
+    return len(common) / len(cjk)
 
 
 def _gb2312_ratio(text: str) -> float:
@@ -342,15 +338,15 @@ def _latin_mojibake(text: str) -> bool:
 def _looks_garbled(text: str) -> bool:
     """Many CJK characters but few common ones: mojibake (or a traditional-character text)."""
     sample = text[:_SAMPLE]
-    return sum(1 for ch in sample if _is_cjk(ch)) >= 20 and _gb2312_ratio(sample) < 0.6
+    return len(_CJK_CHARS.findall(sample)) >= 20 and _gb2312_ratio(sample) < 0.6
 
 
 def _repair_double_encoding(text: str) -> str | None:
     """Undo a wrong round trip: UTF-8 bytes once read as Latin-1/Windows-1252 (``æ–°é—»``)
     or as GBK (``鏂伴椈``) and saved again. Only when the result is clean Chinese text."""
     sample = text[:_SAMPLE]
-    has_latin = sum(1 for ch in sample if "\u00c0" <= ch <= "\u00ff") >= 4
-    if has_latin and not any(map(_is_cjk, sample)):
+    has_latin = len(_LATIN_ACCENTED.findall(sample)) >= 4
+    if has_latin and not _CJK_CHARS.search(sample):
         wrong_codecs: tuple[str, ...] = ("cp1252", "latin-1")
     elif _looks_garbled(text):
         wrong_codecs = ("gb18030",)
