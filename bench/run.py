@@ -295,8 +295,8 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
              "| 机器 | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "### 完整生成（含搜索索引）与 Hugo + Pagefind 对比", "",
-              "| 文章数 | baoku 用时 | Hugo | Pagefind | Hugo+Pagefind | 用时比 | CPU 时间比 | "
-              "baoku 峰值内存（最大进程） | Hugo / Pagefind 峰值 | 内存比 |",
+              "| 文章数（测量时间，负载） | baoku 用时 | Hugo | Pagefind | Hugo+Pagefind | "
+              "用时比 | CPU 时间比 | baoku 峰值内存（最大进程） | Hugo / Pagefind 峰值 | 内存比 |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         ours, hugo, pf = row["baoku"], row["hugo"], row["pagefind"]
@@ -304,7 +304,8 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
         their_peak = max(hugo["peak_process_mb"], pf["peak_process_mb"])
         mark = "*" if row.get("combined") else ""
         lines.append(
-            f"| {row['articles']:,}{mark} | {ours['seconds']:.1f} s | {hugo['seconds']:.1f} s | "
+            f"| {row['articles']:,}{mark}（{row.get('measured_at', '')}，"
+            f"{row.get('load', '')}） | {ours['seconds']:.1f} s | {hugo['seconds']:.1f} s | "
             f"{pf['seconds']:.1f} s | {theirs:.1f} s | {_ratio(ours['seconds'], theirs)} | "
             f"{_ratio(ours['cpu_seconds'], hugo['cpu_seconds'] + pf['cpu_seconds'])}"
             f"（{ours['cpu_seconds']:.0f} / {hugo['cpu_seconds'] + pf['cpu_seconds']:.0f} s） | "
@@ -383,6 +384,17 @@ def write_results(section: str) -> None:
     RESULTS.write_text(f"{head}{START}\n{section}\n{END}{tail}", encoding="utf-8")
 
 
+def _merge_rows(rows: list[dict]) -> list[dict]:
+    """Rows of the previous run for the sizes not measured now (``--keep``)."""
+    try:
+        previous = json.loads((OUT / "results.json").read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError):
+        previous = []
+    measured = {row["articles"] for row in rows}
+    kept = [row for row in previous if row["articles"] not in measured]
+    return sorted(kept + rows, key=lambda row: row["articles"])
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0].startswith("worker-"):
@@ -403,6 +415,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=int, metavar="N",
                         help="只对 N 篇文章的完整生成做 cProfile，结果写入 bench/out/profile-N.txt")
     parser.add_argument("--no-write", action="store_true", help="不更新 bench/RESULTS.md")
+    parser.add_argument("--keep", action="store_true",
+                        help="保留上次结果中本次未测的文章数（分两次测量时用）")
     args = parser.parse_args(argv)
     if args.profile:
         project = OUT / f"profile-{args.profile}" / "project"
@@ -412,8 +426,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"cProfile 结果：{target}")
         return
     info = machine()
-    rows = [run_size(int(n), args.seed, not args.no_incremental, args.combined)
-            for n in args.articles.split(",")]
+    rows = []
+    for n in args.articles.split(","):
+        row = run_size(int(n), args.seed, not args.no_incremental, args.combined)
+        row["measured_at"] = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
+        row["load"] = f"{os.getloadavg()[0]:.1f}"
+        rows.append(row)
+    if args.keep:
+        rows = _merge_rows(rows)
     (OUT / "results.json").write_text(json.dumps({"machine": info, "rows": rows},
                                                  ensure_ascii=False, indent=1), encoding="utf-8")
     section = render_report(rows, info)
