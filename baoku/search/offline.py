@@ -12,6 +12,7 @@ import json
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -107,17 +108,17 @@ def _doc_row(record: SearchRecord, length: int,
 
 
 def _postings(records: Sequence[SearchRecord], cut: Cut
-              ) -> tuple[dict[str, list[int]], list[int]]:
+              ) -> tuple[dict[str, array[int]], list[int]]:
     """Postings ``term -> [doc delta, weighted tf, …]`` and each document's length,
     built one document at a time so only the postings stay in memory."""
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}
     lengths = []
     for doc, record in enumerate(records):
         counts = term_counts(record, cut)
         lengths.append(sum(counts.values()))
         for term in sorted(counts):
-            postings.setdefault(term, []).extend((doc - last.get(term, 0), counts[term]))
+            postings.setdefault(term, array("I")).extend((doc - last.get(term, 0), counts[term]))
             last[term] = doc
     return postings, lengths
 
@@ -147,12 +148,14 @@ def build_offline_index(records: Sequence[SearchRecord], cut: Cut) -> OfflineInd
     return OfflineIndex(files=files, term_count=len(postings), posting_count=posting_count)
 
 
-def _term_chunk_files(postings: dict[str, list[int]], chunks: int) -> dict[str, str]:
-    tables: list[dict[str, list[int]]] = [{} for _ in range(chunks)]
+def _term_chunk_files(postings: dict[str, array[int]], chunks: int) -> dict[str, str]:
+    # Postings are unsigned 32-bit arrays (a quarter of a list's memory), listed per chunk.
+    terms: list[list[str]] = [[] for _ in range(chunks)]
     for term in sorted(postings):
-        tables[chunk_of(term, chunks)][term] = postings[term]
-    return {f"{OFFLINE_DIR}/t{n}.js": _script("baokuOfflineTerms", n, table)
-            for n, table in enumerate(tables)}
+        terms[chunk_of(term, chunks)].append(term)
+    return {f"{OFFLINE_DIR}/t{n}.js": _script("baokuOfflineTerms", n,
+                                              {t: postings[t].tolist() for t in names})
+            for n, names in enumerate(terms)}
 
 
 def _text_chunk_files(records: Sequence[SearchRecord]) -> dict[str, str]:

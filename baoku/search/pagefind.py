@@ -28,6 +28,10 @@ FILTER_REPORTER = "记者"
 FILTER_NAMES = (FILTER_DISTRICT, FILTER_TOPIC, FILTER_YEAR, FILTER_PAPER, FILTER_REPORTER)
 UNDATED_LABEL = "日期不详"
 SEND_BATCH = 50
+# Pagefind's own UI bundles: the search page has its own, so they are not shipped.
+UNUSED_ASSETS = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+                 "pagefind-modular-ui.css", "pagefind-component-ui.js",
+                 "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
 def bundle_path(shard: str) -> str:
@@ -127,6 +131,8 @@ async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: 
             if out_dir.exists():
                 shutil.rmtree(out_dir)
             await _build_shard(records, site_dir, out_dir)
+            for name in UNUSED_ASSETS:
+                (out_dir / name).unlink(missing_ok=True)
 
     await asyncio.gather(*(one(name, recs) for name, recs in shards.items()))
 
