@@ -201,3 +201,13 @@ def test_source_html_is_never_injected(page: object, build_from: object, serve: 
         assert page.evaluate("() => document.querySelector('#search-results img, "  # type: ignore[attr-defined]
                              "#search-results script, #search-results b')") is None
         assert page.evaluate("() => window.pwned") is None  # type: ignore[attr-defined]
+
+
+def test_result_links_work_under_a_sub_path(page: object, site: Path, serve: object) -> None:
+    base = serve(site.parent) + f"{site.name}/search/index.html"  # type: ignore[operator]
+    result = run_query(page, base, "花椒")
+    assert result["mode"] == "pagefind" and result["hits"], result["status"]
+    response = page.goto(  # type: ignore[attr-defined]
+        page.eval_on_selector("#search-results .search-hit h2 a", "a => a.href"))  # type: ignore[attr-defined]
+    assert response.ok and f"/{site.name}/issues/" in page.url  # type: ignore[attr-defined]
+    assert "叶营村百亩花椒" in page.content()  # type: ignore[attr-defined]

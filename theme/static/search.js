@@ -85,11 +85,12 @@
       init: function () {
         return import(bundles[0]).then(function (module) {
           pf = module;
-          return pf.options({ excerptLength: 36 });
+          return pf.options({ excerptLength: 36, baseUrl: siteRoot.pathname });
         }).then(function () {
           return bundles.slice(1).reduce(function (done, bundle) {
             return done.then(function () {
-              return pf.mergeIndex(bundle.replace(/pagefind\.js$/, ""));
+              return pf.mergeIndex(bundle.replace(/pagefind\.js$/, ""),
+                                   { baseUrl: siteRoot.pathname });
             });
           }, Promise.resolve());
         }).then(function () {
@@ -150,12 +151,12 @@
   }
 
   function pagefindHit(data, units) {
-    // Primary bundle URLs are root-relative, merged ones absolute: keep the site path.
-    var path = data.url.replace(/^[a-z]+:\/\/[^/]*/i, "").replace(/^\/+/, "");
+    // Every bundle was given the site root as its base URL, so URLs are root-relative.
+    var target = new URL(data.url, location.href);
     var meta = data.meta || {};
     return {
-      href: siteLink(path),
-      title: meta.title || path,
+      href: relativeTo(target),
+      title: meta.title || target.pathname,
       date: meta.date || "",
       paper: meta.paper || "",
       issue: meta.issue || "",
