@@ -137,7 +137,8 @@ def _peaks_mb() -> tuple[float, float]:
     return own / 1024, children / 1024
 
 
-def worker_incremental(root: Path, report: Path, articles: int) -> None:
+def worker_incremental(root: Path, report: Path, articles: int, template: bool = True
+                       ) -> None:
     """Watch-mode session: a cold first build (searchable), then add an issue, change an
     issue, edit a template. 'pages' is the time until the pages are published, 'search'
     until they are searchable (deferred search, as ``--watch`` does)."""
@@ -171,6 +172,9 @@ def worker_incremental(root: Path, report: Path, articles: int) -> None:
     changed.write_text(changed.read_text(encoding="utf-8")
                        + "\n\n本版另讯：居民议事会定于下周召开，欢迎报名参加。\n", encoding="utf-8")
     step("change_issue")
+    if not template:
+        report.write_text(json.dumps({"full": full, "steps": times}), encoding="utf-8")
+        return
     base = session.config.builtin_theme_dir / "templates" / "base.html"
     override = root / "theme" / "templates" / "base.html"
     override.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +222,8 @@ def _from_session(full: dict, whole_run: Measured) -> dict:
             "peak_process_name": "python3" if own >= children else "pagefind"}
 
 
-def run_size(articles: int, seed: int, incremental: bool, combined: bool) -> dict:
+def run_size(articles: int, seed: int, incremental: bool, combined: bool,
+             template: bool = True) -> dict:
     folder = OUT / str(articles)
     project = folder / "project"
     if project.exists():  # a clean project: no output, cache or theme override left over
@@ -237,7 +242,8 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool) -> dic
     if incremental or combined:
         print(f"[{articles}] baoku 增量生成（watch 会话）…", flush=True)
         inc = folder / "incremental.json"
-        whole = measure(_self("worker-incremental", str(project), str(inc), str(articles)))
+        whole = measure(_self("worker-incremental", str(project), str(inc), str(articles),
+                              "template" if template else "no-template"))
         session = json.loads(inc.read_text(encoding="utf-8"))
         row["incremental_run"] = whole.__dict__
         row["incremental"] = session["steps"]
@@ -350,6 +356,8 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
                  "change_issue": "修改一个版面", "template": "修改模板 base.html"}
         for row in inc_rows:
             for key, label in names.items():
+                if key not in row["incremental"]:
+                    continue
                 step = row["incremental"][key]
                 shards = "全部" if step["shards"] is None else step["shards"]
                 lines.append(f"| {row['articles']:,} | {label} | {step['pages']:.2f} s | "
@@ -401,7 +409,8 @@ def main(argv: list[str] | None = None) -> None:
         kind, root, report, *rest = argv
         workers = {"worker-build": worker_build, "worker-profile": worker_profile}
         if kind == "worker-incremental":
-            worker_incremental(Path(root), Path(report), int(rest[0]))
+            worker_incremental(Path(root), Path(report), int(rest[0]),
+                               template=rest[1:] != ["no-template"])
         else:
             workers[kind](Path(root), Path(report))
         return
@@ -415,6 +424,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=int, metavar="N",
                         help="只对 N 篇文章的完整生成做 cProfile，结果写入 bench/out/profile-N.txt")
     parser.add_argument("--no-write", action="store_true", help="不更新 bench/RESULTS.md")
+    parser.add_argument("--no-template", action="store_true",
+                        help="增量测量中跳过“修改模板”（它会重新渲染全部页面）")
     parser.add_argument("--keep", action="store_true",
                         help="保留上次结果中本次未测的文章数（分两次测量时用）")
     args = parser.parse_args(argv)
@@ -428,7 +439,8 @@ def main(argv: list[str] | None = None) -> None:
     info = machine()
     rows = []
     for n in args.articles.split(","):
-        row = run_size(int(n), args.seed, not args.no_incremental, args.combined)
+        row = run_size(int(n), args.seed, not args.no_incremental, args.combined,
+                       not args.no_template)
         row["measured_at"] = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
         row["load"] = f"{os.getloadavg()[0]:.1f}"
         rows.append(row)
