@@ -192,3 +192,24 @@ def test_rendered_pages_are_indexed_and_missing_ones_fall_back_to_records(
     assert "导航" not in str(by_url["/issues/a/01/index.html"]["content"])
     assert by_url["issues/a/02/index.html"]["filters"] == {"年份": ["2023"], "报纸": ["测试日报"]}
     assert not list(site.glob("**/baoku-shard-*"))
+
+
+SOURCE = ("测试日报 2024年5月6日\n\n湛阳镇花椒丰收\n\n"
+          "本报讯（记者王五）叶营村花椒迎来丰收，村民增收。\n")
+
+
+def test_site_without_search_says_so(build_from: object) -> None:
+    out, _ = build_from({"content/2024-05-06-a.txt": SOURCE}, search=False)  # type: ignore[operator]
+    html = (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-enabled="false"' in html and "没有生成检索索引" in html
+    assert not (out / "pagefind").exists() and not (out / "search-offline").exists()
+
+
+def test_site_with_search_links_its_bundles(build_from: object) -> None:
+    out, result = build_from({"content/2024-05-06-a.txt": SOURCE}, search=True)  # type: ignore[operator]
+    assert result.search_warnings == []
+    html = (out / "search" / "index.html").read_text(encoding="utf-8")
+    assert 'data-bundle="../pagefind/2024/pagefind.js"' in html
+    assert 'data-offline="../search-offline/index.js"' in html
+    assert (out / "pagefind" / "2024" / "pagefind.js").is_file()
+    assert "pagefind-ui.js" not in {p.name for p in (out / "pagefind" / "2024").iterdir()}

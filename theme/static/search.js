@@ -11,7 +11,7 @@
   var ASCII_TOKEN = /[a-z0-9]+(?:\.[0-9]+)*/g;
 
   var section = document.querySelector(".search-page");
-  if (!section) return;
+  if (!section || section.dataset.enabled === "false") return;  // the page says why
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-input");
   var sortSelect = document.getElementById("search-sort");
