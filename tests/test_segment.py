@@ -50,6 +50,8 @@ def by_headline(result: Segmentation, headline: str) -> Article:
     ("本报讯 记者 张三 通讯员 李四 近日，全区召开会议。", "本报讯 记者 张三 通讯员 李四",
      "近日，全区召开会议。", ("张三",), ("李四",)),
     ("本报讯近日，全区召开会议。", "本报讯", "近日，全区召开会议。", (), ()),
+    ("□记者 郭小伟 文/图", "□记者 郭小伟 文/图", "", ("郭小伟",), ()),
+    ("■本报记者 赵一 钱二", "■本报记者 赵一 钱二", "", ("赵一", "钱二"), ()),
 ])
 def test_lead_bylines(line: str, byline: str, rest: str, reporters: tuple[str, ...],
                       correspondents: tuple[str, ...]) -> None:
@@ -456,3 +458,18 @@ def test_short_end_of_a_cut_paragraph_is_not_a_heading() -> None:
     (article,) = result.articles
     assert article.paragraphs == ("该镇项目建设现场气氛热烈，企业反响很好" + BODY_B,)
     assert article.section_heads == ()
+
+
+def test_bulleted_byline_under_an_unmarked_headline_starts_an_article() -> None:
+    result = seg(page(
+        "全区召开经济工作推进会",
+        "本报讯（记者王小明）3月1日，全区召开经济工作推进会。",
+        "城东街道开展义诊活动",
+        "□记者 赵六 文/图",
+        "近日，城东街道开展义诊活动，为居民免费体检。",
+    ))
+    second = by_headline(result, "城东街道开展义诊活动")
+    assert second.byline == "□记者 赵六 文/图"
+    assert second.reporters == ("赵六",)
+    assert second.paragraphs == ("近日，城东街道开展义诊活动，为居民免费体检。",)
+    assert not result.junk

@@ -121,15 +121,15 @@ def classify_line(text: str, raw: str, spaced: str | None = None) -> tuple[Kind,
     marked = MARKED.match(text)
     if marked:
         return "marked", marked.group("text").strip(), {}
+    lead = parse_lead_byline(spaced)  # before the noise test: "□记者 X" is a byline, not debris
+    if lead:
+        return "lead", text, {"lead": lead}
     if _is_noise(text, raw):
         return "junk", text, {}
     if _PLACEHOLDER.match(text):
         return "placeholder", text, {}
     if len(text) <= 40 and _FURNITURE.match(spaced):
         return "furniture", text, {}
-    lead = parse_lead_byline(spaced)
-    if lead:
-        return "lead", text, {"lead": lead}
     tail = parse_tail_byline(spaced)
     if tail:
         return "tail", text, {"tail": tail}

@@ -22,9 +22,13 @@ _LEAD_NEWS = re.compile(
 _LEAD_BARE = re.compile(
     rf"^(?!据)(?P<byline>[{HAN}]{{0,8}}(?:报|刊|台|网)讯(?P<people>(?:\s?(?:{_ROLE})\s?{NAME}"
     rf"(?:\s+{NAME})*)*))(?:(?<=讯)(?=[^\s{_OPEN}，。、：；,.:;])|\s+(?=\S))")
-# "本报融媒体记者 李岩 通讯员 王鹏" on a line of its own.
+# "本报融媒体记者 李岩 通讯员 王鹏" or "□记者 郭伟 文/图" on a line of its own (papers often
+# print a bullet square before such a byline).
+_BULLET = "□■◆◇●○"
 _STANDALONE = re.compile(
-    rf"^(?:文\s?/\s?(?:图\s?)?)?(?:(?:{_ROLE})\s?(?:{NAME})(?:[\s、，]+{NAME})*\s?)+$")
+    rf"^(?:[{_BULLET}]\s?)?(?:文\s?/\s?(?:图\s?)?)?"
+    rf"(?:(?:{_ROLE})\s?(?:{NAME})(?:[\s、，]+{NAME})*\s?)+"
+    r"(?:(?:文\s?/\s?图|图\s?/\s?文|文图)\s?)?$")
 # "（本报记者 朱江森 文/图）", "(本报记者 邱爽)" on a line of its own, usually after the body.
 _TAIL = re.compile(
     rf"^[{_OPEN}]\s?(?P<people>(?:{_ROLE})[^{_CLOSE}]{{1,40}})[{_CLOSE}]$")
