@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 CONFIG_FILE = "baoku.toml"
 PACKAGE_THEME = Path(__file__).resolve().parent.parent / "theme"
+MAX_DEFAULT_WORKERS = 8  # more processes than this only add memory on a typical machine
+
+
+def default_workers() -> int:
+    """One worker per available core, at most ``MAX_DEFAULT_WORKERS``."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_WORKERS, cores))
 
 
 class ConfigError(ValueError):
@@ -31,7 +42,7 @@ class Config:
     places_file: Path | None = None  # archive-level place list (content/places.toml)
     search: bool = True  # build the Pagefind and offline search indexes
     fixed_time: str | None = None  # ISO timestamp used instead of now (reproducible builds)
-    workers: int = 1
+    workers: int = field(default_factory=default_workers)  # 1 = everything in-process
 
     @property
     def builtin_theme_dir(self) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import Config
@@ -56,9 +57,13 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
     if not records:
         return ["没有文章可供检索，未生成检索索引"]
     shards = assign_shards(records)
-    warnings = _build_online(shards, site_dir, only_shards, config.workers)
+    # Pagefind works in child processes: drive them from a thread while this one builds
+    # the offline index, so the two costs overlap instead of adding up.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
+        online = pool.submit(_build_online, shards, site_dir, only_shards, config.workers)
+        _write_offline(records, site_dir)
+        warnings = online.result()
     _write_manifest(shards, site_dir)
-    _write_offline(records, site_dir)
     return warnings
 
 

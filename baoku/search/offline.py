@@ -43,11 +43,15 @@ def normalize(text: str) -> str:
 
 def gram_terms(text: str) -> list[str]:
     """ASCII tokens, then CJK unigrams and bigrams of each run, in text order."""
-    text = _QUOTES.sub("", normalize(text))
+    return _normalized_gram_terms(normalize(text))
+
+
+def _normalized_gram_terms(text: str) -> list[str]:
+    text = _QUOTES.sub("", text)
     terms = _ASCII_TOKEN.findall(text)
     for run in _CJK_RUN.findall(text):
         terms.extend(run)
-        terms.extend(run[i:i + 2] for i in range(len(run) - 1))
+        terms.extend(map(str.__add__, run, run[1:]))  # bigrams, without slicing per index
     return terms
 
 
@@ -56,13 +60,22 @@ def word_terms(text: str, cut: Cut) -> list[str]:
     return [w for w in (normalize(t) for t in cut(text)) if _CJK_WORD.match(w)]
 
 
+def _normalized_word_terms(text: str, cut: Cut) -> list[str]:
+    # ``text`` is normalised already; a word cut from it needs no second pass.
+    return [w for w in cut(text) if len(w) >= 3 and _CJK_WORD.match(w)]
+
+
 def term_counts(record: SearchRecord, cut: Cut) -> Counter[str]:
     """Weighted term frequencies of one article: heading terms count ``HEADING_WEIGHT``
     times; every term of the heading and the body counts at least once."""
-    counts: Counter[str] = Counter()
-    for text, weight in ((record.heading, HEADING_WEIGHT), (record.body, 1)):
-        for term in gram_terms(text) + word_terms(text, cut):
-            counts[term] += weight
+    heading = normalize(record.heading)
+    body = normalize(record.body)
+    counts = Counter(_normalized_gram_terms(body))
+    counts.update(_normalized_word_terms(body, cut))
+    heading_counts = Counter(_normalized_gram_terms(heading))
+    heading_counts.update(_normalized_word_terms(heading, cut))
+    for term, n in heading_counts.items():
+        counts[term] += n * HEADING_WEIGHT
     return counts
 
 
@@ -117,8 +130,12 @@ def _postings(records: Sequence[SearchRecord], cut: Cut
     for doc, record in enumerate(records):
         counts = term_counts(record, cut)
         lengths.append(sum(counts.values()))
-        for term in sorted(counts):
-            postings.setdefault(term, array("I")).extend((doc - last.get(term, 0), counts[term]))
+        for term, tf in counts.items():  # postings are per term: document order suffices
+            posting = postings.get(term)
+            if posting is None:
+                postings[term] = array("I", (doc, tf))
+            else:
+                posting.extend((doc - last[term], tf))
             last[term] = doc
     return postings, lengths
 
