@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -141,52 +143,154 @@ class Hooks:
 DEFAULT_HOOKS = Hooks()
 
 
+# Fewer sources than this are quicker in-process than a pool's start-up.
+MIN_PARALLEL_SOURCES = 8
+_Outcome = tuple[Issue | Source | None, str | None]  # (result, error message) from a worker
+_worker_enricher: Enricher | None = None  # set once in each pool worker by _init_worker
+
+
+class _WorkerError(Exception):
+    """A source's failure as already worded by the step that failed."""
+
+
+def _init_worker(enricher: Enricher | None, config: Config) -> None:
+    """Pool initializer: the enricher is inherited under 'fork', loaded once otherwise."""
+    global _worker_enricher
+    _worker_enricher = enricher if enricher is not None else load_enricher(config)
+
+
+def _read_in_worker(job: tuple[Path, Path, str]) -> _Outcome:
+    path, root, rel = job
+    try:
+        return read_source(path, root), None
+    except ReadError as exc:
+        return None, str(exc)  # the message names the file
+    except Exception as exc:
+        return None, f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
+
+
+def _assemble_in_worker(job: tuple[Source, str, str]) -> _Outcome:
+    source, issue_id, rel = job
+    assert _worker_enricher is not None
+    try:
+        return assemble_issue(source, issue_id, _worker_enricher), None
+    except Exception as exc:
+        return None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+
+
+def _make_pool(config: Config, enricher: Enricher, sources: int) -> ProcessPoolExecutor | None:
+    """A pool of ``config.workers`` processes, or None when in-process is the better choice.
+    'fork' lets every worker share the loaded enricher (tokenizer words included)."""
+    workers = min(config.workers, max(1, sources // 2))
+    if workers < 2 or sources < MIN_PARALLEL_SOURCES:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+                                   initializer=_init_worker, initargs=(enricher, config))
+    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(None, config))
+
+
+def _chunksize(jobs: int, config: Config) -> int:
+    return max(1, min(16, jobs // (4 * config.workers)))
+
+
 def process_sources(paths: list[Path], config: Config, enricher: Enricher,
                     timer: _Timer, log: Log, hooks: Hooks = DEFAULT_HOOKS
                     ) -> tuple[list[Issue], list[Failure]]:
-    """Read every source first (so duplicate claims can be seen), then assemble each."""
-    with timer.stage("read"):
-        sources, failures = read_sources(paths, config, log, hooks.read)
-    issues: list[Issue] = []
-    taken: set[str] = set()
-    for done, (rel, source) in enumerate(sources):
-        hooks.progress("读取与切分", done, len(sources))
-        try:
-            with timer.stage("segment+enrich"):
-                issue = hooks.assemble(source, _unique_id(urls.issue_id_for(rel), taken),
-                                       enricher)
-            issue = attach_raw_text(issue, config.project_root)
-        except Exception as exc:
-            message = f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
-            failures.append(Failure(rel, "segment", message))
-            log(f"跳过 {message}")
-            continue
-        issues.append(issue)
+    """Read every source first (so duplicate claims can be seen), then assemble each.
+
+    With the default read and assemble hooks and ``config.workers`` > 1 both steps run
+    in a process pool; results keep the source order, so the build is the same."""
+    parallel = hooks.read is read_source and hooks.assemble is assemble_issue
+    pool = _make_pool(config, enricher, len(paths)) if parallel else None
+    try:
+        with timer.stage("read"):
+            sources, failures = read_sources(paths, config, log, hooks.read, pool)
+        ids = _issue_ids(rel for rel, _ in sources)
+        with timer.stage("segment+enrich"):
+            outcomes = (_assemble_all(sources, ids, pool, config, hooks.progress) if pool
+                        else _assemble_each(sources, ids, enricher, hooks))
+            issues: list[Issue] = []
+            for (rel, _), (issue, error) in zip(sources, outcomes, strict=True):
+                try:
+                    if error is not None or not isinstance(issue, Issue):
+                        raise _WorkerError(error or "")
+                    issues.append(attach_raw_text(issue, config.project_root))
+                except Exception as exc:
+                    message = (str(exc) if isinstance(exc, _WorkerError) else
+                               f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
+                    failures.append(Failure(rel, "segment", message))
+                    log(f"跳过 {message}")
+    finally:
+        if pool is not None:
+            pool.shutdown()
     hooks.progress("读取与切分", len(sources), len(sources))
     return issues, failures
 
 
+def _issue_ids(rels: Iterable[str]) -> list[str]:
+    taken: set[str] = set()
+    return [_unique_id(urls.issue_id_for(rel), taken) for rel in rels]
+
+
+def _assemble_each(sources: list[tuple[str, Source]], ids: list[str], enricher: Enricher,
+                   hooks: Hooks) -> Iterator[_Outcome]:
+    for done, ((rel, source), issue_id) in enumerate(zip(sources, ids, strict=True)):
+        hooks.progress("读取与切分", done, len(sources))
+        try:
+            yield hooks.assemble(source, issue_id, enricher), None
+        except Exception as exc:
+            yield None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+
+
+def _assemble_all(sources: list[tuple[str, Source]], ids: list[str],
+                  pool: ProcessPoolExecutor, config: Config, progress: Progress
+                  ) -> Iterator[_Outcome]:
+    jobs = [(source, issue_id, rel) for (rel, source), issue_id in zip(sources, ids, strict=True)]
+    for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
+                                            chunksize=_chunksize(len(jobs), config))):
+        progress("读取与切分", done, len(jobs))
+        yield outcome
+
+
 def read_sources(paths: list[Path], config: Config, log: Log,
-                 read: Callable[[Path, Path], Source] = read_source
+                 read: Callable[[Path, Path], Source] = read_source,
+                 pool: ProcessPoolExecutor | None = None
                  ) -> tuple[list[tuple[str, Source]], list[Failure]]:
     """(rel path, Source) for every readable file, with duplicate-claim warnings added."""
     sources: list[tuple[str, Source]] = []
     failures: list[Failure] = []
-    for path in paths:
-        rel = relative_path(path, config.project_root)
-        try:
-            sources.append((rel, read(path, config.project_root)))
-        except ReadError as exc:
-            failures.append(Failure(rel, "read", str(exc)))
-            log(f"跳过 {exc}")  # the message names the file
-        except Exception as exc:
-            message = f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
+    rels = [relative_path(path, config.project_root) for path in paths]
+    for rel, (source, error) in zip(rels, _read_all(paths, rels, config, read, pool),
+                                    strict=True):
+        if isinstance(source, Source):
+            sources.append((rel, source))
+        else:
+            message = error or f"{rel}：处理时出错（read）"
             failures.append(Failure(rel, "read", message))
             log(f"跳过 {message}")
     duplicates = duplicate_claims([source for _, source in sources])
     return [(rel, replace(source, warnings=source.warnings + duplicates[source.rel_path])
              if source.rel_path in duplicates else source)
             for rel, source in sources], failures
+
+
+def _read_all(paths: list[Path], rels: list[str], config: Config,
+              read: Callable[[Path, Path], Source], pool: ProcessPoolExecutor | None
+              ) -> Iterator[_Outcome]:
+    root = config.project_root
+    if pool is not None:
+        jobs = [(path, root, rel) for path, rel in zip(paths, rels, strict=True)]
+        yield from pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
+        return
+    for path, rel in zip(paths, rels, strict=True):
+        try:
+            yield read(path, root), None
+        except ReadError as exc:
+            yield None, str(exc)  # the message names the file
+        except Exception as exc:
+            yield None, f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
 
 
 def now_iso(config: Config) -> str:
