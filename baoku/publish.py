@@ -38,6 +38,8 @@ class Staging:
                                           dir=output_dir.parent))
         self.stats = WriteStats()
         self._dirs: set[Path] = set()
+        # A first build has nothing to compare against: skip a failing stat per file.
+        self._has_previous = output_dir.is_dir()
 
     def write(self, files: Iterable[OutputFile]) -> None:
         for f in files:
@@ -50,7 +52,7 @@ class Staging:
             self._dirs.add(target.parent)
         self.stats.bytes += len(f.content)
         previous = self.output_dir / f.path
-        if _same_bytes(previous, f.content):
+        if self._has_previous and _same_bytes(previous, f.content):
             try:
                 os.link(previous, target)
                 self.stats.reused += 1
