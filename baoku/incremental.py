@@ -236,7 +236,7 @@ class Session:
         self._read_paths: set[Path] = set()
         hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
                                render=self._render, search=self._search,
-                               read=self._read_source,
+                               read=self._read_source, assemble_many=self._assemble_many,
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress)
         self._next_prints = {}
         result = pipeline.build(self.config, log, hooks)
@@ -303,6 +303,25 @@ class Session:
         self.counts.assembled += 1
         self.issues.put(key, issue)
         return issue
+
+    def _assemble_many(self, jobs: list[pipeline.AssembleJob], enricher: Enricher
+                       ) -> list[pipeline.Outcome]:
+        """``_assemble`` for every job, the cache misses together in the build's pool."""
+        keys = [self._issue_key(source, issue_id) for source, issue_id, _ in jobs]
+        self._used_keys.update(keys)
+        outcomes: list[pipeline.Outcome | None] = [
+            (cached, None) if (cached := self.issues.get(key)) is not None else None
+            for key in keys]
+        self.counts.cached += sum(o is not None for o in outcomes)
+        misses = [n for n, o in enumerate(outcomes) if o is None]
+        fresh = pipeline.assemble_many([jobs[n] for n in misses], self.config, enricher,
+                                       self.progress)
+        for n, (issue, error) in zip(misses, fresh, strict=True):
+            outcomes[n] = (issue, error)
+            if isinstance(issue, Issue):
+                self.counts.assembled += 1
+                self.issues.put(keys[n], issue)
+        return [o for o in outcomes if o is not None]
 
     def _render(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
         if not _render_api_available():

@@ -6,6 +6,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -121,6 +122,8 @@ def assemble_issue(source: Source, issue_id: str, enricher: Enricher) -> Issue:
 
 
 Progress = Callable[[str, int, int], None]  # (stage label, done, total)
+AssembleJob = tuple[Source, str, str]  # (source, issue id, rel path)
+Outcome = tuple[Issue | Source | None, str | None]  # (result, or the error message)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -138,6 +141,9 @@ class Hooks:
     progress: Progress = _no_progress
     search: Callable[[Archive, Config, Path], list[str]] = build_search
     read: Callable[[Path, Path], Source] = read_source
+    # Assembles every (source, issue id, rel path) at once, e.g. the misses of a cache
+    # through ``assemble_many``; None: ``assemble`` one by one (pooled when the default).
+    assemble_many: Callable[[list[AssembleJob], Enricher], list[Outcome]] | None = None
 
 
 DEFAULT_HOOKS = Hooks()
@@ -145,7 +151,6 @@ DEFAULT_HOOKS = Hooks()
 
 # Fewer sources than this are quicker in-process than a pool's start-up.
 MIN_PARALLEL_SOURCES = 8
-_Outcome = tuple[Issue | Source | None, str | None]  # (result, error message) from a worker
 _worker_enricher: Enricher | None = None  # set once in each pool worker by _init_worker
 
 
@@ -159,7 +164,7 @@ def _init_worker(enricher: Enricher | None, config: Config) -> None:
     _worker_enricher = enricher if enricher is not None else load_enricher(config)
 
 
-def _read_in_worker(job: tuple[Path, Path, str]) -> _Outcome:
+def _read_in_worker(job: tuple[Path, Path, str]) -> Outcome:
     path, root, rel = job
     try:
         return read_source(path, root), None
@@ -169,7 +174,7 @@ def _read_in_worker(job: tuple[Path, Path, str]) -> _Outcome:
         return None, f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
 
 
-def _assemble_in_worker(job: tuple[Source, str, str]) -> _Outcome:
+def _assemble_in_worker(job: tuple[Source, str, str]) -> Outcome:
     source, issue_id, rel = job
     assert _worker_enricher is not None
     try:
@@ -200,33 +205,63 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
                     ) -> tuple[list[Issue], list[Failure]]:
     """Read every source first (so duplicate claims can be seen), then assemble each.
 
-    With the default read and assemble hooks and ``config.workers`` > 1 both steps run
-    in a process pool; results keep the source order, so the build is the same."""
-    parallel = hooks.read is read_source and hooks.assemble is assemble_issue
-    pool = _make_pool(config, enricher, len(paths)) if parallel else None
+    With ``config.workers`` > 1 the default read and assemble (or ``hooks.assemble_many``)
+    run in a process pool; results keep the source order, so the build is the same."""
+    with timer.stage("read"):
+        if hooks.read is read_source:
+            with _pool(config, enricher, len(paths)) as pool:
+                sources, failures = read_sources(paths, config, log, hooks.read, pool)
+        else:
+            sources, failures = read_sources(paths, config, log, hooks.read)
+    ids = _issue_ids(rel for rel, _ in sources)
+    jobs = [(source, issue_id, rel) for (rel, source), issue_id in zip(sources, ids, strict=True)]
+    with timer.stage("segment+enrich"):
+        if hooks.assemble_many is not None:
+            outcomes: Iterable[Outcome] = hooks.assemble_many(jobs, enricher)
+        elif hooks.assemble is assemble_issue:
+            outcomes = assemble_many(jobs, config, enricher, hooks.progress)
+        else:
+            outcomes = _assemble_each(jobs, enricher, hooks)
+        issues: list[Issue] = []
+        for (_, _, rel), (issue, error) in zip(jobs, outcomes, strict=True):
+            try:
+                if error is not None or not isinstance(issue, Issue):
+                    raise _WorkerError(error or "")
+                issues.append(attach_raw_text(issue, config.project_root))
+            except Exception as exc:
+                message = (str(exc) if isinstance(exc, _WorkerError) else
+                           f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
+                failures.append(Failure(rel, "segment", message))
+                log(f"跳过 {message}")
+    hooks.progress("读取与切分", len(sources), len(sources))
+    return issues, failures
+
+
+@contextmanager
+def _pool(config: Config, enricher: Enricher, jobs: int
+          ) -> Iterator[ProcessPoolExecutor | None]:
+    pool = _make_pool(config, enricher, jobs)
     try:
-        with timer.stage("read"):
-            sources, failures = read_sources(paths, config, log, hooks.read, pool)
-        ids = _issue_ids(rel for rel, _ in sources)
-        with timer.stage("segment+enrich"):
-            outcomes = (_assemble_all(sources, ids, pool, config, hooks.progress) if pool
-                        else _assemble_each(sources, ids, enricher, hooks))
-            issues: list[Issue] = []
-            for (rel, _), (issue, error) in zip(sources, outcomes, strict=True):
-                try:
-                    if error is not None or not isinstance(issue, Issue):
-                        raise _WorkerError(error or "")
-                    issues.append(attach_raw_text(issue, config.project_root))
-                except Exception as exc:
-                    message = (str(exc) if isinstance(exc, _WorkerError) else
-                               f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
-                    failures.append(Failure(rel, "segment", message))
-                    log(f"跳过 {message}")
+        yield pool
     finally:
         if pool is not None:
             pool.shutdown()
-    hooks.progress("读取与切分", len(sources), len(sources))
-    return issues, failures
+
+
+def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
+                  progress: Progress | None = None) -> list[Outcome]:
+    """``assemble_issue`` for every (source, issue id, rel path), in a process pool when
+    worth it: (issue, None) or (None, the librarian's error message), in job order."""
+    progress = progress or _no_progress
+    with _pool(config, enricher, len(jobs)) as pool:
+        if pool is None:
+            return list(_assemble_each(jobs, enricher, replace(DEFAULT_HOOKS, progress=progress)))
+        outcomes = []
+        for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
+                                                chunksize=_chunksize(len(jobs), config))):
+            progress("读取与切分", done, len(jobs))
+            outcomes.append(outcome)
+        return outcomes
 
 
 def _issue_ids(rels: Iterable[str]) -> list[str]:
@@ -234,24 +269,14 @@ def _issue_ids(rels: Iterable[str]) -> list[str]:
     return [_unique_id(urls.issue_id_for(rel), taken) for rel in rels]
 
 
-def _assemble_each(sources: list[tuple[str, Source]], ids: list[str], enricher: Enricher,
-                   hooks: Hooks) -> Iterator[_Outcome]:
-    for done, ((rel, source), issue_id) in enumerate(zip(sources, ids, strict=True)):
-        hooks.progress("读取与切分", done, len(sources))
+def _assemble_each(jobs: list[AssembleJob], enricher: Enricher, hooks: Hooks
+                   ) -> Iterator[Outcome]:
+    for done, (source, issue_id, rel) in enumerate(jobs):
+        hooks.progress("读取与切分", done, len(jobs))
         try:
             yield hooks.assemble(source, issue_id, enricher), None
         except Exception as exc:
             yield None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
-
-
-def _assemble_all(sources: list[tuple[str, Source]], ids: list[str],
-                  pool: ProcessPoolExecutor, config: Config, progress: Progress
-                  ) -> Iterator[_Outcome]:
-    jobs = [(source, issue_id, rel) for (rel, source), issue_id in zip(sources, ids, strict=True)]
-    for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
-                                            chunksize=_chunksize(len(jobs), config))):
-        progress("读取与切分", done, len(jobs))
-        yield outcome
 
 
 def read_sources(paths: list[Path], config: Config, log: Log,
@@ -278,7 +303,7 @@ def read_sources(paths: list[Path], config: Config, log: Log,
 
 def _read_all(paths: list[Path], rels: list[str], config: Config,
               read: Callable[[Path, Path], Source], pool: ProcessPoolExecutor | None
-              ) -> Iterator[_Outcome]:
+              ) -> Iterator[Outcome]:
     root = config.project_root
     if pool is not None:
         jobs = [(path, root, rel) for path, rel in zip(paths, rels, strict=True)]

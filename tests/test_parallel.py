@@ -81,3 +81,18 @@ def test_sources_keep_their_order_and_ids_in_the_pool(tmp_path: Path) -> None:
     sources = [i.source for i in result.archive.issues]
     assert all(isinstance(s, Source) for s in sources)
     assert len({i.id for i in result.archive.issues}) == len(result.archive.issues)
+
+
+def test_incremental_session_assembles_its_misses_in_the_pool(tmp_path: Path) -> None:
+    from baoku.incremental import Session
+
+    serial = _build(_project(tmp_path / "a"), workers=1)
+    root = _project(tmp_path / "b")
+    config = replace(make_config(root, root / "output"), workers=2)
+    session = Session(config, use_disk_cache=False)
+    first = session.build(log=lambda m: None)
+    assert session.counts.assembled == 12 and session.counts.cached == 0
+    assert first.archive.issues == serial.archive.issues
+    again = session.build(log=lambda m: None)
+    assert session.counts.assembled == 0 and session.counts.cached == 12
+    assert again.archive.issues == serial.archive.issues
