@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..model import Archive
-from .offline import OFFLINE_DIR, build_offline_index
+from .offline import OFFLINE_DIR, offline_files
 from .pagefind import BUNDLE_DIR, FILTER_NAMES, build_bundles, bundle_path
 from .records import SearchRecord, archive_records, assign_shards
 
@@ -87,8 +87,7 @@ def _write_manifest(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path
 def _write_offline(records: Sequence[SearchRecord], site_dir: Path) -> None:
     from ..tokenizer import default_tokenizer
 
-    index = build_offline_index(records, default_tokenizer().cut_for_search)
-    for rel, text in index.files.items():
+    for rel, text in offline_files(records, default_tokenizer().cut_for_search):
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .pagefind import FILTER_NAMES, UNDATED_LABEL
@@ -147,11 +147,29 @@ def _script(function: str, *args: object) -> str:
 
 def build_offline_index(records: Sequence[SearchRecord], cut: Cut) -> OfflineIndex:
     postings, lengths = _postings(records, cut)
-    posting_count = sum(len(p) // 2 for p in postings.values())
-    chunks = max(1, min(MAX_TERM_CHUNKS, math.ceil(posting_count / TARGET_POSTINGS_PER_CHUNK)))
+    term_count, posting_count = len(postings), _posting_count(postings)
+    files = dict(_files(records, postings, lengths))
+    return OfflineIndex(files=files, term_count=term_count, posting_count=posting_count)
+
+
+def offline_files(records: Sequence[SearchRecord], cut: Cut) -> Iterator[tuple[str, str]]:
+    """(site path, JavaScript text) of every offline index file, one at a time, so a
+    caller that writes each as it comes holds one file's text, never the whole index."""
+    postings, lengths = _postings(records, cut)
+    return _files(records, postings, lengths)
+
+
+def _posting_count(postings: dict[str, array[int]]) -> int:
+    return sum(len(p) // 2 for p in postings.values())
+
+
+def _files(records: Sequence[SearchRecord], postings: dict[str, array[int]],
+           lengths: list[int]) -> Iterator[tuple[str, str]]:
+    chunks = max(1, min(MAX_TERM_CHUNKS,
+                        math.ceil(_posting_count(postings) / TARGET_POSTINGS_PER_CHUNK)))
     facets = _facet_table(records)
     positions = {name: {v: i for i, v in enumerate(vals)} for name, vals in facets.items()}
-    files = {f"{OFFLINE_DIR}/index.js": _script("baokuOfflineIndex", {
+    yield f"{OFFLINE_DIR}/index.js", _script("baokuOfflineIndex", {
         "format": FORMAT,
         "chunks": chunks,
         "textChunk": TEXT_CHUNK_DOCS,
@@ -159,26 +177,25 @@ def build_offline_index(records: Sequence[SearchRecord], cut: Cut) -> OfflineInd
         "filters": list(FILTER_NAMES),
         "facets": facets,
         "docs": [_doc_row(r, n, positions) for r, n in zip(records, lengths, strict=True)],
-    })}
-    files.update(_term_chunk_files(postings, chunks))
-    files.update(_text_chunk_files(records))
-    return OfflineIndex(files=files, term_count=len(postings), posting_count=posting_count)
+    })
+    yield from _term_chunk_files(postings, chunks)
+    yield from _text_chunk_files(records)
 
 
-def _term_chunk_files(postings: dict[str, array[int]], chunks: int) -> dict[str, str]:
-    # Postings are unsigned 32-bit arrays (a quarter of a list's memory), listed per chunk.
+def _term_chunk_files(postings: dict[str, array[int]], chunks: int
+                      ) -> Iterator[tuple[str, str]]:
+    # Postings are unsigned 32-bit arrays (a quarter of a list's memory), listed per chunk
+    # and released once written.
     terms: list[list[str]] = [[] for _ in range(chunks)]
     for term in sorted(postings):
         terms[chunk_of(term, chunks)].append(term)
-    return {f"{OFFLINE_DIR}/t{n}.js": _script("baokuOfflineTerms", n,
-                                              {t: postings[t].tolist() for t in names})
-            for n, names in enumerate(terms)}
+    for n, names in enumerate(terms):
+        table = {t: postings.pop(t).tolist() for t in names}
+        yield f"{OFFLINE_DIR}/t{n}.js", _script("baokuOfflineTerms", n, table)
 
 
-def _text_chunk_files(records: Sequence[SearchRecord]) -> dict[str, str]:
-    files = {}
+def _text_chunk_files(records: Sequence[SearchRecord]) -> Iterator[tuple[str, str]]:
     for start in range(0, len(records), TEXT_CHUNK_DOCS):
         n = start // TEXT_CHUNK_DOCS
         texts = [f"{r.heading}\n{r.body}" for r in records[start:start + TEXT_CHUNK_DOCS]]
-        files[f"{OFFLINE_DIR}/x{n}.js"] = _script("baokuOfflineText", n, texts)
-    return files
+        yield f"{OFFLINE_DIR}/x{n}.js", _script("baokuOfflineText", n, texts)
