@@ -10,7 +10,7 @@ import pytest
 from baoku.config import load_config
 from baoku.model import Archive, Article, Issue, IssueDate, Place, Source, SourceMeta
 from baoku.search import build_search, changed_shards, page_context, shard_fingerprints
-from baoku.search.pagefind import record_filters, record_meta, record_sort
+from baoku.search.pagefind import index_text, record_filters, record_meta, record_sort
 from baoku.search.records import archive_records, article_record, assign_shards, year_of
 
 
@@ -159,12 +159,6 @@ def test_build_search_drops_bundles_of_vanished_shards(tmp_path: Path) -> None:
     assert not (site / "pagefind" / "undated").exists()
 
 
-ARTICLE_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>x</title></head><body><nav>导航不应被索引</nav>
-<article data-pagefind-body><h1 data-pagefind-meta="title">湛阳镇花椒丰收</h1>
-<p>叶营村花椒迎来丰收。</p></article></body></html>"""
-
-
 def fragments(bundle: Path) -> list[dict[str, object]]:
     import gzip
 
@@ -175,23 +169,27 @@ def fragments(bundle: Path) -> list[dict[str, object]]:
     return out
 
 
-def test_rendered_pages_are_indexed_and_missing_ones_fall_back_to_records(
-        tmp_path: Path) -> None:
+def test_every_record_is_indexed_with_chinese_split_into_characters(tmp_path: Path) -> None:
     config = load_config(tmp_path, {"search": True})
     site = tmp_path / "site"
-    page = site / "issues" / "a" / "01" / "index.html"
-    page.parent.mkdir(parents=True)
-    page.write_text(ARTICLE_PAGE, encoding="utf-8")
     archive = archive_of(make_issue("a", "2023-05-06", [story(1, "湛阳镇花椒丰收"),
-                                                        story(2, "未生成页面的文章", "蓝湾社区")]))
+                                                        story(2, "蓝湾社区开展活动", "蓝湾社区")]))
     assert build_search(archive, config, site) == []
     entry = json.loads((site / "pagefind" / "2023" / "pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["zh-cn"]["page_count"] == 2
     by_url = {f["url"]: f for f in fragments(site / "pagefind" / "2023")}
-    assert set(by_url) == {"/issues/a/01/index.html", "issues/a/02/index.html"}
-    assert "导航" not in str(by_url["/issues/a/01/index.html"]["content"])
-    assert by_url["issues/a/02/index.html"]["filters"] == {"年份": ["2023"], "报纸": ["测试日报"]}
+    assert set(by_url) == {"/issues/a/01/index.html", "/issues/a/02/index.html"}
+    first = by_url["/issues/a/01/index.html"]
+    content = first["content"].replace("\u200b", "")  # Pagefind marks its word breaks
+    assert "湛 阳 镇 花 椒" in content  # the unit the search page queries by
+    assert first["meta"]["title"] == "湛阳镇花椒丰收"  # shown as printed
+    assert by_url["/issues/a/02/index.html"]["filters"] == {"年份": ["2023"],
+                                                            "报纸": ["测试日报"]}
     assert not list(site.glob("**/baoku-shard-*"))
+
+
+def test_index_text_spaces_chinese_and_keeps_latin_tokens() -> None:
+    assert index_text("示范区PM2.5浓度 5G基站") == "示 范 区 PM2.5 浓 度 5G 基 站"
 
 
 SOURCE = ("测试日报 2024年5月6日\n\n湛阳镇花椒丰收\n\n"

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import os
+import re
 import shutil
 import tempfile
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import jinja2
+
+from ..config import PACKAGE_THEME
 from .records import SearchRecord
-
-if TYPE_CHECKING:
-    from pagefind.index import PagefindIndex
 
 LANGUAGE = "zh-cn"
 BUNDLE_DIR = "pagefind"
@@ -27,7 +27,6 @@ FILTER_PAPER = "报纸"
 FILTER_REPORTER = "记者"
 FILTER_NAMES = (FILTER_DISTRICT, FILTER_TOPIC, FILTER_YEAR, FILTER_PAPER, FILTER_REPORTER)
 UNDATED_LABEL = "日期不详"
-SEND_BATCH = 50
 # Pagefind's own UI bundles: the search page has its own, so they are not shipped.
 UNUSED_ASSETS = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                  "pagefind-modular-ui.css", "pagefind-component-ui.js",
@@ -66,59 +65,55 @@ def record_sort(record: SearchRecord) -> dict[str, str]:
     return {"date": record.sort_date or "0000-00-00"}
 
 
-def record_content(record: SearchRecord) -> str:
-    """The text Pagefind indexes: headings first (they lead the excerpt), then the body."""
-    return f"{record.heading}\n{record.body}"
+_CJK_CHAR = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
-async def _add_record(index: PagefindIndex, record: SearchRecord) -> None:
-    await index.add_custom_record(
-        url=record.file,
-        content=record_content(record),
-        language=LANGUAGE,
-        meta=record_meta(record),
-        filters=record_filters(record),
-        sort=record_sort(record),
-    )
+def index_text(text: str) -> str:
+    """Chinese characters as separate words, the unit the search page queries by.
+
+    Pagefind's own segmenter cuts 梁园区 differently in the index than the browser cuts
+    the query, so either side may miss; single characters always agree, and the search
+    page keeps only pages that contain the query's character pairs.
+    """
+    return _SPACES.sub(" ", _CJK_CHAR.sub(r" \1 ", text)).strip()
 
 
-def _link_pages(records: Sequence[SearchRecord], site_dir: Path, into: Path
-                ) -> list[SearchRecord]:
-    """Hard-link (or copy) each record's rendered page into ``into``; returns the records
-    whose page does not exist."""
-    missing = []
+@cache
+def _record_template() -> jinja2.Template:
+    loader = jinja2.FileSystemLoader(str(PACKAGE_THEME / "templates"))
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("search_record.html")
+
+
+def record_page(record: SearchRecord) -> str:
+    """The HTML page Pagefind indexes for a record (never published)."""
+    return _record_template().render(
+        record=record, filters=record_filters(record), sort_date=record_sort(record)["date"],
+        heading=index_text(record.heading), body=index_text(record.body))
+
+
+def _write_record_pages(records: Sequence[SearchRecord], into: Path) -> None:
     for record in records:
-        source = site_dir / record.file
-        if not source.is_file():
-            missing.append(record)
-            continue
         target = into / record.file
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-    return missing
+        target.write_text(record_page(record), encoding="utf-8")
 
 
-async def _build_shard(records: Sequence[SearchRecord], site_dir: Path, out_dir: Path) -> None:
-    """Index a shard's rendered article pages with one ``add_directory`` request.
+async def _build_shard(records: Sequence[SearchRecord], out_dir: Path) -> None:
+    """Index a shard's record pages with one ``add_directory`` request.
 
     The Python service answers one request per 100 ms poll, so a request per page
     (``add_custom_record`` / ``add_html_file``) costs ~0.1 s each; a folder holding just
-    this shard's pages is one request. Pages that were not rendered fall back to records.
+    this shard's record pages is one request.
     """
     from pagefind.index import IndexConfig, PagefindIndex
 
     config = IndexConfig(force_language=LANGUAGE, output_path=str(out_dir), keep_index_url=True)
     with tempfile.TemporaryDirectory(prefix="baoku-shard-") as tmp:
-        missing = _link_pages(records, site_dir, Path(tmp))
+        _write_record_pages(records, Path(tmp))
         async with PagefindIndex(config=config) as index:
-            if len(missing) < len(records):
-                await index.add_directory(tmp)
-            for start in range(0, len(missing), SEND_BATCH):
-                await asyncio.gather(*(_add_record(index, r)
-                                       for r in missing[start:start + SEND_BATCH]))
+            await index.add_directory(tmp)
 
 
 async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
@@ -130,7 +125,7 @@ async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: 
         async with gate:
             if out_dir.exists():
                 shutil.rmtree(out_dir)
-            await _build_shard(records, site_dir, out_dir)
+            await _build_shard(records, out_dir)
             for name in UNUSED_ASSETS:
                 (out_dir / name).unlink(missing_ok=True)
 

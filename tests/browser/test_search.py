@@ -68,6 +68,7 @@ def wait_for_results(page: object, query: str) -> dict[str, object]:
               href: h.querySelector('h2 a').getAttribute('href'),
               meta: h.querySelector('.search-hit-meta').textContent,
               marks: [...h.querySelectorAll('.search-hit-excerpt mark')].map(m => m.textContent),
+              excerpt: h.querySelector('.search-hit-excerpt').textContent,
               excerptElements: [...h.querySelectorAll('.search-hit-excerpt *')]
                 .map(e => e.tagName) })) }; }""")
 
@@ -131,6 +132,10 @@ def test_results_mark_matches_and_link_relatively(page: object, search_base: str
         assert hit["href"].endswith("index.html")
         assert set(hit["excerptElements"]) <= {"MARK"}
     assert any("湛阳镇" in "".join(h["marks"]) for h in hits)
+    # Excerpts read as printed: no gaps between Chinese characters (the online index
+    # stores them as separate words).
+    for hit in hits:
+        assert not re.search(r"(?:[\u4e00-\u9fff][\s\u200b]+){3}", hit["excerpt"]), hit
     first = hits[0]
     page.click("#search-results .search-hit h2 a >> nth=0")  # type: ignore[attr-defined]
     page.wait_for_load_state()  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@
   var QUOTES = /["'“”‘’「」『』《》〈〉【】〔〕（）()[\]]/g;
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var ASCII_TOKEN = /[a-z0-9]+(?:\.[0-9]+)*/g;
+  var CJK_GAP = /(?<=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]) +(?=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’])/g;
 
   var section = document.querySelector(".search-page");
   if (!section || section.dataset.enabled === "false") return;  // the page says why
@@ -108,11 +109,24 @@
         Object.keys(filters).forEach(function (name) { options.filters[name] = [filters[name]]; });
         if (sort === "date") options.sort = { date: "desc" };
         var units = queryUnits(query);
-        return pf.search(query || null, options).then(function (found) {
+        return pf.search(pagefindQuery(units), options).then(function (found) {
           return keepMatching(found.results, units, sort === "date");
         });
       }
     };
+  }
+
+  /* The index holds Chinese text as single characters (see baoku/search/pagefind.py),
+     so the query is split the same way: both sides always agree on the words. */
+  function pagefindQuery(units) {
+    var words = units.ascii.slice();
+    units.runs.forEach(function (run) { words = words.concat(run.split("")); });
+    return words.length ? words.join(" ") : null;
+  }
+
+  /* Undo the index's character spacing for display. */
+  function joinCjk(text) {
+    return text.replace(/\u200b/g, "").replace(CJK_GAP, "");
   }
 
   /* Pagefind ranks pages that match only some characters of a Chinese query (the
@@ -160,8 +174,8 @@
       date: meta.date || "",
       paper: meta.paper || "",
       issue: meta.issue || "",
-      excerpt: hasUnits(units) ? excerptSegments(data.content || "", units)
-        : segmentsFromHtml(data.excerpt || "")
+      excerpt: hasUnits(units) ? excerptSegments(joinCjk(data.content || ""), units)
+        : segmentsFromHtml(joinCjk(data.excerpt || ""))
     };
   }
 
