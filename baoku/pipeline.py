@@ -164,14 +164,20 @@ def _init_worker(enricher: Enricher | None, config: Config) -> None:
     _worker_enricher = enricher if enricher is not None else load_enricher(config)
 
 
-def _read_in_worker(job: tuple[Path, Path, str]) -> Outcome:
-    path, root, rel = job
+def _read_outcome(read: Callable[[Path, Path], Source], path: Path, root: Path, rel: str
+                  ) -> Outcome:
+    """One source read, its failure as a message for the librarian."""
     try:
-        return read_source(path, root), None
+        return read(path, root), None
     except ReadError as exc:
         return None, str(exc)  # the message names the file
     except Exception as exc:
         return None, f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
+
+
+def _read_in_worker(job: tuple[Path, Path, str]) -> Outcome:
+    path, root, rel = job
+    return _read_outcome(read_source, path, root, rel)
 
 
 def _assemble_in_worker(job: tuple[Source, str, str]) -> Outcome:
@@ -310,12 +316,7 @@ def _read_all(paths: list[Path], rels: list[str], config: Config,
         yield from pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
         return
     for path, rel in zip(paths, rels, strict=True):
-        try:
-            yield read(path, root), None
-        except ReadError as exc:
-            yield None, str(exc)  # the message names the file
-        except Exception as exc:
-            yield None, f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
+        yield _read_outcome(read, path, root, rel)
 
 
 def now_iso(config: Config) -> str:
