@@ -144,6 +144,9 @@ class Hooks:
     # Assembles every (source, issue id, rel path) at once, e.g. the misses of a cache
     # through ``assemble_many``; None: ``assemble`` one by one (pooled when the default).
     assemble_many: Callable[[list[AssembleJob], Enricher], list[Outcome]] | None = None
+    # Where the build is written: a staging folder swapped in on success (the default),
+    # or an in-place update of only the changed files (a watch session's later builds).
+    publisher: Callable[[Path], Staging] = Staging
 
 
 DEFAULT_HOOKS = Hooks()
@@ -358,7 +361,7 @@ def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> Bui
     if not archive.issues:
         raise BuildError(_nothing_built_message(config, archive))
     result = BuildResult(archive=archive)
-    staging = Staging(config.output_dir)
+    staging = hooks.publisher(config.output_dir)
     try:
         write_site(archive, config, staging, timer, result, hooks)
         with timer.stage("publish"):

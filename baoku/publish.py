@@ -149,3 +149,89 @@ def write_zip(site_dir: Path, zip_path: Path) -> int:
                 count += 1
     os.replace(tmp, zip_path)
     return count
+
+
+def content_key(content: bytes) -> tuple[int, int]:
+    """A process-local identity of a file's bytes (never stored: ``hash`` is salted)."""
+    return len(content), hash(content)
+
+
+class RecordingStaging(Staging):
+    """A ``Staging`` that remembers what it published, so the next build can update in place."""
+
+    def __init__(self, output_dir: Path) -> None:
+        super().__init__(output_dir)
+        self.published: dict[str, tuple[int, int]] = {}
+
+    def write_one(self, f: OutputFile) -> None:
+        self.published[f.path] = content_key(f.content)
+        super().write_one(f)
+
+
+class InPlaceUpdate:
+    """Publishes a build by changing only what changed in ``output_dir``.
+
+    ``known`` describes the files the previous build published there (site path ->
+    ``content_key``). Changed files are written to a side folder first and moved into place
+    one by one on commit, each with an atomic rename, and files the build no longer makes are
+    deleted; a build that fails before ``commit`` leaves ``output_dir`` untouched. Files
+    outside ``known`` (the search index) are never touched. Same interface as ``Staging``,
+    plus ``keep`` for a file known unchanged without its bytes.
+    """
+
+    def __init__(self, output_dir: Path, known: dict[str, tuple[int, int]]) -> None:
+        self.output_dir = output_dir
+        remove_stale_staging(output_dir)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
+                                          dir=output_dir.parent))
+        self.stats = WriteStats()
+        self.known = known
+        self.published: dict[str, tuple[int, int]] = {}
+        self.changed: list[str] = []
+        self.removed: list[str] = []
+
+    def write(self, files: Iterable[OutputFile]) -> None:
+        for f in files:
+            self.write_one(f)
+
+    def write_one(self, f: OutputFile) -> None:
+        key = content_key(f.content)
+        self.published[f.path] = key
+        self.stats.bytes += len(f.content)
+        if self.known.get(f.path) == key:
+            self.stats.reused += 1
+            return
+        target = self.path / f.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f.content)
+        self.changed.append(f.path)
+        self.stats.written += 1
+
+    def keep(self, path: str) -> None:
+        """``path`` is unchanged since the previous build (known by other means)."""
+        self.published[path] = self.known[path]
+        self.stats.reused += 1
+
+    def commit(self) -> None:
+        for rel in self.changed:
+            target = self.output_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.path / rel, target)
+        self.removed = sorted(set(self.known) - set(self.published))
+        for rel in self.removed:
+            target = self.output_dir / rel
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, self.output_dir)
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -7,8 +7,9 @@ build can render only the plans that changed and match a full build byte for byt
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,23 @@ def plan_pages(archive: Archive, config: Config) -> Iterator[PagePlan]:
     citations = {key: citation_context(issue, article, config)
                  for key, (issue, article) in index.articles.items()}
     for path, template, view in _all_views(archive, config, index, tree, citations):
+        yield PagePlan(path, template, view, site)
+
+
+def plan_issue_pages(archive: Archive, config: Config, issue_ids: Collection[str]
+                     ) -> Iterator[PagePlan]:
+    """The home page and the given issues' own pages (issue page, raw text, articles),
+    planned exactly as ``plan_pages`` plans them: what makes a new issue readable at once,
+    before the tag pages and the rest of the archive catch up."""
+    site = site_info(archive, config)
+    index = build_index(archive)
+    tree = build_place_tree(archive)
+    citations = {issue.article_id(article): citation_context(issue, article, config)
+                 for issue in archive.issues if issue.id in issue_ids
+                 for article in issue.articles}
+    views = chain(plan_home(archive, index), plan_issues(archive, config, index, issue_ids),
+                  plan_articles(archive, index, tree, citations, issue_ids))
+    for path, template, view in views:
         yield PagePlan(path, template, view, site)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +64,14 @@ def read_raw_text(config: Config, rel_path: str) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def plan_issues(archive: Archive, config: Config, index: ArchiveIndex) -> Iterator[Plan]:
+def plan_issues(archive: Archive, config: Config, index: ArchiveIndex,
+                only: Collection[str] | None = None) -> Iterator[Plan]:
+    """Issue pages (and raw texts) of every issue, or of the issues whose ids are in ``only``."""
     papers = paper_names(archive)
     summaries = list(index.issues.values())
     for position, issue in enumerate(archive.issues):
+        if only is not None and issue.id not in only:
+            continue
         summary = index.issues[issue.id]
         raw_path = ""
         if issue.raw_text_path:
@@ -126,9 +130,13 @@ def pagefind_data(issue: Issue, article: Article) -> PagefindData:
 
 
 def plan_articles(archive: Archive, index: ArchiveIndex, tree: PlaceTree,
-                  citations: dict[str, dict[str, str]]) -> Iterator[Plan]:
+                  citations: dict[str, dict[str, str]], only: Collection[str] | None = None
+                  ) -> Iterator[Plan]:
+    """Article pages of every issue, or of the issues whose ids are in ``only``."""
     papers = paper_names(archive)
     for issue in archive.issues:
+        if only is not None and issue.id not in only:
+            continue
         summary = index.issues[issue.id]
         crumbs = (*issue_crumbs(summary, papers), Link(summary.label, summary.path))
         siblings = [index.summaries[issue.article_id(a)] for a in issue.articles]
