@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import replace
 
 from ..model import Article, Issue
@@ -73,8 +74,11 @@ def rank_related(doc: int, terms: list[dict[str, float]], index: dict[str, list[
     return [other for _, other in final[:MAX_RELATED]]
 
 
-def link_related(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
-    """Fill every article's ``related`` (ids, best first, at most five)."""
+def link_related(issues: tuple[Issue, ...], only: Collection[str] | None = None
+                 ) -> tuple[Issue, ...]:
+    """Fill every article's ``related`` (ids, best first, at most five), or only the
+    articles of the issues whose ids are in ``only`` (ranked against the whole archive,
+    so exactly as a full pass ranks them; the other issues are returned as they are)."""
     docs: list[tuple[int, Article]] = [
         (i, a) for i, issue in enumerate(issues) for a in issue.articles
     ]
@@ -82,14 +86,17 @@ def link_related(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
     terms = [article_terms(a) for _, a in docs]
     issue_of = [i for i, _ in docs]
     index = build_index(terms)
-    related = [tuple(ids[o] for o in rank_related(d, terms, index, issue_of))
-               for d in range(len(docs))]
     out: list[Issue] = []
     cursor = 0
     for issue in issues:
+        if only is not None and issue.id not in only:
+            out.append(issue)
+            cursor += len(issue.articles)
+            continue
         articles = []
         for article in issue.articles:
-            articles.append(replace(article, related=related[cursor]))
+            related = tuple(ids[o] for o in rank_related(cursor, terms, index, issue_of))
+            articles.append(replace(article, related=related))
             cursor += 1
         out.append(replace(issue, articles=tuple(articles)))
     return tuple(out)
