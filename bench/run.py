@@ -12,6 +12,8 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ sys.path[:0] = [str(BENCH), str(ROOT)]
 from generate import generate, write_corpus  # noqa: E402
 from hugo_export import export_site  # noqa: E402
 
+from baoku import urls  # noqa: E402
 from baoku.search import BUNDLE_DIR, OFFLINE_DIR  # noqa: E402
 
 if TYPE_CHECKING:
@@ -37,7 +40,12 @@ RESULTS = BENCH / "RESULTS.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 FIXED_TIME = "2026-01-01T08:00:00+08:00"
 POLL_SECONDS = 0.02
+TIMELINE_SECONDS = 0.5  # one memory sample kept per this interval (for per-stage peaks)
 MB = 1024 * 1024
+WATCH_SECONDS = 0.02  # how often a step's own pages are looked for in output/
+# Pagefind over Hugo's output holds the whole index in one process (≈3.4 GB at 10,000
+# pages, > 20 GB expected at 100,000): above this size only Hugo itself is measured.
+HUGO_PAGEFIND_MAX_ARTICLES = 20_000
 
 
 # --- measuring a process tree ---------------------------------------------------------------
@@ -61,22 +69,33 @@ def _tree_rss(proc: psutil.Process) -> list[tuple[str, int]]:
     return found
 
 
-def measure(command: list[str], cwd: Path | None = None) -> Measured:
-    """Wall time and peak memory of ``command`` and every child it starts (polled)."""
+def measure(command: list[str], cwd: Path | None = None,
+            timeline: list[tuple[float, float, float]] | None = None) -> Measured:
+    """Wall time and peak memory of ``command`` and every child it starts (polled).
+    ``timeline`` collects (epoch seconds, largest process MB, tree MB), the peaks of each
+    half-second window, for matching against stage spans."""
     cpu_before = _children_cpu()
     start = time.perf_counter()
-    proc = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak_one, peak_tree, peak_name = 0, 0, ""
-    while proc.poll() is None:
-        sizes = _tree_rss(proc)
-        if sizes:
-            name, biggest = max(sizes, key=lambda s: s[1])
-            if biggest > peak_one:
-                peak_one, peak_name = biggest, name
-            peak_tree = max(peak_tree, sum(s for _, s in sizes))
-        time.sleep(POLL_SECONDS)
-    seconds = time.perf_counter() - start
-    errors = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    with tempfile.TemporaryFile() as errors_file:
+        proc = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors_file)
+        peak_one, peak_tree, peak_name = 0, 0, ""
+        window = (time.time(), 0, 0)
+        while proc.poll() is None:
+            sizes = _tree_rss(proc)
+            if sizes:
+                name, biggest = max(sizes, key=lambda s: s[1])
+                tree = sum(s for _, s in sizes)
+                if biggest > peak_one:
+                    peak_one, peak_name = biggest, name
+                peak_tree = max(peak_tree, tree)
+                window = (window[0], max(window[1], biggest), max(window[2], tree))
+            if timeline is not None and time.time() - window[0] >= TIMELINE_SECONDS:
+                timeline.append((time.time(), window[1] / MB, window[2] / MB))
+                window = (time.time(), 0, 0)
+            time.sleep(POLL_SECONDS)
+        seconds = time.perf_counter() - start
+        errors_file.seek(0)
+        errors = errors_file.read().decode("utf-8", "replace")
     if proc.returncode:
         raise RuntimeError(f"{' '.join(command)} 失败（{proc.returncode}）：{errors[-2000:]}")
     return Measured(seconds, peak_one / MB, peak_tree / MB, peak_name,
@@ -112,15 +131,38 @@ def _config(root: Path, search: bool = True) -> Config:
                               "search": search, "cache_dir": root / ".baoku-cache"})
 
 
+def _record_stage_spans(pipeline: object) -> list[tuple[str, float, float]]:
+    """(stage, start, end) in epoch seconds for every timed stage of the pipeline, so the
+    parent's memory timeline can be split by stage. Only observes: the timings are unchanged."""
+    spans: list[tuple[str, float, float]] = []
+    stage = getattr(pipeline, "_Stage", None)
+    if stage is None:
+        return spans
+    enter, leave = stage.__enter__, stage.__exit__
+
+    def entered(self: object) -> object:
+        self.bench_started = time.time()  # type: ignore[attr-defined]
+        return enter(self)
+
+    def left(self: object, *exc: object) -> object:
+        spans.append((self.name, self.bench_started, time.time()))  # type: ignore[attr-defined]
+        return leave(self, *exc)
+
+    stage.__enter__, stage.__exit__ = entered, left
+    return spans
+
+
 def worker_build(root: Path, report: Path) -> None:
     """A cold full build through ``pipeline.build`` (no cache), stage timings saved."""
     started = time.perf_counter()
-    from baoku.pipeline import build
+    from baoku import pipeline
     imported = time.perf_counter() - started
-    result = build(_config(root), log=lambda message: None)
+    spans = _record_stage_spans(pipeline)
+    result = pipeline.build(_config(root), log=lambda message: None)
     report.write_text(json.dumps({
         "import": imported, "timings": result.timings, "articles": result.article_count,
         "issues": len(result.archive.issues), "total": time.perf_counter() - started,
+        "spans": spans,
     }), encoding="utf-8")
 
 
@@ -137,11 +179,82 @@ def _peaks_mb() -> tuple[float, float]:
     return own / 1024, children / 1024
 
 
+class ServedWatch:
+    """Polls ``output/`` from a thread for the moment a step's own issue is served: its
+    issue page exists and, when ``marker`` is given, one of its HTML pages contains it.
+    Seen from outside, so it needs nothing from ``Session`` and works with any publish order."""
+
+    def __init__(self, output: Path, issue_id: str, marker: bytes | None) -> None:
+        self.folder = output / urls.issue_page(issue_id)
+        self.marker = marker
+        self.seen: float | None = None
+        self._stop = threading.Event()
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def served(self) -> bool:
+        page = self.folder / "index.html"
+        if self.marker is None:
+            return page.is_file()
+        for html in [page, *self.folder.glob("*/index.html")]:
+            content = _read_bytes(html)
+            if content is not None and self.marker in content:
+                return True
+        return False
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            if self.served():
+                self.seen = time.perf_counter() - self._started
+                return
+            self._stop.wait(WATCH_SECONDS)
+
+    def stop(self, fallback: float) -> float:
+        """Seconds until served; ``fallback`` (the build's end) when the poller missed it
+        and the pages are there now."""
+        self._stop.set()
+        self._thread.join()
+        if self.seen is not None:  # seen just after the build returned: served by then
+            return min(self.seen, fallback)
+        return fallback if self.served() else float("nan")
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def newest_date(content: Path) -> dt.date:
+    """The latest issue date among ``YYYY-MM-DD_…`` file names."""
+    dates = []
+    for path in content.glob("*.txt"):
+        try:
+            dates.append(dt.date.fromisoformat(path.name[:10]))
+        except ValueError:
+            continue
+    return max(dates)
+
+
+def new_issue_file(content: Path, day: dt.date, seed: int) -> Path:
+    """One synthetic page dated ``day`` written to ``content/`` under a free file name."""
+    name, text, _ = generate(8, seed=seed, start=day, years=1)[0]
+    stem, page = name.rsplit("_", 1)[0], 1
+    while (content / f"{stem}_{page:02d}.txt").exists():
+        page += 1
+    target = content / f"{stem}_{page:02d}.txt"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
 def worker_incremental(root: Path, report: Path, articles: int, template: bool = True
                        ) -> None:
-    """Watch-mode session: a cold first build (searchable), then add an issue, change an
-    issue, edit a template. 'pages' is the time until the pages are published, 'search'
-    until they are searchable (deferred search, as ``--watch`` does)."""
+    """Watch-mode session: a cold first build (searchable), then the steps of INCREMENTAL.
+    For each: 'served' = the step's own issue pages are in ``output/`` (polled), 'pages' =
+    ``Session.build()`` returned (the whole archive consistent), 'search' = plus
+    ``Session.update_search()`` (deferred search, as ``--watch`` does)."""
     started = time.perf_counter()
     from baoku.incremental import Session
     imported = time.perf_counter() - started
@@ -149,7 +262,7 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
     quiet = lambda message: None  # noqa: E731
     result = session.build(quiet)
     own, children = _peaks_mb()
-    output = root / "output"
+    output, content = root / "output", root / "content"
     full = {"import": imported, "timings": result.timings, "articles": result.article_count,
             "issues": len(result.archive.issues), "total": time.perf_counter() - started,
             "peak_own_mb": own, "peak_children_mb": children, "cpu": _own_cpu(),
@@ -158,29 +271,34 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
     session.defer_search = True
     times: dict[str, dict[str, float]] = {}
 
-    def step(name: str) -> None:
+    def step(name: str, source: Path, marker: bytes | None) -> None:
+        watch = ServedWatch(output, urls.issue_id_for(source.name), marker)
+        cpu = _own_cpu()
         pages = _timed(lambda: session.build(quiet))
+        served = watch.stop(pages)
         search = _timed(session.update_search)
-        times[name] = {"pages": pages, "search": pages + search,
-                       "rendered": session.counts.rendered,
+        times[name] = {"served": served, "pages": pages, "search": pages + search,
+                       "cpu": _own_cpu() - cpu, "rendered": session.counts.rendered,
                        "shards": session.counts.shards_rebuilt}
 
-    extra = generate(8, seed=articles + 7, start=dt.date(2030, 1, 1), years=1)[0]
-    (root / "content" / extra[0]).write_text(extra[1], encoding="utf-8")
-    step("add_issue")
-    changed = sorted((root / "content").glob("*.txt"))[len(extra[1]) % 7]
-    changed.write_text(changed.read_text(encoding="utf-8")
-                       + "\n\n本版另讯：居民议事会定于下周召开，欢迎报名参加。\n", encoding="utf-8")
-    step("change_issue")
-    if not template:
-        report.write_text(json.dumps({"full": full, "steps": times}), encoding="utf-8")
-        return
-    base = session.config.builtin_theme_dir / "templates" / "base.html"
-    override = root / "theme" / "templates" / "base.html"
-    override.parent.mkdir(parents=True, exist_ok=True)
-    override.write_text(base.read_text(encoding="utf-8") + "\n{# bench #}<!-- bench -->\n",
-                        encoding="utf-8")
-    step("template")
+    latest = newest_date(content)
+    day = latest + dt.timedelta(days=1)
+    step("add_issue_latest_year",
+         new_issue_file(content, day if day.year == latest.year else latest, articles + 5),
+         None)
+    step("add_issue_new_year",
+         new_issue_file(content, dt.date(latest.year + 1, 1, 1), articles + 7), None)
+    changed = sorted(content.glob("*.txt"))[articles % 7]
+    note = "本版另讯：居民议事会定于下周召开，欢迎报名参加。"
+    changed.write_text(changed.read_text(encoding="utf-8") + f"\n\n{note}\n", encoding="utf-8")
+    step("change_issue", changed, note.encode("utf-8"))
+    if template:
+        base = session.config.builtin_theme_dir / "templates" / "base.html"
+        override = root / "theme" / "templates" / "base.html"
+        override.parent.mkdir(parents=True, exist_ok=True)
+        override.write_text(base.read_text(encoding="utf-8") + "\n{# bench #}<!-- bench -->\n",
+                            encoding="utf-8")
+        step("template", changed, b"<!-- bench -->")
     report.write_text(json.dumps({"full": full, "steps": times}), encoding="utf-8")
 
 
@@ -222,11 +340,28 @@ def _from_session(full: dict, whole_run: Measured) -> dict:
             "peak_process_name": "python3" if own >= children else "pagefind"}
 
 
+def stage_peaks(spans: list[list], timeline: list[tuple[float, float, float]]
+                ) -> dict[str, list[float]]:
+    """Per stage, [largest process MB, tree MB] over the samples taken during its spans."""
+    peaks: dict[str, list[float]] = {}
+    for name, start, end in spans:
+        inside = [(one, tree) for at, one, tree in timeline
+                  if start <= at <= end + TIMELINE_SECONDS]
+        if not inside:
+            continue
+        old = peaks.get(name, [0.0, 0.0])
+        peaks[name] = [max(old[0], max(i[0] for i in inside)),
+                       max(old[1], max(i[1] for i in inside))]
+    return peaks
+
+
 def run_size(articles: int, seed: int, incremental: bool, combined: bool,
-             template: bool = True) -> dict:
-    folder = OUT / str(articles)
-    project = folder / "project"
-    if project.exists():  # a clean project: no output, cache or theme override left over
+             template: bool = True, baoku_only: bool = False, out: Path = OUT) -> dict:
+    folder = out / str(articles)
+    # The measured project is regenerated from scratch every run (no output, cache or theme
+    # override left over). It is not ``project/``: others build and edit that copy by hand.
+    project = folder / "run"
+    if project.exists():
         shutil.rmtree(project)
     issues = write_corpus(project, articles, seed)
     row: dict = {"articles": sum(len(i.articles) for i in issues), "files": len(issues),
@@ -234,8 +369,12 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
     if not combined:
         report = folder / "build.json"
         print(f"[{articles}] baoku 完整生成 …", flush=True)
-        row["baoku"] = measure(_self("worker-build", str(project), str(report))).__dict__
+        timeline: list[tuple[float, float, float]] = []
+        row["baoku"] = measure(_self("worker-build", str(project), str(report)),
+                               timeline=timeline).__dict__
         row["baoku_detail"] = json.loads(report.read_text(encoding="utf-8"))
+        row["baoku_stage_peaks"] = stage_peaks(row["baoku_detail"].get("spans", []), timeline)
+        (folder / "timeline.json").write_text(json.dumps(timeline), encoding="utf-8")
         row["baoku_size"] = folder_size(project / "output")
         row["baoku_search_size"] = [folder_size(project / "output" / d)
                                     for d in (BUNDLE_DIR, OFFLINE_DIR)]
@@ -252,13 +391,16 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
             row["baoku_detail"] = session["full"]
             row["baoku_size"] = session["full"]["size"]
             row["baoku_search_size"] = session["full"]["search_size"]
+    if baoku_only:
+        return row
     hugo_dir = folder / "hugo"
     export_site(project / "truth.json", hugo_dir)
     print(f"[{articles}] Hugo …", flush=True)
     row["hugo"] = measure([hugo_binary(), "--quiet"], cwd=hugo_dir).__dict__
-    print(f"[{articles}] Pagefind …", flush=True)
-    row["pagefind"] = measure([sys.executable, "-m", "pagefind", "--site", "public",
-                               "--quiet"], cwd=hugo_dir).__dict__
+    if articles <= HUGO_PAGEFIND_MAX_ARTICLES:
+        print(f"[{articles}] Pagefind …", flush=True)
+        row["pagefind"] = measure([sys.executable, "-m", "pagefind", "--site", "public",
+                                   "--quiet"], cwd=hugo_dir).__dict__
     row["hugo_size"] = folder_size(hugo_dir / "public")
     return row
 
@@ -269,7 +411,10 @@ def machine() -> dict[str, str]:
             return importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             return "—"
-    hugo = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True)
+    try:
+        hugo = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True)
+    except (SystemExit, OSError):  # --baoku-only needs no Hugo
+        hugo = subprocess.CompletedProcess([], 1, "", "")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
     return {
@@ -304,20 +449,11 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
               "| 文章数（测量时间，负载） | baoku 用时 | Hugo | Pagefind | Hugo+Pagefind | "
               "用时比 | CPU 时间比 | baoku 峰值内存（最大进程） | Hugo / Pagefind 峰值 | 内存比 |",
               "|---|---|---|---|---|---|---|---|---|---|"]
-    for row in rows:
-        ours, hugo, pf = row["baoku"], row["hugo"], row["pagefind"]
-        theirs = hugo["seconds"] + pf["seconds"]
-        their_peak = max(hugo["peak_process_mb"], pf["peak_process_mb"])
-        mark = "*" if row.get("combined") else ""
-        lines.append(
-            f"| {row['articles']:,}{mark}（{row.get('measured_at', '')}，"
-            f"{row.get('load', '')}） | {ours['seconds']:.1f} s | {hugo['seconds']:.1f} s | "
-            f"{pf['seconds']:.1f} s | {theirs:.1f} s | {_ratio(ours['seconds'], theirs)} | "
-            f"{_ratio(ours['cpu_seconds'], hugo['cpu_seconds'] + pf['cpu_seconds'])}"
-            f"（{ours['cpu_seconds']:.0f} / {hugo['cpu_seconds'] + pf['cpu_seconds']:.0f} s） | "
-            f"{_mb(ours['peak_process_mb'])}（{ours['peak_process_name']}；整棵进程树 "
-            f"{_mb(ours['peak_tree_mb'])}） | {_mb(hugo['peak_process_mb'])} / "
-            f"{_mb(pf['peak_process_mb'])} | {_ratio(ours['peak_process_mb'], their_peak)} |")
+    lines += [_comparison_line(row) for row in rows]
+    if any("pagefind" not in row for row in rows):
+        lines += ["", f"“—”：未测。超过 {HUGO_PAGEFIND_MAX_ARTICLES:,} 篇时不在 Hugo 输出上跑 "
+                  "Pagefind（单个进程装下全部索引，10,000 页已用约 3.4 GB，10 万页预计超过 "
+                  "20 GB，会拖垮共享机器）；`--baoku-only` 时 Hugo 也不测。"]
     if any(row.get("combined") for row in rows):
         lines += ["", "\\* 完整生成取自增量会话（`incremental.Session`，即 `build.py` 的默认路径，"
                   "但不写磁盘缓存）的首次冷生成；峰值内存为 getrusage 的最大进程 RSS。"]
@@ -334,38 +470,101 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
                      + " | ".join(f"{detail['timings'].get(s, 0):.2f}" for s in stages)
                      + f" | {per:.1f} |")
     lines += _linearity(rows, stages)
+    lines += _stage_memory(rows, stages)
     lines += ["", "### 输出", "",
               "| 文章数 | 版面文件 | baoku 输出 | 其中 pagefind/ | 其中 search-offline/ | "
               "Hugo+Pagefind 输出 | 大小比 |", "|---|---|---|---|---|---|---|"]
     for row in rows:
         size, files = row["baoku_size"]
         (pf_size, pf_files), (off_size, off_files) = row["baoku_search_size"]
-        hsize, hfiles = row["hugo_size"]
+        hsize, hfiles = row.get("hugo_size") if "pagefind" in row else (0, 0)
+        theirs = f"{hsize / MB:,.1f} MB，{hfiles:,} 个文件" if hsize else "—"
         lines.append(f"| {row['articles']:,} | {row['files']:,} | {size / MB:,.1f} MB，"
                      f"{files:,} 个文件 | {pf_size / MB:,.1f} MB，{pf_files:,} | "
-                     f"{off_size / MB:,.1f} MB，{off_files:,} | {hsize / MB:,.1f} MB，"
-                     f"{hfiles:,} 个文件 | {_ratio(size, hsize)} |")
-    inc_rows = [r for r in rows if "incremental" in r]
-    if inc_rows:
-        lines += ["", "### 增量生成（watch 模式的 `incremental.Session`，同一进程）", "",
-                  "“页面可访问”= `Session.build()` 发布页面；“可搜索”= 再加 "
-                  "`Session.update_search()`。", "",
-                  "| 文章数 | 步骤 | 页面可访问 | 可搜索 | 重新渲染页数 | 重建分片 |",
-                  "|---|---|---|---|---|---|"]
-        names = {"add_issue": "新增一个版面",
-                 "change_issue": "修改一个版面", "template": "修改模板 base.html"}
-        for row in inc_rows:
-            for key, label in names.items():
-                if key not in row["incremental"]:
-                    continue
-                step = row["incremental"][key]
-                shards = "全部" if step["shards"] is None else step["shards"]
-                lines.append(f"| {row['articles']:,} | {label} | {step['pages']:.2f} s | "
-                             f"{step['search']:.2f} s | {step['rendered']:,} | {shards} |")
-            run = row["incremental_run"]
-            lines.append(f"| {row['articles']:,} | 整个增量进程峰值内存 | "
-                         f"{_mb(run['peak_process_mb'])} | | | |")
+                     f"{off_size / MB:,.1f} MB，{off_files:,} | {theirs} | "
+                     f"{_ratio(size, hsize)} |")
+    lines += _incremental_table([r for r in rows if "incremental" in r])
     return "\n".join(lines)
+
+
+INCREMENTAL_STEPS = {
+    "add_issue_latest_year": "新增一期（最新年份内的次日）",
+    "add_issue_new_year": "新增一期（新的一年）",
+    "add_issue": "新增一期（2030 年）",  # results of the runs before 2026-11-23 07:30
+    "change_issue": "修改一期",
+    "template": "修改模板 base.html",
+}
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None or value != value else f"{value:.2f} s"
+
+
+def _incremental_table(rows: list[dict]) -> list[str]:
+    if not rows:
+        return []
+    lines = ["", "### 增量生成（watch 模式的 `incremental.Session`，同一进程）", "",
+             "“本期页面可访问”= 新增或修改的那一期自己的页面已出现在 `output/`（另一线程每 20 ms "
+             "查看一次）；“全库一致”= `Session.build()` 返回，所有受影响的列表页、标签页都已发布；"
+             "“可搜索”= 再加 `Session.update_search()`。CPU 为该步骤主进程及其已结束子进程的 "
+             "user+sys。", "",
+             "| 文章数 | 步骤 | 本期页面可访问 | 全库一致 | 可搜索 | CPU | 重新渲染页数 "
+             "| 重建分片 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        for key, label in INCREMENTAL_STEPS.items():
+            step = row["incremental"].get(key)
+            if step is None:
+                continue
+            shards = "全部" if step["shards"] is None else step["shards"]
+            lines.append(f"| {row['articles']:,} | {label} | {_seconds(step.get('served'))} | "
+                         f"{_seconds(step['pages'])} | {_seconds(step['search'])} | "
+                         f"{_seconds(step.get('cpu'))} | {step['rendered']:,} | {shards} |")
+        run = row["incremental_run"]
+        lines.append(f"| {row['articles']:,} | 整个增量进程峰值内存 | "
+                     f"{_mb(run['peak_process_mb'])} | | | | | |")
+    return lines
+
+
+def _comparison_line(row: dict) -> str:
+    """One row of the full-build table; Hugo or Pagefind may be missing (not measured)."""
+    ours, hugo, pf = row["baoku"], row.get("hugo"), row.get("pagefind")
+    mark = "*" if row.get("combined") else ""
+    cells = [f"{row['articles']:,}{mark}（{row.get('measured_at', '')}，{row.get('load', '')}）",
+             f"{ours['seconds']:.1f} s"]
+    ours_memory = (f"{_mb(ours['peak_process_mb'])}（{ours['peak_process_name']}；整棵进程树 "
+                   f"{_mb(ours['peak_tree_mb'])}）")
+    if hugo and pf:
+        theirs = hugo["seconds"] + pf["seconds"]
+        their_cpu = hugo["cpu_seconds"] + pf["cpu_seconds"]
+        their_peak = max(hugo["peak_process_mb"], pf["peak_process_mb"])
+        cells += [f"{hugo['seconds']:.1f} s", f"{pf['seconds']:.1f} s", f"{theirs:.1f} s",
+                  _ratio(ours["seconds"], theirs),
+                  f"{_ratio(ours['cpu_seconds'], their_cpu)}（{ours['cpu_seconds']:.0f} / "
+                  f"{their_cpu:.0f} s）", ours_memory,
+                  f"{_mb(hugo['peak_process_mb'])} / {_mb(pf['peak_process_mb'])}",
+                  _ratio(ours["peak_process_mb"], their_peak)]
+    else:
+        hugo_cells = (f"{hugo['seconds']:.1f} s", f"{_mb(hugo['peak_process_mb'])} / —") \
+            if hugo else ("—", "—")
+        cells += [hugo_cells[0], "—", "—", "—", f"—（baoku {ours['cpu_seconds']:.0f} s）",
+                  ours_memory, hugo_cells[1], "—"]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _stage_memory(rows: list[dict], stages: list[str]) -> list[str]:
+    """Peak memory per stage, for the rows measured by a separate full build."""
+    measured = [row for row in rows if row.get("baoku_stage_peaks")]
+    if not measured:
+        return []
+    lines = ["", "### baoku 各阶段峰值内存（最大进程 / 整棵进程树，MB）", "",
+             "| 文章数 | " + " | ".join(stages) + " |", "|---" * (len(stages) + 1) + "|"]
+    for row in measured:
+        peaks = row["baoku_stage_peaks"]
+        lines.append(f"| {row['articles']:,} | " + " | ".join(
+            f"{peaks[s][0]:,.0f} / {peaks[s][1]:,.0f}" if s in peaks else "—" for s in stages)
+            + " |")
+    return lines
 
 
 def _linearity(rows: list[dict], stages: list[str]) -> list[str]:
@@ -392,10 +591,10 @@ def write_results(section: str) -> None:
     RESULTS.write_text(f"{head}{START}\n{section}\n{END}{tail}", encoding="utf-8")
 
 
-def _merge_rows(rows: list[dict]) -> list[dict]:
-    """Rows of the previous run for the sizes not measured now (``--keep``)."""
+def _merge_rows(rows: list[dict], previous_file: Path) -> list[dict]:
+    """Rows of an earlier run for the sizes not measured now (``--keep``)."""
     try:
-        previous = json.loads((OUT / "results.json").read_text(encoding="utf-8"))["rows"]
+        previous = json.loads(previous_file.read_text(encoding="utf-8"))["rows"]
     except (OSError, ValueError, KeyError):
         previous = []
     measured = {row["articles"] for row in rows}
@@ -426,8 +625,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-write", action="store_true", help="不更新 bench/RESULTS.md")
     parser.add_argument("--no-template", action="store_true",
                         help="增量测量中跳过“修改模板”（它会重新渲染全部页面）")
-    parser.add_argument("--keep", action="store_true",
-                        help="保留上次结果中本次未测的文章数（分两次测量时用）")
+    parser.add_argument("--keep", nargs="?", const=OUT / "results.json", type=Path,
+                        metavar="JSON",
+                        help="并入 JSON（默认上次的 bench/out/results.json）中本次未测的文章数"
+                             "（分几次测量时用）")
+    parser.add_argument("--baoku-only", action="store_true",
+                        help="只测 baoku 的完整生成，不跑 Hugo 和 Pagefind（大规模语料用）")
+    parser.add_argument("--results", type=Path, default=OUT / "results.json",
+                        help="结果 JSON 的路径（默认 bench/out/results.json）")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="语料和输出所在的目录（默认 bench/out/）")
     args = parser.parse_args(argv)
     if args.profile:
         project = OUT / f"profile-{args.profile}" / "project"
@@ -440,13 +647,14 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for n in args.articles.split(","):
         row = run_size(int(n), args.seed, not args.no_incremental, args.combined,
-                       not args.no_template)
+                       not args.no_template, args.baoku_only, args.out)
         row["measured_at"] = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
         row["load"] = f"{os.getloadavg()[0]:.1f}"
         rows.append(row)
     if args.keep:
-        rows = _merge_rows(rows)
-    (OUT / "results.json").write_text(json.dumps({"machine": info, "rows": rows},
+        rows = _merge_rows(rows, args.keep)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps({"machine": info, "rows": rows},
                                                  ensure_ascii=False, indent=1), encoding="utf-8")
     section = render_report(rows, info)
     print(section)
