@@ -183,7 +183,7 @@ class BuildCounts:
 
 # What ``render.render_site`` calls; ``Session._render_changed`` makes the same calls.
 MIRRORED_RENDER_CALLS = frozenset({"static_files", "make_environment", "site_info", "plan_pages",
-                                   "render_page", "extra_files", "site_context"})
+                                   "render_pages", "extra_files", "site_context"})
 
 
 @functools.cache

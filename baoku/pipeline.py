@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import urls
+from .background import Background
 from .clean import clean
 from .config import Config
 from .enrich import Enricher, enrich_issue, link_related, load_enricher
@@ -342,16 +343,34 @@ def build_archive(config: Config, log: Log, timer: _Timer,
 
 def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
                result: BuildResult, hooks: Hooks = DEFAULT_HOOKS) -> None:
-    hooks.progress("生成页面", 0, 1)
-    with timer.stage("render+write"):
-        staging.write(hooks.render(archive, config))
-    with timer.stage("data"):
-        staging.write(export_data(archive))
-    if config.search:
-        hooks.progress("建立搜索索引", 0, 1)
-        with timer.stage("search"):
-            result.search_warnings = hooks.search(archive, config, staging.path)
+    """Render and export while the search stage runs beside them: it needs only the
+    archive and writes only its own folders (``pagefind/``, ``search-offline/``)."""
+    search = _start_search(archive, config, staging.path, hooks) if config.search else None
+    try:
+        hooks.progress("生成页面", 0, 1)
+        with timer.stage("render+write"):
+            staging.write(hooks.render(archive, config))
+        with timer.stage("data"):
+            staging.write(export_data(archive))
+        if search is not None:
+            hooks.progress("建立搜索索引", 0, 1)
+            with timer.stage("search wait"):
+                result.search_warnings = search.result()
+            timer.timings["search"] = search.seconds
+    except BaseException:
+        if search is not None:
+            search.cancel()
+        raise
     hooks.progress("发布", 1, 1)
+
+
+def _start_search(archive: Archive, config: Config, site_dir: Path, hooks: Hooks
+                  ) -> Background[list[str]]:
+    """The default search stage in a forked process (its Python work then has a core of
+    its own); a replaced one (a Session's, with side effects) in a thread."""
+    in_process = hooks.search is build_search and config.workers > 1
+    return Background(lambda: hooks.search(archive, config, site_dir),
+                      in_process=in_process, name="baoku-search")
 
 
 def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> BuildResult:

@@ -7,6 +7,7 @@ build can render only the plans that changed and match a full build byte for byt
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -22,6 +23,7 @@ from ..feeds import extra_files
 from ..model import Archive, OutputFile
 from ..present import ArchiveIndex, build_index
 from ..views import NavItem, SiteInfo
+from . import parallel
 from .articles import plan_articles, plan_issues
 from .home import plan_home
 from .misc import plan_report, plan_search, plan_site_pages, site_page_path
@@ -178,12 +180,37 @@ def static_files(config: Config) -> Iterator[OutputFile]:
         yield OutputFile(urls.static_file(rel), found[rel].read_bytes())
 
 
+def render_pages(config: Config, plans: Iterable[PagePlan],
+                 env: jinja2.Environment | None = None) -> Iterator[OutputFile]:
+    """``render_page`` for every plan: same order, same bytes. Many pages and more than one
+    worker: rendered by forked processes, each with its own Jinja environment."""
+    plans = list(plans)
+    workers = parallel.pool_workers(config.workers, len(plans))
+    if workers < 2:
+        env = env or make_environment(config)
+        for plan in plans:
+            yield render_page(env, plan)
+        return
+    worker_env = functools.cache(lambda: make_environment(config))  # filled in each worker
+
+    def render_one(index: int) -> tuple[str, bytes]:
+        page = render_page(worker_env(), plans[index])
+        return page.path, page.content
+
+    chunks = parallel.render_in_pool(parallel.render_range_of(render_one), len(plans), workers)
+    for chunk in chunks:
+        if isinstance(chunk, int):  # render the failing page here: its own error, raised
+            render_page(env or make_environment(config), plans[chunk])
+            raise RuntimeError(f"页面 {plans[chunk].path} 在子进程中生成失败")
+        for path, content in chunk:
+            yield OutputFile(path, content)
+
+
 def render_site(archive: Archive, config: Config) -> Iterator[OutputFile]:
     yield from static_files(config)
     env = make_environment(config)
     site = site_info(archive, config)
-    for plan in plan_pages(archive, config):
-        yield render_page(env, plan)
+    yield from render_pages(config, plan_pages(archive, config), env)
     yield from extra_files(archive, config, env,
                            lambda here, title, description:
                            site_context(site, here, title, description))

@@ -1,0 +1,97 @@
+"""A build stage run beside the others: in a forked process, or in a thread."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class StageDied(Exception):
+    """The background process ended without an answer (killed, out of memory …)."""
+
+
+class Background(Generic[T]):
+    """Runs ``work()`` now, beside the caller; ``result()`` waits and returns its value or
+    raises its exception. ``seconds`` is the work's own duration.
+
+    ``in_process`` forks a child (Linux): its Python work then has a core of its own
+    instead of sharing the GIL with the caller. The work must be a pure function of
+    what it is given plus files it writes: a child's changes to objects are lost.
+    Otherwise a thread runs it (side effects on objects kept).
+    """
+
+    def __init__(self, work: Callable[[], T], *, in_process: bool, name: str) -> None:
+        self.seconds = 0.0
+        self._name = name
+        self._value: tuple[bool, object] | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._receiver: Connection | None = None
+        self._thread: threading.Thread | None = None
+        if in_process and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            # Not a daemon: the work may start processes of its own.
+            self._process = context.Process(target=_run_in_child, args=(work, sender),
+                                            name=name)
+            self._process.start()
+            sender.close()  # only the child holds the writing end: its exit means EOF
+        else:
+            self._thread = threading.Thread(target=self._run_here, args=(work,), name=name,
+                                            daemon=True)
+            self._thread.start()
+
+    def _run_here(self, work: Callable[[], T]) -> None:
+        self._value, self.seconds = _outcome(work)
+
+    def result(self) -> T:
+        if self._thread is not None:
+            self._thread.join()
+        elif self._receiver is not None and self._process is not None:
+            try:
+                self._value, self.seconds = self._receiver.recv()
+            except EOFError:
+                self._process.join()
+                raise StageDied(f"后台进程 {self._process.name} 意外退出"
+                                f"（退出码 {self._process.exitcode}）") from None
+            finally:
+                self._receiver.close()
+            self._process.join()
+        if self._value is None:
+            raise StageDied(f"后台任务 {self._name} 没有完成")
+        ok, value = self._value
+        if not ok:
+            assert isinstance(value, BaseException)
+            raise value
+        return value  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        """Stop a child still running (the caller failed); a thread is left to finish."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _outcome(work: Callable[[], object]) -> tuple[tuple[bool, object], float]:
+    start = time.perf_counter()
+    try:
+        value: tuple[bool, object] = (True, work())
+    except Exception as exc:
+        value = (False, exc)
+    return value, time.perf_counter() - start
+
+
+def _run_in_child(work: Callable[[], object], sender: Connection) -> None:
+    outcome, seconds = _outcome(work)
+    try:
+        sender.send((outcome, seconds))
+    except Exception as exc:  # an unpicklable value or exception: send its description
+        sender.send(((False, StageDied(f"{type(exc).__name__}: {exc}; {outcome[1]!r}")),
+                     seconds))
+    finally:
+        sender.close()

@@ -1,0 +1,92 @@
+"""Rendering spread over forked worker processes, results in plan order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+# Fewer pages than this render quicker in-process than a pool's start-up and transfer.
+MIN_PARALLEL_PAGES = 400
+MIN_CHUNK, MAX_CHUNK = 16, 256
+CHUNKS_AHEAD = 3  # per worker: enough to keep them busy, few enough to bound memory
+
+# (start, stop) -> (site file path, bytes) for the pages in that range, or the index of
+# the first page whose rendering raised (the caller renders it again to raise it).
+RenderRange = Callable[[int, int], list[tuple[str, bytes]] | int]
+
+_worker_render: RenderRange | None = None  # set once in each worker by _init_worker
+
+
+def pool_workers(requested: int, pages: int) -> int:
+    """How many worker processes to render ``pages`` with; below 2 means in-process.
+
+    Workers are forked: safe only while no other thread of this process could hold a
+    lock a worker needs (a watch session's threads, a search thread), so the pool is
+    used only when this is the only thread."""
+    if pages < MIN_PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        return 1
+    return max(1, min(requested, pages // MIN_PARALLEL_PAGES))
+
+
+def chunk_spans(total: int, workers: int) -> list[tuple[int, int]]:
+    """Consecutive (start, stop) ranges covering ``range(total)``, about eight per worker."""
+    size = max(MIN_CHUNK, min(MAX_CHUNK, total // (8 * max(1, workers)) or 1))
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def render_in_pool(render_range: RenderRange, total: int, workers: int
+                   ) -> Iterator[list[tuple[str, bytes]] | int]:
+    """Each chunk's result of ``render_range`` in order, computed by ``workers`` forked
+    processes that inherit ``render_range`` (and everything it refers to) unpickled."""
+    context = multiprocessing.get_context("fork")
+    spans = chunk_spans(total, workers)
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker,
+                             initargs=(render_range,)) as pool:
+        pending: deque[Future[list[tuple[str, bytes]] | int]] = deque()
+        queued = iter(spans)
+        try:
+            for span in queued:
+                pending.append(pool.submit(_render_span, span))
+                if len(pending) >= CHUNKS_AHEAD * workers:
+                    break
+            while pending:
+                done = pending.popleft().result()
+                next_span = next(queued, None)
+                if next_span is not None:
+                    pending.append(pool.submit(_render_span, next_span))
+                yield done
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _init_worker(render_range: RenderRange) -> None:
+    global _worker_render
+    _worker_render = render_range
+
+
+def _render_span(span: tuple[int, int]) -> list[tuple[str, bytes]] | int:
+    assert _worker_render is not None
+    return _worker_render(*span)
+
+
+def render_range_of(render_one: Callable[[int], tuple[str, bytes]]
+                    ) -> RenderRange:
+    """A ``RenderRange`` from a one-page renderer; a failing page is reported by index."""
+
+    def render_range(start: int, stop: int) -> list[tuple[str, bytes]] | int:
+        pages = []
+        for index in range(start, stop):
+            try:
+                pages.append(render_one(index))
+            except Exception:
+                return index
+        return pages
+
+    return render_range
+

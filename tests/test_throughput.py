@@ -1,0 +1,128 @@
+"""Build throughput: pages rendered by forked workers, search beside render and export."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from baoku import pipeline, render
+from baoku.background import Background, StageDied
+from baoku.render import parallel
+from tests.conftest import make_config
+
+DISTRICTS = ("东岭镇", "西河乡", "南山街道", "北湖镇", "石桥乡", "青松镇")
+
+
+def _issue(n: int) -> str:
+    place = DISTRICTS[n % len(DISTRICTS)]
+    return (f"## {place}新建{n + 1}座桥梁\n\n"
+            f"本报讯（记者 李{n % 4}华）{place}日前新建的桥梁通车，方便{n + 2}个村的群众。\n\n"
+            f"## {place}秋粮喜获丰收\n\n"
+            f"本报讯（通讯员 赵{n % 3}平）今年{place}秋粮总产比上年增长{n % 9 + 1}%。\n")
+
+
+def _project(root: Path, issues: int = 10) -> Path:
+    content = root / "content"
+    content.mkdir(parents=True)
+    for n in range(issues):
+        name = f"2022-05-{n + 1:02d}_测试晚报_0{n % 2 + 1}.txt"
+        (content / name).write_text(_issue(n), encoding="utf-8")
+    return root
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def _plans(root: Path) -> tuple[list[render.PagePlan], pipeline.BuildResult]:
+    config = make_config(root, root / "output")
+    result = pipeline.build(replace(config, workers=1), log=lambda m: None)
+    return list(render.plan_pages(result.archive, config)), result
+
+
+def test_chunk_spans_cover_every_page_once_in_order() -> None:
+    for total, workers in ((0, 2), (1, 2), (17, 2), (1000, 3), (40_000, 8)):
+        spans = parallel.chunk_spans(total, workers)
+        covered = [i for start, stop in spans for i in range(start, stop)]
+        assert covered == list(range(total))
+        assert all(stop - start <= parallel.MAX_CHUNK for start, stop in spans)
+
+
+def test_few_pages_or_one_worker_render_in_process() -> None:
+    assert parallel.pool_workers(4, parallel.MIN_PARALLEL_PAGES - 1) == 1
+    assert parallel.pool_workers(1, 100 * parallel.MIN_PARALLEL_PAGES) == 1
+    assert parallel.pool_workers(2, 100 * parallel.MIN_PARALLEL_PAGES) == 2
+
+
+def test_pooled_render_gives_the_same_files_in_the_same_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plans, _ = _plans(_project(tmp_path))
+    config = replace(make_config(tmp_path, tmp_path / "output"), workers=2)
+    env = render.make_environment(config)
+    one_by_one = [render.render_page(env, plan) for plan in plans]
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_PAGES", 1)
+    monkeypatch.setattr(parallel, "MAX_CHUNK", 3)  # many chunks, so order matters
+    assert parallel.pool_workers(config.workers, len(plans)) == 2
+    pooled = list(render.render_pages(config, plans))
+    assert [f.path for f in pooled] == [f.path for f in one_by_one]
+    assert pooled == one_by_one
+    assert len(pooled) > 20
+
+
+def test_a_page_failing_in_a_worker_raises_its_own_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plans, _ = _plans(_project(tmp_path, issues=3))
+    broken = replace(plans[len(plans) // 2], template="没有这个模板.html")
+    plans[len(plans) // 2] = broken
+    config = replace(make_config(tmp_path, tmp_path / "output"), workers=2)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_PAGES", 1)
+    with pytest.raises(jinja2.TemplateNotFound, match="没有这个模板"):
+        list(render.render_pages(config, plans))
+
+
+def test_build_with_pool_and_background_search_matches_in_process_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_PAGES", 1)
+    results = {}
+    for workers in (1, 2):
+        root = _project(tmp_path / str(workers))
+        config = replace(make_config(root, root / "output", search=True), workers=workers)
+        results[workers] = pipeline.build(config, log=lambda m: None)
+    assert results[2].search_warnings == results[1].search_warnings == []
+    assert {"render+write", "search", "search wait"} <= set(results[2].timings)
+    serial, pooled = _files(tmp_path / "1" / "output"), _files(tmp_path / "2" / "output")
+    # Pagefind's filter/meta file names differ between any two runs; everything else,
+    # its page fragments and the offline index included, must be the same bytes.
+    assert _without_bundle_indexes(pooled) == _without_bundle_indexes(serial)
+    assert any(path.startswith("search-offline/") for path in pooled)
+    assert any("/fragment/" in path for path in pooled)
+
+
+def _without_bundle_indexes(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items()
+            if not (path.startswith("pagefind/") and path.count("/") > 1
+                    and "/fragment/" not in path)}
+
+
+def test_background_process_returns_the_value_and_its_errors() -> None:
+    assert Background(lambda: [os.getpid()], in_process=True, name="t").result() != [os.getpid()]
+    failing = Background(lambda: int("不是数字"), in_process=True, name="t")
+    with pytest.raises(ValueError, match="不是数字"):
+        failing.result()
+
+
+def test_background_process_that_dies_is_reported() -> None:
+    dying = Background(lambda: os._exit(3), in_process=True, name="baoku-test")
+    with pytest.raises(StageDied, match="退出码 3"):
+        dying.result()
+
+
+def test_background_thread_keeps_side_effects() -> None:
+    seen: list[int] = []
+    task = Background(lambda: seen.append(1) or "好", in_process=False, name="t")
+    assert task.result() == "好" and seen == [1]
+    assert task.seconds >= 0
