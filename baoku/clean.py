@@ -39,6 +39,8 @@ def widen_punctuation(text: str) -> str:
     A mark is converted when a neighbour is a Chinese character or Chinese punctuation and
     it does not sit between two Latin letters/digits (``3,000``, ``a:b`` stay as they are).
     """
+    if not _NARROW_MARK.search(text):
+        return text
     chars = list(text)
     for match in _NARROW_MARK.finditer(text):
         i, ch = match.start(), match.group()

@@ -98,6 +98,17 @@ class PlaceBook:
     by_name: dict[str, PlaceEntry] = field(default_factory=dict)  # canonical name → entry
     warnings: tuple[str, ...] = ()
     endings: dict[str, tuple[int, ...]] = field(default_factory=dict)  # last char → lengths
+    # last two chars → lengths (2 and more), longest first: most text positions end no
+    # surface, and a pair rules that out in one look-up where ``endings`` needs several
+    pair_endings: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pairs: dict[str, set[int]] = {}
+        for surface in self.surfaces:
+            if len(surface) >= 2:
+                pairs.setdefault(surface[-2:], set()).add(len(surface))
+        object.__setattr__(self, "pair_endings",
+                           {p: tuple(sorted(n, reverse=True)) for p, n in pairs.items()})
 
     def lengths_ending_in(self, char: str) -> tuple[int, ...]:
         """Lengths of the surfaces ending in ``char``, longest first."""
@@ -356,12 +367,17 @@ def known_mentions(text: str, book: PlaceBook, tokenizer: Tokenizer) -> list[Men
     """Gazetteer and local names found in ``text``, longest first, never overlapping."""
     found: list[Mention] = []
     banned = negative_spans(text, book.negatives)
+    pairs, surfaces = book.pair_endings, book.surfaces
     for end in range(1, len(text) + 1):
-        for size in book.lengths_ending_in(text[end - 1]):
+        # ``book.lengths_ending_in(text[end - 1])`` narrowed to the surfaces that can match
+        sizes = pairs.get(text[end - 2:end], ()) if end >= 2 else ()
+        if text[end - 1] in surfaces:
+            sizes += (1,)
+        for size in sizes:
             if size > end:
                 continue
             surface = text[end - size:end]
-            entries = book.surfaces.get(surface)
+            entries = surfaces.get(surface)
             if not entries:
                 continue
             start = end - size
@@ -428,6 +444,11 @@ def _name_prefix(window: str, tokenizer: Tokenizer, after_place: bool) -> str:
     return prefix
 
 
+@cache
+def _generic_words_longer_than(length: int) -> tuple[str, ...]:
+    return tuple(sorted(g for g in GENERIC_WORDS if len(g) > length))
+
+
 def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention],
                        tokenizer: Tokenizer) -> Mention | None:
     suffix, s_start, s_end = match.group(), match.start(), match.end()
@@ -435,7 +456,7 @@ def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention]
         return None
     if s_end < len(text) and text[s_end] in "”\"’』」":
         return None  # a quoted coinage (“熟人社区”), not an address
-    if any(text[max(0, s_end - len(g)):s_end] == g for g in GENERIC_WORDS if len(g) > len(suffix)):
+    if text.endswith(_generic_words_longer_than(len(suffix)), 0, s_end):
         return None  # 驻村, 返乡, 美丽乡村 …
     w_start = _window_start(text, s_start, taken)
     after_place = any(m.end == w_start for m in taken)
