@@ -8,6 +8,7 @@ of the term; article texts (for excerpts) ship in separate chunks loaded on dema
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -16,6 +17,8 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from .pagefind import FILTER_NAMES, UNDATED_LABEL
 from .records import SearchRecord
@@ -120,24 +123,73 @@ def _doc_row(record: SearchRecord, length: int,
             record.issue_label, length, row_facets]
 
 
-def _postings(records: Sequence[SearchRecord], cut: Cut
-              ) -> tuple[dict[str, array[int]], list[int]]:
-    """Postings ``term -> [doc delta, weighted tf, …]`` and each document's length,
-    built one document at a time so only the postings stay in memory."""
-    postings: dict[str, array[int]] = {}
-    last: dict[str, int] = {}
-    lengths = []
-    for doc, record in enumerate(records):
-        counts = term_counts(record, cut)
-        lengths.append(sum(counts.values()))
-        for term, tf in counts.items():  # postings are per term: document order suffices
-            posting = postings.get(term)
-            if posting is None:
-                postings[term] = array("I", (doc, tf))
-            else:
-                posting.extend((doc - last[term], tf))
-            last[term] = doc
-    return postings, lengths
+class SearchCache:
+    """Every article's term counts, keyed by a digest of its heading and body.
+
+    Kept between builds (watch mode), so an update re-tokenises only new or edited
+    articles. Terms are stored once, as ids into one vocabulary, so a cached article
+    costs two small integer arrays. Counts depend on the tokenizer's dictionary: pass
+    its state as ``dictionary`` and the cache empties itself when that changes.
+    """
+
+    def __init__(self) -> None:
+        self._vocab: dict[str, int] = {}
+        self.terms: list[str] = []  # term id -> term
+        self._docs: dict[bytes, DocTerms] = {}
+        self._dictionary: object = None
+        self.counted = 0  # articles tokenised by the last ``doc_terms`` call
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def doc_terms(self, records: Sequence[SearchRecord], cut: Cut,
+                  dictionary: object = None) -> list[DocTerms]:
+        """Term counts of ``records`` in order, from the cache or counted now; articles
+        not among ``records`` (deleted or edited since) are forgotten."""
+        if dictionary != self._dictionary:
+            self._docs = {}
+            self._dictionary = dictionary
+        previous, self._docs = self._docs, {}
+        out = []
+        self.counted = 0
+        for record in records:
+            key = record_key(record)
+            doc = self._docs.get(key) or previous.get(key)
+            if doc is None:
+                doc = self._intern(term_counts(record, cut))
+                self.counted += 1
+            self._docs[key] = doc
+            out.append(doc)
+        return out
+
+    def _intern(self, counts: Counter[str]) -> DocTerms:
+        vocab, terms = self._vocab, self.terms
+        found = list(map(vocab.get, counts))  # one probe per term: the vocabulary is large
+        if None in found:
+            for k, term in enumerate(counts):
+                if found[k] is None:
+                    found[k] = vocab[term] = len(terms)
+                    terms.append(term)
+        ids = array("I", found)
+        tfs = array("I", counts.values())
+        return DocTerms(ids, tfs, sum(tfs))
+
+
+@dataclass(frozen=True)
+class DocTerms:
+    """One article's weighted term frequencies as parallel arrays of term ids and counts."""
+
+    ids: array[int]
+    tfs: array[int]
+    length: int
+
+
+def record_key(record: SearchRecord) -> bytes:
+    """What an article's term counts depend on: its heading and body."""
+    digest = hashlib.blake2b(record.heading.encode("utf-8"), digest_size=16)
+    digest.update(b"\0")
+    digest.update(record.body.encode("utf-8"))
+    return digest.digest()
 
 
 def _script(function: str, *args: object) -> str:
@@ -146,27 +198,33 @@ def _script(function: str, *args: object) -> str:
 
 
 def build_offline_index(records: Sequence[SearchRecord], cut: Cut) -> OfflineIndex:
-    postings, lengths = _postings(records, cut)
-    term_count, posting_count = len(postings), _posting_count(postings)
-    files = dict(_files(records, postings, lengths))
+    docs = SearchCache()
+    files = dict(offline_files(records, cut, docs))
+    term_count = len(docs.terms)
+    posting_count = sum(len(d.ids) for d in docs.doc_terms(records, cut))
     return OfflineIndex(files=files, term_count=term_count, posting_count=posting_count)
 
 
-def offline_files(records: Sequence[SearchRecord], cut: Cut) -> Iterator[tuple[str, str]]:
+def offline_files(records: Sequence[SearchRecord], cut: Cut, cache: SearchCache | None = None,
+                  dictionary: object = None) -> Iterator[tuple[str, str]]:
     """(site path, JavaScript text) of every offline index file, one at a time, so a
-    caller that writes each as it comes holds one file's text, never the whole index."""
-    postings, lengths = _postings(records, cut)
-    return _files(records, postings, lengths)
+    caller that writes each as it comes holds one file's text, never the whole index.
+
+    ``cache`` supplies the term counts of articles it has seen and keeps the new ones.
+    """
+    cache = cache if cache is not None else SearchCache()
+    docs = cache.doc_terms(records, cut, dictionary)
+    return _files(records, docs, cache.terms)
 
 
-def _posting_count(postings: dict[str, array[int]]) -> int:
-    return sum(len(p) // 2 for p in postings.values())
+def chunk_count(posting_count: int) -> int:
+    return max(1, min(MAX_TERM_CHUNKS, math.ceil(posting_count / TARGET_POSTINGS_PER_CHUNK)))
 
 
-def _files(records: Sequence[SearchRecord], postings: dict[str, array[int]],
-           lengths: list[int]) -> Iterator[tuple[str, str]]:
-    chunks = max(1, min(MAX_TERM_CHUNKS,
-                        math.ceil(_posting_count(postings) / TARGET_POSTINGS_PER_CHUNK)))
+def _files(records: Sequence[SearchRecord], docs: Sequence[DocTerms], terms: list[str]
+           ) -> Iterator[tuple[str, str]]:
+    pairs = _Pairs.of(docs)
+    chunks = chunk_count(pairs.count)
     facets = _facet_table(records)
     positions = {name: {v: i for i, v in enumerate(vals)} for name, vals in facets.items()}
     yield f"{OFFLINE_DIR}/index.js", _script("baokuOfflineIndex", {
@@ -176,22 +234,109 @@ def _files(records: Sequence[SearchRecord], postings: dict[str, array[int]],
         "headingWeight": HEADING_WEIGHT,
         "filters": list(FILTER_NAMES),
         "facets": facets,
-        "docs": [_doc_row(r, n, positions) for r, n in zip(records, lengths, strict=True)],
+        "docs": [_doc_row(r, d.length, positions) for r, d in zip(records, docs, strict=True)],
     })
-    yield from _term_chunk_files(postings, chunks)
+    yield from _term_chunk_files(pairs, terms, chunks)
     yield from _text_chunk_files(records)
 
 
-def _term_chunk_files(postings: dict[str, array[int]], chunks: int
+@dataclass(frozen=True)
+class _Pairs:
+    """Every (term id, document, weighted tf) of the archive, in document order."""
+
+    ids: np.ndarray
+    docs: np.ndarray
+    tfs: np.ndarray
+
+    @classmethod
+    def of(cls, docs: Sequence[DocTerms]) -> _Pairs:
+        sizes = [len(d.ids) for d in docs]
+        return cls(ids=_concat([d.ids for d in docs]),
+                   docs=np.repeat(np.arange(len(docs), dtype=np.uint32), sizes),
+                   tfs=_concat([d.tfs for d in docs]))
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def _concat(parts: Sequence[array[int]]) -> np.ndarray:
+    if not parts:
+        return np.zeros(0, dtype=np.uint32)
+    return np.concatenate([np.frombuffer(p, dtype=np.uint32) for p in parts])
+
+
+def _term_chunk_files(pairs: _Pairs, terms: list[str], chunks: int
                       ) -> Iterator[tuple[str, str]]:
-    # Postings are unsigned 32-bit arrays (a quarter of a list's memory), listed per chunk
-    # and released once written.
-    terms: list[list[str]] = [[] for _ in range(chunks)]
-    for term in sorted(postings):
-        terms[chunk_of(term, chunks)].append(term)
-    for n, names in enumerate(terms):
-        table = {t: postings.pop(t).tolist() for t in names}
-        yield f"{OFFLINE_DIR}/t{n}.js", _script("baokuOfflineTerms", n, table)
+    """``t<n>.js``: chunk ``n``'s terms, sorted, each with ``[doc delta, tf, …]``.
+
+    Pairs are grouped with numpy rather than a dict of growing lists: each term's place
+    in the output (chunk, then term) is its sort key, so every chunk is one slice. Chunks
+    are laid out a block at a time to bound the memory the sort needs.
+    """
+    present = np.zeros(len(terms), dtype=bool)
+    present[pairs.ids] = True
+    ordered = np.flatnonzero(present).tolist()
+    ordered.sort(key=lambda i: (chunk_of(terms[i], chunks), terms[i]))
+    place = np.zeros(len(terms), dtype=np.uint32)
+    place[ordered] = np.arange(len(ordered), dtype=np.uint32)
+    chunk_starts = _chunk_starts([chunk_of(terms[i], chunks) for i in ordered], chunks)
+    pair_place = place[pairs.ids]
+    per_term = np.bincount(pair_place, minlength=len(ordered))
+    offsets = np.zeros(len(ordered) + 1, dtype=np.int64)
+    np.cumsum(per_term, out=offsets[1:])
+    for first, last in _blocks(chunk_starts, offsets):
+        lo, hi = chunk_starts[first], chunk_starts[last]
+        selected = np.flatnonzero((pair_place >= lo) & (pair_place < hi))
+        order = selected[np.argsort(pair_place[selected], kind="stable")]
+        flat = _interleave(pairs.docs[order].astype(np.int64), pairs.tfs[order],
+                           offsets[lo:hi] - offsets[lo])
+        base = offsets[lo]
+        for n in range(first, last):
+            a, b = chunk_starts[n], chunk_starts[n + 1]
+            values = flat[2 * (offsets[a] - base): 2 * (offsets[b] - base)].tolist()
+            ends = ((offsets[a + 1: b + 1] - offsets[a]) * 2).tolist()
+            table = dict(zip((terms[i] for i in ordered[a:b]),
+                             (values[s:e] for s, e in zip([0, *ends], ends, strict=False)),
+                             strict=True))
+            yield f"{OFFLINE_DIR}/t{n}.js", _script("baokuOfflineTerms", n, table)
+
+
+MAX_BLOCK_PAIRS = 4_000_000  # pairs sorted at once; bounds the sort's memory
+
+
+def _chunk_starts(chunk_of_place: list[int], chunks: int) -> list[int]:
+    """``starts[n]``: the place of chunk ``n``'s first term; ``starts[chunks]``: the end."""
+    counts = np.bincount(np.asarray(chunk_of_place, dtype=np.int64), minlength=chunks)
+    starts = np.zeros(chunks + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    return starts.tolist()
+
+
+def _blocks(chunk_starts: list[int], offsets: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Consecutive chunk ranges ``[first, last)`` of at most ``MAX_BLOCK_PAIRS`` pairs
+    (a bigger chunk alone)."""
+    chunks = len(chunk_starts) - 1
+    first = 0
+    while first < chunks:
+        last = first + 1
+        limit = offsets[chunk_starts[first]] + MAX_BLOCK_PAIRS
+        while last < chunks and offsets[chunk_starts[last + 1]] <= limit:
+            last += 1
+        yield first, last
+        first = last
+
+
+def _interleave(docs: np.ndarray, tfs: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``[doc delta, tf, …]`` of consecutive term groups beginning at ``starts``: the
+    first document of a group is absolute, the others are gaps to the previous one."""
+    deltas = docs.copy()
+    deltas[1:] -= docs[:-1]
+    deltas[starts[starts < len(docs)]] = docs[starts[starts < len(docs)]]
+    flat = np.empty(2 * len(docs), dtype=np.int64)
+    flat[0::2] = deltas
+    flat[1::2] = tfs
+    return flat
 
 
 def _text_chunk_files(records: Sequence[SearchRecord]) -> Iterator[tuple[str, str]]:
