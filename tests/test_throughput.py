@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from baoku import pipeline, render
 from baoku.background import Background, StageDied
 from baoku.clean import widen_punctuation
+from baoku.enrich import related
 from baoku.enrich.places import (
     Mention,
     PlaceBook,
@@ -225,3 +227,14 @@ def test_widen_punctuation_without_narrow_marks_is_unchanged(line: str) -> None:
     assert len(widened) == len(line)
     if not any(mark in line for mark in ",;:()!?"):
         assert widened is line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.integers(0, 60), st.sampled_from([0.5, 1.0, 1.25, 2.0, 3.5]),
+                       max_size=60), st.integers(1, 12))
+def test_best_candidates_are_nlargest_by_score_then_lowest_document(
+        scores: dict[int, float], count: int) -> None:
+    if len(scores) <= count:
+        return
+    expected = heapq.nlargest(count, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+    assert sorted(related._best(scores, count)) == sorted(expected)

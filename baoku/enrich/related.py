@@ -60,18 +60,29 @@ def rank_related(doc: int, terms: list[dict[str, float]], index: dict[str, list[
         for other in posting:
             scores[other] = get(other, 0.0) + gain
     scores.pop(doc, None)
-    shortlist = (heapq.nlargest(MAX_CANDIDATES, scores.items(), key=lambda kv: (kv[1], -kv[0]))
-                 if len(scores) > MAX_CANDIDATES else scores.items())
+    shortlist = _best(scores, MAX_CANDIDATES) if len(scores) > MAX_CANDIDATES else scores.items()
     final: list[tuple[float, int]] = []
     for other, score in shortlist:
         if common:
-            score += sum(common[term] for term in common.keys() & terms[other].keys())
+            # In the article's own term order: a set's order follows string hashes, which
+            # change from process to process, and float sums depend on their order.
+            other_terms = terms[other]
+            score += sum(gain for term, gain in common.items() if term in other_terms)
         if issue_of[other] == issue_of[doc]:
             score *= SAME_ISSUE_FACTOR
         if score >= MIN_SCORE:
             final.append((-score, other))
     final.sort()
     return [other for _, other in final[:MAX_RELATED]]
+
+
+def _best(scores: dict[int, float], count: int) -> list[tuple[int, float]]:
+    """The ``count`` best (document, score) pairs, highest score first and lowest document
+    among equal scores: ``nlargest`` by (score, -document), without a key call per item."""
+    cut = heapq.nlargest(count, scores.values())[-1]
+    above = [(other, score) for other, score in scores.items() if score > cut]
+    tied = sorted(other for other, score in scores.items() if score == cut)
+    return above + [(other, cut) for other in tied[:count - len(above)]]
 
 
 def link_related(issues: tuple[Issue, ...], only: Collection[str] | None = None
