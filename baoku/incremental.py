@@ -17,15 +17,19 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
+
 from . import pipeline, render, search
 from .config import Config
-from .enrich import Enricher
+from .enrich import Enricher, link_related
+from .markdown_issue import attach_raw_text
 from .model import Archive, Issue, OutputFile, Source
-from .publish import Staging
+from .publish import InPlaceUpdate, RecordingStaging, Staging
 
 CACHE_FORMAT = "1"
 SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
@@ -179,6 +183,16 @@ class BuildCounts:
     kept: int = 0  # pages whose view did not change, bytes taken from the previous output
     read_cached: int = 0  # unchanged files not decoded again (watch mode)
     shards_rebuilt: int | None = None  # Pagefind shards rebuilt (None: all, no previous index)
+    in_place: bool = False  # published by updating the changed files of output/ in place
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What ``Session.preview`` published ahead of the full build."""
+
+    issue_ids: tuple[str, ...]  # the new or changed issues now readable
+    pages: int  # pages written (their issue pages, article pages, the home page)
+    seconds: float
 
 
 # What ``render.render_site`` calls; ``Session._render_changed`` makes the same calls.
@@ -222,6 +236,12 @@ class Session:
         self._sources: dict[Path, tuple[object, Source]] = {}  # read results by file state
         self._used_keys: set[str] = set()
         self._read_paths: set[Path] = set()
+        # Files the last publish left in output/ (search index aside), by content key;
+        # None until this session has published: later builds then update in place.
+        self._published: dict[str, tuple[int, int]] | None = None
+        self._publisher: Staging | InPlaceUpdate | None = None
+        self._search_archive: Archive | None = None  # what update_search indexes
+        self._environment: tuple[str, jinja2.Environment] | None = None
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
@@ -237,31 +257,139 @@ class Session:
         hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
                                render=self._render, search=self._search,
                                read=self._read_source, assemble_many=self._assemble_many,
-                               progress=self.progress or pipeline.DEFAULT_HOOKS.progress)
+                               progress=self.progress or pipeline.DEFAULT_HOOKS.progress,
+                               publisher=self._make_publisher)
         self._next_prints = {}
+        self._publisher = None
         result = pipeline.build(self.config, log, hooks)
         # Only a published build vouches for the files now in output/.
         self._page_prints = self._next_prints
+        self._published = getattr(self._publisher, "published", None)
         self.issues.keep_only(self._used_keys)
         self._sources = {p: v for p, v in self._sources.items() if p in self._read_paths}
-        self._archive = result.archive
+        self._archive = self._search_archive = result.archive
         return result
+
+    def _make_publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
+        """In place once this session has published (watch mode, search deferred);
+        otherwise a staging folder swapped in whole."""
+        in_place = (self._published is not None and self.defer_search
+                    and output_dir.is_dir())
+        self.counts.in_place = in_place
+        self._publisher = (InPlaceUpdate(output_dir, self._published)
+                           if in_place else RecordingStaging(output_dir))
+        return self._publisher
+
+    def preview(self, log: pipeline.Log = print) -> Preview | None:
+        """Publish new or changed issues' own pages (issue page, article pages, raw text)
+        and the home page at once, in place, before ``build`` brings tag pages, related
+        articles and data up to date. Every page is planned and fingerprinted exactly as
+        ``build`` plans it, so ``build`` rewrites whatever turns out different.
+
+        Only between builds of a watch session (search deferred), when sources were added
+        or changed and neither settings, code, taxonomy nor theme did; None otherwise.
+        """
+        started = time.perf_counter()
+        previous = self._archive
+        if previous is None or self._published is None or not self.defer_search:
+            return None
+        if (inputs_fingerprint(self.config) != self._fingerprint
+                or theme_fingerprint(self.config) != self._theme
+                or not self.config.output_dir.is_dir()):
+            return None
+        archive, fresh = self._provisional_archive(previous, log)
+        if archive is None or not fresh:
+            return None
+        written = self._publish_pages(render.plan_issue_pages(archive, self.config, fresh))
+        self._search_archive = archive
+        self.search_pending = self.search_pending or self.config.search
+        return Preview(tuple(sorted(fresh)), written, time.perf_counter() - started)
+
+    def _provisional_archive(self, previous: Archive, log: pipeline.Log
+                             ) -> tuple[Archive | None, set[str]]:
+        """The archive as the next build will make it, except for other articles' related
+        lists; and the ids of the issues assembled afresh. (None, …) when the change is one
+        the fast path does not cover (a source removed, renamed or failing)."""
+        self._siblings = Siblings(self.config.content_dir)
+        paths = pipeline.discover_sources(self.config.content_dir)
+        sources, failures = pipeline.read_sources(paths, self.config, lambda message: None,
+                                                  self._read_source)
+        ids = pipeline.issue_ids(rel for rel, _ in sources)
+        before = {issue.id: issue for issue in previous.issues}
+        if not set(before) <= set(ids) or len(failures) > len(previous.failures):
+            return None, set()
+        jobs, keys = [], []
+        issues: list[Issue] = []
+        for (rel, source), issue_id in zip(sources, ids, strict=True):
+            key = self._issue_key(source, issue_id)
+            cached = self.issues.get(key)
+            if cached is None:
+                jobs.append((source, issue_id, rel))
+                keys.append(key)
+            else:
+                issues.append(before.get(issue_id) or attach_raw_text(cached,
+                                                                      self.config.project_root))
+        if not jobs:
+            return None, set()
+        enricher = self._load_enricher(self.config)
+        for key, (issue, error) in zip(keys, pipeline.assemble_many(jobs, self.config, enricher),
+                                      strict=True):
+            if not isinstance(issue, Issue):
+                log(f"跳过 {error}")
+                return None, set()
+            self.issues.put(key, issue)
+            issues.append(attach_raw_text(issue, self.config.project_root))
+        fresh = {issue_id for _, issue_id, _ in jobs}
+        linked = link_related(pipeline.sort_issues(issues), only=fresh)
+        return replace(previous, issues=linked, failures=tuple(failures)), fresh
+
+    def _publish_pages(self, plans: Iterable[render.PagePlan]) -> int:
+        """Render and publish in place the plans whose fingerprint changed."""
+        assert self._published is not None
+        env = self._jinja(self.config)
+        publisher = InPlaceUpdate(self.config.output_dir, self._published)
+        prints: dict[str, tuple[str, str]] = {}
+        try:
+            for plan in plans:
+                fingerprint = self._page_print(plan)
+                known = self._page_prints.get(plan.path)
+                if known is not None and known[0] == fingerprint:
+                    continue
+                page = render.render_page(env, plan)
+                publisher.write_one(page)
+                prints[plan.path] = (fingerprint, page.path)
+            publisher.commit(remove_missing=False)
+        except BaseException:
+            publisher.discard()
+            raise
+        self._published.update(publisher.published)
+        self._page_prints.update(prints)
+        return len(prints)
 
     def update_search(self) -> list[str]:
         """Second step of a deferred build: a new staging folder with every other file
         linked from ``output/``, the changed search shards rebuilt, swapped in."""
-        if not self.search_pending or self._archive is None:
+        archive = self._search_archive or self._archive
+        if not self.search_pending or archive is None:
             return []
         self.search_pending = False
         staging = Staging(self.config.output_dir)
         try:
             _link_tree(self.config.output_dir, staging.path, skip=SEARCH_DIRS)
-            warnings = self._search(self._archive, self.config, staging.path, deferred=False)
+            warnings = self._search(archive, self.config, staging.path, deferred=False)
             staging.commit()
         except BaseException:
             staging.discard()
             raise
         return warnings
+
+    def _jinja(self, config: Config) -> jinja2.Environment:
+        """One environment while the theme and its folders stay the same, so templates
+        are compiled once per session rather than once per build."""
+        key = f"{self._theme}\0{config.theme_dir}\0{config.builtin_theme_dir}"
+        if self._environment is None or self._environment[0] != key:
+            self._environment = (key, render.make_environment(config))
+        return self._environment[1]
 
     def _load_enricher(self, config: Config) -> Enricher:
         if self._enricher is None or self._enricher[0] != self._fingerprint:
@@ -334,14 +462,22 @@ class Session:
     def _render_changed(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
         """Static files and extras as a full render makes them; pages re-rendered only when
         their template set or view changed, otherwise their previous bytes are reused."""
-        env = render.make_environment(config)
+        env = self._jinja(config)
         yield from render.static_files(config)
         prints: dict[str, tuple[str, str]] = {}
         plans = list(render.plan_pages(archive, config))
         report = self.progress or pipeline.DEFAULT_HOOKS.progress
+        in_place = self._publisher if isinstance(self._publisher, InPlaceUpdate) else None
         for done, plan in enumerate(plans):
             report("生成页面", done, len(plans))
             fingerprint = self._page_print(plan)
+            known = self._page_prints.get(plan.path)
+            if (in_place is not None and known is not None and known[0] == fingerprint
+                    and known[1] in in_place.known):
+                in_place.keep(known[1])  # already in output/, byte for byte
+                self.counts.kept += 1
+                prints[plan.path] = known
+                continue
             page = self._previous_page(plan.path, fingerprint, config.output_dir)
             if page is not None:
                 self.counts.kept += 1
@@ -364,8 +500,9 @@ class Session:
         from the previous output into the staging folder."""
         previous = config.output_dir
         if self.defer_search if deferred is None else deferred:
-            for name in SEARCH_DIRS:  # the previous index keeps serving meanwhile
-                _link_tree(previous / name, site_dir / name)
+            if not isinstance(self._publisher, InPlaceUpdate):  # in place: still there
+                for name in SEARCH_DIRS:  # the previous index keeps serving meanwhile
+                    _link_tree(previous / name, site_dir / name)
             self.search_pending = True
             return []
         if not (previous / search.MANIFEST).is_file():

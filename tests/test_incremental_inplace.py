@@ -1,0 +1,190 @@
+"""Watch-mode builds: a new issue's own pages first (``preview``), then the whole archive
+updated in place, byte for byte what a full build writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, make_config
+from test_incremental import (
+    CASES,
+    QUIET,
+    add_source,
+    assert_same_tree,
+    change_source,
+    change_template,
+    full_build,
+    remove_source,
+    tree,
+    use_taxonomy_copy,
+)
+
+from baoku import render, urls
+from baoku.incremental import Session
+from baoku.model import OutputFile
+from baoku.publish import InPlaceUpdate
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    for seed in sorted(SEEDS.glob("*.txt"))[:3]:
+        shutil.copy(seed, root / "content" / seed.name)
+    return root
+
+
+def watch_session(project: Path, *, search: bool = False) -> Session:
+    session = Session(make_config(project, project / "output", search=search),
+                      use_disk_cache=False, defer_search=True)
+    session.build(QUIET)
+    return session
+
+
+def issue_pages(output: Path, issue_id: str) -> dict[str, bytes]:
+    folder = output / urls.file_of(urls.issue_page(issue_id))
+    return {p.relative_to(output).as_posix(): p.read_bytes()
+            for p in sorted(folder.parent.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_in_place_build_is_byte_identical_to_full_build(case: str, project: Path,
+                                                        tmp_path: Path) -> None:
+    if case == "taxonomy":
+        use_taxonomy_copy(project)
+    session = watch_session(project)
+    output_inode = (project / "output").stat().st_ino
+
+    CASES[case](project)
+    session.build(QUIET)
+
+    assert session.counts.in_place
+    assert (project / "output").stat().st_ino == output_inode, "output/ was not swapped"
+    assert_same_tree(project / "output", full_build(project, tmp_path))
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".output.")]
+    assert not leftovers
+
+
+def test_unchanged_pages_are_left_alone_in_place(project: Path) -> None:
+    session = watch_session(project)
+    texts = sorted((project / "output" / "issues").rglob("*.txt"))
+    assert texts
+    inodes = {p: p.stat().st_ino for p in texts}
+    home_inode = (project / "output" / "index.html").stat().st_ino
+
+    add_source(project)
+    session.build(QUIET)
+
+    assert [p for p in texts if p.stat().st_ino != inodes[p]] == [], "rewritten needlessly"
+    assert (project / "output" / "index.html").stat().st_ino != home_inode, "home changed"
+    assert session.counts.kept > session.counts.rendered
+
+
+def test_preview_publishes_a_new_issue_exactly_as_the_full_build_will(
+        project: Path, tmp_path: Path) -> None:
+    session = watch_session(project)
+    add_source(project)
+
+    preview = session.preview(QUIET)
+
+    assert preview is not None and len(preview.issue_ids) == 1
+    issue_id = preview.issue_ids[0]
+    published = issue_pages(project / "output", issue_id)
+    assert any(path.endswith("index.html") for path in published)
+    assert preview.pages >= 1 + len(published) // 2
+    full = full_build(project, tmp_path)
+    assert published == issue_pages(full, issue_id)
+    assert (project / "output/index.html").read_bytes() == (full / "index.html").read_bytes()
+
+    session.build(QUIET)
+    assert_same_tree(project / "output", full)
+
+
+def test_preview_of_a_changed_issue_then_build(project: Path, tmp_path: Path) -> None:
+    session = watch_session(project)
+    change_source(project)
+    preview = session.preview(QUIET)
+    assert preview is not None
+    session.build(QUIET)
+    assert session.counts.assembled == 0, "the preview's issue is reused, not re-segmented"
+    assert_same_tree(project / "output", full_build(project, tmp_path))
+
+
+@pytest.mark.parametrize("mutate", ["nothing", "remove", "template"])
+def test_no_preview_when_the_fast_path_does_not_apply(mutate: str, project: Path,
+                                                      tmp_path: Path) -> None:
+    session = watch_session(project)
+    if mutate == "remove":
+        remove_source(project)
+    elif mutate == "template":
+        change_template(project)
+    before = tree(project / "output")
+    assert session.preview(QUIET) is None
+    assert tree(project / "output") == before
+    session.build(QUIET)
+    assert_same_tree(project / "output", full_build(project, tmp_path))
+
+
+def test_no_preview_before_a_first_build_or_outside_watch_mode(project: Path) -> None:
+    session = Session(make_config(project, project / "output"), use_disk_cache=False)
+    assert session.preview(QUIET) is None
+    session.build(QUIET)
+    add_source(project)
+    assert session.preview(QUIET) is None  # search not deferred: not a watch session
+
+
+def test_a_failed_in_place_build_leaves_output_untouched(project: Path,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    session = watch_session(project)
+    before = tree(project / "output")
+    change_template(project)
+    rendered = 0
+    real = render.render_page
+
+    def failing(env: object, plan: render.PagePlan) -> OutputFile:
+        nonlocal rendered
+        rendered += 1
+        if rendered > 5:
+            raise RuntimeError("模拟的渲染失败")
+        return real(env, plan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_page", failing)
+    with pytest.raises(RuntimeError):
+        session.build(QUIET)
+    assert tree(project / "output") == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".output.")]
+    monkeypatch.undo()
+    session.build(QUIET)
+    assert_same_tree(project / "output", full_build(project, tmp_path))
+
+
+def test_in_place_update_moves_changed_files_and_deletes_dropped_ones(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    (output / "a").mkdir(parents=True)
+    (output / "a" / "keep.html").write_bytes(b"same")
+    (output / "a" / "old.html").write_bytes(b"old")
+    (output / "gone" / "x").mkdir(parents=True)
+    (output / "gone" / "x" / "dropped.html").write_bytes(b"dropped")
+    (output / "pagefind").mkdir()
+    (output / "pagefind" / "index.js").write_bytes(b"search")
+    from baoku.publish import content_key
+
+    known = {"a/keep.html": content_key(b"same"), "a/old.html": content_key(b"old"),
+             "gone/x/dropped.html": content_key(b"dropped")}
+    keep_inode = (output / "a" / "keep.html").stat().st_ino
+    update = InPlaceUpdate(output, known)
+    update.write([OutputFile("a/keep.html", b"same"), OutputFile("a/old.html", b"new"),
+                  OutputFile("b/new.html", b"brand new")])
+    assert (output / "a" / "old.html").read_bytes() == b"old", "nothing moves before commit"
+    update.commit()
+    assert (output / "a" / "keep.html").stat().st_ino == keep_inode
+    assert (output / "a" / "old.html").read_bytes() == b"new"
+    assert (output / "b" / "new.html").read_bytes() == b"brand new"
+    assert not (output / "gone").exists(), "emptied folders go too"
+    assert (output / "pagefind" / "index.js").read_bytes() == b"search", "not ours: kept"
+    assert update.stats.written == 2 and update.stats.reused == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
