@@ -242,10 +242,12 @@ class Session:
         self._publisher: Staging | InPlaceUpdate | None = None
         self._search_archive: Archive | None = None  # what update_search indexes
         self._environment: tuple[str, jinja2.Environment] | None = None
+        self._indexed: Archive | None = None  # the archive whose search index is published
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
         self.config = replace(config, fixed_time=config.fixed_time or self.config.fixed_time)
+        self._indexed = None
 
     def build(self, log: pipeline.Log = print) -> pipeline.BuildResult:
         self.counts = BuildCounts()
@@ -268,6 +270,8 @@ class Session:
         self.issues.keep_only(self._used_keys)
         self._sources = {p: v for p, v in self._sources.items() if p in self._read_paths}
         self._archive = self._search_archive = result.archive
+        if self.config.search and not self.search_pending:
+            self._indexed = result.archive
         return result
 
     def _make_publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
@@ -373,6 +377,8 @@ class Session:
         if not self.search_pending or archive is None:
             return []
         self.search_pending = False
+        if self._indexed is not None and _same_records(self._indexed, archive):
+            return []  # e.g. the preview's update already indexed this archive
         staging = Staging(self.config.output_dir)
         try:
             _link_tree(self.config.output_dir, staging.path, skip=SEARCH_DIRS)
@@ -381,6 +387,7 @@ class Session:
         except BaseException:
             staging.discard()
             raise
+        self._indexed = archive
         return warnings
 
     def _jinja(self, config: Config) -> jinja2.Environment:
@@ -528,6 +535,13 @@ class Session:
         for part in (self._fingerprint, self._theme, repr(plan)):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
+
+
+def _same_records(indexed: Archive, archive: Archive) -> bool:
+    """True when both archives give the same search records, shard by shard."""
+    def prints(a: Archive) -> dict[str, str]:
+        return search.shard_fingerprints(search.assign_shards(search.archive_records(a)))
+    return indexed is archive or prints(indexed) == prints(archive)
 
 
 def _link_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:

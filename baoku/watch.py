@@ -14,7 +14,7 @@ from watchdog.events import DirModifiedEvent, FileSystemEvent, FileSystemEventHa
 from watchdog.observers import Observer
 
 from .config import CONFIG_FILE, Config, ConfigError
-from .incremental import Session
+from .incremental import Preview, Session
 from .pipeline import BuildError, BuildResult, Log
 from .serve import BuildStatus
 
@@ -90,6 +90,7 @@ class Watcher:
         self.builds = 0
         self.events = 0
         self.last_result: BuildResult | None = None
+        self.last_preview: Preview | None = None  # of the last rebuild, when it had one
         self._pending: set[Path] = set()
         self._last_event = 0.0
         self._lock = threading.Lock()
@@ -183,6 +184,8 @@ class Watcher:
         try:
             if self.reload_config and self.session.config.project_root / CONFIG_FILE in changed:
                 self.session.update_config(self.reload_config())
+            else:
+                self._preview()
             result = self.session.build(log=self.log)
         except ConfigError as exc:
             self._report_failure(f"配置文件有误：{exc}")
@@ -201,6 +204,20 @@ class Watcher:
             self._update_search()
         finally:
             self.builds += 1
+
+    def _preview(self) -> None:
+        """New or changed issues readable (and searchable) before the rest of the archive
+        catches up; any failure here is left for the full build to report."""
+        try:
+            preview = self.session.preview(log=lambda message: None)
+        except Exception:
+            preview = None
+        self.last_preview = preview
+        if preview is None:
+            return
+        self.log(f"新版面已可浏览：{'、'.join(preview.issue_ids)}（{preview.pages} 页，"
+                 f"用时 {preview.seconds:.2f} 秒），正在更新全站 …")
+        self._update_search()
 
     def _update_search(self) -> None:
         """Bring the deferred search index up to date, unless newer changes are waiting

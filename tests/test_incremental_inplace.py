@@ -188,3 +188,33 @@ def test_in_place_update_moves_changed_files_and_deletes_dropped_ones(tmp_path: 
     assert (output / "pagefind" / "index.js").read_bytes() == b"search", "not ours: kept"
     assert update.stats.written == 2 and update.stats.reused == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
+                                                             tmp_path: Path) -> None:
+    from test_incremental import fragments, without_bundles
+
+    from baoku.pipeline import build
+
+    session = Session(make_config(project, project / "output", search=True),
+                      use_disk_cache=False, defer_search=False)
+    session.build(QUIET)
+    session.defer_search = True
+    add_source(project)
+
+    assert session.preview(QUIET) is not None
+    assert session.search_pending
+    session.update_search()
+    searchable = tree(project / "output")
+    session.build(QUIET)
+    assert session.search_pending
+    assert session.update_search() == []
+    assert not session.search_pending
+
+    out = tmp_path / "full-search"
+    build(make_config(project, out, search=True), log=QUIET)
+    got, want = tree(project / "output"), tree(out)
+    assert without_bundles(got) == without_bundles(want)
+    assert fragments(got) == fragments(want)
+    assert searchable["pagefind/shards.json"] == want["pagefind/shards.json"], (
+        "searchable before the rest of the archive caught up")
