@@ -475,6 +475,7 @@ class Session:
         plans = list(render.plan_pages(archive, config))
         report = self.progress or pipeline.DEFAULT_HOOKS.progress
         in_place = self._publisher if isinstance(self._publisher, InPlaceUpdate) else None
+        stale: list[tuple[render.PagePlan, str]] = []  # to render, with their fingerprints
         for done, plan in enumerate(plans):
             report("生成页面", done, len(plans))
             fingerprint = self._page_print(plan)
@@ -486,11 +487,16 @@ class Session:
                 prints[plan.path] = known
                 continue
             page = self._previous_page(plan.path, fingerprint, config.output_dir)
-            if page is not None:
-                self.counts.kept += 1
-            else:
-                self.counts.rendered += 1
-                page = render.render_page(env, plan)
+            if page is None:
+                stale.append((plan, fingerprint))
+                continue
+            self.counts.kept += 1
+            prints[plan.path] = (fingerprint, page.path)
+            yield page
+        self.counts.rendered += len(stale)
+        pages = render.render_pages(config, [plan for plan, _ in stale], env)
+        for done, ((plan, fingerprint), page) in enumerate(zip(stale, pages, strict=True)):
+            report("生成页面", len(plans) - len(stale) + done, len(plans))
             prints[plan.path] = (fingerprint, page.path)
             yield page
         report("生成页面", len(plans), len(plans))
