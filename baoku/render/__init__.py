@@ -59,6 +59,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no stat of every template per page
     )
 
 
