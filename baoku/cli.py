@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress(sys.stderr)
     try:
         config = _config_from(args)
-        session = Session(config, use_disk_cache=not args.no_cache, progress=progress)
+        session = Session(config, use_disk_cache=not args.no_cache, progress=progress,
+                          watch=args.watch)
         result = session.build(log=_stderr)
     except (ConfigError, BuildError) as exc:
         progress.close()

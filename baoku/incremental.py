@@ -216,9 +216,12 @@ class Session:
     """One process's incremental build state; call ``build()`` after every change."""
 
     def __init__(self, config: Config, *, use_disk_cache: bool = True,
-                 progress: pipeline.Progress | None = None, defer_search: bool = False
-                 ) -> None:
+                 progress: pipeline.Progress | None = None, defer_search: bool = False,
+                 watch: bool = False) -> None:
+        """``watch``: later builds will follow (keep per-article search terms from the
+        first build, so updating the search index re-tokenises only changed articles)."""
         self.config = _pin_time(config)
+        self._search_cache = search.SearchCache() if watch else None
         # Watch mode publishes pages first and the search index a moment later
         # (``update_search``), so a dropped file is readable before it is searchable.
         self.defer_search = defer_search
@@ -371,14 +374,24 @@ class Session:
         return len(prints)
 
     def update_search(self) -> list[str]:
-        """Second step of a deferred build: a new staging folder with every other file
-        linked from ``output/``, the changed search shards rebuilt, swapped in."""
+        """Second step of a deferred build (or of a preview): the changed search shards
+        rebuilt and the offline index files that change rewritten, in place once this
+        session has published; otherwise in a staging folder with every other file linked
+        from ``output/``, swapped in."""
         archive = self._search_archive or self._archive
         if not self.search_pending or archive is None:
             return []
         self.search_pending = False
         if self._indexed is not None and _same_records(self._indexed, archive):
             return []  # e.g. the preview's update already indexed this archive
+        output = self.config.output_dir
+        if self._published is not None and (output / search.MANIFEST).is_file():
+            if self._search_cache is None:
+                self._search_cache = search.SearchCache()
+            warnings, self.counts.shards_rebuilt = search.update_search_in_place(
+                archive, self.config, output, self._search_cache)
+            self._indexed = archive
+            return warnings
         staging = Staging(self.config.output_dir)
         try:
             _link_tree(self.config.output_dir, staging.path, skip=SEARCH_DIRS)
@@ -519,14 +532,15 @@ class Session:
             self.search_pending = True
             return []
         if not (previous / search.MANIFEST).is_file():
-            return search.build_search(archive, config, site_dir)
+            return search.build_search(archive, config, site_dir, cache=self._search_cache)
         changed = search.changed_shards(archive, previous)
         current = search.assign_shards(search.archive_records(archive))
         for name in current:
             if name not in changed:
                 _link_tree(previous / search.bundle_path(name), site_dir / search.bundle_path(name))
         self.counts.shards_rebuilt = len(changed)
-        return search.build_search(archive, config, site_dir, only_shards=changed)
+        return search.build_search(archive, config, site_dir, only_shards=changed,
+                                   cache=self._search_cache)
 
     def _previous_page(self, key: str, fingerprint: str, output_dir: Path
                        ) -> OutputFile | None:

@@ -197,14 +197,16 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
     from baoku.pipeline import build
 
     session = Session(make_config(project, project / "output", search=True),
-                      use_disk_cache=False, defer_search=False)
+                      use_disk_cache=False, defer_search=False, watch=True)
     session.build(QUIET)
     session.defer_search = True
+    output_inode = (project / "output").stat().st_ino
     add_source(project)
 
     assert session.preview(QUIET) is not None
     assert session.search_pending
     session.update_search()
+    assert session.counts.shards_rebuilt == 1, "only the new issue's shard"
     searchable = tree(project / "output")
     session.build(QUIET)
     assert session.search_pending
@@ -218,3 +220,4 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
     assert fragments(got) == fragments(want)
     assert searchable["pagefind/shards.json"] == want["pagefind/shards.json"], (
         "searchable before the rest of the archive caught up")
+    assert (project / "output").stat().st_ino == output_inode, "updated in place, not swapped"
