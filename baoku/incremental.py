@@ -213,7 +213,19 @@ def _render_api_available() -> bool:
 
 
 class Session:
-    """One process's incremental build state; call ``build()`` after every change."""
+    """One process's incremental build state; call ``build()`` after every change.
+
+    Watch mode (``Session(config, watch=True)``, ``defer_search = True`` after the first
+    build) runs, for every settled change, what ``watch.Watcher.rebuild`` runs:
+
+    1. ``preview()``: a new or changed issue's own pages and the home page, published in
+       place (None when the change is not one it covers, e.g. a removal or a template);
+    2. ``update_search()``: the changed search shards and offline files, in place;
+    3. ``build()``: the rest of the archive (tag pages, related articles, data), in place;
+    4. ``update_search()`` again, a no-op unless the build changed search records.
+
+    The issue's pages are served after 1, searchable after 2, consistent after 3.
+    """
 
     def __init__(self, config: Config, *, use_disk_cache: bool = True,
                  progress: pipeline.Progress | None = None, defer_search: bool = False,
