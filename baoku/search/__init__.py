@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import Config
 from ..model import Archive
-from .offline import OFFLINE_DIR, offline_files
-from .pagefind import BUNDLE_DIR, FILTER_NAMES, build_bundles, bundle_path
+from .offline import OFFLINE_DIR, Cut, SearchCache, offline_files
+from .pagefind import (
+    BUNDLE_DIR,
+    FILTER_NAMES,
+    build_bundles,
+    bundle_path,
+    remove_stale_bundles,
+    swap_in_bundles,
+)
 from .records import SearchRecord, archive_records, assign_shards
 
 MANIFEST = f"{BUNDLE_DIR}/shards.json"
+NO_RECORDS = "没有文章可供检索，未生成检索索引"
 
 # URL parameter -> Pagefind filter name, in the order the controls are shown.
 FILTER_PARAMS = dict(zip(("district", "topic", "year", "paper", "reporter"), FILTER_NAMES,
@@ -33,9 +45,12 @@ def shard_fingerprints(shards: Mapping[str, Sequence[SearchRecord]]) -> dict[str
     return digests
 
 
-def changed_shards(archive: Archive, site_dir: Path) -> list[str]:
+def changed_shards(archive: Archive, site_dir: Path,
+                   shards: Mapping[str, Sequence[SearchRecord]] | None = None) -> list[str]:
     """Shards whose records differ from the manifest in ``site_dir`` (or have no bundle)."""
-    current = shard_fingerprints(assign_shards(archive_records(archive)))
+    if shards is None:
+        shards = assign_shards(archive_records(archive))
+    current = shard_fingerprints(shards)
     try:
         previous = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))["shards"]
     except (OSError, ValueError, KeyError):
@@ -46,22 +61,28 @@ def changed_shards(archive: Archive, site_dir: Path) -> list[str]:
 
 
 def build_search(archive: Archive, config: Config, site_dir: Path,
-                 only_shards: Iterable[str] | None = None) -> list[str]:
+                 only_shards: Iterable[str] | None = None,
+                 cache: SearchCache | None = None) -> list[str]:
     """Write the Pagefind shards and the offline index into ``site_dir``.
 
     ``only_shards`` limits Pagefind to those shards (incremental builds: pass
     ``changed_shards(archive, site_dir)``); the offline index is always rewritten.
-    Returns warnings for the librarian.
+    ``cache`` (kept by watch mode) is filled with every article's term counts, for
+    ``update_search_in_place``. Returns warnings for the librarian.
     """
     records = archive_records(archive)
     if not records:
-        return ["没有文章可供检索，未生成检索索引"]
+        return [NO_RECORDS]
     shards = assign_shards(records)
-    # Pagefind works in child processes: drive them from a thread while this one builds
-    # the offline index, so the two costs overlap instead of adding up.
+    # Pagefind works in child processes: drive them from a thread while the offline index
+    # is built, so the two costs overlap instead of adding up. Without a cache to fill, the
+    # offline index is built in a forked child so it has a core of its own.
+    offline = _OfflineChild.start(records, site_dir) if cache is None and config.workers > 1 \
+        else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
         online = pool.submit(_build_online, shards, site_dir, only_shards, config.workers)
-        _write_offline(records, site_dir)
+        if offline is None or not offline.wait():
+            _write_offline(records, site_dir, cache)
         warnings = online.result()
     _write_manifest(shards, site_dir)
     return warnings
@@ -79,18 +100,135 @@ def _build_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
 def _write_manifest(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path) -> None:
     manifest = {"shards": shard_fingerprints(shards),
                 "pages": {name: len(recs) for name, recs in shards.items()}}
-    path = site_dir / MANIFEST
+    text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+    _replace_file(site_dir / MANIFEST, text.encode("utf-8"))
+
+
+def _replace_file(path: Path, content: bytes) -> bool:
+    """Write ``path`` through a temporary file and a rename, unless it already holds
+    ``content``; True when it was written."""
+    try:
+        if path.stat().st_size == len(content) and path.read_bytes() == content:
+            return False
+    except OSError:
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        os.chmod(tmp, _mode_of(path))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
 
 
-def _write_offline(records: Sequence[SearchRecord], site_dir: Path) -> None:
-    from ..tokenizer import default_tokenizer
+def _mode_of(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o644
 
-    for rel, text in offline_files(records, default_tokenizer().cut_for_search):
+
+def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
+                           cache: SearchCache) -> tuple[list[str], int]:
+    """Bring the search indexes of a published site up to date with ``archive``.
+
+    Only shards whose records changed are rebuilt (each swapped in without a moment
+    where readers miss it), shards that no longer exist are removed, and only offline
+    index files whose bytes change are rewritten (a rename each), with only new or
+    edited articles tokenised (``cache`` holds the others; the same object between
+    calls). The result is byte for byte what ``build_search`` writes in a full build.
+    Returns (warnings for the librarian, number of shards rebuilt).
+    """
+    records = archive_records(archive)
+    if not records:
+        for name in (BUNDLE_DIR, OFFLINE_DIR):
+            shutil.rmtree(output_dir / name, ignore_errors=True)
+        return [NO_RECORDS], 0
+    shards = assign_shards(records)
+    stale = changed_shards(archive, output_dir, shards)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
+        online = pool.submit(_swap_online, shards, output_dir, stale, config.workers)
+        _update_offline(records, output_dir, cache)
+        warnings = online.result()
+    remove_stale_bundles(output_dir, keep=set(shards))
+    if not warnings:  # a failed shard stays marked stale in the manifest
+        _write_manifest(shards, output_dir)
+    return warnings, len(stale)
+
+
+def _swap_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
+                 stale: list[str], workers: int) -> list[str]:
+    try:
+        swap_in_bundles(shards, site_dir, stale, workers=workers)
+    except Exception as exc:
+        return [f"Pagefind 索引更新失败（{type(exc).__name__}: {exc}），在线检索暂用旧索引"]
+    return []
+
+
+def _update_offline(records: Sequence[SearchRecord], site_dir: Path, cache: SearchCache) -> None:
+    """Rewrite the offline index files whose bytes change, ``index.js`` last (it names
+    the others), and delete the files the index no longer has."""
+    cut, dictionary = _tokenizer()
+    folder = site_dir / OFFLINE_DIR
+    before = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+    written: set[str] = set()
+    entry: tuple[str, str] | None = None
+    for rel, text in offline_files(records, cut, cache, dictionary):
+        if rel == f"{OFFLINE_DIR}/index.js":
+            entry = (rel, text)
+            continue
+        _replace_file(site_dir / rel, text.encode("utf-8"))
+        written.add(Path(rel).name)
+    if entry is not None:
+        _replace_file(site_dir / entry[0], entry[1].encode("utf-8"))
+        written.add(Path(entry[0]).name)
+    for name in before - written:
+        if not name.startswith("."):
+            (folder / name).unlink(missing_ok=True)
+
+
+def _write_offline(records: Sequence[SearchRecord], site_dir: Path,
+                   cache: SearchCache | None = None) -> None:
+    cut, dictionary = _tokenizer()
+    for rel, text in offline_files(records, cut, cache, dictionary):
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def _tokenizer() -> tuple[Cut, object]:
+    """jieba's ``cut_for_search`` and the dictionary state its words depend on: the
+    words other stages taught it (place names, topics) change how it cuts."""
+    from ..tokenizer import default_tokenizer
+
+    tokenizer = default_tokenizer()
+    return tokenizer.cut_for_search, frozenset(getattr(tokenizer, "_added", ()))
+
+
+class _OfflineChild:
+    """The offline index written by a forked copy of this process (POSIX only)."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess) -> None:
+        self.process = process
+
+    @classmethod
+    def start(cls, records: Sequence[SearchRecord], site_dir: Path) -> _OfflineChild | None:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        # Forked before any thread of this build starts, so no lock is copied held.
+        process = multiprocessing.get_context("fork").Process(
+            target=_write_offline, args=(records, site_dir), name="baoku-offline-index")
+        process.start()
+        return cls(process)
+
+    def wait(self) -> bool:
+        """True once the child wrote the index; False if it failed (write it here then)."""
+        self.process.join()
+        return self.process.exitcode == 0
 
 
 def page_context(archive: Archive, config: Config) -> dict[str, object]:

@@ -147,10 +147,78 @@ def build_bundles(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
     """
     wanted = set(shards) if only is None else set(only) & set(shards)
     selected = {name: shards[name] for name in shards if name in wanted}
-    _remove_stale_bundles(site_dir, keep=set(shards))
+    remove_stale_bundles(site_dir, keep=set(shards))
     if selected:
         _run(_build_shards(selected, site_dir, workers))
     return list(selected)
+
+
+def swap_in_bundles(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
+                    only: Iterable[str], workers: int = 1) -> list[str]:
+    """Rebuild the bundles of the shards in ``only`` inside a published site.
+
+    Each shard is built into a temporary folder beside its bundle and moved in file by
+    file: Pagefind names its index, fragment and filter files by their content, so the
+    new ones land next to the old, then the entry files are replaced (a rename each)
+    and the files only the old bundle used are removed. A reader never meets a missing
+    or half-written bundle. Returns the shard names rebuilt.
+    """
+    wanted = [name for name in shards if name in set(only)]
+    if wanted:
+        _run(_swap_shards({name: shards[name] for name in wanted}, site_dir, workers))
+    return wanted
+
+
+async def _swap_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
+                       workers: int) -> None:
+    gate = asyncio.Semaphore(max(1, workers))
+    root = site_dir / BUNDLE_DIR
+    root.mkdir(parents=True, exist_ok=True)
+
+    async def one(name: str, records: Sequence[SearchRecord]) -> None:
+        async with gate:
+            fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+            try:
+                await _build_shard(records, fresh)
+                for asset in UNUSED_ASSETS:
+                    (fresh / asset).unlink(missing_ok=True)
+                _move_bundle(fresh, root / name)
+            finally:
+                shutil.rmtree(fresh, ignore_errors=True)
+
+    await asyncio.gather(*(one(name, recs) for name, recs in shards.items()))
+
+
+# Written last when a bundle is replaced: they name every other file of the bundle.
+_ENTRY_FILES = ("pagefind-entry.json", "pagefind.js")
+
+
+def _move_bundle(fresh: Path, live: Path) -> None:
+    """Make ``live`` hold exactly the files of ``fresh``, renaming each into place."""
+    new_files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    old_files = ({p.relative_to(live) for p in live.rglob("*") if p.is_file()}
+                 if live.is_dir() else set())
+    entries = [f for f in new_files if f.as_posix() in _ENTRY_FILES]
+    entries.sort(key=lambda f: _ENTRY_FILES.index(f.as_posix()))
+    for rel in [f for f in new_files if f not in entries] + entries:
+        target = live / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (fresh / rel).replace(target)
+    for rel in old_files - set(new_files):
+        (live / rel).unlink(missing_ok=True)
+    for folder in sorted((p for p in live.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def remove_stale_bundles(site_dir: Path, keep: set[str]) -> list[str]:
+    """Delete bundle folders of shards no longer in ``keep``; returns their names."""
+    root = site_dir / BUNDLE_DIR
+    gone = [c.name for c in root.iterdir()
+            if c.is_dir() and c.name not in keep] if root.is_dir() else []
+    for name in gone:
+        shutil.rmtree(root / name)
+    return gone
 
 
 def _run(coroutine: Coroutine[object, object, None]) -> None:
@@ -164,10 +232,3 @@ def _run(coroutine: Coroutine[object, object, None]) -> None:
         pool.submit(asyncio.run, coroutine).result()
 
 
-def _remove_stale_bundles(site_dir: Path, keep: set[str]) -> None:
-    root = site_dir / BUNDLE_DIR
-    if not root.is_dir():
-        return
-    for child in root.iterdir():
-        if child.is_dir() and child.name not in keep:
-            shutil.rmtree(child)

@@ -1,0 +1,163 @@
+"""Watch-mode search updates in place: the same bytes as a full build, less work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from baoku.config import load_config
+from baoku.model import Archive, Issue, Place
+from baoku.search import build_search, update_search_in_place
+from baoku.search.offline import SearchCache
+from tests.test_search_records import archive_of, make_issue, story
+
+
+def comparable(root: Path) -> dict[str, object]:
+    """A site's search files as a full build must reproduce them.
+
+    Pagefind 1.5 writes its filter and meta files differently from one run to the next
+    (two full builds differ too), so inside a bundle the content fragments are compared
+    byte for byte and the other files by folder and count; every other file (offline
+    index, shard manifest) byte for byte, and the folders too.
+    """
+    view: dict[str, object] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        in_bundle = rel.startswith("pagefind/") and rel.count("/") > 1
+        if path.is_dir():
+            view[rel + "/"] = len(list(path.iterdir()))
+        elif not in_bundle or "/fragment/" in rel:
+            view[rel] = path.read_bytes()
+        elif rel.endswith("pagefind-entry.json"):
+            view[rel] = json.loads(path.read_bytes())["languages"]["zh-cn"]["page_count"]
+        elif rel.endswith(".js"):
+            view[rel] = path.read_bytes()
+        else:  # a run-dependent meta or filter file: its folder's count is compared
+            view[f"{rel.rsplit('/', 1)[0]}/*{path.suffix}"] = True
+    return view
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    a, b = comparable(left), comparable(right)
+    return sorted(k for k in a.keys() | b.keys() if a.get(k, "?") != b.get(k, "?"))
+
+
+def issue(issue_id: str, date: str | None, *headlines: str, topics: tuple[str, ...] = ()
+          ) -> Issue:
+    return make_issue(issue_id, date, [
+        story(n, h, f"{h}。湛阳镇叶营村的花椒今年丰收，村民收入增加{n}成。", topics=topics,
+              places=(Place("卫东区", "district"),))
+        for n, h in enumerate(headlines, start=1)])
+
+
+BASE = (issue("c", "2024-03-02", "春耕备耕忙", "蓝湾社区义诊"),
+        issue("b", "2024-01-02", "湛阳镇花椒丰收"),
+        issue("a", "2023-05-06", "蓝湾社区活动", "光华路改造"),
+        issue("u", None, "老照片里的城市"))
+
+
+def with_issues(*issues: Issue) -> Archive:
+    return archive_of(*sorted(issues, key=lambda i: (i.date.value or "", i.id), reverse=True))
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> object:
+    return load_config(tmp_path, {"search": True})
+
+
+def full_build(archive: Archive, config: object, folder: Path) -> Path:
+    assert build_search(archive, config, folder) == []  # type: ignore[arg-type]
+    return folder
+
+
+# change -> (the archive after it, shards to rebuild)
+CHANGES = {
+    "add an issue to the newest year": (lambda: with_issues(
+        *BASE, issue("d", "2024-03-09", "新修公路通车", "小学开学")), 1),
+    "add an issue in a new year": (
+        lambda: with_issues(*BASE, issue("e", "2025-01-01", "新年")), 1),
+    "edit an article": (lambda: with_issues(
+        issue("c", "2024-03-02", "春耕备耕忙碌", "蓝湾社区义诊"), *BASE[1:]), 1),
+    "remove the undated issue": (lambda: with_issues(*BASE[:3]), 0),
+    "retag every article (taxonomy)": (lambda: with_issues(
+        *(issue(i.id, i.date.value, *(a.headline for a in i.articles), topics=("民生",))
+          for i in BASE)), 3),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_update_in_place_equals_a_full_build(change: str, config: object,
+                                             tmp_path: Path) -> None:
+    cache = SearchCache()
+    site = tmp_path / "site"
+    assert build_search(with_issues(*BASE), config, site, cache=cache) == []  # type: ignore[arg-type]
+    articles_before = len(cache)
+    make, expected_rebuilt = CHANGES[change]
+    changed = make()
+
+    warnings, rebuilt = update_search_in_place(changed, config, site, cache)  # type: ignore[arg-type]
+
+    assert warnings == []
+    assert differences(site, full_build(changed, config, tmp_path / "full")) == []
+    assert not list(site.glob("**/.*"))  # no temporary files or folders left behind
+    new_texts = {(a.headline, a.paragraphs) for i in changed.issues for a in i.articles} - {
+        (a.headline, a.paragraphs) for i in BASE for a in i.articles}
+    assert cache.counted == len(new_texts)  # only new or edited articles were tokenised
+    assert len(cache) == sum(len(i.articles) for i in changed.issues)
+    assert articles_before == 6
+    assert rebuilt == expected_rebuilt
+
+
+def test_only_the_touched_shard_is_rebuilt(config: object, tmp_path: Path) -> None:
+    cache = SearchCache()
+    site = tmp_path / "site"
+    build_search(with_issues(*BASE), config, site, cache=cache)  # type: ignore[arg-type]
+    untouched = site / "pagefind" / "2023" / "pagefind-entry.json"
+    stamp = untouched.stat().st_mtime_ns
+    offline_text = site / "search-offline" / "x0.js"
+
+    warnings, rebuilt = update_search_in_place(  # type: ignore[arg-type]
+        with_issues(*BASE, issue("d", "2024-03-09", "新修公路通车")), config, site, cache)
+
+    assert (warnings, rebuilt) == ([], 1)
+    assert untouched.stat().st_mtime_ns == stamp
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert manifest["pages"]["2024"] == 4
+    assert "新修公路通车" in offline_text.read_text(encoding="utf-8")
+
+
+def test_unchanged_archive_rewrites_nothing(config: object, tmp_path: Path) -> None:
+    cache = SearchCache()
+    site = tmp_path / "site"
+    build_search(with_issues(*BASE), config, site, cache=cache)  # type: ignore[arg-type]
+    stamps = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+
+    assert update_search_in_place(with_issues(*BASE), config, site, cache) == ([], 0)  # type: ignore[arg-type]
+
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == stamps
+    assert cache.counted == 0
+
+
+def test_an_empty_archive_removes_the_indexes(config: object, tmp_path: Path) -> None:
+    cache = SearchCache()
+    site = tmp_path / "site"
+    build_search(with_issues(*BASE), config, site, cache=cache)  # type: ignore[arg-type]
+
+    warnings, rebuilt = update_search_in_place(Archive(issues=()), config, site, cache)  # type: ignore[arg-type]
+
+    assert rebuilt == 0 and warnings == ["没有文章可供检索，未生成检索索引"]
+    assert not (site / "pagefind").exists() and not (site / "search-offline").exists()
+
+
+def test_cache_forgets_counts_when_the_dictionary_changes() -> None:
+    from tests.test_offline_index import fake_cut, record
+
+    cache = SearchCache()
+    records = [record(1, "湛阳镇", "叶营村花椒")]
+    cache.doc_terms(records, fake_cut, dictionary=frozenset())
+    cache.doc_terms(records, fake_cut, dictionary=frozenset())
+    assert cache.counted == 0
+    cache.doc_terms(records, fake_cut, dictionary=frozenset({"叶营村花椒"}))
+    assert cache.counted == 1
