@@ -251,14 +251,14 @@ def new_issue_file(content: Path, day: dt.date, seed: int) -> Path:
 
 def worker_incremental(root: Path, report: Path, articles: int, template: bool = True
                        ) -> None:
-    """Watch-mode session: a cold first build (searchable), then the steps of INCREMENTAL.
-    For each: 'served' = the step's own issue pages are in ``output/`` (polled), 'pages' =
-    ``Session.build()`` returned (the whole archive consistent), 'search' = plus
-    ``Session.update_search()`` (deferred search, as ``--watch`` does)."""
+    """Watch-mode session: a cold first build (searchable), then for each change what
+    ``watch.Watcher.rebuild`` runs: ``preview()`` (the issue's own pages), ``update_search()``
+    (the issue searchable), ``build()`` (the whole archive consistent), ``update_search()``.
+    'served' is seen from outside: the step's issue pages in ``output/`` (polled)."""
     started = time.perf_counter()
     from baoku.incremental import Session
     imported = time.perf_counter() - started
-    session = Session(_config(root), use_disk_cache=False, defer_search=False)
+    session = Session(_config(root), use_disk_cache=False, defer_search=False, watch=True)
     quiet = lambda message: None  # noqa: E731
     result = session.build(quiet)
     own, children = _peaks_mb()
@@ -273,13 +273,26 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
 
     def step(name: str, source: Path, marker: bytes | None) -> None:
         watch = ServedWatch(output, urls.issue_id_for(source.name), marker)
-        cpu = _own_cpu()
-        pages = _timed(lambda: session.build(quiet))
-        served = watch.stop(pages)
-        search = _timed(session.update_search)
-        times[name] = {"served": served, "pages": pages, "search": pages + search,
-                       "cpu": _own_cpu() - cpu, "rendered": session.counts.rendered,
-                       "shards": session.counts.shards_rebuilt}
+        cpu, start = _own_cpu(), time.perf_counter()
+        preview = session.preview(quiet)
+        previewed = time.perf_counter() - start
+        session.update_search()
+        searchable = time.perf_counter() - start
+        shards = session.counts.shards_rebuilt  # build() starts new counts
+        session.build(quiet)
+        consistent = time.perf_counter() - start
+        rendered = session.counts.rendered
+        session.update_search()
+        done = time.perf_counter() - start
+        if preview is None or session.counts.shards_rebuilt:
+            shards = session.counts.shards_rebuilt
+        served = watch.stop(previewed if preview is not None else consistent)
+        times[name] = {"served": served, "previewed": previewed if preview else None,
+                       "pages": consistent,
+                       "search": searchable if preview is not None else done,
+                       "search_done": done, "cpu": _own_cpu() - cpu,
+                       "preview_pages": preview.pages if preview else 0,
+                       "rendered": rendered, "shards": shards}
 
     latest = newest_date(content)
     day = latest + dt.timedelta(days=1)
@@ -504,11 +517,14 @@ def _incremental_table(rows: list[dict]) -> list[str]:
     if not rows:
         return []
     lines = ["", "### 增量生成（watch 模式的 `incremental.Session`，同一进程）", "",
-             "“本期页面可访问”= 新增或修改的那一期自己的页面已出现在 `output/`（另一线程每 20 ms "
-             "查看一次）；“全库一致”= `Session.build()` 返回，所有受影响的列表页、标签页都已发布；"
-             "“可搜索”= 再加 `Session.update_search()`。CPU 为该步骤主进程及其已结束子进程的 "
-             "user+sys。", "",
-             "| 文章数 | 步骤 | 本期页面可访问 | 全库一致 | 可搜索 | CPU | 重新渲染页数 "
+             "每一步按 `baoku --watch` 的顺序执行：`preview()`（新增或修改的那一期自己的页面"
+             "和首页）"
+             "→ `update_search()` → `build()`（其余受影响的页面）→ `update_search()`。"
+             "“本期页面可访问”= 那一期的页面已出现在 `output/`（另一线程每 20 ms 查看一次）；"
+             "“本期可搜索”= 第一次 `update_search()` 完成（没有 preview 的步骤为最后一次）；"
+             "“全库一致”= `build()` 返回，所有列表页、标签页、相关文章都已更新。"
+             "CPU 为该步骤主进程及其已结束子进程的 user+sys；渲染页数 = preview + build。", "",
+             "| 文章数 | 步骤 | 本期页面可访问 | 本期可搜索 | 全库一致 | CPU | 重新渲染页数 "
              "| 重建分片 |",
              "|---|---|---|---|---|---|---|---|"]
     for row in rows:
@@ -517,9 +533,11 @@ def _incremental_table(rows: list[dict]) -> list[str]:
             if step is None:
                 continue
             shards = "全部" if step["shards"] is None else step["shards"]
+            rendered = (f"{step['preview_pages']:,} + {step['rendered']:,}"
+                        if step.get("preview_pages") else f"{step['rendered']:,}")
             lines.append(f"| {row['articles']:,} | {label} | {_seconds(step.get('served'))} | "
-                         f"{_seconds(step['pages'])} | {_seconds(step['search'])} | "
-                         f"{_seconds(step.get('cpu'))} | {step['rendered']:,} | {shards} |")
+                         f"{_seconds(step['search'])} | {_seconds(step['pages'])} | "
+                         f"{_seconds(step.get('cpu'))} | {rendered} | {shards} |")
         run = row["incremental_run"]
         lines.append(f"| {row['articles']:,} | 整个增量进程峰值内存 | "
                      f"{_mb(run['peak_process_mb'])} | | | | | |")

@@ -108,8 +108,15 @@ def test_tiny_run_measures_build_and_incremental_steps(tmp_path: Path) -> None:
     assert list(steps) == ["add_issue_latest_year", "add_issue_new_year", "change_issue",
                            "template"]
     for name, step in steps.items():
-        assert 0 < step["served"] <= step["pages"] <= step["search"], name
-        assert step["rendered"] >= 1, name
+        assert 0 < step["served"] <= step["search"] <= step["search_done"], name
+        assert step["served"] <= step["pages"] <= step["search_done"], name
+        assert step["cpu"] > 0, name
+    for name in ("add_issue_latest_year", "add_issue_new_year", "change_issue"):
+        step = steps[name]  # previewed: its own pages first, searchable before consistent
+        assert step["preview_pages"] >= 2, name
+        assert step["served"] <= step["previewed"] <= step["search"] <= step["pages"], name
+    assert steps["template"]["previewed"] is None  # a template is not a preview's case
+    assert steps["template"]["rendered"] > steps["change_issue"]["rendered"]
     assert steps["add_issue_new_year"]["shards"] == 1  # a new year is a new small shard
     run = tmp_path / "out" / "60" / "run"
     added = sorted((run / "content").glob("*.txt"))
