@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -71,10 +72,13 @@ class Background(Generic[T]):
         return value  # type: ignore[return-value]
 
     def cancel(self) -> None:
-        """Stop a child still running (the caller failed); a thread is left to finish."""
+        """The caller failed: stop a child still running, or wait for the thread (it may
+        still be writing into a folder the caller is about to remove)."""
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def _outcome(work: Callable[[], object]) -> tuple[tuple[bool, object], float]:
@@ -87,6 +91,9 @@ def _outcome(work: Callable[[], object]) -> tuple[tuple[bool, object], float]:
 
 
 def _run_in_child(work: Callable[[], object], sender: Connection) -> None:
+    # The parent handles Ctrl-C and SIGTERM (``cancel``); the child just ends, quietly.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     outcome, seconds = _outcome(work)
     try:
         sender.send((outcome, seconds))

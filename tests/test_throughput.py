@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import heapq
+import multiprocessing
 import os
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 from baoku import pipeline, render
 from baoku.background import Background, StageDied
 from baoku.clean import widen_punctuation
+from baoku.config import Config
 from baoku.enrich import related
 from baoku.enrich.places import (
     Mention,
@@ -28,6 +32,7 @@ from baoku.enrich.places import (
     negative_spans,
     parse_local_places,
 )
+from baoku.model import Archive, OutputFile
 from baoku.render import parallel
 from baoku.tokenizer import Tokenizer, default_tokenizer
 from tests.conftest import make_config
@@ -238,3 +243,25 @@ def test_best_candidates_are_nlargest_by_score_then_lowest_document(
         return
     expected = heapq.nlargest(count, scores.items(), key=lambda kv: (kv[1], -kv[0]))
     assert sorted(related._best(scores, count)) == sorted(expected)
+
+
+def test_cancel_stops_a_running_background_process() -> None:
+    task = Background(lambda: time.sleep(60), in_process=True, name="baoku-test")
+    task.cancel()
+    assert multiprocessing.active_children() == []
+    with pytest.raises(StageDied):
+        task.result()
+
+
+def test_failed_render_stops_the_search_and_leaves_no_staging(tmp_path: Path) -> None:
+    def failing_render(archive: Archive, config: Config) -> Iterator[OutputFile]:
+        yield OutputFile("index.html", b"<html></html>")
+        raise RuntimeError("模板坏了")
+
+    root = _project(tmp_path)
+    config = replace(make_config(root, root / "output", search=True), workers=2)
+    with pytest.raises(RuntimeError, match="模板坏了"):
+        pipeline.build(config, log=lambda m: None,
+                       hooks=replace(pipeline.DEFAULT_HOOKS, render=failing_render))
+    assert multiprocessing.active_children() == []
+    assert sorted(p.name for p in root.iterdir()) == ["content"]
