@@ -89,3 +89,19 @@ def test_large_archive_is_linked_through_the_index() -> None:
     sample = linked[5].articles[7]
     assert 1 <= len(sample.related) <= MAX_RELATED
     assert sum(len(a.related) for i in linked for a in i.articles) > 0
+
+
+def test_ranking_only_some_issues_matches_the_full_pass_for_them() -> None:
+    words = ("花椒", "合作社", "修剪", "电商", "停车场", "保密", "培训", "苗木")
+    issues = tuple(
+        issue(f"i{n}", *(art(k, (words[(n + k) % 8], words[(n * k) % 8]), ("农业农村",) * (k % 2))
+                         for k in range(1, 5)))
+        for n in range(12))
+    full = {i.id: i for i in link_related(issues)}
+    partial = link_related(issues, only={"i3", "i7"})
+    for got in partial:
+        if got.id in ("i3", "i7"):
+            assert got == full[got.id]
+            assert any(a.related for a in got.articles)
+        else:
+            assert got is issues[int(got.id[1:])], "other issues are returned untouched"
