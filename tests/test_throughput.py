@@ -265,3 +265,7 @@ def test_failed_render_stops_the_search_and_leaves_no_staging(tmp_path: Path) ->
                        hooks=replace(pipeline.DEFAULT_HOOKS, render=failing_render))
     assert multiprocessing.active_children() == []
     assert sorted(p.name for p in root.iterdir()) == ["content"]
+
+
+def test_an_empty_place_book_finds_nothing() -> None:
+    assert known_mentions("桃源镇在青山县。", PlaceBook(), default_tokenizer()) == []

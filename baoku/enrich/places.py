@@ -98,17 +98,13 @@ class PlaceBook:
     by_name: dict[str, PlaceEntry] = field(default_factory=dict)  # canonical name → entry
     warnings: tuple[str, ...] = ()
     endings: dict[str, tuple[int, ...]] = field(default_factory=dict)  # last char → lengths
-    # last two chars → lengths (2 and more), longest first: most text positions end no
-    # surface, and a pair rules that out in one look-up where ``endings`` needs several
-    pair_endings: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    # the characters some surface ends in: most characters of a text end none, and a
+    # regular expression skips those without a look-up each
+    ending_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        pairs: dict[str, set[int]] = {}
-        for surface in self.surfaces:
-            if len(surface) >= 2:
-                pairs.setdefault(surface[-2:], set()).add(len(surface))
-        object.__setattr__(self, "pair_endings",
-                           {p: tuple(sorted(n, reverse=True)) for p, n in pairs.items()})
+        chars = "".join(re.escape(c) for c in sorted(self.endings))
+        object.__setattr__(self, "ending_re", re.compile(f"[{chars}]" if chars else "(?!)"))
 
     def lengths_ending_in(self, char: str) -> tuple[int, ...]:
         """Lengths of the surfaces ending in ``char``, longest first."""
@@ -367,13 +363,10 @@ def known_mentions(text: str, book: PlaceBook, tokenizer: Tokenizer) -> list[Men
     """Gazetteer and local names found in ``text``, longest first, never overlapping."""
     found: list[Mention] = []
     banned = negative_spans(text, book.negatives)
-    pairs, surfaces = book.pair_endings, book.surfaces
-    for end in range(1, len(text) + 1):
-        # ``book.lengths_ending_in(text[end - 1])`` narrowed to the surfaces that can match
-        sizes = pairs.get(text[end - 2:end], ()) if end >= 2 else ()
-        if text[end - 1] in surfaces:
-            sizes += (1,)
-        for size in sizes:
+    endings, surfaces = book.endings, book.surfaces  # ``lengths_ending_in``, inlined: hot
+    for match in book.ending_re.finditer(text):
+        end = match.end()
+        for size in endings[match.group()]:
             if size > end:
                 continue
             surface = text[end - size:end]
