@@ -75,6 +75,11 @@ def test_chunk_spans_cover_every_page_once_in_order() -> None:
         assert all(stop - start <= parallel.MAX_CHUNK for start, stop in spans)
 
 
+def test_batches_keep_order_and_bound_size() -> None:
+    assert list(parallel.batches(iter(range(7)), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(parallel.batches([], 3)) == []
+
+
 def test_few_pages_or_one_worker_render_in_process() -> None:
     assert parallel.pool_workers(4, parallel.MIN_PARALLEL_PAGES - 1) == 1
     assert parallel.pool_workers(1, 100 * parallel.MIN_PARALLEL_PAGES) == 1
@@ -89,6 +94,7 @@ def test_pooled_render_gives_the_same_files_in_the_same_order(
     one_by_one = [render.render_page(env, plan) for plan in plans]
     monkeypatch.setattr(parallel, "MIN_PARALLEL_PAGES", 1)
     monkeypatch.setattr(parallel, "MAX_CHUNK", 3)  # many chunks, so order matters
+    monkeypatch.setattr(parallel, "BATCH_PAGES", 17)  # several pools, the last one short
     assert parallel.pool_workers(config.workers, len(plans)) == 2
     pooled = list(render.render_pages(config, plans))
     assert [f.path for f in pooled] == [f.path for f in one_by_one]

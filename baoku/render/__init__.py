@@ -184,11 +184,17 @@ def static_files(config: Config) -> Iterator[OutputFile]:
 def render_pages(config: Config, plans: Iterable[PagePlan],
                  env: jinja2.Environment | None = None) -> Iterator[OutputFile]:
     """``render_page`` for every plan: same order, same bytes. Many pages and more than one
-    worker: rendered by forked processes, each with its own Jinja environment."""
-    plans = list(plans)
+    worker: rendered by forked processes, each with its own Jinja environment, one batch
+    of plans at a time (so only a batch of view models is ever held at once)."""
+    env = env or make_environment(config)
+    for batch in parallel.batches(plans, parallel.BATCH_PAGES):
+        yield from _render_batch(config, batch, env)
+
+
+def _render_batch(config: Config, plans: list[PagePlan], env: jinja2.Environment
+                  ) -> Iterator[OutputFile]:
     workers = parallel.pool_workers(config.workers, len(plans))
     if workers < 2:
-        env = env or make_environment(config)
         for plan in plans:
             yield render_page(env, plan)
         return
@@ -201,7 +207,7 @@ def render_pages(config: Config, plans: Iterable[PagePlan],
     chunks = parallel.render_in_pool(parallel.render_range_of(render_one), len(plans), workers)
     for chunk in chunks:
         if isinstance(chunk, int):  # render the failing page here: its own error, raised
-            render_page(env or make_environment(config), plans[chunk])
+            render_page(env, plans[chunk])
             raise RuntimeError(f"页面 {plans[chunk].path} 在子进程中生成失败")
         for path, content in chunk:
             yield OutputFile(path, content)

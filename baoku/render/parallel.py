@@ -5,17 +5,23 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import TypeVar
 
 # Fewer pages than this render quicker in-process than a pool's start-up and transfer.
 MIN_PARALLEL_PAGES = 400
 MIN_CHUNK, MAX_CHUNK = 16, 256
 CHUNKS_AHEAD = 3  # per worker: enough to keep them busy, few enough to bound memory
+# Plans forked to workers at once: bounds the view models held (a pool per batch).
+BATCH_PAGES = 10_000
 
 # (start, stop) -> (site file path, bytes) for the pages in that range, or the index of
 # the first page whose rendering raised (the caller renders it again to raise it).
 RenderRange = Callable[[int, int], list[tuple[str, bytes]] | int]
+
+T = TypeVar("T")
 
 _worker_render: RenderRange | None = None  # set once in each worker by _init_worker
 
@@ -31,6 +37,13 @@ def pool_workers(requested: int, pages: int) -> int:
     if threading.active_count() > 1:
         return 1
     return max(1, min(requested, pages // MIN_PARALLEL_PAGES))
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in consecutive lists of ``size`` (the last may be shorter)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def chunk_spans(total: int, workers: int) -> list[tuple[int, int]]:
