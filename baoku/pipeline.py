@@ -20,7 +20,7 @@ from .export import export_data
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
 from .pages import load_site_pages
-from .publish import Staging, WriteStats
+from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
 from .search import build_search
@@ -147,7 +147,7 @@ class Hooks:
     assemble_many: Callable[[list[AssembleJob], Enricher], list[Outcome]] | None = None
     # Where the build is written: a staging folder swapped in on success (the default),
     # or an in-place update of only the changed files (a watch session's later builds).
-    publisher: Callable[[Path], Staging] = Staging
+    publisher: Callable[[Path], Publisher] = Staging
 
 
 DEFAULT_HOOKS = Hooks()
@@ -223,7 +223,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
                 sources, failures = read_sources(paths, config, log, hooks.read, pool)
         else:
             sources, failures = read_sources(paths, config, log, hooks.read)
-    ids = _issue_ids(rel for rel, _ in sources)
+    ids = issue_ids(rel for rel, _ in sources)
     jobs = [(source, issue_id, rel) for (rel, source), issue_id in zip(sources, ids, strict=True)]
     with timer.stage("segment+enrich"):
         if hooks.assemble_many is not None:
@@ -274,7 +274,8 @@ def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
         return outcomes
 
 
-def _issue_ids(rels: Iterable[str]) -> list[str]:
+def issue_ids(rels: Iterable[str]) -> list[str]:
+    """Issue ids for source paths in discovery order (a clash gets ``-2``, ``-3`` …)."""
     taken: set[str] = set()
     return [_unique_id(urls.issue_id_for(rel), taken) for rel in rels]
 

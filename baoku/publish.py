@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .model import OutputFile
 
@@ -25,6 +26,18 @@ class WriteStats:
     written: int = 0
     reused: int = 0
     bytes: int = 0
+
+
+class Publisher(Protocol):
+    """Where a build writes: ``path`` is the folder search indexes are written into."""
+
+    path: Path
+    stats: WriteStats
+
+    def write(self, files: Iterable[OutputFile]) -> None: ...
+    def write_one(self, f: OutputFile) -> None: ...
+    def commit(self) -> None: ...
+    def discard(self) -> None: ...
 
 
 class Staging:
@@ -212,12 +225,14 @@ class InPlaceUpdate:
         self.published[path] = self.known[path]
         self.stats.reused += 1
 
-    def commit(self) -> None:
+    def commit(self, remove_missing: bool = True) -> None:
+        """Move the changed files into place; unless told not to, delete the files the
+        previous build published and this one did not."""
         for rel in self.changed:
             target = self.output_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.path / rel, target)
-        self.removed = sorted(set(self.known) - set(self.published))
+        self.removed = sorted(set(self.known) - set(self.published)) if remove_missing else []
         for rel in self.removed:
             target = self.output_dir / rel
             target.unlink(missing_ok=True)
