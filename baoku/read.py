@@ -639,10 +639,10 @@ def _dateline_disagrees(chosen: IssueDate, body: str) -> tuple[str, ...]:
 def relative_path(path: Path, project_root: Path) -> str:
     """The path relative to the project root as found (symlinks not followed when possible),
     made printable when the name is not UTF-8 (see ``printable_name``)."""
-    for candidate, root in ((path.absolute(), project_root.absolute()),
-                            (path.resolve(), project_root.resolve())):
+    # Resolving costs a system call per path component: only when the plain form fails.
+    for absolute in (Path.absolute, Path.resolve):
         try:
-            return printable_name(candidate.relative_to(root).as_posix())
+            return printable_name(absolute(path).relative_to(absolute(project_root)).as_posix())
         except ValueError:
             continue
     return printable_name(path.as_posix())
