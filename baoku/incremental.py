@@ -18,7 +18,7 @@ import pickle
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -272,7 +272,7 @@ class Session:
         self._used_keys = set()
         self._read_paths: set[Path] = set()
         hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
-                               render=self._render, search=self._search,
+                               render=self._render, search=self._search_hook(),
                                read=self._read_source, assemble_many=self._assemble_many,
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress,
                                publisher=self._make_publisher)
@@ -288,6 +288,14 @@ class Session:
         if self.config.search and not self.search_pending:
             self._indexed = result.archive
         return result
+
+    def _search_hook(self) -> Callable[[Archive, Config, Path], list[str]]:
+        """With no index to update and no terms to keep, the pipeline's own search stage,
+        which it can run in a forked process beside rendering."""
+        cold = not (self.config.output_dir / search.MANIFEST).is_file()
+        if cold and not self.defer_search and self._search_cache is None:
+            return pipeline.DEFAULT_HOOKS.search
+        return self._search
 
     def _make_publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
         """In place once this session has published (watch mode, search deferred);
