@@ -258,6 +258,7 @@ class Session:
         self._search_archive: Archive | None = None  # what update_search indexes
         self._environment: tuple[str, jinja2.Environment] | None = None
         self._indexed: Archive | None = None  # the archive whose search index is published
+        self._keys: dict[int, tuple[Source, str, str, str]] = {}  # see ``_issue_key``
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
@@ -283,6 +284,7 @@ class Session:
         self._page_prints = self._next_prints
         self._published = getattr(self._publisher, "published", None)
         self.issues.keep_only(self._used_keys)
+        self._keys = {k: v for k, v in self._keys.items() if v[3] in self._used_keys}
         self._sources = {p: v for p, v in self._sources.items() if p in self._read_paths}
         self._archive = self._search_archive = result.archive
         if self.config.search and not self.search_pending:
@@ -437,6 +439,17 @@ class Session:
         return self._enricher[1]
 
     def _issue_key(self, source: Source, issue_id: str) -> str:
+        # The same Source object (unchanged file and sidecars, see ``_read_source``) under
+        # the same id and fingerprint has the same key: no repr and hashing again.
+        known = self._keys.get(id(source))
+        if known is not None and known[0] is source and known[1:3] == (issue_id,
+                                                                        self._fingerprint):
+            return known[3]
+        key = self._compute_issue_key(source, issue_id)
+        self._keys[id(source)] = (source, issue_id, self._fingerprint, key)
+        return key
+
+    def _compute_issue_key(self, source: Source, issue_id: str) -> str:
         siblings = self._siblings.of(self.config.project_root / source.rel_path)
         digest = hashlib.sha256()
         # The read stage may add warnings that depend on other files (duplicate claims),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from . import urls
@@ -129,7 +130,10 @@ class ArchiveIndex:
     summaries: dict[str, ArticleSummary]
 
 
-def build_index(archive: Archive) -> ArchiveIndex:
+def build_index(archive: Archive, only_articles: Collection[str] | None = None
+                ) -> ArchiveIndex:
+    """Every issue and article, with summaries of every article (or only of those in
+    ``only_articles``: summaries are the costly part)."""
     issues: dict[str, IssueSummary] = {}
     articles: dict[str, tuple[Issue, Article]] = {}
     summaries: dict[str, ArticleSummary] = {}
@@ -139,5 +143,7 @@ def build_index(archive: Archive) -> ArchiveIndex:
         for article in issue.articles:
             key = issue.article_id(article)
             articles[key] = (issue, article)
+            if only_articles is not None and key not in only_articles:
+                continue
             summaries[key] = summarize_article(issue, article, summary)
     return ArchiveIndex(issues, articles, summaries)

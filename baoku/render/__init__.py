@@ -101,11 +101,14 @@ def plan_issue_pages(archive: Archive, config: Config, issue_ids: Collection[str
     planned exactly as ``plan_pages`` plans them: what makes a new issue readable at once,
     before the tag pages and the rest of the archive catch up."""
     site = site_info(archive, config)
-    index = build_index(archive)
+    wanted = [issue for issue in archive.issues if issue.id in issue_ids]
+    # Summaries only of the articles these pages show: their own and their related ones.
+    shown = {issue.article_id(a) for issue in wanted for a in issue.articles}
+    shown.update(r for issue in wanted for a in issue.articles for r in a.related)
+    index = build_index(archive, only_articles=shown)
     tree = build_place_tree(archive)
     citations = {issue.article_id(article): citation_context(issue, article, config)
-                 for issue in archive.issues if issue.id in issue_ids
-                 for article in issue.articles}
+                 for issue in wanted for article in issue.articles}
     views = chain(plan_home(archive, index), plan_issues(archive, config, index, issue_ids),
                   plan_articles(archive, index, tree, citations, issue_ids))
     for path, template, view in views:
