@@ -276,16 +276,19 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
         cpu, start = _own_cpu(), time.perf_counter()
         preview = session.preview(quiet)
         previewed = time.perf_counter() - start
+        # update_search() leaves the count alone when it has nothing to do: 0, not "all"
+        session.counts.shards_rebuilt = 0
         session.update_search()
         searchable = time.perf_counter() - start
         shards = session.counts.shards_rebuilt  # build() starts new counts
         session.build(quiet)
         consistent = time.perf_counter() - start
         rendered = session.counts.rendered
+        session.counts.shards_rebuilt = 0
         session.update_search()
         done = time.perf_counter() - start
-        if preview is None or session.counts.shards_rebuilt:
-            shards = session.counts.shards_rebuilt
+        later = session.counts.shards_rebuilt
+        shards = None if shards is None or later is None else shards + later
         served = watch.stop(previewed if preview is not None else consistent)
         times[name] = {"served": served, "previewed": previewed if preview else None,
                        "pages": consistent,
