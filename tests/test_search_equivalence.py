@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from baoku.search import offline
+from baoku.search.offline import term_counts
 from baoku.search.pagefind import index_text
+from baoku.search.records import SearchRecord
+from tests.test_offline_index import fake_cut, record
 
 # The per-character implementation ``index_text`` replaced, kept as the reference.
 _CJK_CHAR = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
@@ -37,3 +43,55 @@ def test_index_text_matches_the_per_character_reference(text: str) -> None:
 def test_index_text_examples() -> None:
     assert index_text("  梁园区\t\t人民 路 ") == "梁 园 区 人 民 路"
     assert index_text("甲\n乙 丙") == "甲 \n 乙 丙"
+
+
+def reference_postings(records: list[SearchRecord], cut: object) -> dict[str, list[int]]:
+    """Postings as the offline index defines them, the plain way: per term, in document
+    order, ``[doc delta, weighted tf, …]`` with the first document absolute."""
+    postings: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for doc, rec in enumerate(records):
+        for term, tf in term_counts(rec, cut).items():  # type: ignore[arg-type]
+            postings.setdefault(term, []).extend((doc - last.get(term, 0), tf))
+            last[term] = doc
+    return postings
+
+
+def parsed_terms(files: dict[str, str]) -> tuple[dict[str, list[int]], dict[str, int]]:
+    table: dict[str, list[int]] = {}
+    chunk: dict[str, int] = {}
+    for rel, text in files.items():
+        if rel.startswith("search-offline/t"):
+            n, terms = json.loads("[" + text[len("baokuOfflineTerms("):-3] + "]")
+            assert list(terms) == sorted(terms)
+            table.update(terms)
+            chunk.update(dict.fromkeys(terms, n))
+    return table, chunk
+
+
+@pytest.mark.parametrize(("block_pairs", "radix_keys"), [(2_000_000, 1 << 16), (7, 3), (1, 1)])
+def test_offline_postings_match_the_plain_definition(
+        monkeypatch: pytest.MonkeyPatch, block_pairs: int, radix_keys: int) -> None:
+    monkeypatch.setattr(offline, "MAX_BLOCK_PAIRS", block_pairs)
+    monkeypatch.setattr(offline, "RADIX_KEYS", radix_keys)
+    monkeypatch.setattr(offline, "TARGET_POSTINGS_PER_CHUNK", 9)  # several term chunks
+    records = [record(n, f"湛阳镇花椒{'丰收' * (n % 3)}", "叶营村的花椒。PM2.5 " * n)
+               for n in range(1, 12)]
+    files = dict(offline.offline_files(records, fake_cut))
+    table, chunk = parsed_terms(files)
+    assert table == reference_postings(records, fake_cut)
+    chunks = json.loads(files["search-offline/index.js"][len("baokuOfflineIndex("):-3])["chunks"]
+    assert chunks > 1
+    assert all(chunk[t] == offline.chunk_of(t, chunks) for t in table)
+
+
+def test_cache_gives_the_same_files_and_counts_only_new_articles() -> None:
+    records = [record(n, f"标题{n}", "叶营村的花椒。" * n) for n in range(1, 6)]
+    cache = offline.SearchCache()
+    first = dict(offline.offline_files(records, fake_cut, cache))
+    assert cache.counted == 5
+    grown = [record(9, "湛阳镇新闻", "丰收"), *records]
+    again = dict(offline.offline_files(grown, fake_cut, cache))
+    assert cache.counted == 1
+    assert again == dict(offline.offline_files(grown, fake_cut))
+    assert first != again

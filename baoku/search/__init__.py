@@ -46,11 +46,11 @@ def shard_fingerprints(shards: Mapping[str, Sequence[SearchRecord]]) -> dict[str
 
 
 def changed_shards(archive: Archive, site_dir: Path,
-                   shards: Mapping[str, Sequence[SearchRecord]] | None = None) -> list[str]:
-    """Shards whose records differ from the manifest in ``site_dir`` (or have no bundle)."""
-    if shards is None:
-        shards = assign_shards(archive_records(archive))
-    current = shard_fingerprints(shards)
+                   fingerprints: Mapping[str, str] | None = None) -> list[str]:
+    """Shards whose records differ from the manifest in ``site_dir`` (or have no bundle);
+    ``fingerprints``: the archive's ``shard_fingerprints``, when already computed."""
+    current = fingerprints if fingerprints is not None else shard_fingerprints(
+        assign_shards(archive_records(archive)))
     try:
         previous = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))["shards"]
     except (OSError, ValueError, KeyError):
@@ -97,8 +97,9 @@ def _build_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
     return []
 
 
-def _write_manifest(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path) -> None:
-    manifest = {"shards": shard_fingerprints(shards),
+def _write_manifest(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
+                    fingerprints: Mapping[str, str] | None = None) -> None:
+    manifest = {"shards": dict(fingerprints or shard_fingerprints(shards)),
                 "pages": {name: len(recs) for name, recs in shards.items()}}
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     _replace_file(site_dir / MANIFEST, text.encode("utf-8"))
@@ -149,14 +150,15 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
             shutil.rmtree(output_dir / name, ignore_errors=True)
         return [NO_RECORDS], 0
     shards = assign_shards(records)
-    stale = changed_shards(archive, output_dir, shards)
+    fingerprints = shard_fingerprints(shards)
+    stale = changed_shards(archive, output_dir, fingerprints)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
         online = pool.submit(_swap_online, shards, output_dir, stale, config.workers)
         _update_offline(records, output_dir, cache)
         warnings = online.result()
     remove_stale_bundles(output_dir, keep=set(shards))
     if not warnings:  # a failed shard stays marked stale in the manifest
-        _write_manifest(shards, output_dir)
+        _write_manifest(shards, output_dir, fingerprints)
     return warnings, len(stale)
 
 
@@ -192,9 +194,13 @@ def _update_offline(records: Sequence[SearchRecord], site_dir: Path, cache: Sear
 
 
 def _write_offline(records: Sequence[SearchRecord], site_dir: Path,
-                   cache: SearchCache | None = None) -> None:
+                   cache: SearchCache | None = None, parent: int | None = None) -> None:
+    """Write every offline index file; in a forked child (``parent``: the pid that
+    started it), stop as soon as that process is gone rather than write for nobody."""
     cut, dictionary = _tokenizer()
     for rel, text in offline_files(records, cut, cache, dictionary):
+        if parent is not None and os.getppid() != parent:
+            os._exit(1)
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -221,7 +227,8 @@ class _OfflineChild:
             return None
         # Forked before any thread of this build starts, so no lock is copied held.
         process = multiprocessing.get_context("fork").Process(
-            target=_write_offline, args=(records, site_dir), name="baoku-offline-index")
+            target=_write_offline, args=(records, site_dir, None, os.getpid()),
+            name="baoku-offline-index")
         process.start()
         return cls(process)
 

@@ -265,7 +265,7 @@ def _term_chunk_files(docs: Sequence[DocTerms], terms: list[str], chunks: int
     lists: a term's place in the output (chunk, then term) is the pairs' sort key, so
     every chunk is one slice. Chunks are laid out a block at a time to bound memory.
     """
-    doc_ends = np.cumsum([len(d.ids) for d in docs], dtype=np.int64)
+    doc_of = np.repeat(np.arange(len(docs), dtype=np.uint32), [len(d.ids) for d in docs])
     ids = _concat([d.ids for d in docs])
     present = np.zeros(len(terms), dtype=bool)
     present[ids] = True
@@ -284,9 +284,9 @@ def _term_chunk_files(docs: Sequence[DocTerms], terms: list[str], chunks: int
         selected = np.flatnonzero((pair_place >= lo) & (pair_place < hi))
         order = selected[_stable_argsort(pair_place[selected], lo, hi)]
         del selected
-        doc_of = np.searchsorted(doc_ends, order, side="right")  # pairs are in doc order
-        flat = _interleave(doc_of, tfs[order], offsets[lo:hi] - offsets[lo])
-        del order, doc_of
+        flat = _interleave(doc_of[order].astype(np.int64), tfs[order],
+                           offsets[lo:hi] - offsets[lo])
+        del order
         base = offsets[lo]
         for n in range(first, last):
             a, b = chunk_starts[n], chunk_starts[n + 1]
@@ -298,6 +298,7 @@ def _term_chunk_files(docs: Sequence[DocTerms], terms: list[str], chunks: int
 
 
 MAX_BLOCK_PAIRS = 2_000_000  # pairs sorted at once; bounds the sort's memory
+RADIX_KEYS = 1 << 16  # distinct sort keys that fit numpy's 16-bit radix sort
 
 
 def _chunk_starts(chunk_of_place: list[int], chunks: int) -> list[int]:
@@ -325,7 +326,7 @@ def _blocks(chunk_starts: list[int], offsets: np.ndarray) -> Iterator[tuple[int,
 def _stable_argsort(keys: np.ndarray, lo: int, hi: int) -> np.ndarray:
     # numpy's stable sort is a radix sort for 16-bit keys, several times faster than
     # its merge sort of 32-bit ones; keys of a block usually span fewer than 65,536 terms.
-    if hi - lo <= 1 << 16:
+    if hi - lo <= RADIX_KEYS:
         return np.argsort((keys - lo).astype(np.uint16), kind="stable")
     return np.argsort(keys, kind="stable")
 
