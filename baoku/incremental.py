@@ -279,7 +279,12 @@ class Session:
                                publisher=self._make_publisher)
         self._next_prints = {}
         self._publisher = None
-        result = pipeline.build(self.config, log, hooks)
+        try:
+            result = pipeline.build(self.config, log, hooks)
+        except BaseException:
+            if getattr(self._publisher, "committing", False):
+                self._forget_output()
+            raise
         # Only a published build vouches for the files now in output/.
         self._page_prints = self._next_prints
         self._published = getattr(self._publisher, "published", None)
@@ -298,6 +303,12 @@ class Session:
         if cold and not self.defer_search and self._search_cache is None:
             return pipeline.DEFAULT_HOOKS.search
         return self._search
+
+    def _forget_output(self) -> None:
+        """An in-place publish stopped half way: output/ no longer matches what this
+        session knows of it, so the next build renders and swaps in everything."""
+        self._published = None
+        self._page_prints = {}
 
     def _make_publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
         """In place once this session has published (watch mode, search deferred);
@@ -389,6 +400,8 @@ class Session:
                 prints[plan.path] = (fingerprint, page.path)
             publisher.commit(remove_missing=False)
         except BaseException:
+            if publisher.committing:
+                self._forget_output()
             publisher.discard()
             raise
         self._published.update(publisher.published)

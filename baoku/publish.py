@@ -202,6 +202,7 @@ class InPlaceUpdate:
         self.published: dict[str, tuple[int, int]] = {}
         self.changed: list[str] = []
         self.removed: list[str] = []
+        self.committing = False
 
     def write(self, files: Iterable[OutputFile]) -> None:
         for f in files:
@@ -228,6 +229,7 @@ class InPlaceUpdate:
     def commit(self, remove_missing: bool = True) -> None:
         """Move the changed files into place; unless told not to, delete the files the
         previous build published and this one did not."""
+        self.committing = True  # from here on, output/ may hold part of this build
         for rel in self.changed:
             target = self.output_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)

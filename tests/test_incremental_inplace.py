@@ -3,6 +3,7 @@ updated in place, byte for byte what a full build writes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -221,3 +222,32 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
     assert searchable["pagefind/shards.json"] == want["pagefind/shards.json"], (
         "searchable before the rest of the archive caught up")
     assert (project / "output").stat().st_ino == output_inode, "updated in place, not swapped"
+
+
+def test_a_publish_stopped_half_way_is_not_trusted_afterwards(project: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    import baoku.publish
+
+    session = watch_session(project)
+    first = sorted((project / "content").glob("*.txt"))[0]
+    original = first.read_text(encoding="utf-8")
+    change_source(project)
+    real_replace = os.replace
+    moved = 0
+
+    def failing_replace(src: object, dst: object) -> None:
+        nonlocal moved
+        moved += 1
+        if moved > 2:
+            raise OSError("模拟的磁盘错误")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(baoku.publish.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        session.build(QUIET)
+    monkeypatch.undo()
+    assert moved > 2
+    first.write_text(original, encoding="utf-8")  # back to what the session last published
+    session.build(QUIET)
+    assert_same_tree(project / "output", full_build(project, tmp_path))
