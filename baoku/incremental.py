@@ -527,16 +527,33 @@ class Session:
 
     def _render_changed(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
         """Static files and extras as a full render makes them; pages re-rendered only when
-        their template set or view changed, otherwise their previous bytes are reused."""
+        their template set or view changed, otherwise their previous bytes are reused.
+        Plans are taken a batch at a time, so a large archive's views are never all held."""
         env = self._jinja(config)
         yield from render.static_files(config)
         prints: dict[str, tuple[str, str]] = {}
-        plans = list(render.plan_pages(archive, config))
         report = self.progress or pipeline.DEFAULT_HOOKS.progress
+        expected = len(self._page_prints)  # the last build's page count, for progress
+        for batch in render.parallel.batches(render.plan_pages(archive, config),
+                                             render.parallel.BATCH_PAGES):
+            report("生成页面", len(prints), max(expected, len(prints) + len(batch)))
+            yield from self._render_batch(batch, config, env, prints)
+        report("生成页面", len(prints), len(prints))
+        # Mirrors ``render.render_site``; the byte-identity tests catch any drift.
+        site = render.site_info(archive, config)
+        yield from render.extra_files(archive, config, env,
+                                      lambda here, title, description:
+                                      render.site_context(site, here, title, description))
+        self._next_prints = prints
+
+    def _render_batch(self, plans: list[render.PagePlan], config: Config,
+                      env: jinja2.Environment, prints: dict[str, tuple[str, str]]
+                      ) -> Iterator[OutputFile]:
+        """The pages of ``plans`` a publish needs: kept ones (in place: none at all; else
+        their previous bytes), then the re-rendered ones. ``prints`` is filled."""
         in_place = self._publisher if isinstance(self._publisher, InPlaceUpdate) else None
         stale: list[tuple[render.PagePlan, str]] = []  # to render, with their fingerprints
-        for done, plan in enumerate(plans):
-            report("生成页面", done, len(plans))
+        for plan in plans:
             fingerprint = self._page_print(plan)
             known = self._page_prints.get(plan.path)
             if (in_place is not None and known is not None and known[0] == fingerprint
@@ -554,17 +571,9 @@ class Session:
             yield page
         self.counts.rendered += len(stale)
         pages = render.render_pages(config, [plan for plan, _ in stale], env)
-        for done, ((plan, fingerprint), page) in enumerate(zip(stale, pages, strict=True)):
-            report("生成页面", len(plans) - len(stale) + done, len(plans))
+        for (plan, fingerprint), page in zip(stale, pages, strict=True):
             prints[plan.path] = (fingerprint, page.path)
             yield page
-        report("生成页面", len(plans), len(plans))
-        # Mirrors ``render.render_site``; the byte-identity tests catch any drift.
-        site = render.site_info(archive, config)
-        yield from render.extra_files(archive, config, env,
-                                      lambda here, title, description:
-                                      render.site_context(site, here, title, description))
-        self._next_prints = prints
 
     def _search(self, archive: Archive, config: Config, site_dir: Path, *,
                 deferred: bool | None = None) -> list[str]:
