@@ -88,7 +88,7 @@ def test_shards_by_year_newest_first_undated_last() -> None:
 def test_large_year_splits_into_chunks_keeping_issues_whole() -> None:
     issues = [make_issue(f"i{n}", f"2022-01-{n + 1:02d}", [story(k, "题") for k in (1, 2, 3)])
               for n in range(5)]
-    shards = assign_shards(archive_records(archive_of(*issues)), limit=7)
+    shards = assign_shards(archive_records(archive_of(*issues)), limit=7, recent_limit=7)
     assert list(shards) == ["2022-1", "2022-2", "2022-3"]
     assert [len(s) for s in shards.values()] == [6, 6, 3]
     for records in shards.values():
@@ -211,3 +211,18 @@ def test_site_with_search_links_its_bundles(build_from: object) -> None:
     assert 'data-offline="../search-offline/index.js"' in html
     assert (out / "pagefind" / "2024" / "pagefind.js").is_file()
     assert "pagefind-ui.js" not in {p.name for p in (out / "pagefind" / "2024").iterdir()}
+
+
+def test_the_newest_year_packs_into_smaller_shards_than_older_years() -> None:
+    issues = [make_issue(f"{year}-{n}", f"{year}-01-{n + 1:02d}", [story(k, "题") for k in (1, 2)])
+              for year in (2021, 2022) for n in range(6)]
+    shards = assign_shards(archive_records(archive_of(*issues)), limit=12, recent_limit=4)
+    assert list(shards) == ["2022-1", "2022-2", "2022-3", "2021"]
+    assert [len(s) for s in shards.values()] == [4, 4, 4, 12]
+    assert list(dict.fromkeys(r.issue_id for r in shards["2022-3"])) == ["2022-4", "2022-5"]
+
+
+def test_undated_articles_alone_use_the_big_shard_size() -> None:
+    issues = [make_issue(f"u{n}", None, [story(k, "题") for k in (1, 2)]) for n in range(3)]
+    shards = assign_shards(archive_records(archive_of(*issues)), limit=6, recent_limit=2)
+    assert list(shards) == ["undated"]

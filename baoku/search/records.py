@@ -13,7 +13,10 @@ from ..present import headline_of, issue_label, sort_date
 # bounds the wait before it is searchable (Pagefind: ~0.2 s + ~7.5 ms CPU a page). 500 keeps
 # adding an issue to a 10k archive under 5 s; the price is more bundles for the search page
 # to merge (10k bench: 27 instead of 11, ~80 KB of index set-up each on a first search).
-MAX_SHARD_PAGES = 500
+# Older years pack into big shards (fewer bundles for the search page to merge); the
+# newest year, where a new issue almost always lands, into small ones that rebuild fast.
+MAX_SHARD_PAGES = 2000
+RECENT_SHARD_PAGES = 500
 UNDATED_SHARD = "undated"
 
 
@@ -107,10 +110,11 @@ def _chunk_issues(groups: Sequence[list[SearchRecord]], limit: int) -> list[list
     return [c for c in chunks if c]
 
 
-def assign_shards(records: Iterable[SearchRecord],
-                  limit: int = MAX_SHARD_PAGES) -> dict[str, list[SearchRecord]]:
+def assign_shards(records: Iterable[SearchRecord], limit: int = MAX_SHARD_PAGES,
+                  recent_limit: int = RECENT_SHARD_PAGES) -> dict[str, list[SearchRecord]]:
     """Shard name -> records: one shard per year (``2023``, or ``2023-1``, ``2023-2`` … when a
-    year holds more than ``limit`` pages), undated articles in ``undated``.
+    year holds more than ``limit`` pages; ``recent_limit`` for the newest dated year),
+    undated articles in ``undated``.
 
     Issues are packed oldest first by id so that adding a new issue to a year only
     touches that year's last chunk. Shards are returned newest year first, undated last.
@@ -119,9 +123,12 @@ def assign_shards(records: Iterable[SearchRecord],
     for record in records:
         by_year.setdefault(record.year or UNDATED_SHARD, []).append(record)
     shards: dict[str, list[SearchRecord]] = {}
-    for year in sorted(by_year, key=lambda y: (y == UNDATED_SHARD, _neg(y))):
+    years = sorted(by_year, key=lambda y: (y == UNDATED_SHARD, _neg(y)))
+    newest = years[0] if years and years[0] != UNDATED_SHARD else None
+    for year in years:
         groups = _issue_groups(sorted(by_year[year], key=lambda r: (r.date or "", r.issue_id)))
-        chunks = _chunk_issues(list(groups.values()), limit)
+        chunks = _chunk_issues(list(groups.values()),
+                               min(limit, recent_limit) if year == newest else limit)
         if len(chunks) == 1:
             shards[year] = chunks[0]
         else:
