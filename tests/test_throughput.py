@@ -80,7 +80,9 @@ def test_batches_keep_order_and_bound_size() -> None:
     assert list(parallel.batches([], 3)) == []
 
 
-def test_few_pages_or_one_worker_render_in_process() -> None:
+def test_few_pages_or_one_worker_render_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Threads left by earlier tests in this process (servers, watchers) would veto forking.
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
     assert parallel.pool_workers(4, parallel.MIN_PARALLEL_PAGES - 1) == 1
     assert parallel.pool_workers(1, 100 * parallel.MIN_PARALLEL_PAGES) == 1
     assert parallel.pool_workers(2, 100 * parallel.MIN_PARALLEL_PAGES) == 2
