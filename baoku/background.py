@@ -12,6 +12,9 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+_threads: set[threading.Thread] = set()  # stage threads still running (see stage_threads_running)
+_lock = threading.Lock()
+
 
 class StageDied(Exception):
     """The background process ended without an answer (killed, out of memory …)."""
@@ -45,10 +48,16 @@ class Background(Generic[T]):
         else:
             self._thread = threading.Thread(target=self._run_here, args=(work,), name=name,
                                             daemon=True)
+            with _lock:
+                _threads.add(self._thread)
             self._thread.start()
 
     def _run_here(self, work: Callable[[], T]) -> None:
-        self._value, self.seconds = _outcome(work)
+        try:
+            self._value, self.seconds = _outcome(work)
+        finally:
+            with _lock:
+                _threads.discard(threading.current_thread())
 
     def result(self) -> T:
         if self._thread is not None:
@@ -79,6 +88,13 @@ class Background(Generic[T]):
             self._process.join()
         if self._thread is not None:
             self._thread.join()
+
+
+def stage_threads_running() -> bool:
+    """Whether a stage runs in a thread now: forking then could copy a lock it holds or
+    its open pipes (Pagefind's) into the child, so callers should not fork."""
+    with _lock:
+        return bool(_threads)
 
 
 def _outcome(work: Callable[[], object]) -> tuple[tuple[bool, object], float]:

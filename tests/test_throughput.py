@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -80,11 +81,21 @@ def test_batches_keep_order_and_bound_size() -> None:
     assert list(parallel.batches([], 3)) == []
 
 
-def test_few_pages_or_one_worker_render_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Threads left by earlier tests in this process (servers, watchers) would veto forking.
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+def test_few_pages_or_one_worker_render_in_process() -> None:
+    # Other threads (servers, watchers of earlier tests) do not veto forking; stage threads do.
     assert parallel.pool_workers(4, parallel.MIN_PARALLEL_PAGES - 1) == 1
     assert parallel.pool_workers(1, 100 * parallel.MIN_PARALLEL_PAGES) == 1
+    assert parallel.pool_workers(2, 100 * parallel.MIN_PARALLEL_PAGES) == 2
+
+
+def test_no_fork_pool_while_a_stage_runs_in_a_thread() -> None:
+    release = threading.Event()
+    task = Background(release.wait, in_process=False, name="baoku-test")
+    try:
+        assert parallel.pool_workers(2, 100 * parallel.MIN_PARALLEL_PAGES) == 1
+    finally:
+        release.set()
+    assert task.result() is True
     assert parallel.pool_workers(2, 100 * parallel.MIN_PARALLEL_PAGES) == 2
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import TypeVar
+
+from ..background import stage_threads_running
 
 # Fewer pages than this render quicker in-process than a pool's start-up and transfer.
 MIN_PARALLEL_PAGES = 400
@@ -29,12 +30,11 @@ _worker_render: RenderRange | None = None  # set once in each worker by _init_wo
 def pool_workers(requested: int, pages: int) -> int:
     """How many worker processes to render ``pages`` with; below 2 means in-process.
 
-    Workers are forked: safe only while no other thread of this process could hold a
-    lock a worker needs (a watch session's threads, a search thread), so the pool is
-    used only when this is the only thread."""
+    Workers are forked, so not while a build stage runs in a thread (a Session's search:
+    a lock or Pagefind's pipes would be copied into the workers)."""
     if pages < MIN_PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    if threading.active_count() > 1:
+    if stage_threads_running():
         return 1
     return max(1, min(requested, pages // MIN_PARALLEL_PAGES))
 
