@@ -84,7 +84,9 @@ class Background(Generic[T]):
         """The caller failed: stop a child still running, or wait for the thread (it may
         still be writing into a folder the caller is about to remove)."""
         if self._process is not None and self._process.is_alive():
-            self._process.terminate()
+            # SIGKILL: a SIGTERM arriving before the child resets its handlers could meet
+            # one it inherited that ignores it. The child leaves nothing to clean up.
+            self._process.kill()
             self._process.join()
         if self._thread is not None:
             self._thread.join()
@@ -107,7 +109,7 @@ def _outcome(work: Callable[[], object]) -> tuple[tuple[bool, object], float]:
 
 
 def _run_in_child(work: Callable[[], object], sender: Connection) -> None:
-    # The parent handles Ctrl-C and SIGTERM (``cancel``); the child just ends, quietly.
+    # The parent handles Ctrl-C and SIGTERM; the child just ends, quietly.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     outcome, seconds = _outcome(work)

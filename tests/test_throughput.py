@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -265,7 +266,12 @@ def test_best_candidates_are_nlargest_by_score_then_lowest_document(
 
 
 def test_cancel_stops_a_running_background_process() -> None:
-    task = Background(lambda: time.sleep(60), in_process=True, name="baoku-test")
+    # The CLI ignores SIGTERM while it shuts down; a child forked then inherits that.
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        task = Background(lambda: time.sleep(60), in_process=True, name="baoku-test")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     task.cancel()
     assert multiprocessing.active_children() == []
     with pytest.raises(StageDied):
