@@ -259,6 +259,7 @@ class Session:
         self._environment: tuple[str, jinja2.Environment] | None = None
         self._indexed: Archive | None = None  # the archive whose search index is published
         self._keys: dict[int, tuple[Source, str, str, str]] = {}  # see ``_issue_key``
+        self._offline_behind = False  # Pagefind updated, the offline index not yet
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
@@ -408,7 +409,7 @@ class Session:
         self._page_prints.update(prints)
         return len(prints)
 
-    def update_search(self) -> list[str]:
+    def update_search(self, offline: bool = True) -> list[str]:
         """Second step of a deferred build (or of a preview): the changed search shards
         rebuilt and the offline index files that change rewritten, in place once this
         session has published; otherwise in a staging folder with every other file linked
@@ -416,17 +417,24 @@ class Session:
         archive = self._search_archive or self._archive
         if not self.search_pending or archive is None:
             return []
-        self.search_pending = False
-        if self._indexed is not None and _same_records(self._indexed, archive):
-            return []  # e.g. the preview's update already indexed this archive
         output = self.config.output_dir
-        if self._published is not None and (output / search.MANIFEST).is_file():
+        in_place = self._published is not None and (output / search.MANIFEST).is_file()
+        self.search_pending = in_place and not offline  # the offline index still to do
+        if self._indexed is not None and _same_records(self._indexed, archive):
+            # e.g. the preview's update already indexed this archive (its Pagefind shards)
+            if offline and self._offline_behind and self._search_cache is not None:
+                search.update_offline_in_place(archive, output, self._search_cache)
+                self._offline_behind = False
+            return []
+        if in_place:
             if self._search_cache is None:
                 self._search_cache = search.SearchCache()
             warnings, self.counts.shards_rebuilt = search.update_search_in_place(
-                archive, self.config, output, self._search_cache)
+                archive, self.config, output, self._search_cache, offline=offline)
             self._indexed = archive
+            self._offline_behind = not offline
             return warnings
+        self.search_pending = False
         staging = Staging(self.config.output_dir)
         try:
             _link_tree(self.config.output_dir, staging.path, skip=SEARCH_DIRS)

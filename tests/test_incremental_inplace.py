@@ -206,8 +206,9 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
 
     assert session.preview(QUIET) is not None
     assert session.search_pending
-    session.update_search()
+    session.update_search(offline=False)  # as the watcher does: Pagefind first
     assert session.counts.shards_rebuilt == 1, "only the new issue's shard"
+    assert session.search_pending, "the offline index is still to catch up"
     searchable = tree(project / "output")
     session.build(QUIET)
     assert session.search_pending
@@ -221,6 +222,9 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
     assert fragments(got) == fragments(want)
     assert searchable["pagefind/shards.json"] == want["pagefind/shards.json"], (
         "searchable before the rest of the archive caught up")
+    offline_files = [p for p in want if p.startswith("search-offline/")]
+    assert offline_files and any(searchable.get(p) != want[p] for p in offline_files), (
+        "the offline index was brought up to date only at the end")
     assert (project / "output").stat().st_ino == output_inode, "updated in place, not swapped"
 
 

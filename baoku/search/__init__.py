@@ -134,8 +134,11 @@ def _mode_of(path: Path) -> int:
 
 
 def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
-                           cache: SearchCache) -> tuple[list[str], int]:
-    """Bring the search indexes of a published site up to date with ``archive``.
+                           cache: SearchCache, *, offline: bool = True
+                           ) -> tuple[list[str], int]:
+    """Bring the search indexes of a published site up to date with ``archive``
+    (``offline=False``: the Pagefind shards only; the page searches with them over http,
+    the offline index serves ``file://``; ``update_offline_in_place`` catches it up).
 
     Only shards whose records changed are rebuilt (each swapped in without a moment
     where readers miss it), shards that no longer exist are removed, and only offline
@@ -154,12 +157,20 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
     stale = changed_shards(archive, output_dir, fingerprints)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
         online = pool.submit(_swap_online, shards, output_dir, stale, config.workers)
-        _update_offline(records, output_dir, cache)
+        if offline:
+            _update_offline(records, output_dir, cache)
         warnings = online.result()
     remove_stale_bundles(output_dir, keep=set(shards))
     if not warnings:  # a failed shard stays marked stale in the manifest
         _write_manifest(shards, output_dir, fingerprints)
     return warnings, len(stale)
+
+
+def update_offline_in_place(archive: Archive, output_dir: Path, cache: SearchCache) -> None:
+    """The offline index files of a published site brought up to date with ``archive``."""
+    records = archive_records(archive)
+    if records:
+        _update_offline(records, output_dir, cache)
 
 
 def _swap_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
