@@ -252,8 +252,9 @@ def new_issue_file(content: Path, day: dt.date, seed: int) -> Path:
 def worker_incremental(root: Path, report: Path, articles: int, template: bool = True
                        ) -> None:
     """Watch-mode session: a cold first build (searchable), then for each change what
-    ``watch.Watcher.rebuild`` runs: ``preview()`` (the issue's own pages), ``update_search()``
-    (the issue searchable), ``build()`` (the whole archive consistent), ``update_search()``.
+    ``watch.Watcher.rebuild`` runs: ``preview()`` (the issue's own pages),
+    ``update_search(offline=False)`` (the issue searchable with Pagefind, over http),
+    ``build()`` (the whole archive consistent), ``update_search()`` (the offline index too).
     'served' is seen from outside: the step's issue pages in ``output/`` (polled)."""
     started = time.perf_counter()
     from baoku.incremental import Session
@@ -278,7 +279,7 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
         previewed = time.perf_counter() - start
         # update_search() leaves the count alone when it has nothing to do: 0, not "all"
         session.counts.shards_rebuilt = 0
-        session.update_search()
+        session.update_search(offline=False)  # as the watcher does: Pagefind shards first
         searchable = time.perf_counter() - start
         shards = session.counts.shards_rebuilt  # build() starts new counts
         session.build(quiet)
