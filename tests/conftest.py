@@ -45,6 +45,16 @@ def make_config(project: Path, output: Path, *, search: bool = False,
     })
 
 
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder holding three of the seeds (files a test may change)."""
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    for seed in sorted(SEEDS.glob("*.txt"))[:3]:
+        shutil.copy(seed, root / "content" / seed.name)
+    return root
+
+
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     """The five seeds built once, search indexes included: (output dir, result)."""

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, make_config
+from conftest import make_config
 
 from baoku import urls
 from baoku.config import Config
@@ -41,15 +41,6 @@ def assert_same_tree(incremental: Path, full: Path) -> None:
     assert sorted(got) == sorted(want), "the two builds wrote different sets of files"
     differing = [path for path in want if got[path] != want[path]]
     assert not differing, f"bytes differ in {differing[:10]}"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "content").mkdir(parents=True)
-    for seed in sorted(SEEDS.glob("*.txt"))[:3]:
-        shutil.copy(seed, root / "content" / seed.name)
-    return root
 
 
 def session_for(project: Path, **kwargs: object) -> Session:

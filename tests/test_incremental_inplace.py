@@ -4,11 +4,10 @@ updated in place, byte for byte what a full build writes."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, make_config
+from conftest import make_config
 from test_incremental import (
     CASES,
     QUIET,
@@ -26,15 +25,6 @@ from baoku import render, urls
 from baoku.incremental import Session
 from baoku.model import OutputFile
 from baoku.publish import InPlaceUpdate
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "content").mkdir(parents=True)
-    for seed in sorted(SEEDS.glob("*.txt"))[:3]:
-        shutil.copy(seed, root / "content" / seed.name)
-    return root
 
 
 def watch_session(project: Path, *, search: bool = False) -> Session:
