@@ -23,6 +23,7 @@ from baoku.model import (
 )
 from baoku.present import date_label, lead, reading_minutes, sort_date
 from baoku.render import PagePlan, make_environment, plan_pages, render_page, render_site
+from baoku.render.places import build_place_tree
 from baoku.views import ArticlePage, HomePage, IssuePage, PlacePage, TagIndexPage
 
 GENERATED = "2026-01-01T08:00:00+08:00"
@@ -356,6 +357,28 @@ def test_a_mention_with_a_parent_wins(config: Config) -> None:
     plans = plans_by_path(archive, config)
     assert [t.name for t in plans[urls.district_index()].view.tags] == ["东区"]
     assert plans[urls.place_page("东区")].view.children[0].count == 2
+
+
+def test_a_town_shared_by_two_districts_keeps_its_own_district(config: Config) -> None:
+    west = Place("西区", "district")
+    east_town, west_town = RIVER, Place("河滨街道", "town", parent="西区")
+    issues = (issue("new", article(1, "甲", places=(west_town,))),
+              issue("old", article(1, "乙", places=(east_town,)),
+                    article(2, "丙", places=(east_town,)), article(3, "丁", places=(west,))))
+    plans = plans_by_path(Archive(issues=issues, generated_at=GENERATED), config)
+    trail = plans[urls.article_page("new", 1)].view.places[0]
+    assert [a.label for a in trail.ancestors] == ["西区"]
+    assert [a.label for a in plans[urls.article_page("old", 1)].view.places[0].ancestors] \
+        == ["东区"]
+    # The town's own page sits where most mentions put it, whatever the archive's order.
+    crumbs = [c.label for c in plans[urls.place_page("河滨街道")].view.crumbs]
+    assert crumbs == ["首页", "地区", "东区", "河滨街道"]
+    reordered = Archive(issues=issues[::-1], generated_at=GENERATED)
+    assert build_place_tree(reordered) == build_place_tree(
+        Archive(issues=issues, generated_at=GENERATED))
+    # Each article counts under its own district.
+    west_page = plans[urls.place_page("西区")].view
+    assert [a.id for a in west_page.articles] == ["new-01", "old-03"]
 
 
 PATHS = ["", "a/", "a/b/", "issues/x/01/", "issues/x/", "issues/y/01/article.txt",

@@ -112,7 +112,7 @@ def place_trails(article: Article, tree: PlaceTree) -> tuple[PlaceTrail, ...]:
                 name=place.name,
                 path=urls.place_page(place.name),
                 level_label=LEVEL_LABELS.get(place.level, place.level),
-                ancestors=tuple(Link(a, urls.place_page(a)) for a in tree.ancestors(place.name)),
+                ancestors=tuple(Link(a, urls.place_page(a)) for a in tree.trail(place)),
             )
     return tuple(seen.values())
 

@@ -6,6 +6,7 @@ grouping label on the districts index, not as a page of its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from ..model import Archive, Place
@@ -15,7 +16,7 @@ LEVEL_ABOVE = {"village": "town", "town": "district"}
 
 @dataclass(frozen=True)
 class PlaceTree:
-    places: dict[str, Place]  # canonical name → the first Place seen with that name
+    places: dict[str, Place]  # canonical name → the Place most mentions of it agree on
     children: dict[str, tuple[str, ...]]  # sorted child names
     regions: dict[str, str]  # district → the city (or other region) it belongs to
 
@@ -28,19 +29,40 @@ class PlaceTree:
             parent = self.places[parent].parent
         return tuple(reversed(chain))
 
+    def trail(self, place: Place) -> tuple[str, ...]:
+        """Enclosing places of one mention, outermost first: its own parent when it names
+        one, so a town that shares its name with a town elsewhere keeps its own district."""
+        parent = place.parent
+        if (place.level == "district" or not parent or parent == place.name
+                or parent not in self.places):
+            return self.ancestors(place.name)
+        above = self.ancestors(parent)
+        return above if place.name in above else (*above, parent)
+
     def roots(self) -> tuple[str, ...]:
         return tuple(sorted(n for n, p in self.places.items() if not p.parent))
 
 
-def build_place_tree(archive: Archive) -> PlaceTree:
-    seen: dict[str, Place] = {}
+def _agreed_places(archive: Archive) -> dict[str, Place]:
+    """Each place name's Place as most mentions give it, a mention that knows its parent
+    before one that does not. Independent of the archive's order, so adding an issue
+    changes a place's node only when the new mentions tip the count."""
+    counts: Counter[Place] = Counter()
     for issue in archive.issues:
         for article in issue.articles:
-            for place in article.places:
-                # Articles may disagree; a mention that knows its parent wins.
-                known = seen.get(place.name)
-                if known is None or (known.parent is None and place.parent):
-                    seen[place.name] = place
+            counts.update(article.places)
+    best: dict[str, tuple[tuple[bool, int, str, str, str], Place]] = {}
+    for place, count in counts.items():
+        # Ties go to the alphabetically first parent, level and code: any fixed rule does.
+        rank = (place.parent is None, -count, place.parent or "", place.level, place.code or "")
+        known = best.get(place.name)
+        if known is None or rank < known[0]:
+            best[place.name] = (rank, place)
+    return {name: place for name, (_, place) in sorted(best.items())}
+
+
+def build_place_tree(archive: Archive) -> PlaceTree:
+    seen = _agreed_places(archive)
     regions = {p.name: p.parent for p in seen.values() if p.level == "district" and p.parent}
     cities = set(regions.values()) - set(seen)
     places: dict[str, Place] = {}

@@ -56,7 +56,7 @@ def group_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Grou
         for article in issue.articles:
             names: dict[str, None] = {}
             for place in article.places:
-                names.update(dict.fromkeys(tree.ancestors(place.name)))
+                names.update(dict.fromkeys(tree.trail(place)))
                 names[place.name] = None
             summary = index.summaries[issue.article_id(article)]
             for name in names:
