@@ -260,6 +260,8 @@ class Session:
         self._indexed: Archive | None = None  # the archive whose search index is published
         self._keys: dict[int, tuple[Source, str, str, str]] = {}  # see ``_issue_key``
         self._offline_behind = False  # Pagefind updated, the offline index not yet
+        # Search records of the last archives asked for (the indexed one, the current one).
+        self._record_memo: list[tuple[Archive, list[search.SearchRecord]]] = []
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
@@ -420,17 +422,20 @@ class Session:
         output = self.config.output_dir
         in_place = self._published is not None and (output / search.MANIFEST).is_file()
         self.search_pending = in_place and not offline  # the offline index still to do
-        if self._indexed is not None and _same_records(self._indexed, archive):
+        records = self._records_of(archive)
+        if self._indexed is not None and (self._indexed is archive
+                                          or self._records_of(self._indexed) == records):
             # e.g. the preview's update already indexed this archive (its Pagefind shards)
             if offline and self._offline_behind and self._search_cache is not None:
-                search.update_offline_in_place(archive, output, self._search_cache)
+                search.update_offline_in_place(archive, output, self._search_cache, records)
                 self._offline_behind = False
             return []
         if in_place:
             if self._search_cache is None:
                 self._search_cache = search.SearchCache()
             warnings, self.counts.shards_rebuilt = search.update_search_in_place(
-                archive, self.config, output, self._search_cache, offline=offline)
+                archive, self.config, output, self._search_cache, offline=offline,
+                records=records)
             self._indexed = archive
             self._offline_behind = not offline
             return warnings
@@ -445,6 +450,15 @@ class Session:
             raise
         self._indexed = archive
         return warnings
+
+    def _records_of(self, archive: Archive) -> list[search.SearchRecord]:
+        """``search.archive_records(archive)``, worked out once per archive object."""
+        for known, records in self._record_memo:
+            if known is archive:
+                return records
+        records = search.archive_records(archive)
+        self._record_memo = [(archive, records), *self._record_memo[:1]]
+        return records
 
     def _jinja(self, config: Config) -> jinja2.Environment:
         """One environment while the theme and its folders stay the same, so templates
@@ -618,13 +632,6 @@ class Session:
         for part in (self._fingerprint, self._theme, repr(plan)):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
-
-
-def _same_records(indexed: Archive, archive: Archive) -> bool:
-    """True when both archives give the same search records (related lists aside, most
-    fields are the very same objects, so comparing is cheap)."""
-    return indexed is archive or (search.archive_records(indexed)
-                                  == search.archive_records(archive))
 
 
 def _link_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:

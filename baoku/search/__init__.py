@@ -134,7 +134,8 @@ def _mode_of(path: Path) -> int:
 
 
 def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
-                           cache: SearchCache, *, offline: bool = True
+                           cache: SearchCache, *, offline: bool = True,
+                           records: Sequence[SearchRecord] | None = None
                            ) -> tuple[list[str], int]:
     """Bring the search indexes of a published site up to date with ``archive``
     (``offline=False``: the Pagefind shards only; the page searches with them over http,
@@ -145,9 +146,10 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
     index files whose bytes change are rewritten (a rename each), with only new or
     edited articles tokenised (``cache`` holds the others; the same object between
     calls). The result is byte for byte what ``build_search`` writes in a full build.
+    ``records``: ``archive_records(archive)``, when the caller has them already.
     Returns (warnings for the librarian, number of shards rebuilt).
     """
-    records = archive_records(archive)
+    records = archive_records(archive) if records is None else records
     if not records:
         for name in (BUNDLE_DIR, OFFLINE_DIR):
             shutil.rmtree(output_dir / name, ignore_errors=True)
@@ -166,9 +168,11 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
     return warnings, len(stale)
 
 
-def update_offline_in_place(archive: Archive, output_dir: Path, cache: SearchCache) -> None:
-    """The offline index files of a published site brought up to date with ``archive``."""
-    records = archive_records(archive)
+def update_offline_in_place(archive: Archive, output_dir: Path, cache: SearchCache,
+                            records: Sequence[SearchRecord] | None = None) -> None:
+    """The offline index files of a published site brought up to date with ``archive``
+    (``records``: its ``archive_records``, when the caller has them already)."""
+    records = archive_records(archive) if records is None else records
     if records:
         _update_offline(records, output_dir, cache)
 

@@ -67,8 +67,26 @@ def _first_image(article: Article) -> str | None:
     return images[0] if images else None
 
 
-def article_record(issue: Issue, article: Article) -> SearchRecord:
-    date = issue.date.value
+@dataclass(frozen=True)
+class _IssueFields:
+    """What every record of one issue shares, worked out once per issue."""
+
+    date: str | None
+    year: str | None
+    paper: str | None
+    label: str
+    sort_date: str
+
+    @classmethod
+    def of(cls, issue: Issue) -> _IssueFields:
+        date = issue.date.value
+        return cls(date, year_of(date), issue.newspaper, issue_label(issue),
+                   sort_date(issue.date))
+
+
+def article_record(issue: Issue, article: Article,
+                   shared: _IssueFields | None = None) -> SearchRecord:
+    fields = shared or _IssueFields.of(issue)
     return SearchRecord(
         id=issue.article_id(article),
         issue_id=issue.id,
@@ -76,11 +94,11 @@ def article_record(issue: Issue, article: Article) -> SearchRecord:
         headline=headline_of(article),
         heading=_heading(article),
         body=_body(article),
-        date=date,
-        year=year_of(date),
-        paper=issue.newspaper,
-        issue_label=issue_label(issue),
-        sort_date=sort_date(issue.date),
+        date=fields.date,
+        year=fields.year,
+        paper=fields.paper,
+        issue_label=fields.label,
+        sort_date=fields.sort_date,
         districts=article.districts,
         topics=article.topics,
         reporters=article.people,
@@ -88,9 +106,14 @@ def article_record(issue: Issue, article: Article) -> SearchRecord:
     )
 
 
+def issue_records(issue: Issue) -> list[SearchRecord]:
+    shared = _IssueFields.of(issue)
+    return [article_record(issue, a, shared) for a in issue.articles]
+
+
 def archive_records(archive: Archive) -> list[SearchRecord]:
     """Every article of the archive, in the archive's order (newest issue first)."""
-    return [article_record(issue, a) for issue in archive.issues for a in issue.articles]
+    return [record for issue in archive.issues for record in issue_records(issue)]
 
 
 def _issue_groups(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
