@@ -135,8 +135,8 @@ class SearchCache:
     """
 
     def __init__(self) -> None:
-        self._vocab: dict[str, int] = {}
         self.terms: list[str] = []  # term id -> term
+        self._vocab = _Vocabulary(self.terms)
         self._docs: dict[bytes, DocTerms] = {}
         self._dictionary: object = None
         self.counted = 0  # articles tokenised by the last ``doc_terms`` call
@@ -165,16 +165,23 @@ class SearchCache:
         return out
 
     def _intern(self, counts: Counter[str]) -> DocTerms:
-        vocab, terms = self._vocab, self.terms
-        found = list(map(vocab.get, counts))  # one probe per term: the vocabulary is large
-        if None in found:
-            for k, term in enumerate(counts):
-                if found[k] is None:
-                    found[k] = vocab[term] = len(terms)
-                    terms.append(term)
-        ids = array("I", found)
+        # One probe per term, in C; only a new term runs Python (``__missing__``).
+        ids = array("I", map(self._vocab.__getitem__, counts))
         tfs = array("I", counts.values())
         return DocTerms(ids, tfs, sum(tfs))
+
+
+class _Vocabulary(dict[str, int]):
+    """Term -> id; a term not seen before gets the next id and is appended to ``terms``."""
+
+    def __init__(self, terms: list[str]) -> None:
+        super().__init__()
+        self.terms = terms
+
+    def __missing__(self, term: str) -> int:
+        self[term] = number = len(self.terms)
+        self.terms.append(term)
+        return number
 
 
 @dataclass(frozen=True)
