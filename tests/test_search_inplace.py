@@ -11,6 +11,7 @@ from baoku.config import load_config
 from baoku.model import Archive, Issue, Place
 from baoku.search import build_search, update_search_in_place
 from baoku.search.offline import SearchCache
+from baoku.search.pagefind import LANGUAGE
 from tests.test_search_records import archive_of, make_issue, story
 
 
@@ -31,7 +32,7 @@ def comparable(root: Path) -> dict[str, object]:
         elif not in_bundle or "/fragment/" in rel:
             view[rel] = path.read_bytes()
         elif rel.endswith("pagefind-entry.json"):
-            view[rel] = json.loads(path.read_bytes())["languages"]["zh-cn"]["page_count"]
+            view[rel] = json.loads(path.read_bytes())["languages"][LANGUAGE]["page_count"]
         elif rel.endswith(".js"):
             view[rel] = path.read_bytes()
         else:  # a run-dependent meta or filter file: its folder's count is compared

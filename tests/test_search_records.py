@@ -10,7 +10,13 @@ import pytest
 from baoku.config import load_config
 from baoku.model import Archive, Article, Issue, IssueDate, Place, Source, SourceMeta
 from baoku.search import build_search, changed_shards, page_context, shard_fingerprints
-from baoku.search.pagefind import index_text, record_filters, record_meta, record_sort
+from baoku.search.pagefind import (
+    LANGUAGE,
+    index_text,
+    record_filters,
+    record_meta,
+    record_sort,
+)
 from baoku.search.records import archive_records, article_record, assign_shards, year_of
 
 
@@ -176,7 +182,7 @@ def test_every_record_is_indexed_with_chinese_split_into_characters(tmp_path: Pa
                                                         story(2, "蓝湾社区开展活动", "蓝湾社区")]))
     assert build_search(archive, config, site) == []
     entry = json.loads((site / "pagefind" / "2023" / "pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["zh-cn"]["page_count"] == 2
+    assert entry["languages"][LANGUAGE]["page_count"] == 2
     by_url = {f["url"]: f for f in fragments(site / "pagefind" / "2023")}
     assert set(by_url) == {"/issues/a/01/index.html", "/issues/a/02/index.html"}
     first = by_url["/issues/a/01/index.html"]

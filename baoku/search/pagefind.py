@@ -17,7 +17,11 @@ import jinja2
 from ..config import PACKAGE_THEME
 from .records import SearchRecord
 
-LANGUAGE = "zh-cn"
+# Pagefind's language-neutral index: the text arrives split into single characters
+# (``index_text``), so its Chinese segmenter would only cut it again, and it took half of
+# Pagefind's time (10k articles: ~6 ms CPU a page against ~3 ms). The browser's query is
+# split the same way and the zh-cn bundle's query side is the same language-neutral code.
+LANGUAGE = "unknown"
 BUNDLE_DIR = "pagefind"
 
 # Filter names are what readers see in Pagefind's filter lists.
