@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import quote
+
+import orjson
 
 from . import urls
 from .config import Config
@@ -198,7 +199,7 @@ def json_ld_script(data: dict[str, Any]) -> str:
     Mark it safe in the template (``|safe``): ``<``, ``>`` and ``&`` are escaped as
     JSON unicode escapes, which JSON-LD parsers read back unchanged.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
