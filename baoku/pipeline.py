@@ -330,23 +330,30 @@ def now_iso(config: Config) -> str:
     return datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
 
 
-def build_archive(config: Config, log: Log, timer: _Timer,
-                  hooks: Hooks = DEFAULT_HOOKS) -> Archive:
+def collect_archive(config: Config, log: Log, timer: _Timer,
+                    hooks: Hooks = DEFAULT_HOOKS) -> Archive:
+    """Every issue read, cut and enriched, newest first; related lists still empty."""
     with timer.stage("load"):
         enricher = hooks.load_enricher(config)
     paths = discover_sources(config.content_dir)
     issues, failures = process_sources(paths, config, enricher, timer, log, hooks)
+    return Archive(issues=sort_issues(issues), failures=tuple(failures),
+                   generated_at=now_iso(config), pages=load_site_pages(config.content_dir, log))
+
+
+def link_archive(archive: Archive, timer: _Timer) -> Archive:
     with timer.stage("related"):
-        linked = link_related(sort_issues(issues))
-    return Archive(issues=linked, failures=tuple(failures), generated_at=now_iso(config),
-                   pages=load_site_pages(config.content_dir, log))
+        return replace(archive, issues=link_related(archive.issues))
 
 
 def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
-               result: BuildResult, hooks: Hooks = DEFAULT_HOOKS) -> None:
+               result: BuildResult, hooks: Hooks = DEFAULT_HOOKS,
+               search: Background[list[str]] | None = None) -> None:
     """Render and export while the search stage runs beside them: it needs only the
-    archive and writes only its own folders (``pagefind/``, ``search-offline/``)."""
-    search = _start_search(archive, config, staging.path, hooks) if config.search else None
+    archive and writes only its own folders (``pagefind/``, ``search-offline/``).
+    ``search``: that stage already started (by ``build``); else started here."""
+    if search is None and config.search:
+        search = _start_search(archive, config, staging.path, hooks)
     try:
         hooks.progress("生成页面", 0, 1)
         with timer.stage("render+write"):
@@ -377,16 +384,23 @@ def _start_search(archive: Archive, config: Config, site_dir: Path, hooks: Hooks
 def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
     timer = _Timer()
-    archive = build_archive(config, log, timer, hooks)
-    if not archive.issues:
-        raise BuildError(_nothing_built_message(config, archive))
-    result = BuildResult(archive=archive)
+    collected = collect_archive(config, log, timer, hooks)
+    if not collected.issues:
+        raise BuildError(_nothing_built_message(config, collected))
     staging = hooks.publisher(config.output_dir)
+    search: Background[list[str]] | None = None
     try:
-        write_site(archive, config, staging, timer, result, hooks)
+        # Search records hold no related lists: the search stage starts before that pass.
+        if config.search:
+            search = _start_search(collected, config, staging.path, hooks)
+        archive = link_archive(collected, timer)
+        result = BuildResult(archive=archive)
+        write_site(archive, config, staging, timer, result, hooks, search)
         with timer.stage("publish"):
             staging.commit()
     except BaseException:
+        if search is not None:
+            search.cancel()
         staging.discard()
         raise
     result.timings = timer.timings

@@ -50,29 +50,34 @@ class Staging:
         self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
                                           dir=output_dir.parent))
         self.stats = WriteStats()
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
         # A first build has nothing to compare against: skip a failing stat per file.
         self._has_previous = output_dir.is_dir()
+        # Plain strings, not Path objects: tens of thousands of files per build.
+        self._root, self._previous_root = str(self.path), str(output_dir)
 
     def write(self, files: Iterable[OutputFile]) -> None:
         for f in files:
             self.write_one(f)
 
     def write_one(self, f: OutputFile) -> None:
-        target = self.path / f.path
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
+        target = os.path.join(self._root, f.path)
+        folder = os.path.dirname(target)
+        if folder not in self._dirs:
+            os.makedirs(folder, exist_ok=True)
+            self._dirs.add(folder)
         self.stats.bytes += len(f.content)
-        previous = self.output_dir / f.path
-        if self._has_previous and _same_bytes(previous, f.content):
-            try:
-                os.link(previous, target)
-                self.stats.reused += 1
-                return
-            except OSError:
-                pass
-        target.write_bytes(f.content)
+        if self._has_previous:
+            previous = os.path.join(self._previous_root, f.path)
+            if _same_bytes(Path(previous), f.content):
+                try:
+                    os.link(previous, target)
+                    self.stats.reused += 1
+                    return
+                except OSError:
+                    pass
+        with open(target, "wb") as out:
+            out.write(f.content)
         self.stats.written += 1
 
     def commit(self) -> None:
