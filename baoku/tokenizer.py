@@ -98,10 +98,10 @@ class JiebaTokenizer:
         self._added: set[str] = set()
 
     def cut(self, text: str) -> list[str]:
-        return [w for w in self._rjieba.cut(text) if w.strip()]
+        return list(filter(str.strip, self._rjieba.cut(text)))  # drop whitespace "words"
 
     def cut_for_search(self, text: str) -> list[str]:
-        return [w for w in self._rjieba.cut_for_search(text) if w.strip()]
+        return list(filter(str.strip, self._rjieba.cut_for_search(text)))
 
     def tag(self, text: str) -> list[tuple[str, str]]:
         """Words with their part-of-speech flags (``ns`` place, ``v`` verb …)."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from baoku.search.offline import (
     HEADING_WEIGHT,
+    SearchCache,
     build_offline_index,
     chunk_of,
     gram_terms,
@@ -131,3 +135,28 @@ def test_text_chunks_split_by_document_number(monkeypatch: pytest.MonkeyPatch) -
         "search-offline/x0.js", "search-offline/x1.js", "search-offline/x2.js"]
     main = parse_script(index.files["search-offline/index.js"], "baokuOfflineIndex")[0]
     assert main["textChunk"] == 2
+
+
+_TEXT = st.text(alphabet=st.one_of(
+    st.sampled_from("花椒丰收湛阳镇叶营村“”《》（）()，。ＡＢ１２…①ﬁ\u0301\u3000 \n"),
+    st.characters(codec="utf-8"),
+), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_normalize_is_nfkc_and_lower_case(text: str) -> None:
+    assert normalize(text) == unicodedata.normalize("NFKC", text).lower()
+
+
+@settings(max_examples=300, deadline=None)
+@given(heading=_TEXT, body=_TEXT)
+def test_the_index_counts_what_term_counts_says(heading: str, body: str) -> None:
+    """The cache counts CJK grams as integer codes; decoded, they are ``term_counts``."""
+    rec = record(1, heading, body)
+    cache = SearchCache()
+    [doc] = cache.doc_terms([rec], fake_cut)
+    counted = dict(zip((cache.terms[i] for i in doc.ids), doc.tfs, strict=True))
+    expected = term_counts(rec, fake_cut)
+    assert counted == dict(expected)
+    assert doc.length == sum(expected.values())

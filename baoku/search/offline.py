@@ -17,6 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 import numpy as np
@@ -37,13 +38,36 @@ _QUOTES = re.compile(r"[\"'“”‘’「」『』《》〈〉【】〔〕（�
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,}$")
+_WORD_SEPARATOR = "\n"
+_CJK_WORDS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,}$", re.MULTILINE)
 
 Cut = Callable[[str], list[str]]
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII) and lower case; the JS does the same."""
-    return unicodedata.normalize("NFKC", text).lower()
+    # Each character replaced by its own NFKC form leaves the text the same up to
+    # compatibility equivalence, so the NFKC form is unchanged; most newspaper text is
+    # then normalised already, and the quick check costs far less than normalising.
+    pattern, forms = _compatibility_forms()
+    mapped = pattern.sub(lambda match: forms[match.group()], text)
+    if not unicodedata.is_normalized("NFKC", mapped):
+        mapped = unicodedata.normalize("NFKC", mapped)
+    return mapped.lower()
+
+
+@cache
+def _compatibility_forms() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Basic Multilingual Plane characters whose NFKC form differs (full-width …, ①),
+    as a pattern that finds them and a map to their forms."""
+    forms = {}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        form = unicodedata.normalize("NFKC", chr(code))
+        if form != chr(code):
+            forms[chr(code)] = form
+    return re.compile("[" + "".join(map(re.escape, forms)) + "]"), forms
 
 
 def gram_terms(text: str) -> list[str]:
@@ -65,23 +89,72 @@ def word_terms(text: str, cut: Cut) -> list[str]:
     return [w for w in (normalize(t) for t in cut(text)) if _CJK_WORD.match(w)]
 
 
-def _normalized_word_terms(text: str, cut: Cut) -> list[str]:
-    # ``text`` is normalised already; a word cut from it needs no second pass.
-    return [w for w in cut(text) if len(w) >= 3 and _CJK_WORD.match(w)]
-
-
 def term_counts(record: SearchRecord, cut: Cut) -> Counter[str]:
     """Weighted term frequencies of one article: heading terms count ``HEADING_WEIGHT``
     times; every term of the heading and the body counts at least once."""
-    heading = normalize(record.heading)
-    body = normalize(record.body)
-    counts = Counter(_normalized_gram_terms(body))
-    counts.update(_normalized_word_terms(body, cut))
-    heading_counts = Counter(_normalized_gram_terms(heading))
-    heading_counts.update(_normalized_word_terms(heading, cut))
-    for term, n in heading_counts.items():
+    counts = _normalized_term_counts(normalize(record.body), cut)
+    for term, n in _normalized_term_counts(normalize(record.heading), cut).items():
         counts[term] += n * HEADING_WEIGHT
     return counts
+
+
+def _normalized_term_counts(text: str, cut: Cut) -> Counter[str]:
+    """``Counter(gram_terms(text) + word_terms(text, cut))`` for normalised ``text``,
+    counted without building the term lists (this is most of the offline index's time)."""
+    grams = _QUOTES.sub("", text)
+    counts = Counter(_ASCII_TOKEN.findall(grams))
+    runs = _CJK_RUN.findall(grams)
+    counts.update("".join(runs))  # unigrams: a string counts its characters in C
+    for run in runs:
+        counts.update(map(str.__add__, run, run[1:]))
+    # A word cut from normalised text needs no second pass; the words are joined so one
+    # regex scan keeps those of three or more CJK characters.
+    counts.update(_CJK_WORDS.findall(_WORD_SEPARATOR.join(cut(text))))
+    return counts
+
+
+# CJK unigrams and bigrams as integers: a character's code point, or a pair's two code
+# points packed above _BIGRAM. The vocabulary holds these integers and the other terms
+# (ASCII tokens, words of three or more characters) as strings; they never collide.
+_CODE_BITS = 21
+_BIGRAM = 1 << (2 * _CODE_BITS)
+
+
+def _string_term_counts(text: str, cut: Cut) -> Counter[str]:
+    """The terms of normalised ``text`` that are not CJK unigrams or bigrams."""
+    counts = Counter(_ASCII_TOKEN.findall(_QUOTES.sub("", text)))
+    counts.update(_CJK_WORDS.findall(_WORD_SEPARATOR.join(cut(text))))
+    return counts
+
+
+def _gram_codes(text: str) -> np.ndarray:
+    """Codes of the CJK unigrams and bigrams of normalised ``text`` (quotes dropped)."""
+    is_quote, is_cjk = _character_classes()
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[~is_quote[points]].astype(np.int64)
+    cjk = is_cjk[points]
+    pairs = cjk[:-1] & cjk[1:]
+    bigrams = _BIGRAM + ((points[:-1][pairs] << _CODE_BITS) | points[1:][pairs])
+    return np.concatenate([points[cjk], bigrams])
+
+
+def _gram_of_code(code: int) -> str:
+    if code < _BIGRAM:
+        return chr(code)
+    pair = code - _BIGRAM
+    return chr(pair >> _CODE_BITS) + chr(pair & ((1 << _CODE_BITS) - 1))
+
+
+@cache
+def _character_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables by code point: is it a quote or bracket, is it a CJK character."""
+    text = "".join(map(chr, range(0x110000)))
+    is_quote = np.zeros(0x110000, dtype=bool)
+    is_quote[[m.start() for m in _QUOTES.finditer(text)]] = True
+    is_cjk = np.zeros(0x110000, dtype=bool)
+    for run in _CJK_RUN.finditer(text):
+        is_cjk[run.start():run.end()] = True
+    return is_quote, is_cjk
 
 
 @dataclass(frozen=True)
@@ -158,16 +231,31 @@ class SearchCache:
             key = record_key(record)
             doc = self._docs.get(key) or previous.get(key)
             if doc is None:
-                doc = self._intern(term_counts(record, cut))
+                doc = self._count(record, cut)
                 self.counted += 1
             self._docs[key] = doc
             out.append(doc)
         return out
 
-    def _intern(self, counts: Counter[str]) -> DocTerms:
-        # One probe per term, in C; only a new term runs Python (``__missing__``).
-        ids = array("I", map(self._vocab.__getitem__, counts))
-        tfs = array("I", counts.values())
+    def _count(self, record: SearchRecord, cut: Cut) -> DocTerms:
+        """``term_counts(record, cut)`` as term ids; CJK unigrams and bigrams, most of
+        the terms, are counted as integer codes with numpy and never become strings
+        unless they are new to the vocabulary."""
+        heading, body = normalize(record.heading), normalize(record.body)
+        head_codes, body_codes = _gram_codes(heading), _gram_codes(body)
+        codes = np.concatenate([body_codes, head_codes])
+        weights = np.ones(len(codes), dtype=np.int64)
+        weights[len(body_codes):] = HEADING_WEIGHT
+        unique, inverse = np.unique(codes, return_inverse=True)
+        gram_tfs = np.bincount(inverse, weights=weights, minlength=len(unique))
+        words = _string_term_counts(body, cut)
+        for term, n in _string_term_counts(heading, cut).items():
+            words[term] += n * HEADING_WEIGHT
+        lookup = self._vocab.__getitem__
+        ids = array("I", map(lookup, unique.tolist()))
+        ids.extend(map(lookup, words))
+        tfs = array("I", gram_tfs.astype(np.uint32).tobytes())
+        tfs.extend(words.values())
         return DocTerms(ids, tfs, sum(tfs))
 
 
@@ -178,9 +266,9 @@ class _Vocabulary(dict[str, int]):
         super().__init__()
         self.terms = terms
 
-    def __missing__(self, term: str) -> int:
+    def __missing__(self, term: str | int) -> int:
         self[term] = number = len(self.terms)
-        self.terms.append(term)
+        self.terms.append(term if isinstance(term, str) else _gram_of_code(term))
         return number
 
 
