@@ -9,8 +9,10 @@ protocol, so tests of unrelated stages never pay for the dictionaries.
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -117,14 +119,15 @@ class JiebaTokenizer:
             if allowed
             else self._rjieba.cut(text)
         )
-        freq: dict[str, float] = {}
-        for word in words:
-            if len(word.strip()) < 2 or word.lower() in _TFIDF_STOP:
-                continue
-            freq[word] = freq.get(word, 0.0) + 1.0
-        total = sum(freq.values())
-        weighted = {w: n * self._idf.get(w, self._median_idf) / total for w, n in freq.items()}
-        return sorted(weighted.items(), key=lambda item: item[1], reverse=True)[:top_k]
+        # Counted first, then filtered: an article repeats its words, so the filter and
+        # the weights run once per distinct word. Counter keeps first-seen order, which
+        # is the order jieba breaks ties in.
+        freq = {w: n for w, n in Counter(words).items()
+                if len(w.strip()) >= 2 and w.lower() not in _TFIDF_STOP}
+        total = float(sum(freq.values()))
+        idf, median = self._idf.get, self._median_idf
+        weighted = {w: n * idf(w, median) / total for w, n in freq.items()}
+        return sorted(weighted.items(), key=itemgetter(1), reverse=True)[:top_k]
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach the dictionary words it should never split (place names, topics)."""
