@@ -435,7 +435,12 @@ class Session:
                 self._search_cache = search.SearchCache()
             warnings, self.counts.shards_rebuilt = search.update_search_in_place(
                 archive, self.config, output, self._search_cache, offline=offline,
-                records=records)
+                records=records, remove_stale=False)
+            if not warnings:
+                # The search page names the bundles it merges: point it at the new set
+                # (all built by now), then remove the bundles of shards that are gone.
+                self._publish_pages(render.plan_search_page(archive, self.config))
+                search.remove_stale_bundles(output, keep=set(search.assign_shards(records)))
             self._indexed = archive
             self._offline_behind = not offline
             return warnings

@@ -218,6 +218,41 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
     assert (project / "output").stat().st_ino == output_inode, "updated in place, not swapped"
 
 
+def test_once_a_new_issue_is_searchable_the_search_page_merges_its_bundle(
+        project: Path) -> None:
+    """A new year adds a shard: the served search page must name its bundle as soon as
+    it is swapped in, not only once the rest of the archive has caught up."""
+    from test_incremental import EXTRA_ISSUE
+
+    session = Session(make_config(project, project / "output", search=True),
+                      use_disk_cache=False, defer_search=False, watch=True)
+    session.build(QUIET)
+    session.defer_search = True
+    output = project / "output"
+    before = bundles_on_disk(output)
+    (project / "content" / "2031-01-05_extra.txt").write_text(
+        EXTRA_ISSUE.replace("2024年3月5日", "2031年1月5日"), encoding="utf-8")
+
+    assert session.preview(QUIET) is not None
+    session.update_search(offline=False)
+
+    named = bundles_named_by_search_page(output)
+    assert named == bundles_on_disk(output), "the page names exactly the live bundles"
+    assert named - before, "the new year's bundle is merged"
+
+
+def bundles_on_disk(output: Path) -> set[str]:
+    return {p.parent.relative_to(output).as_posix() for p in output.glob("pagefind/*/pagefind.js")}
+
+
+def bundles_named_by_search_page(output: Path) -> set[str]:
+    import re
+
+    html = (output / urls.file_of(urls.search_page())).read_text(encoding="utf-8")
+    return {re.sub(r"^(\.\./)+", "", m).removesuffix("/pagefind.js")
+            for m in re.findall(r'data-bundle="([^"]+)"', html)}
+
+
 def test_a_publish_stopped_half_way_is_not_trusted_afterwards(project: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:

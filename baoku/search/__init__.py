@@ -135,8 +135,8 @@ def _mode_of(path: Path) -> int:
 
 def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
                            cache: SearchCache, *, offline: bool = True,
-                           records: Sequence[SearchRecord] | None = None
-                           ) -> tuple[list[str], int]:
+                           records: Sequence[SearchRecord] | None = None,
+                           remove_stale: bool = True) -> tuple[list[str], int]:
     """Bring the search indexes of a published site up to date with ``archive``
     (``offline=False``: the Pagefind shards only; the page searches with them over http,
     the offline index serves ``file://``; ``update_offline_in_place`` catches it up).
@@ -147,6 +147,8 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
     edited articles tokenised (``cache`` holds the others; the same object between
     calls). The result is byte for byte what ``build_search`` writes in a full build.
     ``records``: ``archive_records(archive)``, when the caller has them already.
+    ``remove_stale=False`` leaves the bundles of shards that no longer exist, for a caller
+    that first points the search page at the new ones (``remove_stale_bundles`` then).
     Returns (warnings for the librarian, number of shards rebuilt).
     """
     records = archive_records(archive) if records is None else records
@@ -162,7 +164,8 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
         if offline:
             _update_offline(records, output_dir, cache)
         warnings = online.result()
-    remove_stale_bundles(output_dir, keep=set(shards))
+    if remove_stale:
+        remove_stale_bundles(output_dir, keep=set(shards))
     if not warnings:  # a failed shard stays marked stale in the manifest
         _write_manifest(shards, output_dir, fingerprints)
     return warnings, len(stale)
