@@ -262,6 +262,9 @@ class Session:
         self._offline_behind = False  # Pagefind updated, the offline index not yet
         # Search records of the last archives asked for (the indexed one, the current one).
         self._record_memo: list[tuple[Archive, list[search.SearchRecord]]] = []
+        # And per issue object of the last archive worked out: a preview's archive reuses
+        # every issue of the build before it but the new one.
+        self._issue_records: dict[int, tuple[Issue, list[search.SearchRecord]]] = {}
 
     def update_config(self, config: Config) -> None:
         """A new ``baoku.toml``: keep the caches, the fingerprints decide what is stale."""
@@ -461,7 +464,13 @@ class Session:
         for known, records in self._record_memo:
             if known is archive:
                 return records
-        records = search.archive_records(archive)
+        memo: dict[int, tuple[Issue, list[search.SearchRecord]]] = {}
+        for issue in archive.issues:
+            hit = self._issue_records.get(id(issue))
+            memo[id(issue)] = hit if hit is not None and hit[0] is issue else (
+                issue, search.issue_records(issue))
+        self._issue_records = memo
+        records = [record for _, issue_records in memo.values() for record in issue_records]
         self._record_memo = [(archive, records), *self._record_memo[:1]]
         return records
 

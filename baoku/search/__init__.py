@@ -24,6 +24,7 @@ from .pagefind import (
     swap_in_bundles,
 )
 from .records import SearchRecord, archive_records, assign_shards
+from .records import issue_records as issue_records  # re-exported for watch sessions
 
 MANIFEST = f"{BUNDLE_DIR}/shards.json"
 NO_RECORDS = "没有文章可供检索，未生成检索索引"
