@@ -100,16 +100,12 @@ def term_counts(record: SearchRecord, cut: Cut) -> Counter[str]:
 
 def _normalized_term_counts(text: str, cut: Cut) -> Counter[str]:
     """``Counter(gram_terms(text) + word_terms(text, cut))`` for normalised ``text``,
-    counted without building the term lists (this is most of the offline index's time)."""
-    grams = _QUOTES.sub("", text)
-    counts = Counter(_ASCII_TOKEN.findall(grams))
-    runs = _CJK_RUN.findall(grams)
+    counted without building the term lists."""
+    counts = _string_term_counts(text, cut)
+    runs = _CJK_RUN.findall(_QUOTES.sub("", text))
     counts.update("".join(runs))  # unigrams: a string counts its characters in C
     for run in runs:
         counts.update(map(str.__add__, run, run[1:]))
-    # A word cut from normalised text needs no second pass; the words are joined so one
-    # regex scan keeps those of three or more CJK characters.
-    counts.update(_CJK_WORDS.findall(_WORD_SEPARATOR.join(cut(text))))
     return counts
 
 
@@ -123,6 +119,8 @@ _BIGRAM = 1 << (2 * _CODE_BITS)
 def _string_term_counts(text: str, cut: Cut) -> Counter[str]:
     """The terms of normalised ``text`` that are not CJK unigrams or bigrams."""
     counts = Counter(_ASCII_TOKEN.findall(_QUOTES.sub("", text)))
+    # Words cut from normalised text need no second pass; joined, one regex scan keeps
+    # those of three or more CJK characters.
     counts.update(_CJK_WORDS.findall(_WORD_SEPARATOR.join(cut(text))))
     return counts
 
