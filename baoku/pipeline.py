@@ -349,11 +349,9 @@ def link_archive(archive: Archive, timer: _Timer) -> Archive:
 def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
                result: BuildResult, hooks: Hooks = DEFAULT_HOOKS,
                search: Background[list[str]] | None = None) -> None:
-    """Render and export while the search stage runs beside them: it needs only the
-    archive and writes only its own folders (``pagefind/``, ``search-offline/``).
-    ``search``: that stage already started (by ``build``); else started here."""
-    if search is None and config.search:
-        search = _start_search(archive, config, staging.path, hooks)
+    """Render and export while ``search``, the search stage ``build`` started, runs
+    beside them: it needs only the archive and writes only its own folders
+    (``pagefind/``, ``search-offline/``)."""
     try:
         hooks.progress("生成页面", 0, 1)
         with timer.stage("render+write"):

@@ -69,7 +69,7 @@ class Staging:
         self.stats.bytes += len(f.content)
         if self._has_previous:
             previous = os.path.join(self._previous_root, f.path)
-            if _same_bytes(Path(previous), f.content):
+            if _same_bytes(previous, f.content):
                 try:
                     os.link(previous, target)
                     self.stats.reused += 1
@@ -146,11 +146,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _same_bytes(path: Path, content: bytes) -> bool:
+def _same_bytes(path: str, content: bytes) -> bool:
     try:
-        if path.stat().st_size != len(content):
+        if os.stat(path).st_size != len(content):
             return False
-        return path.read_bytes() == content
+        with open(path, "rb") as existing:
+            return existing.read() == content
     except OSError:
         return False
 

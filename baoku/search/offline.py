@@ -99,13 +99,9 @@ def term_counts(record: SearchRecord, cut: Cut) -> Counter[str]:
 
 
 def _normalized_term_counts(text: str, cut: Cut) -> Counter[str]:
-    """``Counter(gram_terms(text) + word_terms(text, cut))`` for normalised ``text``,
-    counted without building the term lists."""
-    counts = _string_term_counts(text, cut)
-    runs = _CJK_RUN.findall(_QUOTES.sub("", text))
-    counts.update("".join(runs))  # unigrams: a string counts its characters in C
-    for run in runs:
-        counts.update(map(str.__add__, run, run[1:]))
+    """``Counter(gram_terms(text) + word_terms(text, cut))`` for normalised ``text``."""
+    counts = Counter(_normalized_gram_terms(text))
+    counts.update(_CJK_WORDS.findall(_WORD_SEPARATOR.join(cut(text))))
     return counts
 
 
