@@ -433,17 +433,21 @@ class Session:
                 search.update_offline_in_place(archive, output, self._search_cache, records)
                 self._offline_behind = False
             return []
+        if in_place and not offline and self._indexed is not None:
+            # Served over http, Pagefind is what searches: the changed issues go into a
+            # pending bundle of their own at once; their shards are rebuilt once the rest
+            # of the archive is up to date (the next call, after ``build``).
+            pending = search.publish_pending(self._records_of(self._indexed), records, output)
+            if pending is not None:
+                self.search_pending = True
+                self.counts.shards_rebuilt = 0
+                return pending
         if in_place:
             if self._search_cache is None:
                 self._search_cache = search.SearchCache()
             warnings, self.counts.shards_rebuilt = search.update_search_in_place(
                 archive, self.config, output, self._search_cache, offline=offline,
-                records=records, remove_stale=False)
-            if not warnings:
-                # The search page names the bundles it merges: point it at the new set
-                # (all built by now), then remove the bundles of shards that are gone.
-                self._publish_pages(render.plan_search_page(archive, self.config))
-                search.remove_stale_bundles(output, keep=set(search.assign_shards(records)))
+                records=records)
             self._indexed = archive
             self._offline_behind = not offline
             return warnings

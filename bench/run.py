@@ -525,12 +525,14 @@ def _incremental_table(rows: list[dict]) -> list[str]:
              "和首页）"
              "→ `update_search()` → `build()`（其余受影响的页面）→ `update_search()`。"
              "“本期页面可访问”= 那一期的页面已出现在 `output/`（另一线程每 20 ms 查看一次）；"
-             "“本期可搜索”= 第一次 `update_search()` 完成（没有 preview 的步骤为最后一次）；"
-             "“全库一致”= `build()` 返回，所有列表页、标签页、相关文章都已更新。"
+             "“本期可搜索”= 第一次 `update_search()` 完成（那一期的文章进入待合并的小 Pagefind "
+             "包，检索页已能搜到；没有 preview 的步骤为最后一次）；"
+             "“全库一致”= `build()` 返回，所有列表页、标签页、相关文章都已更新；"
+             "“检索全部更新”= 第二次 `update_search()` 完成，所在年份的分片和离线索引都已重建。"
              "CPU 为该步骤主进程及其已结束子进程的 user+sys；渲染页数 = preview + build。", "",
-             "| 文章数 | 步骤 | 本期页面可访问 | 本期可搜索 | 全库一致 | CPU | 重新渲染页数 "
-             "| 重建分片 |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| 文章数 | 步骤 | 本期页面可访问 | 本期可搜索 | 全库一致 | 检索全部更新 | CPU "
+             "| 重新渲染页数 | 重建分片 |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         for key, label in INCREMENTAL_STEPS.items():
             step = row["incremental"].get(key)
@@ -541,10 +543,11 @@ def _incremental_table(rows: list[dict]) -> list[str]:
                         if step.get("preview_pages") else f"{step['rendered']:,}")
             lines.append(f"| {row['articles']:,} | {label} | {_seconds(step.get('served'))} | "
                          f"{_seconds(step['search'])} | {_seconds(step['pages'])} | "
+                         f"{_seconds(step.get('search_done'))} | "
                          f"{_seconds(step.get('cpu'))} | {rendered} | {shards} |")
         run = row["incremental_run"]
         lines.append(f"| {row['articles']:,} | 整个增量进程峰值内存 | "
-                     f"{_mb(run['peak_process_mb'])} | | | | | |")
+                     f"{_mb(run['peak_process_mb'])} | | | | | | |")
     return lines
 
 

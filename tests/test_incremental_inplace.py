@@ -3,8 +3,10 @@ updated in place, byte for byte what a full build writes."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_config
@@ -187,22 +189,21 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
 
     from baoku.pipeline import build
 
-    session = Session(make_config(project, project / "output", search=True),
-                      use_disk_cache=False, defer_search=False, watch=True)
-    session.build(QUIET)
-    session.defer_search = True
+    session = searchable_watch_session(project)
     output_inode = (project / "output").stat().st_ino
+    before = tree(project / "output")
     add_source(project)
 
     assert session.preview(QUIET) is not None
     assert session.search_pending
     session.update_search(offline=False)  # as the watcher does: Pagefind first
-    assert session.counts.shards_rebuilt == 1, "only the new issue's shard"
-    assert session.search_pending, "the offline index is still to catch up"
+    assert session.counts.shards_rebuilt == 0, "a pending bundle, no shard rebuilt yet"
+    assert session.search_pending, "the shards and the offline index are still to catch up"
     searchable = tree(project / "output")
     session.build(QUIET)
     assert session.search_pending
     assert session.update_search() == []
+    assert session.counts.shards_rebuilt == 1, "only the new issue's shard"
     assert not session.search_pending
 
     out = tmp_path / "full-search"
@@ -210,47 +211,114 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
     got, want = tree(project / "output"), tree(out)
     assert without_bundles(got) == without_bundles(want)
     assert fragments(got) == fragments(want)
-    assert searchable["pagefind/shards.json"] == want["pagefind/shards.json"], (
-        "searchable before the rest of the archive caught up")
+    assert searchable["pagefind/shards.json"] == before["pagefind/shards.json"], (
+        "the shards were rebuilt only once the archive caught up")
     offline_files = [p for p in want if p.startswith("search-offline/")]
     assert offline_files and any(searchable.get(p) != want[p] for p in offline_files), (
         "the offline index was brought up to date only at the end")
     assert (project / "output").stat().st_ino == output_inode, "updated in place, not swapped"
 
 
-def test_once_a_new_issue_is_searchable_the_search_page_merges_its_bundle(
-        project: Path) -> None:
-    """A new year adds a shard: the served search page must name its bundle as soon as
-    it is swapped in, not only once the rest of the archive has caught up."""
-    from test_incremental import EXTRA_ISSUE
-
+def searchable_watch_session(project: Path) -> Session:
     session = Session(make_config(project, project / "output", search=True),
                       use_disk_cache=False, defer_search=False, watch=True)
     session.build(QUIET)
     session.defer_search = True
+    return session
+
+
+def bundle_list(output: Path) -> dict[str, Any]:
+    return json.loads((output / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+
+
+def bundles_on_disk(output: Path) -> set[str]:
+    return {p.parent.name for p in output.glob("pagefind/*/pagefind.js")}
+
+
+def test_a_new_years_issue_is_searchable_from_a_pending_bundle_until_its_shard_is_built(
+        project: Path, tmp_path: Path) -> None:
+    """A new year adds a shard (and may re-pack the year before): until the archive has
+    caught up, a pending bundle of just the new issue is merged first, then retired."""
+    from test_incremental import EXTRA_ISSUE
+
+    from baoku.pipeline import build
+
+    session = searchable_watch_session(project)
     output = project / "output"
-    before = bundles_on_disk(output)
+    live = bundle_list(output)["bundles"]
     (project / "content" / "2031-01-05_extra.txt").write_text(
         EXTRA_ISSUE.replace("2024年3月5日", "2031年1月5日"), encoding="utf-8")
 
     assert session.preview(QUIET) is not None
+    assert session.update_search(offline=False) == []
+
+    listing = bundle_list(output)
+    pending = listing["pending"]
+    assert listing["bundles"] == [pending, *live], "merged first, beside the live shards"
+    assert "replaced" not in listing, "a new issue replaces nothing"
+    assert set(listing["bundles"]) <= bundles_on_disk(output)
+    assert "2031" not in bundles_on_disk(output), "the new shard waits for the archive"
+    fragment_files = list((output / "pagefind" / pending / "fragment").glob("*.pf_fragment"))
+    assert len(fragment_files) == 2, "just the new issue's two articles"
+
+    session.build(QUIET)
+    session.update_search()
+
+    listing = bundle_list(output)
+    assert "pending" not in listing
+    assert set(listing["bundles"]) == bundles_on_disk(output), "no bundle left behind"
+    assert "2031" in listing["bundles"]
+    full = tmp_path / "full"
+    build(make_config(project, full, search=True), log=QUIET)
+    assert bundle_list(full) == listing
+
+
+def test_an_edited_issue_replaces_its_shard_results_until_the_shard_is_rebuilt(
+        project: Path) -> None:
+    session = searchable_watch_session(project)
+    output = project / "output"
+    before = {p.parent.name: p.read_bytes()
+              for p in output.glob("pagefind/*/pagefind-entry.json")}
+    first = sorted((project / "content").glob("*.txt"))[0]
+    issue_id = urls.issue_id_for(first.name)
+    old_pages = {p.relative_to(output).as_posix()
+                 for p in (output / "issues" / issue_id).glob("*/index.html")}
+    assert old_pages
+    change_source(project)
+
+    assert session.preview(QUIET) is not None
     session.update_search(offline=False)
 
-    named = bundles_named_by_search_page(output)
-    assert named == bundles_on_disk(output), "the page names exactly the live bundles"
-    assert named - before, "the new year's bundle is merged"
+    listing = bundle_list(output)
+    assert listing["bundles"][0] == listing["pending"]
+    assert set(listing["replaced"]) == old_pages, "the issue's pages as the shards hold them"
+    after = {p.parent.name: p.read_bytes()
+             for p in output.glob("pagefind/*/pagefind-entry.json")
+             if p.parent.name != listing["pending"]}
+    assert after == before, "no shard rebuilt yet"
+
+    session.build(QUIET)
+    session.update_search()
+    assert set(bundle_list(output)) == {"bundles"}
+    assert not list(output.glob("pagefind/pending-*"))
 
 
-def bundles_on_disk(output: Path) -> set[str]:
-    return {p.parent.relative_to(output).as_posix() for p in output.glob("pagefind/*/pagefind.js")}
+def test_pending_changes_name_new_changed_and_removed_issues() -> None:
+    from baoku.search import pending_changes
+    from baoku.search.records import SearchRecord
 
+    def rec(issue: str, n: int, body: str = "正文") -> SearchRecord:
+        return SearchRecord(id=f"{issue}-{n:02d}", issue_id=issue,
+                            path=f"issues/{issue}/{n:02d}/", headline="题", heading="题",
+                            body=body, date="2024-01-01", year="2024", paper=None,
+                            issue_label="期")
 
-def bundles_named_by_search_page(output: Path) -> set[str]:
-    import re
-
-    html = (output / urls.file_of(urls.search_page())).read_text(encoding="utf-8")
-    return {re.sub(r"^(\.\./)+", "", m).removesuffix("/pagefind.js")
-            for m in re.findall(r'data-bundle="([^"]+)"', html)}
+    indexed = [rec("a", 1), rec("a", 2), rec("b", 1), rec("c", 1)]
+    current = [rec("a", 1), rec("a", 2), rec("b", 1, "改过的正文"), rec("d", 1)]
+    fresh, replaced = pending_changes(indexed, current)
+    assert [r.id for r in fresh] == ["b-01", "d-01"]
+    assert replaced == ["issues/b/01/index.html", "issues/c/01/index.html"]
+    assert pending_changes(indexed, indexed) == ([], [])
 
 
 def test_a_publish_stopped_half_way_is_not_trusted_afterwards(project: Path, tmp_path: Path,

@@ -119,16 +119,21 @@ def test_fingerprint_changes_only_for_the_touched_shard() -> None:
     assert before["2024"] != after["2024"]
 
 
-def test_page_context_lists_bundles_primary_first(tmp_path: Path) -> None:
+def test_page_context_points_at_the_bundle_list_not_the_shards(tmp_path: Path) -> None:
     archive = archive_of(make_issue("b", "2024-01-02", [story(1, "乙")]),
                          make_issue("u", None, [story(1, "丁")]))
     config = load_config(tmp_path, {"search": True})
     context = page_context(archive, config)
-    assert context["bundles"] == ["pagefind/2024/pagefind.js", "pagefind/undated/pagefind.js"]
+    assert context["enabled"] is True
+    assert context["bundle_list"] == "pagefind/bundles.json"
     assert context["offline_index"] == "search-offline/index.js"
     assert ("district", "地区") in context["filters"]
+    grown = archive_of(make_issue("b", "2024-01-02", [story(1, "乙")]),
+                       make_issue("c", "2031-01-02", [story(1, "丙")]))
+    assert page_context(grown, config) == context, "a new shard leaves the page unchanged"
     off = page_context(archive, load_config(tmp_path, {"search": False}))
-    assert off["enabled"] is False and off["bundles"] == []
+    assert off["enabled"] is False
+    assert page_context(archive_of(), config)["enabled"] is False
 
 
 def test_build_search_writes_shards_and_rebuilds_only_changed(tmp_path: Path) -> None:
@@ -213,9 +218,11 @@ def test_site_with_search_links_its_bundles(build_from: object) -> None:
     out, result = build_from({"content/2024-05-06-a.txt": SOURCE}, search=True)  # type: ignore[operator]
     assert result.search_warnings == []
     html = (out / "search" / "index.html").read_text(encoding="utf-8")
-    assert 'data-bundle="../pagefind/2024/pagefind.js"' in html
+    assert 'data-bundles="../pagefind/bundles.json"' in html
     assert 'data-offline="../search-offline/index.js"' in html
     assert (out / "pagefind" / "2024" / "pagefind.js").is_file()
+    listing = json.loads((out / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    assert listing == {"bundles": ["2024"]}
     assert "pagefind-ui.js" not in {p.name for p in (out / "pagefind" / "2024").iterdir()}
 
 

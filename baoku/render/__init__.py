@@ -115,14 +115,6 @@ def plan_issue_pages(archive: Archive, config: Config, issue_ids: Collection[str
         yield PagePlan(path, template, view, site)
 
 
-def plan_search_page(archive: Archive, config: Config) -> Iterator[PagePlan]:
-    """The search page, planned exactly as ``plan_pages`` plans it: it names the search
-    bundles, so a watch session republishes it as soon as the bundles change."""
-    site = site_info(archive, config)
-    for path, template, view in plan_search(archive, config):
-        yield PagePlan(path, template, view, site)
-
-
 def _all_views(archive: Archive, config: Config, index: ArchiveIndex, tree: PlaceTree,
                citations: dict[str, dict[str, str]]) -> Iterable[tuple[str, str, Any]]:
     yield from plan_home(archive, index)

@@ -19,6 +19,7 @@ from .pagefind import (
     BUNDLE_DIR,
     FILTER_NAMES,
     build_bundles,
+    build_pending_bundle,
     bundle_path,
     remove_stale_bundles,
     swap_in_bundles,
@@ -27,6 +28,14 @@ from .records import SearchRecord, archive_records, assign_shards
 from .records import issue_records as issue_records  # re-exported for watch sessions
 
 MANIFEST = f"{BUNDLE_DIR}/shards.json"
+# What the search page merges, read by the browser: the index stage alone writes it, once
+# the bundles it names are in place, so a page never names a bundle that is not there.
+BUNDLE_LIST = f"{BUNDLE_DIR}/bundles.json"
+PENDING_PREFIX = "pending-"
+# A watch session makes a changed issue searchable with a pending bundle of its own
+# articles rather than by rebuilding its year's shard (up to MAX_SHARD_PAGES pages, ~3.5 ms
+# each); beyond this many changed articles, the shards are rebuilt straight away.
+MAX_PENDING_PAGES = 500
 NO_RECORDS = "没有文章可供检索，未生成检索索引"
 
 # URL parameter -> Pagefind filter name, in the order the controls are shown.
@@ -86,6 +95,7 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
             _write_offline(records, site_dir, cache)
         warnings = online.result()
     _write_manifest(shards, site_dir)
+    write_bundle_list(site_dir, [name for name in shards if _has_bundle(site_dir, name)])
     return warnings
 
 
@@ -136,8 +146,8 @@ def _mode_of(path: Path) -> int:
 
 def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
                            cache: SearchCache, *, offline: bool = True,
-                           records: Sequence[SearchRecord] | None = None,
-                           remove_stale: bool = True) -> tuple[list[str], int]:
+                           records: Sequence[SearchRecord] | None = None
+                           ) -> tuple[list[str], int]:
     """Bring the search indexes of a published site up to date with ``archive``
     (``offline=False``: the Pagefind shards only; the page searches with them over http,
     the offline index serves ``file://``; ``update_offline_in_place`` catches it up).
@@ -148,8 +158,6 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
     edited articles tokenised (``cache`` holds the others; the same object between
     calls). The result is byte for byte what ``build_search`` writes in a full build.
     ``records``: ``archive_records(archive)``, when the caller has them already.
-    ``remove_stale=False`` leaves the bundles of shards that no longer exist, for a caller
-    that first points the search page at the new ones (``remove_stale_bundles`` then).
     Returns (warnings for the librarian, number of shards rebuilt).
     """
     records = archive_records(archive) if records is None else records
@@ -165,11 +173,99 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
         if offline:
             _update_offline(records, output_dir, cache)
         warnings = online.result()
-    if remove_stale:
-        remove_stale_bundles(output_dir, keep=set(shards))
+    # The page is pointed at the new set before the bundles it no longer names go
+    # (pending ones included).
+    write_bundle_list(output_dir, [name for name in shards if _has_bundle(output_dir, name)])
+    remove_stale_bundles(output_dir, keep=set(shards))
     if not warnings:  # a failed shard stays marked stale in the manifest
         _write_manifest(shards, output_dir, fingerprints)
     return warnings, len(stale)
+
+
+def _has_bundle(site_dir: Path, name: str) -> bool:
+    return (site_dir / bundle_path(name) / "pagefind.js").is_file()
+
+
+def write_bundle_list(site_dir: Path, bundles: Sequence[str], pending: str | None = None,
+                      replaced: Sequence[str] = ()) -> None:
+    """``pagefind/bundles.json``: the bundles the search page merges, primary first, and
+    while a pending bundle serves changed issues, its name and the pages (files relative
+    to the site root) whose results from the other bundles are out of date."""
+    listing: dict[str, object] = {"bundles": list(bundles)}
+    if pending is not None:
+        listing["pending"] = pending
+    if replaced:
+        listing["replaced"] = sorted(replaced)
+    text = json.dumps(listing, ensure_ascii=False, indent=1) + "\n"
+    _replace_file(site_dir / BUNDLE_LIST, text.encode("utf-8"))
+
+
+def pending_changes(indexed: Sequence[SearchRecord], current: Sequence[SearchRecord]
+                    ) -> tuple[list[SearchRecord], list[str]]:
+    """What a pending bundle must hold for the shards built from ``indexed`` to search
+    like ``current``: the records of every issue whose records changed or are new, and
+    the files of every page the shards hold for a changed or removed issue."""
+    before, after = _by_issue(indexed), _by_issue(current)
+    fresh = [r for issue_id, records in after.items() if before.get(issue_id) != records
+             for r in records]
+    replaced = sorted({r.file for issue_id, records in before.items()
+                       if after.get(issue_id) != records for r in records})
+    return fresh, replaced
+
+
+def _by_issue(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
+    groups: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        groups.setdefault(record.issue_id, []).append(record)
+    return groups
+
+
+def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRecord],
+                    output_dir: Path) -> list[str] | None:
+    """Make a published site search like ``current`` at once, its shards still built from
+    ``indexed``: the changed issues' articles go into a small pending bundle the search page
+    merges first, and their results from the shards are dropped. ``update_search_in_place``
+    later rebuilds the shards and retires the pending bundle.
+
+    None when that is not the quick way (too many changed articles, or no bundle list to
+    extend): rebuild the shards then. Otherwise warnings for the librarian.
+    """
+    fresh, replaced = pending_changes(indexed, current)
+    live = _live_bundles(output_dir)
+    if len(fresh) > MAX_PENDING_PAGES or live is None:
+        return None
+    if not fresh and not replaced:
+        return []
+    name = f"{PENDING_PREFIX}{_digest(fresh, replaced)}"
+    try:
+        if fresh and not _has_bundle(output_dir, name):
+            build_pending_bundle(fresh, output_dir, name)
+    except Exception as exc:
+        return [f"Pagefind 索引更新失败（{type(exc).__name__}: {exc}），在线检索暂用旧索引"]
+    bundles = [name, *live] if fresh else live
+    write_bundle_list(output_dir, bundles, pending=name if fresh else None,
+                      replaced=replaced)
+    for folder in (output_dir / BUNDLE_DIR).glob(f"{PENDING_PREFIX}*"):
+        if folder.name != name:
+            shutil.rmtree(folder, ignore_errors=True)
+    return []
+
+
+def _live_bundles(site_dir: Path) -> list[str] | None:
+    """The shard bundles the published bundle list names (a pending one left out)."""
+    try:
+        listing = json.loads((site_dir / BUNDLE_LIST).read_text(encoding="utf-8"))
+        names = [str(n) for n in listing["bundles"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return [n for n in names if not n.startswith(PENDING_PREFIX)]
+
+
+def _digest(records: Sequence[SearchRecord], replaced: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for part in (*map(repr, records), *replaced):
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()[:12]
 
 
 def update_offline_in_place(archive: Archive, output_dir: Path, cache: SearchCache,
@@ -260,14 +356,15 @@ class _OfflineChild:
 def page_context(archive: Archive, config: Config) -> dict[str, object]:
     """Template context for ``search.html`` (as ``search``).
 
-    ``bundles``: site paths of each shard's ``pagefind.js``, primary first;
-    ``offline_index``: site path of the offline ``index.js``; ``filters``: (URL
-    parameter, label) pairs; ``sorts``: (value, label) pairs; ``enabled``.
+    ``bundle_list``: site path of ``bundles.json`` (the page learns the bundles from it,
+    so it does not change when the shards do); ``offline_index``: site path of the offline
+    ``index.js``; ``filters``: (URL parameter, label) pairs; ``sorts``: (value, label)
+    pairs; ``enabled``.
     """
-    shards = assign_shards(archive_records(archive)) if config.search else {}
+    enabled = config.search and any(issue.articles for issue in archive.issues)
     return {
-        "enabled": bool(shards),
-        "bundles": [f"{bundle_path(name)}pagefind.js" for name in shards],
+        "enabled": enabled,
+        "bundle_list": BUNDLE_LIST,
         "offline_index": f"{OFFLINE_DIR}/index.js",
         "filters": list(FILTER_PARAMS.items()),
         "sorts": list(SORTS),

@@ -96,21 +96,23 @@ def _record_template() -> jinja2.Template:
     return env.get_template("search_record.html")
 
 
-def record_page(record: SearchRecord) -> str:
-    """The HTML page Pagefind indexes for a record (never published)."""
+def record_page(record: SearchRecord, pending: bool = False) -> str:
+    """The HTML page Pagefind indexes for a record (never published); ``pending``: for a
+    pending bundle, whose results replace those of the same page in the shards."""
     return _record_template().render(
         record=record, filters=record_filters(record), sort_date=record_sort(record)["date"],
-        heading=index_text(record.heading), body=index_text(record.body))
+        heading=index_text(record.heading), body=index_text(record.body), pending=pending)
 
 
-def _write_record_pages(records: Sequence[SearchRecord], into: Path) -> None:
+def _write_record_pages(records: Sequence[SearchRecord], into: Path, pending: bool) -> None:
     for record in records:
         target = into / record.file
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(record_page(record), encoding="utf-8")
+        target.write_text(record_page(record, pending), encoding="utf-8")
 
 
-async def _build_shard(records: Sequence[SearchRecord], out_dir: Path) -> None:
+async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
+                       pending: bool = False) -> None:
     """Index a shard's record pages with one run of the Pagefind (extended) binary.
 
     The command line rather than the Python service: the service is stopped with a
@@ -120,7 +122,7 @@ async def _build_shard(records: Sequence[SearchRecord], out_dir: Path) -> None:
     record pages, so no ``pagefind.yml`` of the caller's working folder applies.
     """
     with tempfile.TemporaryDirectory(prefix="baoku-shard-") as tmp:
-        _write_record_pages(records, Path(tmp))
+        _write_record_pages(records, Path(tmp), pending)
         process = await asyncio.create_subprocess_exec(
             str(_executable()), "--site", tmp, "--output-path", str(out_dir.resolve()),
             "--force-language", LANGUAGE, "--keep-index-url", "--silent",
@@ -235,6 +237,23 @@ def _move_bundle(fresh: Path, live: Path) -> None:
     for folder in sorted((p for p in live.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
+
+
+def build_pending_bundle(records: Sequence[SearchRecord], site_dir: Path, name: str) -> None:
+    """Write ``pagefind/<name>/``: a small bundle of just ``records``, each marked as
+    pending (see ``record_page``), moved in whole once complete."""
+    root = site_dir / BUNDLE_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    try:
+        _run(_build_shard(records, fresh, pending=True))
+        for asset in UNUSED_ASSETS:
+            (fresh / asset).unlink(missing_ok=True)
+        if (root / name).exists():  # the same pending records built before
+            shutil.rmtree(root / name)
+        fresh.rename(root / name)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def remove_stale_bundles(site_dir: Path, keep: set[str]) -> list[str]:

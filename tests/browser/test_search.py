@@ -3,6 +3,7 @@ filters, sort, bookmarkable URLs, relative result links and escaping."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -186,8 +187,10 @@ def test_pagefind_bundles_are_sharded_by_year(site: Path) -> None:
     assert {"2023", "2024"} <= set(shards)
     for shard in shards:
         assert (site / "pagefind" / shard / "pagefind.js").is_file()
+    listing = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    assert listing["bundles"] == sorted(shards, reverse=True), "newest year first"
     html = (site / "search" / "index.html").read_text(encoding="utf-8")
-    assert 'data-bundle="../pagefind/' in html
+    assert 'data-bundles="../pagefind/bundles.json"' in html
     assert not re.search(r'(href|src)="/', html)
 
 

@@ -20,11 +20,9 @@
   var results = document.getElementById("search-results");
   var filterSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var siteRoot = new URL(".", new URL(section.dataset.root, location.href));
-  var bundles = Array.prototype.map.call(section.querySelectorAll("[data-bundle]"), function (el) {
-    return new URL(el.dataset.bundle, location.href).href;
-  });
+  var bundleListUrl = new URL(section.dataset.bundles, location.href).href;
   var offlineIndexUrl = new URL(section.dataset.offline, location.href).href;
-  var useOffline = location.protocol === "file:" || bundles.length === 0;
+  var useOffline = location.protocol === "file:";
 
   /* ---------- shared helpers ---------- */
 
@@ -79,21 +77,43 @@
 
   /* ---------- the Pagefind engine (http/https) ---------- */
 
+  /* pagefind/bundles.json names the bundles to merge, primary first. While a watch
+     session's pending bundle holds changed issues, it also lists the pages whose results
+     from the other bundles are out of date ("replaced"). */
+  function loadBundleList() {
+    return fetch(bundleListUrl, { cache: "no-store" }).then(function (response) {
+      if (!response.ok) throw new Error("无法加载 " + bundleListUrl);
+      return response.json();
+    }).then(function (listing) {
+      var names = listing.bundles || [];
+      if (!names.length) throw new Error("没有在线检索索引");
+      return {
+        urls: names.map(function (name) { return new URL(name + "/", bundleListUrl).href; }),
+        replaced: new Set((listing.replaced || []).map(function (file) {
+          return new URL(file, siteRoot).href;
+        }))
+      };
+    });
+  }
+
   function pagefindEngine() {
     var pf = null;
+    var replaced = new Set();
     return {
       mode: "pagefind",
       init: function () {
-        return import(bundles[0]).then(function (module) {
-          pf = module;
-          return pf.options({ excerptLength: 36, baseUrl: siteRoot.pathname });
-        }).then(function () {
-          return bundles.slice(1).reduce(function (done, bundle) {
-            return done.then(function () {
-              return pf.mergeIndex(bundle.replace(/pagefind\.js$/, ""),
-                                   { baseUrl: siteRoot.pathname });
-            });
-          }, Promise.resolve());
+        return loadBundleList().then(function (list) {
+          replaced = list.replaced;
+          return import(list.urls[0] + "pagefind.js").then(function (module) {
+            pf = module;
+            return pf.options({ excerptLength: 36, baseUrl: siteRoot.pathname });
+          }).then(function () {
+            return list.urls.slice(1).reduce(function (done, bundle) {
+              return done.then(function () {
+                return pf.mergeIndex(bundle, { baseUrl: siteRoot.pathname });
+              });
+            }, Promise.resolve());
+          });
         }).then(function () {
           return pf.filters();
         }).then(function (filters) {
@@ -110,7 +130,7 @@
         if (sort === "date") options.sort = { date: "desc" };
         var units = queryUnits(query);
         return pf.search(pagefindQuery(units), options).then(function (found) {
-          return keepMatching(found.results, units, sort === "date");
+          return keepMatching(found.results, units, sort === "date", replaced);
         });
       }
     };
@@ -132,16 +152,19 @@
   /* Pagefind ranks pages that match only some characters of a Chinese query (the
      browser and the index segment names differently), so keep only pages whose text
      holds every bigram and token of the query, as the offline index does. */
-  function keepMatching(candidates, units, byDate) {
+  function keepMatching(candidates, units, byDate, replaced) {
     var kept = [];
     var checked = 0;
+    var outdated = 0;
     function next() {
       // Merged bundles do not share one date order, so date sorting reads every
       // candidate (up to MAX_CHECKED) and sorts here.
       var enough = kept.length >= PAGE_SIZE && !byDate;
       if (enough || checked >= candidates.length || checked >= MAX_CHECKED) {
         if (byDate) kept.sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : 0; });
-        if (!hasUnits(units)) return { total: candidates.length, hits: kept.slice(0, PAGE_SIZE) };
+        if (!hasUnits(units)) {
+          return { total: candidates.length - outdated, hits: kept.slice(0, PAGE_SIZE) };
+        }
         var more = checked < candidates.length;
         return { total: kept.length, more: more, hits: kept.slice(0, PAGE_SIZE) };
       }
@@ -149,12 +172,19 @@
       checked += batch.length;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
         data.forEach(function (d) {
-          if (containsAll(d.content || "", units)) kept.push(pagefindHit(d, units));
+          if (isOutdated(d, replaced)) outdated++;
+          else if (containsAll(d.content || "", units)) kept.push(pagefindHit(d, units));
         });
         return next();
       });
     }
     return Promise.resolve().then(next);
+  }
+
+  /* A shard's copy of a page a pending bundle has replaced (or that is gone). */
+  function isOutdated(data, replaced) {
+    if (!replaced.size || (data.meta && data.meta.pending)) return false;
+    return replaced.has(new URL(data.url, location.href).href);
   }
 
   function containsAll(text, units) {

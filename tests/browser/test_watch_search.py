@@ -1,0 +1,72 @@
+"""A watch session's search page over http in Chromium: an edited issue and a new year's
+issue answer queries from the pending bundle as soon as they are previewed, the shards'
+out-of-date copies of the edited pages are not listed, and once the shards are rebuilt
+the answers are the same."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import make_config
+from test_search import run_query
+
+from baoku.incremental import Session
+
+pytestmark = pytest.mark.browser
+
+QUIET = lambda message: None  # noqa: E731
+NEW_ISSUE = """示范区报
+2031年1月5日 第2版
+
+春耕备耕有序推进
+
+本报讯（记者王小明）近日，各镇组织农技人员深入田间地头，指导农户做好春耕备耕工作。
+农技人员现场讲解了育苗、施肥等技术要点，发放明白纸三百余份。
+"""
+
+
+def titles(result: dict[str, object]) -> list[str]:
+    return [hit["title"] for hit in result["hits"]]  # type: ignore[index, union-attr]
+
+
+def test_changes_are_searchable_before_and_after_the_shards_catch_up(
+        project: Path, page: object, serve: object) -> None:
+    session = Session(make_config(project, project / "output", search=True),
+                      use_disk_cache=False, defer_search=False, watch=True)
+    session.build(QUIET)
+    session.defer_search = True
+    base = serve(project / "output") + "search/index.html"  # type: ignore[operator]
+    found = titles(run_query(page, base, "花椒"))
+    assert found, "the word is in the archive before the edit"
+
+    edited = next(p for p in sorted((project / "content").glob("*.txt"))
+                  if "花椒" in p.read_text(encoding="utf-8"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("花椒", "海棠果"),
+                      encoding="utf-8")
+    (project / "content" / "2031-01-05_new.txt").write_text(NEW_ISSUE, encoding="utf-8")
+    assert session.preview(QUIET) is not None
+    assert session.update_search(offline=False) == []
+    listing = json.loads((project / "output" / "pagefind" / "bundles.json").read_text(
+        encoding="utf-8"))
+    assert listing.get("pending"), "answered from a pending bundle"
+
+    def answers_follow_the_edit() -> None:
+        gone = run_query(page, base, "花椒")
+        assert gone["mode"] == "pagefind"
+        assert gone["state"] == "none", titles(gone)
+        renamed = run_query(page, base, "海棠果")
+        assert renamed["state"] == "done", renamed["status"]
+        assert len(titles(renamed)) == len(found), "each edited article once"
+        fresh = run_query(page, base, "明白纸")
+        assert titles(fresh) == ["春耕备耕有序推进"]
+        assert "2031" in fresh["hits"][0]["meta"]  # type: ignore[index]
+        by_year = run_query(page, base, "", year="2031")
+        assert titles(by_year) == ["春耕备耕有序推进"]
+
+    answers_follow_the_edit()
+    session.build(QUIET)
+    session.update_search()
+    assert not list((project / "output" / "pagefind").glob("pending-*"))
+    answers_follow_the_edit()
