@@ -260,6 +260,7 @@ class Session:
         self._indexed: Archive | None = None  # the archive whose search index is published
         self._keys: dict[int, tuple[Source, str, str, str]] = {}  # see ``_issue_key``
         self._offline_behind = False  # Pagefind updated, the offline index not yet
+        self._pending_live = False  # a pending bundle (``search.publish_pending``) serves
         # Search records of the last archives asked for (the indexed one, the current one).
         self._record_memo: list[tuple[Archive, list[search.SearchRecord]]] = []
         # And per issue object of the last archive worked out: a preview's archive reuses
@@ -299,7 +300,8 @@ class Session:
         self._sources = {p: v for p, v in self._sources.items() if p in self._read_paths}
         self._archive = self._search_archive = result.archive
         if self.config.search and not self.search_pending:
-            self._indexed = result.archive
+            self._indexed = result.archive  # and written without a pending bundle
+            self._pending_live = False
         return result
 
     def _search_hook(self) -> Callable[[Archive, Config, Path], list[str]]:
@@ -429,6 +431,9 @@ class Session:
         if self._indexed is not None and (self._indexed is archive
                                           or self._records_of(self._indexed) == records):
             # e.g. the preview's update already indexed this archive (its Pagefind shards)
+            if self._pending_live:  # the change it served was undone
+                search.retire_pending(output)
+                self._pending_live = False
             if offline and self._offline_behind and self._search_cache is not None:
                 search.update_offline_in_place(archive, output, self._search_cache, records)
                 self._offline_behind = False
@@ -440,6 +445,7 @@ class Session:
             pending = search.publish_pending(self._records_of(self._indexed), records, output)
             if pending is not None:
                 self.search_pending = True
+                self._pending_live = True
                 self.counts.shards_rebuilt = 0
                 return pending
         if in_place:
@@ -447,8 +453,9 @@ class Session:
                 self._search_cache = search.SearchCache()
             warnings, self.counts.shards_rebuilt = search.update_search_in_place(
                 archive, self.config, output, self._search_cache, offline=offline,
-                records=records)
+                records=records)  # retires a pending bundle too
             self._indexed = archive
+            self._pending_live = False
             self._offline_behind = not offline
             return warnings
         self.search_pending = False
@@ -461,6 +468,7 @@ class Session:
             staging.discard()
             raise
         self._indexed = archive
+        self._pending_live = False
         return warnings
 
     def _records_of(self, archive: Archive) -> list[search.SearchRecord]:

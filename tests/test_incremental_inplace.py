@@ -348,3 +348,28 @@ def test_a_publish_stopped_half_way_is_not_trusted_afterwards(project: Path, tmp
     first.write_text(original, encoding="utf-8")  # back to what the session last published
     session.build(QUIET)
     assert_same_tree(project / "output", full_build(project, tmp_path))
+
+
+def test_an_edit_undone_before_the_shards_caught_up_retires_the_pending_bundle(
+        project: Path) -> None:
+    """Edit, preview (pending bundle), undo the edit before the archive caught up: the
+    shards already search like the archive, so the pending bundle must go, not keep
+    answering with the undone text."""
+    session = searchable_watch_session(project)
+    output = project / "output"
+    shards_only = bundle_list(output)
+    first = sorted((project / "content").glob("*.txt"))[0]
+    original = first.read_text(encoding="utf-8")
+    change_source(project)
+    assert session.preview(QUIET) is not None
+    session.update_search(offline=False)
+    assert "pending" in bundle_list(output)
+
+    first.write_text(original, encoding="utf-8")
+    session.preview(QUIET)
+    session.update_search(offline=False)
+    session.build(QUIET)
+    session.update_search()
+
+    assert bundle_list(output) == shards_only
+    assert not list(output.glob("pagefind/pending-*"))

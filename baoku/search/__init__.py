@@ -24,7 +24,7 @@ from .pagefind import (
     remove_stale_bundles,
     swap_in_bundles,
 )
-from .records import SearchRecord, archive_records, assign_shards
+from .records import SearchRecord, archive_records, assign_shards, issue_groups
 from .records import issue_records as issue_records  # re-exported for watch sessions
 
 MANIFEST = f"{BUNDLE_DIR}/shards.json"
@@ -205,19 +205,12 @@ def pending_changes(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
     """What a pending bundle must hold for the shards built from ``indexed`` to search
     like ``current``: the records of every issue whose records changed or are new, and
     the files of every page the shards hold for a changed or removed issue."""
-    before, after = _by_issue(indexed), _by_issue(current)
+    before, after = issue_groups(indexed), issue_groups(current)
     fresh = [r for issue_id, records in after.items() if before.get(issue_id) != records
              for r in records]
     replaced = sorted({r.file for issue_id, records in before.items()
                        if after.get(issue_id) != records for r in records})
     return fresh, replaced
-
-
-def _by_issue(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
-    groups: dict[str, list[SearchRecord]] = {}
-    for record in records:
-        groups.setdefault(record.issue_id, []).append(record)
-    return groups
 
 
 def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRecord],
@@ -235,6 +228,7 @@ def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
     if len(fresh) > MAX_PENDING_PAGES or live is None:
         return None
     if not fresh and not replaced:
+        retire_pending(output_dir)
         return []
     name = f"{PENDING_PREFIX}{_digest(fresh, replaced)}"
     try:
@@ -249,6 +243,16 @@ def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
         if folder.name != name:
             shutil.rmtree(folder, ignore_errors=True)
     return []
+
+
+def retire_pending(output_dir: Path) -> None:
+    """Stop merging a pending bundle (the shards search like the archive again, e.g. an
+    edit was undone) and remove it."""
+    live = _live_bundles(output_dir)
+    if live is not None:
+        write_bundle_list(output_dir, live)
+    for folder in (output_dir / BUNDLE_DIR).glob(f"{PENDING_PREFIX}*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _live_bundles(site_dir: Path) -> list[str] | None:

@@ -116,7 +116,8 @@ def archive_records(archive: Archive) -> list[SearchRecord]:
     return [record for issue in archive.issues for record in issue_records(issue)]
 
 
-def _issue_groups(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
+def issue_groups(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
+    """Records by issue id, in their order."""
     groups: dict[str, list[SearchRecord]] = {}
     for record in records:
         groups.setdefault(record.issue_id, []).append(record)
@@ -149,7 +150,7 @@ def assign_shards(records: Iterable[SearchRecord], limit: int = MAX_SHARD_PAGES,
     years = sorted(by_year, key=lambda y: (y == UNDATED_SHARD, _neg(y)))
     newest = years[0] if years and years[0] != UNDATED_SHARD else None
     for year in years:
-        groups = _issue_groups(sorted(by_year[year], key=lambda r: (r.date or "", r.issue_id)))
+        groups = issue_groups(sorted(by_year[year], key=lambda r: (r.date or "", r.issue_id)))
         chunks = _chunk_issues(list(groups.values()),
                                min(limit, recent_limit) if year == newest else limit)
         if len(chunks) == 1:
