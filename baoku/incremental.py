@@ -183,6 +183,7 @@ class BuildCounts:
     kept: int = 0  # pages whose view did not change, bytes taken from the previous output
     read_cached: int = 0  # unchanged files not decoded again (watch mode)
     shards_rebuilt: int | None = None  # Pagefind shards rebuilt (None: all, no previous index)
+    pending: int = 0  # articles searchable from a pending bundle until their shards catch up
     in_place: bool = False  # published by updating the changed files of output/ in place
 
 
@@ -444,16 +445,18 @@ class Session:
             # of the archive is up to date (the next call, after ``build``).
             pending = search.publish_pending(self._records_of(self._indexed), records, output)
             if pending is not None:
+                warnings, self.counts.pending = pending
                 self.search_pending = True
                 self._pending_live = True
                 self.counts.shards_rebuilt = 0
-                return pending
+                return warnings
         if in_place:
             if self._search_cache is None:
                 self._search_cache = search.SearchCache()
             warnings, self.counts.shards_rebuilt = search.update_search_in_place(
                 archive, self.config, output, self._search_cache, offline=offline,
                 records=records)  # retires a pending bundle too
+            self.counts.pending = 0
             self._indexed = archive
             self._pending_live = False
             self._offline_behind = not offline

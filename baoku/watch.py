@@ -233,8 +233,12 @@ class Watcher:
             return
         for warning in warnings:
             self.log(f"提示：{warning}")
-        if self.session.counts.shards_rebuilt is not None:
-            self.log(f"搜索索引已更新，用时 {time.perf_counter() - started:.2f} 秒")
+        seconds = time.perf_counter() - started
+        if self.session.counts.pending:
+            self.log(f"已可检索：{self.session.counts.pending} 篇新增或修改的文章先进入临时索引"
+                     f"（用时 {seconds:.2f} 秒），所在年份的索引随后重建")
+        elif self.session.counts.shards_rebuilt is not None:
+            self.log(f"搜索索引已更新，用时 {seconds:.2f} 秒")
 
     def _report_failure(self, message: str) -> None:
         self.status.update((message,), stale=True)

@@ -320,3 +320,22 @@ def test_data_url_helper_matches_export(tmp_path: Path) -> None:
     data = project / "output" / urls.issue_data(urls.issue_id_for("content/2024-03-05_a.txt"))
     assert "田间地头" in json.dumps(json.loads(data.read_text(encoding="utf-8")),
                                     ensure_ascii=False)
+
+
+def test_a_dropped_issue_is_searchable_before_its_years_index_is_rebuilt(
+        tmp_path: Path) -> None:
+    project = tmp_path / "sample"
+    seeds = sorted(SEEDS.glob("*.txt"))
+    (project / "content").mkdir(parents=True)
+    for seed in seeds[:-1]:
+        shutil.copy(seed, project / "content" / seed.name)
+    with running(project, search=True) as live:
+        shutil.copy(seeds[-1], live.content / seeds[-1].name)
+        wait_for(lambda: any(m.startswith("搜索索引已更新") for m in live.messages))
+        live.wait_idle()
+        quick = next(n for n, m in enumerate(live.messages) if m.startswith("已可检索："))
+        full = next(n for n, m in enumerate(live.messages) if m.startswith("搜索索引已更新"))
+        assert quick < full, live.messages
+        listing = json.loads((project / "output" / "pagefind" / "bundles.json").read_text(
+            encoding="utf-8"))
+        assert "pending" not in listing, "the pending bundle was retired"

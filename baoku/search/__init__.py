@@ -214,14 +214,15 @@ def pending_changes(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
 
 
 def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRecord],
-                    output_dir: Path) -> list[str] | None:
+                    output_dir: Path) -> tuple[list[str], int] | None:
     """Make a published site search like ``current`` at once, its shards still built from
     ``indexed``: the changed issues' articles go into a small pending bundle the search page
     merges first, and their results from the shards are dropped. ``update_search_in_place``
     later rebuilds the shards and retires the pending bundle.
 
     None when that is not the quick way (too many changed articles, or no bundle list to
-    extend): rebuild the shards then. Otherwise warnings for the librarian.
+    extend): rebuild the shards then. Otherwise (warnings for the librarian, number of
+    articles in the pending bundle).
     """
     fresh, replaced = pending_changes(indexed, current)
     live = _live_bundles(output_dir)
@@ -229,20 +230,20 @@ def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
         return None
     if not fresh and not replaced:
         retire_pending(output_dir)
-        return []
+        return [], 0
     name = f"{PENDING_PREFIX}{_digest(fresh, replaced)}"
     try:
         if fresh and not _has_bundle(output_dir, name):
             build_pending_bundle(fresh, output_dir, name)
     except Exception as exc:
-        return [f"Pagefind 索引更新失败（{type(exc).__name__}: {exc}），在线检索暂用旧索引"]
+        return [f"Pagefind 索引更新失败（{type(exc).__name__}: {exc}），在线检索暂用旧索引"], 0
     bundles = [name, *live] if fresh else live
     write_bundle_list(output_dir, bundles, pending=name if fresh else None,
                       replaced=replaced)
     for folder in (output_dir / BUNDLE_DIR).glob(f"{PENDING_PREFIX}*"):
         if folder.name != name:
             shutil.rmtree(folder, ignore_errors=True)
-    return []
+    return [], len(fresh)
 
 
 def retire_pending(output_dir: Path) -> None:
