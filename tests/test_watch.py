@@ -236,14 +236,20 @@ def test_config_change_rebuilds_and_a_bad_config_shows_a_banner(live: Live) -> N
     wait_for(lambda: not live.status.snapshot()[0])
 
 
-def test_drop_to_served_latency_on_the_sample_archive(tmp_path: Path,
-                                                      record_property: Callable) -> None:
-    """Measures (does not assert) the latency reported in the watch engineer's report."""
+def sample_without_last_seed(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """A project holding every seed but the last (for a test to drop in); and the seeds."""
     project = tmp_path / "sample"
     seeds = sorted(SEEDS.glob("*.txt"))
     (project / "content").mkdir(parents=True)
     for seed in seeds[:-1]:
         shutil.copy(seed, project / "content" / seed.name)
+    return project, seeds
+
+
+def test_drop_to_served_latency_on_the_sample_archive(tmp_path: Path,
+                                                      record_property: Callable) -> None:
+    """Measures (does not assert) the latency reported in the watch engineer's report."""
+    project, seeds = sample_without_last_seed(tmp_path)
     samples = []
     with running(project, search=True) as live:
         for run in range(3):
@@ -324,11 +330,7 @@ def test_data_url_helper_matches_export(tmp_path: Path) -> None:
 
 def test_a_dropped_issue_is_searchable_before_its_years_index_is_rebuilt(
         tmp_path: Path) -> None:
-    project = tmp_path / "sample"
-    seeds = sorted(SEEDS.glob("*.txt"))
-    (project / "content").mkdir(parents=True)
-    for seed in seeds[:-1]:
-        shutil.copy(seed, project / "content" / seed.name)
+    project, seeds = sample_without_last_seed(tmp_path)
     with running(project, search=True) as live:
         shutil.copy(seeds[-1], live.content / seeds[-1].name)
         wait_for(lambda: any(m.startswith("搜索索引已更新") for m in live.messages))

@@ -10,21 +10,14 @@ from pathlib import Path
 
 import pytest
 from conftest import make_config
+from test_incremental import EXTRA_ISSUE, QUIET
 from test_search import run_query
 
 from baoku.incremental import Session
 
 pytestmark = pytest.mark.browser
 
-QUIET = lambda message: None  # noqa: E731
-NEW_ISSUE = """示范区报
-2031年1月5日 第2版
-
-春耕备耕有序推进
-
-本报讯（记者王小明）近日，各镇组织农技人员深入田间地头，指导农户做好春耕备耕工作。
-农技人员现场讲解了育苗、施肥等技术要点，发放明白纸三百余份。
-"""
+NEW_YEARS_ISSUE = EXTRA_ISSUE.replace("2024年3月5日", "2031年1月5日")
 
 
 def titles(result: dict[str, object]) -> list[str]:
@@ -45,7 +38,7 @@ def test_changes_are_searchable_before_and_after_the_shards_catch_up(
                   if "花椒" in p.read_text(encoding="utf-8"))
     edited.write_text(edited.read_text(encoding="utf-8").replace("花椒", "海棠果"),
                       encoding="utf-8")
-    (project / "content" / "2031-01-05_new.txt").write_text(NEW_ISSUE, encoding="utf-8")
+    (project / "content" / "2031-01-05_new.txt").write_text(NEW_YEARS_ISSUE, encoding="utf-8")
     assert session.preview(QUIET) is not None
     assert session.update_search(offline=False) == []
     listing = json.loads((project / "output" / "pagefind" / "bundles.json").read_text(
@@ -63,7 +56,7 @@ def test_changes_are_searchable_before_and_after_the_shards_catch_up(
         assert titles(fresh) == ["春耕备耕有序推进"]
         assert "2031" in fresh["hits"][0]["meta"]  # type: ignore[index]
         by_year = run_query(page, base, "", year="2031")
-        assert titles(by_year) == ["春耕备耕有序推进"]
+        assert sorted(titles(by_year)) == ["春耕备耕有序推进", "社区开展义诊活动"]
 
     answers_follow_the_edit()
     session.build(QUIET)
