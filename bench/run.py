@@ -592,6 +592,9 @@ def _stage_memory(rows: list[dict], stages: list[str]) -> list[str]:
     return lines
 
 
+MIN_STAGE_SECONDS = 0.1
+
+
 def _linearity(rows: list[dict], stages: list[str]) -> list[str]:
     """Per-article cost of the largest run over the smallest: 1.0 means linear."""
     if len(rows) < 2:
@@ -603,7 +606,10 @@ def _linearity(rows: list[dict], stages: list[str]) -> list[str]:
             else row["baoku_detail"]["timings"].get(stage, 0.0)
         return seconds / max(1, row["articles"])
 
-    parts = [f"{s} {per(large, s) / per(small, s):.2f}" for s in stages if per(small, s) > 0]
+    # A stage that took under 0.1 s in the small run (e.g. waiting for search that finished
+    # first) gives a meaningless ratio.
+    parts = [f"{s} {per(large, s) / per(small, s):.2f}" for s in stages
+             if per(small, s) * small["articles"] >= MIN_STAGE_SECONDS]
     total = per(large, None) / per(small, None)
     return ["", f"每篇成本之比（{large['articles']:,} 篇 / {small['articles']:,} 篇，"
             f"1.00 = 线性）：合计 {total:.2f}；" + "，".join(parts)]
