@@ -11,6 +11,7 @@ import yaml
 
 WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "pages.yml"
 OFFICIAL = {
+    "actions/cache",
     "actions/checkout",
     "actions/setup-python",
     "actions/configure-pages",
@@ -90,3 +91,17 @@ def test_uploads_output_and_deploys_it(workflow: dict[Any, Any]) -> None:
     assert jobs[deploy_job]["environment"]["name"] == "github-pages"
     deployment = step_using(workflow, "actions/deploy-pages")
     assert deployment["id"] in jobs[deploy_job]["environment"]["url"]
+
+
+def test_the_build_cache_is_restored_before_the_build_and_saved_after(
+        workflow: dict[Any, Any], tmp_path: Path) -> None:
+    from baoku.config import load_config
+
+    cache = step_using(workflow, "actions/cache")
+    default = load_config(tmp_path, {}).cache_dir.relative_to(tmp_path)
+    assert Path(cache["with"]["path"]) == default
+    # A key per commit saves a fresh cache after every deploy; the prefix restores the last.
+    assert "github.sha" in cache["with"]["key"]
+    assert cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    builds = [s for s in steps(workflow) if "python build.py" in s.get("run", "")]
+    assert steps(workflow).index(cache) < steps(workflow).index(builds[0])
