@@ -108,11 +108,12 @@
             pf = module;
             return pf.options({ excerptLength: 36, baseUrl: siteRoot.pathname });
           }).then(function () {
-            return list.urls.slice(1).reduce(function (done, bundle) {
-              return done.then(function () {
-                return pf.mergeIndex(bundle, { baseUrl: siteRoot.pathname });
-              });
-            }, Promise.resolve());
+            // All at once: each merge fetches its bundle's entry and metadata, so one
+            // after the other would cost a round trip per bundle (dozens on a large
+            // archive). Pagefind keeps the bundles in the order the calls are made.
+            return Promise.all(list.urls.slice(1).map(function (bundle) {
+              return pf.mergeIndex(bundle, { baseUrl: siteRoot.pathname });
+            }));
           });
         }).then(function () {
           return pf.filters();
