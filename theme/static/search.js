@@ -115,9 +115,11 @@
               return pf.mergeIndex(bundle, { baseUrl: siteRoot.pathname });
             }));
           });
-        }).then(function () {
-          return pf.filters();
-        }).then(function (filters) {
+        });
+      },
+      /* Loads every bundle's filter files: asked for only after the first results. */
+      facets: function () {
+        return pf.filters().then(function (filters) {
           var facets = {};
           Object.keys(filters).forEach(function (name) {
             facets[name] = Object.keys(filters[name]).sort();
@@ -322,8 +324,10 @@
           if (!index) throw new Error("离线索引格式不对");
           var total = index.docs.reduce(function (sum, d) { return sum + d[5]; }, 0);
           avgLength = total / Math.max(1, index.docs.length);
-          return index.facets;
         });
+      },
+      facets: function () {
+        return Promise.resolve(index.facets);
       },
       search: function (query, filters, sort) {
         var units = queryUnits(query);
@@ -541,7 +545,7 @@
   }
 
   readUrl();
-  ready = start().then(fillFilters);
+  ready = start();
   ready.catch(function (error) {
     setState("error", "检索索引加载失败：" + error.message, input.value.trim());
   });
@@ -552,5 +556,9 @@
   });
   input.addEventListener("input", schedule);
   filterSelects.concat([sortSelect]).forEach(function (s) { s.addEventListener("change", run); });
-  ready.then(run, function () {});
+  // The filter lists come after the first results: with Pagefind they mean fetching
+  // every bundle's filter files, which the search itself does not need.
+  ready.then(function () {
+    return run().then(function () { return engine.facets(); }).then(fillFilters);
+  }).catch(function () { /* searching works without the filter lists */ });
 })();
