@@ -145,6 +145,8 @@ def test_results_mark_matches_and_link_relatively(page: object, search_base: str
 
 def test_year_filter_and_date_sort(page: object, search_base: str) -> None:
     everything = run_query(page, search_base, "社区")
+    # The filter lists are filled after the first results.
+    page.wait_for_selector("#search-form[data-filters=ready]", state="attached")  # type: ignore[attr-defined]
     years = page.eval_on_selector_all(  # type: ignore[attr-defined]
         "select[name=year] option", "os => os.map(o => o.value).filter(Boolean)")
     assert {"2023", "2024"} <= set(years)

@@ -452,6 +452,7 @@
       });
       select.value = chosen;
     });
+    form.dataset.filters = "ready";  // the lists are complete
   }
 
   function setState(state, message, query) {
