@@ -261,7 +261,6 @@ class Session:
         self._indexed: Archive | None = None  # the archive whose search index is published
         self._keys: dict[int, tuple[Source, str, str, str]] = {}  # see ``_issue_key``
         self._offline_behind = False  # Pagefind updated, the offline index not yet
-        self._pending_live = False  # a pending bundle (``search.publish_pending``) serves
         # Search records of the last archives asked for (the indexed one, the current one).
         self._record_memo: list[tuple[Archive, list[search.SearchRecord]]] = []
         # And per issue object of the last archive worked out: a preview's archive reuses
@@ -301,8 +300,7 @@ class Session:
         self._sources = {p: v for p, v in self._sources.items() if p in self._read_paths}
         self._archive = self._search_archive = result.archive
         if self.config.search and not self.search_pending:
-            self._indexed = result.archive  # and written without a pending bundle
-            self._pending_live = False
+            self._indexed = result.archive
         return result
 
     def _search_hook(self) -> Callable[[Archive, Config, Path], list[str]]:
@@ -432,9 +430,8 @@ class Session:
         if self._indexed is not None and (self._indexed is archive
                                           or self._records_of(self._indexed) == records):
             # e.g. the preview's update already indexed this archive (its Pagefind shards)
-            if self._pending_live:  # the change it served was undone
+            if in_place:  # a pending bundle serving a change since undone goes
                 search.retire_pending(output)
-                self._pending_live = False
             if offline and self._offline_behind and self._search_cache is not None:
                 search.update_offline_in_place(archive, output, self._search_cache, records)
                 self._offline_behind = False
@@ -447,7 +444,6 @@ class Session:
             if pending is not None:
                 warnings, self.counts.pending = pending
                 self.search_pending = True
-                self._pending_live = True
                 self.counts.shards_rebuilt = 0
                 return warnings
         if in_place:
@@ -458,7 +454,6 @@ class Session:
                 records=records)  # retires a pending bundle too
             self.counts.pending = 0
             self._indexed = archive
-            self._pending_live = False
             self._offline_behind = not offline
             return warnings
         self.search_pending = False
@@ -471,7 +466,6 @@ class Session:
             staging.discard()
             raise
         self._indexed = archive
-        self._pending_live = False
         return warnings
 
     def _records_of(self, archive: Archive) -> list[search.SearchRecord]:

@@ -609,7 +609,7 @@ def _linearity(rows: list[dict], stages: list[str]) -> list[str]:
     # A stage that took under 0.1 s in the small run (e.g. waiting for search that finished
     # first) gives a meaningless ratio.
     parts = [f"{s} {per(large, s) / per(small, s):.2f}" for s in stages
-             if per(small, s) * small["articles"] >= MIN_STAGE_SECONDS]
+             if small["baoku_detail"]["timings"].get(s, 0.0) >= MIN_STAGE_SECONDS]
     total = per(large, None) / per(small, None)
     return ["", f"每篇成本之比（{large['articles']:,} 篇 / {small['articles']:,} 篇，"
             f"1.00 = 线性）：合计 {total:.2f}；" + "，".join(parts)]

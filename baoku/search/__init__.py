@@ -46,13 +46,14 @@ SORTS = (("", "相关度"), ("date", "日期新→旧"))
 
 def shard_fingerprints(shards: Mapping[str, Sequence[SearchRecord]]) -> dict[str, str]:
     """A digest of every shard's records: a shard needs rebuilding when its digest changes."""
-    digests = {}
-    for name, records in shards.items():
-        h = hashlib.sha256()
-        for record in records:
-            h.update(repr(record).encode("utf-8"))
-        digests[name] = h.hexdigest()[:16]
-    return digests
+    return {name: _records_digest(records) for name, records in shards.items()}
+
+
+def _records_digest(records: Iterable[SearchRecord]) -> str:
+    h = hashlib.sha256()
+    for record in records:
+        h.update(repr(record).encode("utf-8"))
+    return h.hexdigest()[:16]
 
 
 def changed_shards(archive: Archive, site_dir: Path,
@@ -95,7 +96,7 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
             _write_offline(records, site_dir, cache)
         warnings = online.result()
     _write_manifest(shards, site_dir)
-    write_bundle_list(site_dir, [name for name in shards if _has_bundle(site_dir, name)])
+    write_bundle_list(site_dir, _built(shards, site_dir))
     return warnings
 
 
@@ -175,7 +176,7 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
         warnings = online.result()
     # The page is pointed at the new set before the bundles it no longer names go
     # (pending ones included).
-    write_bundle_list(output_dir, [name for name in shards if _has_bundle(output_dir, name)])
+    write_bundle_list(output_dir, _built(shards, output_dir))
     remove_stale_bundles(output_dir, keep=set(shards))
     if not warnings:  # a failed shard stays marked stale in the manifest
         _write_manifest(shards, output_dir, fingerprints)
@@ -184,6 +185,11 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
 
 def _has_bundle(site_dir: Path, name: str) -> bool:
     return (site_dir / bundle_path(name) / "pagefind.js").is_file()
+
+
+def _built(shards: Iterable[str], site_dir: Path) -> list[str]:
+    """The shards whose bundle is in place (one whose Pagefind run failed is not)."""
+    return [name for name in shards if _has_bundle(site_dir, name)]
 
 
 def write_bundle_list(site_dir: Path, bundles: Sequence[str], pending: str | None = None,
@@ -231,7 +237,7 @@ def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
     if not fresh and not replaced:
         retire_pending(output_dir)
         return [], 0
-    name = f"{PENDING_PREFIX}{_digest(fresh, replaced)}"
+    name = f"{PENDING_PREFIX}{_records_digest(fresh)}"  # the bundle holds just these
     try:
         if fresh and not _has_bundle(output_dir, name):
             build_pending_bundle(fresh, output_dir, name)
@@ -240,9 +246,7 @@ def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
     bundles = [name, *live] if fresh else live
     write_bundle_list(output_dir, bundles, pending=name if fresh else None,
                       replaced=replaced)
-    for folder in (output_dir / BUNDLE_DIR).glob(f"{PENDING_PREFIX}*"):
-        if folder.name != name:
-            shutil.rmtree(folder, ignore_errors=True)
+    _remove_pending(output_dir, keep=name)
     return [], len(fresh)
 
 
@@ -252,8 +256,13 @@ def retire_pending(output_dir: Path) -> None:
     live = _live_bundles(output_dir)
     if live is not None:
         write_bundle_list(output_dir, live)
+    _remove_pending(output_dir)
+
+
+def _remove_pending(output_dir: Path, keep: str | None = None) -> None:
     for folder in (output_dir / BUNDLE_DIR).glob(f"{PENDING_PREFIX}*"):
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder.name != keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _live_bundles(site_dir: Path) -> list[str] | None:
@@ -264,13 +273,6 @@ def _live_bundles(site_dir: Path) -> list[str] | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return [n for n in names if not n.startswith(PENDING_PREFIX)]
-
-
-def _digest(records: Sequence[SearchRecord], replaced: Sequence[str]) -> str:
-    h = hashlib.sha256()
-    for part in (*map(repr, records), *replaced):
-        h.update(part.encode("utf-8") + b"\0")
-    return h.hexdigest()[:12]
 
 
 def update_offline_in_place(archive: Archive, output_dir: Path, cache: SearchCache,

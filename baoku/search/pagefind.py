@@ -113,7 +113,8 @@ def _write_record_pages(records: Sequence[SearchRecord], into: Path, pending: bo
 
 async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
                        pending: bool = False) -> None:
-    """Index a shard's record pages with one run of the Pagefind (extended) binary.
+    """Index a shard's record pages with one run of the Pagefind (extended) binary into
+    ``out_dir``, without the UI assets the search page does not use.
 
     The command line rather than the Python service: the service is stopped with a
     signal as soon as it answers ``write_files``, and on a busy machine that can cut
@@ -132,6 +133,8 @@ async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
     if process.returncode != 0 or not (out_dir / "pagefind-entry.json").is_file():
         detail = output.decode("utf-8", "replace").strip()[-500:]
         raise RuntimeError(f"pagefind exited with {process.returncode}: {detail}")
+    for asset in UNUSED_ASSETS:
+        (out_dir / asset).unlink(missing_ok=True)
 
 
 @cache
@@ -159,8 +162,6 @@ async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: 
             if out_dir.exists():
                 shutil.rmtree(out_dir)
             await _build_shard(records, out_dir)
-            for name in UNUSED_ASSETS:
-                (out_dir / name).unlink(missing_ok=True)
 
     await asyncio.gather(*(one(name, recs) for name, recs in shards.items()))
 
@@ -208,8 +209,6 @@ async def _swap_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: P
             fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
             try:
                 await _build_shard(records, fresh)
-                for asset in UNUSED_ASSETS:
-                    (fresh / asset).unlink(missing_ok=True)
                 _move_bundle(fresh, root / name)
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
@@ -247,8 +246,6 @@ def build_pending_bundle(records: Sequence[SearchRecord], site_dir: Path, name: 
     fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
     try:
         _run(_build_shard(records, fresh, pending=True))
-        for asset in UNUSED_ASSETS:
-            (fresh / asset).unlink(missing_ok=True)
         if (root / name).exists():  # the same pending records built before
             shutil.rmtree(root / name)
         fresh.rename(root / name)
