@@ -373,7 +373,8 @@ def stage_peaks(spans: list[list], timeline: list[tuple[float, float, float]]
 
 
 def run_size(articles: int, seed: int, incremental: bool, combined: bool,
-             template: bool = True, baoku_only: bool = False, out: Path = OUT) -> dict:
+             template: bool = True, baoku_only: bool = False, out: Path = OUT,
+             repeat: int = 1) -> dict:
     folder = out / str(articles)
     # The measured project is regenerated from scratch every run (no output, cache or theme
     # override left over). It is not ``project/``: others build and edit that copy by hand.
@@ -419,7 +420,41 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
         row["pagefind"] = measure([sys.executable, "-m", "pagefind", "--site", "public",
                                    "--quiet"], cwd=hugo_dir).__dict__
     row["hugo_size"] = folder_size(hugo_dir / "public")
+    if not combined and "pagefind" in row:
+        row["rounds"] = [_round(row["baoku"], row["hugo"], row["pagefind"])]
+        for extra in range(2, repeat + 1):
+            print(f"[{articles}] 重复测量 {extra}/{repeat} …", flush=True)
+            row["rounds"].append(_repeat_round(project, hugo_dir, baoku_first=extra % 2 == 1))
     return row
+
+
+def _round(baoku: dict, hugo: dict, pagefind: dict) -> dict:
+    """One pair of full builds measured one after the other: wall and CPU seconds."""
+    return {"baoku": baoku["seconds"], "baoku_cpu": baoku["cpu_seconds"],
+            "theirs": hugo["seconds"] + pagefind["seconds"],
+            "theirs_cpu": hugo["cpu_seconds"] + pagefind["cpu_seconds"]}
+
+
+def _repeat_round(project: Path, hugo_dir: Path, baoku_first: bool) -> dict:
+    """Another cold full build of each, from empty output folders; the order alternates
+    between rounds so a machine slowing down or speeding up weighs on both sides."""
+    def ours() -> dict:
+        shutil.rmtree(project / "output", ignore_errors=True)
+        return measure(_self("worker-build", str(project),
+                             str(project.parent / "repeat.json"))).__dict__
+
+    def theirs() -> tuple[dict, dict]:
+        shutil.rmtree(hugo_dir / "public", ignore_errors=True)
+        hugo = measure([hugo_binary(), "--quiet"], cwd=hugo_dir).__dict__
+        return hugo, measure([sys.executable, "-m", "pagefind", "--site", "public",
+                              "--quiet"], cwd=hugo_dir).__dict__
+    if baoku_first:
+        baoku = ours()
+        hugo, pagefind = theirs()
+    else:
+        hugo, pagefind = theirs()
+        baoku = ours()
+    return _round(baoku, hugo, pagefind)
 
 
 def machine() -> dict[str, str]:
@@ -467,6 +502,7 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
               "用时比 | CPU 时间比 | baoku 峰值内存（最大进程） | Hugo / Pagefind 峰值 | 内存比 |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     lines += [_comparison_line(row) for row in rows]
+    lines += _rounds_table(rows)
     if any("pagefind" not in row for row in rows):
         lines += ["", f"“—”：未测。超过 {HUGO_PAGEFIND_MAX_ARTICLES:,} 篇时不在 Hugo 输出上跑 "
                   "Pagefind（单个进程装下全部索引，10,000 页已用约 3.4 GB，10 万页预计超过 "
@@ -577,6 +613,37 @@ def _comparison_line(row: dict) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _rounds_table(rows: list[dict]) -> list[str]:
+    """The repeated pairs (``--repeat``): each round's ratios, their median and range."""
+    repeated = [row for row in rows if len(row.get("rounds", ())) > 1]
+    if not repeated:
+        return []
+    lines = ["", "### 重复测量（`--repeat`）", "",
+             "每一轮都从空的输出文件夹各做一次完整生成，先后顺序轮流调换；这台机器的速度起伏大，"
+             "看中位数。", "",
+             "| 文章数 | 轮次 | baoku | Hugo+Pagefind | 用时比 | CPU 时间比 |",
+             "|---|---|---|---|---|---|"]
+    for row in repeated:
+        rounds = row["rounds"]
+        for n, r in enumerate(rounds, start=1):
+            lines.append(f"| {row['articles']:,} | {n} | {r['baoku']:.1f} s（CPU "
+                         f"{r['baoku_cpu']:.0f} s） | {r['theirs']:.1f} s（CPU "
+                         f"{r['theirs_cpu']:.0f} s） | {_ratio(r['baoku'], r['theirs'])} | "
+                         f"{_ratio(r['baoku_cpu'], r['theirs_cpu'])} |")
+        wall = [r["baoku"] / r["theirs"] for r in rounds]
+        cpu = [r["baoku_cpu"] / r["theirs_cpu"] for r in rounds]
+        lines.append(f"| {row['articles']:,} | 中位数（范围） | | | {_median(wall):.2f}×"
+                     f"（{min(wall):.2f}–{max(wall):.2f}） | {_median(cpu):.2f}×"
+                     f"（{min(cpu):.2f}–{max(cpu):.2f}） |")
+    return lines
+
+
 def _stage_memory(rows: list[dict], stages: list[str]) -> list[str]:
     """Peak memory per stage, for the rows measured by a separate full build."""
     measured = [row for row in rows if row.get("baoku_stage_peaks")]
@@ -664,6 +731,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="只测 baoku 的完整生成，不跑 Hugo 和 Pagefind（大规模语料用）")
     parser.add_argument("--results", type=Path, default=OUT / "results.json",
                         help="结果 JSON 的路径（默认 bench/out/results.json）")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="完整生成与 Hugo + Pagefind 各测 N 轮（先后顺序轮流调换），"
+                             "报告用时比的中位数和范围")
     parser.add_argument("--out", type=Path, default=OUT,
                         help="语料和输出所在的目录（默认 bench/out/）")
     args = parser.parse_args(argv)
@@ -678,7 +748,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for n in args.articles.split(","):
         row = run_size(int(n), args.seed, not args.no_incremental, args.combined,
-                       not args.no_template, args.baoku_only, args.out)
+                       not args.no_template, args.baoku_only, args.out, args.repeat)
         row["measured_at"] = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
         row["load"] = f"{os.getloadavg()[0]:.1f}"
         rows.append(row)

@@ -130,3 +130,27 @@ def test_linearity_flags_a_stage_that_grows_faster_than_the_corpus() -> None:
     assert bench_run._linearity([small], ["read", "search"]) == []
     (_, line) = bench_run._linearity([small, large], ["read", "search"])
     assert "read 1.00" in line and "search 3.00" in line
+
+
+def test_repeated_rounds_report_each_ratio_and_their_median() -> None:
+    row = _row(10_000)
+    row["rounds"] = [
+        {"baoku": 60.0, "baoku_cpu": 120.0, "theirs": 50.0, "theirs_cpu": 75.0},
+        {"baoku": 90.0, "baoku_cpu": 170.0, "theirs": 50.0, "theirs_cpu": 75.0},
+        {"baoku": 50.0, "baoku_cpu": 100.0, "theirs": 50.0, "theirs_cpu": 80.0},
+    ]
+    report = bench_run.render_report([row], {"日期": "2026-11-23 09:00 UTC"})
+    rounds = [line for line in report.splitlines() if line.startswith("| 10,000 | ")
+              and "轮" not in line]
+    assert rounds[0].startswith("| 10,000 | 1 |")
+    assert "1.20×" in rounds[0] and "1.60×" in rounds[0]  # round 1: wall and CPU ratios
+    median = rounds[3]
+    assert "中位数" in median
+    assert "1.20×（1.00–1.80）" in median  # wall: 1.2, 1.8, 1.0
+    assert "1.60×（1.25–2.27）" in median  # CPU: 1.6, 2.27, 1.25
+
+
+def test_a_single_round_adds_no_repeat_table() -> None:
+    row = _row(10_000)
+    row["rounds"] = [{"baoku": 60.0, "baoku_cpu": 120.0, "theirs": 50.0, "theirs_cpu": 75.0}]
+    assert "重复测量" not in bench_run.render_report([row], {"日期": "x"})
