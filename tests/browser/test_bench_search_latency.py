@@ -1,0 +1,36 @@
+"""bench/search_latency.py measures a reader's search on a real built site."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("search_latency", BENCH / "search_latency.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["search_latency"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reader_search_is_timed_with_its_requests_and_candidates(
+        seed_site: tuple[Path, object], browser: object) -> None:
+    latency = _module()
+    site = seed_site[0]
+    rows = latency.measure(site, ["梁园区"], 0.0, browser=browser)
+    (row,) = rows
+    assert 0 < row["first"] < 60 and 0 < row["second"] < 60
+    assert row["requests"] > 3  # page, script, bundle list, Pagefind's files
+    assert row["candidates"] > 0  # the seeds mention 梁园区
+    assert "篇" in row["status"]
+    table = latency.report(site, rows, 0.0)
+    assert "| 梁园区 |" in table and "Pagefind 包" in table
