@@ -221,3 +221,22 @@ def test_result_links_work_under_a_sub_path(page: object, site: Path, serve: obj
         page.eval_on_selector("#search-results .search-hit h2 a", "a => a.href"))  # type: ignore[attr-defined]
     assert response.ok and f"/{site.name}/issues/" in page.url  # type: ignore[attr-defined]
     assert "叶营村百亩花椒" in page.content()  # type: ignore[attr-defined]
+
+
+def test_a_chinese_query_is_one_phrase_so_scattered_characters_cost_no_fetches(
+        page: object, build_from: object, serve: object) -> None:
+    """Pages holding 新, 华 and 区 apart are not candidates for 新华区: Pagefind is asked
+    for the phrase, so the page reads the one matching page's fragment, not twenty."""
+    decoy = "华灯初上，新春到来，区里各处张灯结彩。" * 3
+    files = {f"content/2024-05-{day:02d}-test.txt":
+             f"测试日报 2024年5月{day}日\n\n节日街景第{day}期\n\n本报讯（记者王五）{decoy}\n"
+             for day in range(1, 26)}
+    files["content/2024-05-26-test.txt"] = ("测试日报 2024年5月26日\n\n新华区举行运动会\n\n"
+                                            "本报讯（记者王五）新华区昨日举行全民运动会。\n")
+    out, _ = build_from(files, search=True)  # type: ignore[operator]
+    fragments: list[str] = []
+    page.on("request", lambda r: fragments.append(r.url) if "/fragment/" in r.url else None)  # type: ignore[attr-defined]
+    result = run_query(page, serve(out) + "search/index.html", "新华区")  # type: ignore[operator]
+    assert result["mode"] == "pagefind" and result["state"] == "done", result["status"]
+    assert [h["title"] for h in result["hits"]] == ["新华区举行运动会"]  # type: ignore[index]
+    assert len(fragments) == 1, fragments

@@ -140,11 +140,17 @@
   }
 
   /* The index holds Chinese text as single characters (see baoku/search/pagefind.py),
-     so the query is split the same way: both sides always agree on the words. */
+     so the query is split the same way: both sides always agree on the words. A query
+     of one Chinese run is an exact phrase: Pagefind then ranks only the pages holding
+     its characters in that order, not every page holding each of them (100k articles:
+     新华区 7,736 candidates instead of 34,612; Pagefind's search 1.4-4x faster).
+     Pagefind takes one phrase per query, so longer queries stay plain words. */
   function pagefindQuery(units) {
     var words = units.ascii.slice();
     units.runs.forEach(function (run) { words = words.concat(run.split("")); });
-    return words.length ? words.join(" ") : null;
+    if (!words.length) return null;
+    var phrase = !units.ascii.length && units.runs.length === 1 && words.length > 1;
+    return phrase ? '"' + words.join(" ") + '"' : words.join(" ");
   }
 
   /* Undo the index's character spacing for display. */
