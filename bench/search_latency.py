@@ -30,6 +30,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
 DEFAULT_QUERIES = ("新华区", "人才", "社区")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CJK_OR_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 SECOND_QUERY_SUFFIX = " 社区"
 TIMEOUT_MS = 180_000
@@ -78,8 +79,12 @@ def serve(site: Path, delay: float) -> Iterator[str]:
 
 def pagefind_query(query: str) -> str:
     """The query roughly as the search page hands it to Pagefind: Chinese characters
-    one by one, other words whole."""
-    return " ".join(_CJK_OR_WORD.findall(query.lower()))
+    one by one, other words whole; one Chinese run alone as an exact phrase."""
+    words = _CJK_OR_WORD.findall(query.lower())
+    runs = _CJK_RUN.findall(query)
+    if len(runs) == 1 and len(words) == len(runs[0]) > 1:
+        return '"' + " ".join(words) + '"'
+    return " ".join(words)
 
 
 def _record_size(sizes: list[int], response: Any) -> None:

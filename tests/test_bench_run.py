@@ -154,3 +154,14 @@ def test_a_single_round_adds_no_repeat_table() -> None:
     row = _row(10_000)
     row["rounds"] = [{"baoku": 60.0, "baoku_cpu": 120.0, "theirs": 50.0, "theirs_cpu": 75.0}]
     assert "重复测量" not in bench_run.render_report([row], {"日期": "x"})
+
+
+def test_search_latency_asks_pagefind_what_the_search_page_asks() -> None:
+    spec = importlib.util.spec_from_file_location("search_latency", BENCH / "search_latency.py")
+    assert spec is not None and spec.loader is not None
+    latency = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(latency)
+    assert latency.pagefind_query("新华区") == '"新 华 区"'  # one run: an exact phrase
+    assert latency.pagefind_query("新华区 社区") == "新 华 区 社 区"  # Pagefind: one phrase only
+    assert latency.pagefind_query("镇") == "镇"
+    assert latency.pagefind_query("GDP增长") == "gdp 增 长"

@@ -23,7 +23,7 @@ from itertools import pairwise
 import numpy as np
 import orjson
 
-from .pagefind import FILTER_NAMES, UNDATED_LABEL
+from .pagefind import FILTER_NAMES, QUOTE_CHARS, UNDATED_LABEL
 from .records import SearchRecord
 
 OFFLINE_DIR = "search-offline"
@@ -34,7 +34,7 @@ TARGET_POSTINGS_PER_CHUNK = 40_000
 MAX_TERM_CHUNKS = 256
 
 # Quotes and brackets are dropped before bigrams, so “五星”支部 also yields 星支.
-_QUOTES = re.compile(r"[\"'“”‘’「」『』《》〈〉【】〔〕（）()\[\]]")
+_QUOTES = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,}$")

@@ -70,16 +70,28 @@ def record_sort(record: SearchRecord) -> dict[str, str]:
     return {"date": record.sort_date or "0000-00-00"}
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+# Quotes and brackets do not separate words for search (“五星”支部 holds 五星支部): the
+# offline index drops them, and here they are glued to the character they touch, so
+# Pagefind strips them from that word instead of counting them as a word of their own,
+# which would break the page's phrase query.
+QUOTE_CHARS = "\"'“”‘’「」『』《》〈〉【】〔〕（）()[]"
+_QUOTE = "[" + re.escape(QUOTE_CHARS) + "]"
+_QUOTE_CHAR = re.compile(_QUOTE)
+_CJK_RUN = re.compile(f"{_QUOTE}*(?:{_CJK}{_QUOTE}*)+")
+_CJK_WORD = re.compile(f"{_QUOTE}*{_CJK}{_QUOTE}*")
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
 def _spaced_run(match: re.Match[str]) -> str:
-    return f" {' '.join(match.group())} "
+    run = match.group()
+    words = _CJK_WORD.findall(run) if _QUOTE_CHAR.search(run) else run
+    return f" {' '.join(words)} "
 
 
 def index_text(text: str) -> str:
-    """Chinese characters as separate words, the unit the search page queries by.
+    """Chinese characters as separate words, the unit the search page queries by, each
+    with the quotes and brackets it touches.
 
     Pagefind's own segmenter cuts 梁园区 differently in the index than the browser cuts
     the query, so either side may miss; single characters always agree, and the search
