@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
-import sys
-import types
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from tests.bench_modules import load_bench_module
 
-
-def _load_run_module() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench_run = _load_run_module()
+bench_run = load_bench_module("run")
 
 
 def _measured(seconds: float, cpu: float, peak: float, name: str = "python3") -> dict:
@@ -157,10 +144,7 @@ def test_a_single_round_adds_no_repeat_table() -> None:
 
 
 def test_search_latency_asks_pagefind_what_the_search_page_asks() -> None:
-    spec = importlib.util.spec_from_file_location("search_latency", BENCH / "search_latency.py")
-    assert spec is not None and spec.loader is not None
-    latency = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(latency)
+    latency = load_bench_module("search_latency")
     assert latency.pagefind_query("新华区") == '"新 华 区"'  # one run: an exact phrase
     assert latency.pagefind_query("新华区 社区") == "新 华 区 社 区"  # Pagefind: one phrase only
     assert latency.pagefind_query("镇") == "镇"

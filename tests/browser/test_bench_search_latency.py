@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.bench_modules import load_bench_module
+
 pytestmark = pytest.mark.browser
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _module():
-    spec = importlib.util.spec_from_file_location("search_latency", BENCH / "search_latency.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["search_latency"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_reader_search_is_timed_with_its_requests_and_candidates(
         seed_site: tuple[Path, object], browser: object) -> None:
-    latency = _module()
+    latency = load_bench_module("search_latency")
     site = seed_site[0]
     rows = latency.measure(site, ["梁园区"], 0.0, browser=browser)
     (row,) = rows
