@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from baoku.config import PACKAGE_THEME
 from baoku.search import offline
 from baoku.search.offline import term_counts
 from baoku.search.pagefind import QUOTE_CHARS, index_text
@@ -100,3 +101,13 @@ def test_cache_gives_the_same_files_and_counts_only_new_articles() -> None:
     assert cache.counted == 1
     assert again == dict(offline.offline_files(grown, fake_cut))
     assert first != again
+
+
+def test_search_page_ignores_the_same_quotes_as_the_indexes() -> None:
+    """search.js drops these characters before checking pairs; the indexes glue or drop
+    the same ones, or a phrase across a quote would be found by one side only."""
+    script = (PACKAGE_THEME / "static" / "search.js").read_text(encoding="utf-8")
+    match = re.search(r"var QUOTES = /\[(.*?)\]/g;", script)
+    assert match is not None
+    page_quotes = set(match.group(1).replace("\\", ""))
+    assert page_quotes == set(QUOTE_CHARS)
