@@ -240,3 +240,31 @@ def test_a_chinese_query_is_one_phrase_so_scattered_characters_cost_no_fetches(
     assert result["mode"] == "pagefind" and result["state"] == "done", result["status"]
     assert [h["title"] for h in result["hits"]] == ["新华区举行运动会"]  # type: ignore[index]
     assert len(fragments) == 1, fragments
+
+
+def test_filter_lists_wait_while_the_reader_keeps_searching(
+        page: object, site: Path, serve: object) -> None:
+    """Every bundle's filter files are fetched only once the page is idle after results
+    or when a filter is touched, so they never hold up the reader's next search."""
+    filter_files: list[str] = []
+    page.on("request", lambda r: filter_files.append(r.url) if "/filter/" in r.url else None)  # type: ignore[attr-defined]
+    base = serve(site) + "search/index.html"  # type: ignore[operator]
+    assert run_query(page, base, "社区")["hits"]
+    page.fill("#search-input", "花椒")  # type: ignore[attr-defined]
+    page.press("#search-input", "Enter")  # type: ignore[attr-defined]
+    assert wait_for_results(page, "花椒")["hits"]
+    assert filter_files == []
+    page.focus("select[name=year]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#search-form[data-filters=ready]", state="attached",  # type: ignore[attr-defined]
+                           timeout=1000)  # sooner than the idle delay: the focus asked
+    assert filter_files
+    years = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "select[name=year] option", "os => os.map(o => o.value).filter(Boolean)")
+    assert {"2023", "2024"} <= set(years)
+
+
+def test_filter_lists_fill_by_themselves_once_the_page_is_idle(
+        page: object, site: Path, serve: object) -> None:
+    run_query(page, serve(site) + "search/index.html", "社区")  # type: ignore[operator]
+    page.wait_for_selector("#search-form[data-filters=ready]", state="attached",  # type: ignore[attr-defined]
+                           timeout=10_000)
