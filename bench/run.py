@@ -414,11 +414,10 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
     hugo_dir = folder / "hugo"
     export_site(project / "truth.json", hugo_dir)
     print(f"[{articles}] Hugo …", flush=True)
-    row["hugo"] = measure([hugo_binary(), "--quiet"], cwd=hugo_dir).__dict__
+    row["hugo"] = _measure_hugo(hugo_dir)
     if articles <= HUGO_PAGEFIND_MAX_ARTICLES:
         print(f"[{articles}] Pagefind …", flush=True)
-        row["pagefind"] = measure([sys.executable, "-m", "pagefind", "--site", "public",
-                                   "--quiet"], cwd=hugo_dir).__dict__
+        row["pagefind"] = _measure_pagefind(hugo_dir)
     row["hugo_size"] = folder_size(hugo_dir / "public")
     if not combined and "pagefind" in row:
         row["rounds"] = [_round(row["baoku"], row["hugo"], row["pagefind"])]
@@ -426,6 +425,15 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
             print(f"[{articles}] 重复测量 {extra}/{repeat} …", flush=True)
             row["rounds"].append(_repeat_round(project, hugo_dir, baoku_first=extra % 2 == 1))
     return row
+
+
+def _measure_hugo(hugo_dir: Path) -> dict:
+    return measure([hugo_binary(), "--quiet"], cwd=hugo_dir).__dict__
+
+
+def _measure_pagefind(hugo_dir: Path) -> dict:
+    return measure([sys.executable, "-m", "pagefind", "--site", "public", "--quiet"],
+                   cwd=hugo_dir).__dict__
 
 
 def _round(baoku: dict, hugo: dict, pagefind: dict) -> dict:
@@ -445,9 +453,8 @@ def _repeat_round(project: Path, hugo_dir: Path, baoku_first: bool) -> dict:
 
     def theirs() -> tuple[dict, dict]:
         shutil.rmtree(hugo_dir / "public", ignore_errors=True)
-        hugo = measure([hugo_binary(), "--quiet"], cwd=hugo_dir).__dict__
-        return hugo, measure([sys.executable, "-m", "pagefind", "--site", "public",
-                              "--quiet"], cwd=hugo_dir).__dict__
+        hugo = _measure_hugo(hugo_dir)
+        return hugo, _measure_pagefind(hugo_dir)
     if baoku_first:
         baoku = ours()
         hugo, pagefind = theirs()
