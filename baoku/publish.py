@@ -10,8 +10,10 @@ import ctypes
 import functools
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,9 +83,10 @@ class Staging:
         self.stats.written += 1
 
     def commit(self) -> None:
-        """Swap the staging folder in; the old output is removed only afterwards."""
+        """Swap the staging folder in; the old output is removed only afterwards, by a
+        detached process (``remove_in_background``): the build does not wait for it."""
         if self.output_dir.is_dir() and _exchange(self.path, self.output_dir):
-            shutil.rmtree(self.path, ignore_errors=True)  # now holds the previous output
+            remove_in_background(self.path)  # now holds the previous output
             return
         old = None
         if self.output_dir.exists():
@@ -93,10 +96,31 @@ class Staging:
             os.replace(self.output_dir, old)
         os.replace(self.path, self.output_dir)
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            remove_in_background(old)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+# Run with -I -S: no site packages or user settings, nothing but the standard library.
+_REMOVE_SCRIPT = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete ``folder`` from a detached process: the previous output of a 10,000-article
+    archive is ~46,000 files, and unlinking them took 9 s of a 82 s rebuild. Its name
+    carries this build's pid, so a deletion cut short (the machine shut down) is finished
+    by the next build's ``remove_stale_staging``. Inline where no process can be started."""
+    try:
+        remover = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _REMOVE_SCRIPT, str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # Reaped by a daemon thread when a long session (serve, watch) outlives it.
+    threading.Thread(target=remover.wait, name="baoku-remove-old", daemon=True).start()
 
 
 def _exchange(a: Path, b: Path) -> bool:

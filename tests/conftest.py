@@ -8,6 +8,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,6 +34,18 @@ FIXED_TIME = "2026-01-01T08:00:00+08:00"
 
 def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
+
+
+def build_leftovers(output: Path, timeout: float = 20.0) -> list[str]:
+    """Names of the staging and old-output folders beside ``output`` once the previous
+    output's removal, which runs in a detached process after a commit, has finished
+    (or ``timeout`` seconds have passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        names = sorted(p.name for p in output.parent.glob(f".{output.name}.*"))
+        if not names or time.monotonic() > deadline:
+            return names
+        time.sleep(0.05)
 
 
 def make_config(project: Path, output: Path, *, search: bool = False,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_config
+from conftest import build_leftovers, make_config
 from test_incremental import (
     CASES,
     QUIET,
@@ -56,8 +56,7 @@ def test_in_place_build_is_byte_identical_to_full_build(case: str, project: Path
     assert session.counts.in_place
     assert (project / "output").stat().st_ino == output_inode, "output/ was not swapped"
     assert_same_tree(project / "output", full_build(project, tmp_path))
-    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".output.")]
-    assert not leftovers
+    assert build_leftovers(project / "output") == []
 
 
 def test_unchanged_pages_are_left_alone_in_place(project: Path) -> None:
@@ -149,7 +148,7 @@ def test_a_failed_in_place_build_leaves_output_untouched(project: Path,
     with pytest.raises(RuntimeError):
         session.build(QUIET)
     assert tree(project / "output") == before
-    assert not [p for p in project.iterdir() if p.name.startswith(".output.")]
+    assert build_leftovers(project / "output") == []
     monkeypatch.undo()
     session.build(QUIET)
     assert_same_tree(project / "output", full_build(project, tmp_path))

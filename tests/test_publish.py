@@ -15,8 +15,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, make_config
+from conftest import ROOT, SEEDS, build_leftovers, make_config
 
+from baoku import publish
 from baoku.model import OutputFile
 from baoku.pipeline import build
 from baoku.publish import Staging, remove_stale_staging, write_zip
@@ -30,7 +31,7 @@ def digest_tree(root: Path) -> dict[str, str]:
 
 
 def leftovers(output: Path) -> list[str]:
-    return sorted(p.name for p in output.parent.glob(f".{output.name}.*"))
+    return build_leftovers(output)
 
 
 @pytest.fixture
@@ -117,6 +118,40 @@ def test_staging_reuses_unchanged_files_and_swaps(tmp_path: Path) -> None:
     second.commit()
     assert (output / "a/b.txt").read_bytes() == b"two"
     assert leftovers(output) == []
+
+
+def test_the_previous_output_is_removed_after_the_commit_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "output"
+    first = Staging(output)
+    first.write([OutputFile("a.txt", b"one")])
+    first.commit()
+    # A slow disk: the removal takes over a second; the commit must not wait for it.
+    monkeypatch.setattr(publish, "_REMOVE_SCRIPT",
+                        "import time; time.sleep(1.5); " + publish._REMOVE_SCRIPT)
+    second = Staging(output)
+    second.write([OutputFile("a.txt", b"two")])
+    started = time.perf_counter()
+    second.commit()
+    assert time.perf_counter() - started < 1.0
+    assert second.path.is_dir(), "swapped out, still being removed"
+    assert (output / "a.txt").read_bytes() == b"two"
+    assert leftovers(output) == [], "the detached process removes the previous output"
+
+
+def test_the_previous_output_is_removed_at_once_when_no_process_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise OSError("too many processes")
+
+    output = tmp_path / "output"
+    for content in (b"one", b"two"):
+        staging = Staging(output)
+        staging.write([OutputFile("a.txt", content)])
+        monkeypatch.setattr(publish.subprocess, "Popen", no_processes)
+        staging.commit()
+    assert sorted(p.name for p in tmp_path.glob(".output.*")) == []
+    assert (output / "a.txt").read_bytes() == b"two"
 
 
 def test_discarded_staging_leaves_nothing(tmp_path: Path) -> None:
