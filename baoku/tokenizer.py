@@ -89,6 +89,22 @@ def load_idf(path: Path) -> tuple[dict[str, float], float]:
     return idf, ordered[len(ordered) // 2] if ordered else 0.0
 
 
+class KeywordIdf(dict[str, "float | None"]):
+    """Word -> its IDF for TF-IDF keywords (the median for a word the table lacks), or
+    None for a word jieba's ``extract_tags`` skips: under two characters, a stop word.
+    Filled as words are met."""
+
+    def __init__(self, idf: dict[str, float], median: float) -> None:
+        super().__init__()
+        self._idf, self._median = idf, median
+
+    def __missing__(self, word: str) -> float | None:
+        weight = (self._idf.get(word, self._median)
+                  if len(word.strip()) >= 2 and word.lower() not in _TFIDF_STOP else None)
+        self[word] = weight
+        return weight
+
+
 class JiebaTokenizer:
     """jieba's dictionary behind the ``Tokenizer`` protocol; one instance per process."""
 
@@ -97,6 +113,7 @@ class JiebaTokenizer:
 
         self._rjieba = rjieba
         self._idf, self._median_idf = load_idf(_jieba_idf_path())
+        self._keyword_idf = KeywordIdf(self._idf, self._median_idf)
         self._added: set[str] = set()
 
     def cut(self, text: str) -> list[str]:
@@ -119,15 +136,15 @@ class JiebaTokenizer:
             if allowed
             else self._rjieba.cut(text)
         )
-        # Counted first, then filtered: an article repeats its words, so the filter and
-        # the weights run once per distinct word. Counter keeps first-seen order, which
-        # is the order jieba breaks ties in.
-        freq = {w: n for w, n in Counter(words).items()
-                if len(w.strip()) >= 2 and w.lower() not in _TFIDF_STOP}
-        total = float(sum(freq.values()))
-        idf, median = self._idf.get, self._median_idf
-        weighted = {w: n * idf(w, median) / total for w, n in freq.items()}
-        return sorted(weighted.items(), key=itemgetter(1), reverse=True)[:top_k]
+        # Counted first, then weighed: an article repeats its words, so each distinct word
+        # is looked up once, and its weight (or its exclusion) is remembered across
+        # articles. Counter keeps first-seen order, which is the order jieba breaks ties in.
+        weights = self._keyword_idf
+        kept = [(w, n, idf) for w, n in Counter(words).items()
+                if (idf := weights[w]) is not None]
+        total = float(sum(n for _, n, _ in kept))
+        weighted = [(w, n * idf / total) for w, n, idf in kept]
+        return sorted(weighted, key=itemgetter(1), reverse=True)[:top_k]
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach the dictionary words it should never split (place names, topics)."""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from baoku.enrich.keywords import (
     KEYWORD_COUNT,
     builtin_stopwords,
@@ -10,7 +15,7 @@ from baoku.enrich.keywords import (
     parse_stopwords,
 )
 from baoku.model import Article
-from baoku.tokenizer import default_tokenizer
+from baoku.tokenizer import _TFIDF_STOP, _jieba_idf_path, default_tokenizer, load_idf
 
 BODY = (
     "本报讯（记者王小明 通讯员李强）近日，镇里开展花椒种植技术培训，今年以来进一步推进"
@@ -61,3 +66,36 @@ def test_a_custom_stop_list_is_honoured() -> None:
 
 def test_empty_article_has_no_keywords() -> None:
     assert keywords("", "") == ()
+
+
+# Words jieba keeps whole, stop words, single characters, Latin and digits: every branch
+# of the TF-IDF filter, and words absent from the IDF table (they get its median).
+_PIECES = ("花椒", "种植户", "合作社", "的", "了", "和", "是", "我们", "一个", "镇", "村",
+           "Hello", "WORLD", "2024", " ", "，", "。", "\n", "湛河区", "乡村振兴", "阝冂")
+
+
+@cache
+def _idf_table() -> tuple[dict[str, float], float]:
+    return load_idf(_jieba_idf_path())
+
+
+def _reference_tfidf(text: str, top_k: int) -> list[tuple[str, float]]:
+    """jieba's ``extract_tags`` formula, written out plainly, on the tokenizer's own cut."""
+    tokenizer = default_tokenizer()
+    idf, median = _idf_table()
+    freq: dict[str, int] = {}
+    for word in tokenizer.cut(text):
+        if len(word.strip()) >= 2 and word.lower() not in _TFIDF_STOP:
+            freq[word] = freq.get(word, 0) + 1
+    total = float(sum(freq.values()))
+    weighted = {w: n * idf.get(w, median) / total for w, n in freq.items()}
+    return sorted(weighted.items(), key=lambda item: item[1], reverse=True)[:top_k]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(1, 12))
+def test_keyword_weights_follow_jiebas_formula(pieces: list[str], top_k: int) -> None:
+    text = "".join(pieces)
+    # Twice: the second call meets every word's remembered weight.
+    for _ in range(2):
+        assert default_tokenizer().keywords(text, top_k) == _reference_tfidf(text, top_k)
