@@ -502,3 +502,16 @@ def test_long_tag_lists_are_split_into_pages(config: Config,
 def test_short_tag_list_is_one_page(config: Config) -> None:
     view = plans_by_path(sample_archive(), config)[urls.topic_page("教育")].view
     assert view.pages == () and view.total == len(view.articles) == 2
+
+
+def test_a_rebuild_later_the_same_day_changes_only_the_report_and_feed(config: Config) -> None:
+    """Pages carry the build date, not the time: a rebuild reuses every unchanged page
+    (hard links, unchanged files for a deploy) instead of rewriting each one."""
+    morning = rendered(sample_archive(), config)
+    evening = rendered(replace(sample_archive(), generated_at="2026-01-01T21:30:00+08:00"),
+                       config)
+    changed = sorted(path for path in morning if morning[path] != evening[path])
+    assert changed == ["feed.xml", "report/index.html"]  # both state the time
+    next_day = rendered(replace(sample_archive(), generated_at="2026-01-02T08:00:00+08:00"),
+                        config)
+    assert next_day[urls.file_of(urls.home())] != morning[urls.file_of(urls.home())]
