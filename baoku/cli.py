@@ -62,6 +62,9 @@ def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = No
     if counts is not None and counts.cached:
         lines.append(f"增量生成：重新处理 {counts.assembled} 个文件，"
                      f"{counts.cached} 个未变化的文件沿用缓存。")
+    if counts is not None and counts.shards_rebuilt is not None:
+        offline = "未变，沿用上次" if counts.offline_reused else "已重建"
+        lines.append(f"检索索引：重建 {counts.shards_rebuilt} 个年份分片，离线检索索引{offline}。")
     if archive.failures:
         lines.append(f"未能读取 {len(archive.failures)} 个文件：")
         lines += [f"  - {f.message}" for f in archive.failures]

@@ -185,6 +185,7 @@ class BuildCounts:
     shards_rebuilt: int | None = None  # Pagefind shards rebuilt (None: all, no previous index)
     pending: int = 0  # articles searchable from a pending bundle until their shards catch up
     in_place: bool = False  # published by updating the changed files of output/ in place
+    offline_reused: bool = False  # the offline index linked from the previous output as is
 
 
 @dataclass(frozen=True)
@@ -633,14 +634,21 @@ class Session:
             return []
         if not (previous / search.MANIFEST).is_file():
             return search.build_search(archive, config, site_dir, cache=self._search_cache)
+        records = search.archive_records(archive)
         changed = search.changed_shards(archive, previous)
-        current = search.assign_shards(search.archive_records(archive))
+        current = search.assign_shards(records)
         for name in current:
             if name not in changed:
                 _link_tree(previous / search.bundle_path(name), site_dir / search.bundle_path(name))
         self.counts.shards_rebuilt = len(changed)
+        # Watch mode tokenises every article once anyway, to keep its terms for updates.
+        reuse_offline = (self._search_cache is None
+                         and search.offline_index_unchanged(records, previous))
+        if reuse_offline:
+            _link_tree(previous / search.OFFLINE_DIR, site_dir / search.OFFLINE_DIR)
+        self.counts.offline_reused = reuse_offline
         return search.build_search(archive, config, site_dir, only_shards=changed,
-                                   cache=self._search_cache)
+                                   cache=self._search_cache, offline=not reuse_offline)
 
     def _previous_page(self, key: str, fingerprint: str, output_dir: Path
                        ) -> OutputFile | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import make_config
 
-from baoku import urls
+from baoku import search, urls
 from baoku.config import Config
 from baoku.incremental import IssueCache, Session, atomic_write, inputs_fingerprint
 from baoku.model import Archive, OutputFile
@@ -314,3 +315,46 @@ def test_render_site_is_still_mirrored_by_the_incremental_renderer() -> None:
     from baoku.incremental import _render_api_available
 
     assert _render_api_available()
+
+
+def offline_inodes(output: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in (output / search.OFFLINE_DIR).iterdir()}
+
+
+def test_an_unchanged_offline_index_is_linked_not_rebuilt(project: Path, tmp_path: Path
+                                                          ) -> None:
+    config = make_config(project, project / "output", search=True)
+    Session(config).build(QUIET)
+    before = offline_inodes(project / "output")
+    assert search.OFFLINE_KEY.rsplit("/", 1)[1] in before
+
+    again = Session(config)  # a new process: `python build.py` run a second time
+    again.build(QUIET)
+    assert again.counts.offline_reused
+    assert offline_inodes(project / "output") == before, "the same files, linked"
+    out = tmp_path / "full-search"
+    build(make_config(project, out, search=True), log=QUIET)
+    assert without_bundles(tree(project / "output")) == without_bundles(tree(out))
+
+    add_source(project)
+    changed = Session(config)
+    changed.build(QUIET)
+    assert not changed.counts.offline_reused
+    assert offline_inodes(project / "output") != before
+    shutil.rmtree(out)
+    build(make_config(project, out, search=True), log=QUIET)
+    assert without_bundles(tree(project / "output")) == without_bundles(tree(out))
+
+
+def test_the_offline_index_key_follows_records_and_the_dictionary(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    record = search.SearchRecord(
+        id="a-01", issue_id="a", path="issues/a/01/", headline="春耕", heading="春耕",
+        body="农技人员深入田间。", date="2024-03-05", year="2024", paper=None,
+        issue_label="2024年3月5日")
+    key = search.offline_index_key([record])
+    assert search.offline_index_key([record]) == key
+    assert search.offline_index_key([replace(record, body="农技人员深入田间地头。")]) != key
+    taught = (lambda text: text.split(), frozenset({"田间地头"}))
+    monkeypatch.setattr(search, "_tokenizer", lambda: taught)
+    assert search.offline_index_key([record]) != key

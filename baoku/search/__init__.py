@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -37,6 +39,9 @@ PENDING_PREFIX = "pending-"
 # each); beyond this many changed articles, the shards are rebuilt straight away.
 MAX_PENDING_PAGES = 500
 NO_RECORDS = "没有文章可供检索，未生成检索索引"
+# What the offline index was built from (a digest), written beside it by every path that
+# writes it: a later build with the same inputs links the files instead of rebuilding.
+OFFLINE_KEY = f"{OFFLINE_DIR}/inputs.txt"
 
 # URL parameter -> Pagefind filter name, in the order the controls are shown.
 FILTER_PARAMS = dict(zip(("district", "topic", "year", "paper", "reporter"), FILTER_NAMES,
@@ -73,11 +78,12 @@ def changed_shards(archive: Archive, site_dir: Path,
 
 def build_search(archive: Archive, config: Config, site_dir: Path,
                  only_shards: Iterable[str] | None = None,
-                 cache: SearchCache | None = None) -> list[str]:
+                 cache: SearchCache | None = None, offline: bool = True) -> list[str]:
     """Write the Pagefind shards and the offline index into ``site_dir``.
 
     ``only_shards`` limits Pagefind to those shards (incremental builds: pass
-    ``changed_shards(archive, site_dir)``); the offline index is always rewritten.
+    ``changed_shards(archive, site_dir)``); ``offline=False`` leaves the offline index
+    out (the caller put an unchanged one in place: ``offline_index_unchanged``).
     ``cache`` (kept by watch mode) is filled with every article's term counts, for
     ``update_search_in_place``. Returns warnings for the librarian.
     """
@@ -88,11 +94,11 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
     # Pagefind works in child processes: drive them from a thread while the offline index
     # is built, so the two costs overlap instead of adding up. Without a cache to fill, the
     # offline index is built in a forked child so it has a core of its own.
-    offline = _OfflineChild.start(records, site_dir) if cache is None and config.workers > 1 \
-        else None
+    child = _OfflineChild.start(records, site_dir) \
+        if offline and cache is None and config.workers > 1 else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
         online = pool.submit(_build_online, shards, site_dir, only_shards, config.workers)
-        if offline is None or not offline.wait():
+        if offline and (child is None or not child.wait()):
             _write_offline(records, site_dir, cache)
         warnings = online.result()
     _write_manifest(shards, site_dir)
@@ -115,6 +121,44 @@ def _write_manifest(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path
                 "pages": {name: len(recs) for name, recs in shards.items()}}
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     _replace_file(site_dir / MANIFEST, text.encode("utf-8"))
+
+
+def offline_index_key(records: Sequence[SearchRecord]) -> str:
+    """A digest of everything the offline index is made from: the records in order, the
+    words the tokenizer was taught (they change how it cuts) and the code that builds it."""
+    _, dictionary = _tokenizer()
+    digest = hashlib.sha256()
+    for part in (_offline_code_digest(), "\n".join(sorted(map(str, dictionary))),
+                 _records_digest(records)):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _offline_code_digest() -> str:
+    """The search stage's and the tokenizer's own source, and the rjieba release."""
+    from .. import tokenizer
+
+    digest = hashlib.sha256(_rjieba_version().encode("utf-8"))
+    for path in sorted([*Path(__file__).parent.glob("*.py"), Path(tokenizer.__file__)]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _rjieba_version() -> str:
+    try:
+        return importlib.metadata.version("rjieba")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def offline_index_unchanged(records: Sequence[SearchRecord], site_dir: Path) -> bool:
+    """Whether the offline index in ``site_dir`` was built from exactly these inputs."""
+    try:
+        published = (site_dir / OFFLINE_KEY).read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return published == offline_index_key(records)
 
 
 def _replace_file(path: Path, content: bytes) -> bool:
@@ -310,6 +354,8 @@ def _update_offline(records: Sequence[SearchRecord], site_dir: Path, cache: Sear
     if entry is not None:
         _replace_file(site_dir / entry[0], entry[1].encode("utf-8"))
         written.add(Path(entry[0]).name)
+    _replace_file(site_dir / OFFLINE_KEY, _key_text(records))
+    written.add(Path(OFFLINE_KEY).name)
     for name in before - written:
         if not name.startswith("."):
             (folder / name).unlink(missing_ok=True)
@@ -326,6 +372,11 @@ def _write_offline(records: Sequence[SearchRecord], site_dir: Path,
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    (site_dir / OFFLINE_KEY).write_bytes(_key_text(records))
+
+
+def _key_text(records: Sequence[SearchRecord]) -> bytes:
+    return (offline_index_key(records) + "\n").encode("utf-8")
 
 
 def _tokenizer() -> tuple[Cut, object]:
