@@ -1,0 +1,34 @@
+"""bench/rerun.py: `python build.py` run again on a built archive, measured end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from tests.bench_modules import load_bench_module
+
+bench_rerun = load_bench_module("rerun")
+
+
+def test_reruns_are_measured_and_the_added_issue_is_taken_away(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    for n, seed in enumerate(sorted(SEEDS.glob("*.txt"))[:2]):
+        shutil.copy(seed, project / "content" / f"2024-03-0{n + 1}_seed_01.txt")
+    before = sorted(p.name for p in (project / "content").iterdir())
+
+    bench_rerun.main([str(project), "--rounds", "1"])
+
+    rows = [line.split(" | ") for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| 1 |")]
+    assert [row[1] for row in rows[:1]] == ["无改动"]
+    assert rows[1][1].startswith("新增一期（2024-03-03_")
+    unchanged, added = rows[0][4], rows[1][4]
+    assert "重新处理 0 个文件，2 个未变化的文件沿用缓存" in unchanged
+    assert "离线检索索引未变，沿用上次" in unchanged
+    assert "重新处理 1 个文件" in added and "离线检索索引已重建" in added
+    assert sorted(p.name for p in (project / "content").iterdir()) == before
