@@ -282,7 +282,8 @@ class Session:
         self._read_paths: set[Path] = set()
         hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
                                render=self._render, search=self._search_hook(),
-                               read=self._read_source, assemble_many=self._assemble_many,
+                               read=self._read_source, read_many=self._read_many,
+                               assemble_many=self._assemble_many,
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress,
                                publisher=self._make_publisher)
         self._next_prints = {}
@@ -521,16 +522,41 @@ class Session:
 
     def _read_source(self, path: Path, project_root: Path) -> Source:
         """Decoding and metadata again only when the file or one of its sidecars changed."""
-        state = (self._fingerprint, str(project_root), _stat_key(path),
-                 tuple((p.name, _stat_key(p)) for p in self._siblings.of(path)))
+        state = self._source_state(path, project_root)
+        known = self._known_source(path, state)
+        if known is not None:
+            return known
+        source = pipeline.DEFAULT_HOOKS.read(path, project_root)
+        self._sources[path] = (state, source)
+        return source
+
+    def _read_many(self, paths: list[Path], config: Config, enricher: Enricher
+                   ) -> list[pipeline.Outcome]:
+        """``_read_source`` for every path, the files not known unchanged read together
+        in the build's pool (a new process knows none: every file, on every core)."""
+        states = [self._source_state(path, config.project_root) for path in paths]
+        outcomes: list[pipeline.Outcome | None] = [
+            (known, None) if (known := self._known_source(path, state)) is not None else None
+            for path, state in zip(paths, states, strict=True)]
+        misses = [n for n, outcome in enumerate(outcomes) if outcome is None]
+        fresh = pipeline.read_many([paths[n] for n in misses], config, enricher)
+        for n, (source, error) in zip(misses, fresh, strict=True):
+            outcomes[n] = (source, error)
+            if isinstance(source, Source):
+                self._sources[paths[n]] = (states[n], source)
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _source_state(self, path: Path, project_root: Path) -> object:
+        return (self._fingerprint, str(project_root), _stat_key(path),
+                tuple((p.name, _stat_key(p)) for p in self._siblings.of(path)))
+
+    def _known_source(self, path: Path, state: object) -> Source | None:
         self._read_paths.add(path)
         known = self._sources.get(path)
         if known is not None and known[0] == state:
             self.counts.read_cached += 1
             return known[1]
-        source = pipeline.DEFAULT_HOOKS.read(path, project_root)
-        self._sources[path] = (state, source)
-        return source
+        return None
 
     def _assemble(self, source: Source, issue_id: str, enricher: Enricher) -> Issue:
         key = self._issue_key(source, issue_id)

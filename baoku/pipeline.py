@@ -145,6 +145,9 @@ class Hooks:
     # Assembles every (source, issue id, rel path) at once, e.g. the misses of a cache
     # through ``assemble_many``; None: ``assemble`` one by one (pooled when the default).
     assemble_many: Callable[[list[AssembleJob], Enricher], list[Outcome]] | None = None
+    # Reads every path, in order, e.g. the files a cache does not know through ``read_many``
+    # (pooled); None: ``read`` one by one (pooled when the default).
+    read_many: Callable[[list[Path], Config, Enricher], list[Outcome]] | None = None
     # Where the build is written: a staging folder swapped in on success (the default),
     # or an in-place update of only the changed files (a watch session's later builds).
     publisher: Callable[[Path], Publisher] = Staging
@@ -218,7 +221,10 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
     With ``config.workers`` > 1 the default read and assemble (or ``hooks.assemble_many``)
     run in a process pool; results keep the source order, so the build is the same."""
     with timer.stage("read"):
-        if hooks.read is read_source:
+        if hooks.read_many is not None:
+            sources, failures = read_sources(
+                paths, config, log, outcomes=hooks.read_many(paths, config, enricher))
+        elif hooks.read is read_source:
             with _pool(config, enricher, len(paths)) as pool:
                 sources, failures = read_sources(paths, config, log, hooks.read, pool)
         else:
@@ -292,14 +298,17 @@ def _assemble_each(jobs: list[AssembleJob], enricher: Enricher, hooks: Hooks
 
 def read_sources(paths: list[Path], config: Config, log: Log,
                  read: Callable[[Path, Path], Source] = read_source,
-                 pool: ProcessPoolExecutor | None = None
+                 pool: ProcessPoolExecutor | None = None,
+                 outcomes: Iterable[Outcome] | None = None
                  ) -> tuple[list[tuple[str, Source]], list[Failure]]:
-    """(rel path, Source) for every readable file, with duplicate-claim warnings added."""
+    """(rel path, Source) for every readable file, with duplicate-claim warnings added;
+    ``outcomes``: the paths already read (``read_many``), in order."""
     sources: list[tuple[str, Source]] = []
     failures: list[Failure] = []
     rels = [relative_path(path, config.project_root) for path in paths]
-    for rel, (source, error) in zip(rels, _read_all(paths, rels, config, read, pool),
-                                    strict=True):
+    if outcomes is None:
+        outcomes = _read_all(paths, rels, config, read, pool)
+    for rel, (source, error) in zip(rels, outcomes, strict=True):
         if isinstance(source, Source):
             sources.append((rel, source))
         else:
@@ -310,6 +319,14 @@ def read_sources(paths: list[Path], config: Config, log: Log,
     return [(rel, replace(source, warnings=source.warnings + duplicates[source.rel_path])
              if source.rel_path in duplicates else source)
             for rel, source in sources], failures
+
+
+def read_many(paths: list[Path], config: Config, enricher: Enricher) -> list[Outcome]:
+    """``read_source`` for every path, in a process pool when worth it: (Source, None) or
+    (None, the librarian's error message), in path order."""
+    rels = [relative_path(path, config.project_root) for path in paths]
+    with _pool(config, enricher, len(paths)) as pool:
+        return list(_read_all(paths, rels, config, read_source, pool))
 
 
 def _read_all(paths: list[Path], rels: list[str], config: Config,

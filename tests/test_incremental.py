@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import make_config
 
-from baoku import search, urls
+from baoku import pipeline, search, urls
 from baoku.config import Config
 from baoku.incremental import IssueCache, Session, atomic_write, inputs_fingerprint
 from baoku.model import Archive, OutputFile
@@ -358,3 +359,45 @@ def test_the_offline_index_key_follows_records_and_the_dictionary(
     taught = (lambda text: text.split(), frozenset({"田间地头"}))
     monkeypatch.setattr(search, "_tokenizer", lambda: taught)
     assert search.offline_index_key([record]) != key
+
+
+_REAL_READ = pipeline._read_in_worker
+_READERS: dict[str, Path] = {}
+
+
+def _noting_reader(job: tuple[Path, Path, str]) -> pipeline.Outcome:
+    """The pool's reader, leaving a note of the file and the process that read it
+    (module level: the pool pickles it by name)."""
+    (_READERS["folder"] / job[0].name).write_text(str(os.getpid()), encoding="utf-8")
+    return _REAL_READ(job)
+
+
+def test_a_new_session_reads_its_files_in_the_pool_as_a_full_build_does(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = project / "content"
+    seed = sorted(content.glob("*.txt"))[0]
+    for n in range(pipeline.MIN_PARALLEL_SOURCES):
+        (content / f"copy-{n}.txt").write_bytes(seed.read_bytes())
+    (content / "broken.txt").write_bytes(bytes(range(256)) * 8)  # binary: not a text
+    readers = tmp_path / "readers"
+    readers.mkdir()
+    monkeypatch.setattr(pipeline, "_read_in_worker", _noting_reader)
+    monkeypatch.setitem(_READERS, "folder", readers)  # forked workers inherit it
+    config = replace(make_config(project, project / "output"), workers=2)
+    said: list[str] = []
+    session = Session(config, use_disk_cache=False)
+    session.build(said.append)
+
+    files = sorted(p.name for p in content.glob("*.txt"))
+    assert sorted(p.name for p in readers.iterdir()) == files
+    pids = {p.read_text(encoding="utf-8") for p in readers.iterdir()}
+    assert str(os.getpid()) not in pids, "read by the pool's workers"
+    assert [m for m in said if "broken.txt" in m], "the unreadable file is reported"
+    full = tmp_path / "full-output"
+    full_said: list[str] = []
+    build(replace(make_config(project, full), workers=2), log=full_said.append)
+    assert [m for m in said if "broken.txt" in m] == [m for m in full_said if "broken.txt" in m]
+    assert_same_tree(project / "output", full)
+
+    session.build(QUIET)
+    assert session.counts.read_cached == len(files) - 1  # all but the unreadable one
