@@ -1,13 +1,15 @@
 """What running ``python build.py`` again costs on an archive it has built before.
 
-    python bench/rerun.py bench/out/10000/run [--code DIR] [--rounds 2]
+    python bench/rerun.py bench/out/10000/run [--against OLD_CODE OLD_PROJECT] [--rounds 2]
 
 This is the librarian's everyday path without ``--watch``: a new process each time, with
 the disk cache (``.baoku-cache/``) and the previous ``output/`` in place. After one
 warm-up run, each round measures the command twice: with nothing changed, and with one
 synthetic issue added to ``content/`` (removed again at the end of the round). ``--code``
-runs the ``build.py`` of another checkout (e.g. an older commit in a ``git worktree``);
-give each checkout its own copy of the project, since the cache is keyed by the code.
+runs the ``build.py`` of another checkout; ``--against CODE PROJECT`` measures a second
+checkout (e.g. an older commit in a ``git worktree``) step by step alternating with the
+first, for a before/after ratio from the same minutes. Give each checkout its own copy of
+the project: the cache is keyed by the code.
 
 Before each run the script waits until the previous output, which a build removes in a
 detached process after swapping in the new one, is gone, so no run pays for the last.
@@ -63,29 +65,54 @@ def run_build(code: Path, project: Path, step: str) -> Run:
     return Run(step, wall, children_cpu() - cpu, " ".join(said))
 
 
-def one_round(code: Path, project: Path, seed: int) -> list[Run]:
-    content = project / "content"
-    runs = [run_build(code, project, "无改动")]
-    day = newest_date(content) + dt.timedelta(days=1)
-    added = new_issue_file(content, day, seed)
+@dataclass(frozen=True)
+class Side:
+    """One checkout's ``build.py`` and the project copy it builds."""
+
+    code: Path
+    project: Path
+
+    @property
+    def label(self) -> str:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=self.code,
+                                capture_output=True, text=True)
+        return commit.stdout.strip() or self.code.name
+
+
+def one_round(sides: list[Side], seed: int) -> list[list[Run]]:
+    """Per step (no change, one issue added), one run per side, the sides alternating."""
+    unchanged = [run_build(side.code, side.project, "无改动") for side in sides]
+    added = [new_issue_file(side.project / "content",
+                            newest_date(side.project / "content") + dt.timedelta(days=1), seed)
+             for side in sides]
     try:
-        runs.append(run_build(code, project, f"新增一期（{added.name}）"))
+        grown = [run_build(side.code, side.project, f"新增一期（{path.name}）")
+                 for side, path in zip(sides, added, strict=True)]
     finally:
-        added.unlink()
-    run_build(code, project, "恢复")  # back to the archive the next round starts from
-    return runs
+        for path in added:
+            path.unlink()
+    for side in sides:  # back to the archive the next round starts from
+        run_build(side.code, side.project, "恢复")
+    return [unchanged, grown]
 
 
-def table(runs: list[Run]) -> str:
-    lines = ["| 轮次 | 步骤 | 用时 | CPU | build.py 的说明 |", "|---|---|---|---|---|"]
-    for n, run in runs_by_round(runs):
-        lines.append(f"| {n} | {run.step} | {run.wall:.1f} s | {run.cpu:.1f} s | "
-                     f"{run.summary or '—'} |")
+def table(sides: list[Side], rounds: list[list[list[Run]]]) -> str:
+    labels = [side.label for side in sides]
+    head = ["轮次", "步骤"] + [f"{kind}（{label}）" for label in labels for kind in ("用时", "CPU")]
+    if len(sides) == 2:
+        head.append(f"用时比（{labels[1]} / {labels[0]}）")
+    head.append(f"build.py 的说明（{labels[-1]}）")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n, steps in enumerate(rounds, start=1):
+        for runs in steps:
+            cells = [str(n), runs[-1].step]
+            for run in runs:
+                cells += [f"{run.wall:.1f} s", f"{run.cpu:.1f} s"]
+            if len(runs) == 2:
+                cells.append(f"{runs[1].wall / runs[0].wall:.2f}")
+            cells.append(runs[-1].summary or "—")
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def runs_by_round(runs: list[Run]) -> list[tuple[int, Run]]:
-    return [(i // 2 + 1, run) for i, run in enumerate(runs)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -93,13 +120,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("project", type=Path, help="a folder with content/ (and output/)")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="the checkout whose build.py runs (default: this one)")
+    parser.add_argument("--against", nargs=2, type=Path, metavar=("CODE", "PROJECT"),
+                        help="another checkout and its own copy of the project, measured "
+                             "first at every step (before/after in the same minutes)")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
-    project = args.project.resolve()
-    run_build(args.code, project, "预热")  # output/ and the cache as a librarian has them
-    runs = [run for n in range(args.rounds)
-            for run in one_round(args.code.resolve(), project, seed=1000 + n)]
-    print(table(runs))
+    sides = [Side(args.code.resolve(), args.project.resolve())]
+    if args.against:
+        sides.insert(0, Side(args.against[0].resolve(), args.against[1].resolve()))
+    for side in sides:  # output/ and the cache as a librarian has them
+        run_build(side.code, side.project, "预热")
+    rounds = [one_round(sides, seed=1000 + n) for n in range(args.rounds)]
+    print(table(sides, rounds))
 
 
 if __name__ == "__main__":
