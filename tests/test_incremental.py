@@ -337,6 +337,12 @@ def test_an_unchanged_offline_index_is_linked_not_rebuilt(project: Path, tmp_pat
     build(make_config(project, out, search=True), log=QUIET)
     assert without_bundles(tree(project / "output")) == without_bundles(tree(out))
 
+    (project / "output" / search.OFFLINE_DIR / "index.js").rename(tmp_path / "index.js")
+    damaged = Session(config)  # an index with a file missing is never linked
+    damaged.build(QUIET)
+    assert not damaged.counts.offline_reused
+    assert (project / "output" / search.OFFLINE_DIR / "index.js").is_file()
+
     add_source(project)
     changed = Session(config)
     changed.build(QUIET)

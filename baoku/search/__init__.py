@@ -153,12 +153,14 @@ def _rjieba_version() -> str:
 
 
 def offline_index_unchanged(records: Sequence[SearchRecord], site_dir: Path) -> bool:
-    """Whether the offline index in ``site_dir`` was built from exactly these inputs."""
+    """Whether the offline index in ``site_dir`` is whole and was built from exactly these
+    inputs (its key is written after every other file)."""
     try:
         published = (site_dir / OFFLINE_KEY).read_text(encoding="utf-8").strip()
     except OSError:
         return False
-    return published == offline_index_key(records)
+    return (site_dir / OFFLINE_DIR / "index.js").is_file() \
+        and published == offline_index_key(records)
 
 
 def _replace_file(path: Path, content: bytes) -> bool:
