@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import urls
-from .background import Background
+from .background import Background, stage_threads_running
 from .clean import clean
 from .config import Config
 from .enrich import Enricher, enrich_issue, link_related, load_enricher
@@ -204,6 +204,8 @@ def _make_pool(config: Config, enricher: Enricher, sources: int) -> ProcessPoolE
         return None
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
+        if stage_threads_running():  # a lock or Pagefind's pipes would be forked with it
+            return None
         return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
                                    initializer=_init_worker, initargs=(enricher, config))
     return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(None, config))

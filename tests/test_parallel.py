@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from baoku import pipeline
+from baoku.background import Background
 from baoku.config import default_workers
 from baoku.model import Source
 from baoku.segment import segment
@@ -96,3 +98,18 @@ def test_incremental_session_assembles_its_misses_in_the_pool(tmp_path: Path) ->
     again = session.build(log=lambda m: None)
     assert session.counts.assembled == 0 and session.counts.cached == 12
     assert again.archive.issues == serial.archive.issues
+
+
+def test_no_pool_is_forked_while_a_stage_runs_in_a_thread(tmp_path: Path) -> None:
+    config = replace(make_config(tmp_path, tmp_path / "out"), workers=2)
+    enricher = pipeline.load_enricher(config)
+    release = threading.Event()
+    stage = Background(release.wait, in_process=False, name="test-stage")
+    try:
+        assert pipeline._make_pool(config, enricher, 20) is None
+    finally:
+        release.set()
+        stage.result()
+    pool = pipeline._make_pool(config, enricher, 20)
+    assert pool is not None
+    pool.shutdown()
