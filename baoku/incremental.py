@@ -661,8 +661,8 @@ class Session:
         if not (previous / search.MANIFEST).is_file():
             return search.build_search(archive, config, site_dir, cache=self._search_cache)
         records = search.archive_records(archive)
-        changed = search.changed_shards(archive, previous)
         current = search.assign_shards(records)
+        changed = search.changed_shards(archive, previous, search.shard_fingerprints(current))
         for name in current:
             if name not in changed:
                 _link_tree(previous / search.bundle_path(name), site_dir / search.bundle_path(name))
