@@ -662,14 +662,15 @@ class Session:
             return search.build_search(archive, config, site_dir, cache=self._search_cache)
         records = search.archive_records(archive)
         current = search.assign_shards(records)
-        changed = search.changed_shards(archive, previous, search.shard_fingerprints(current))
+        fingerprints = search.shard_fingerprints(current)
+        changed = search.changed_shards(archive, previous, fingerprints)
         for name in current:
             if name not in changed:
                 _link_tree(previous / search.bundle_path(name), site_dir / search.bundle_path(name))
         self.counts.shards_rebuilt = len(changed)
         # Watch mode tokenises every article once anyway, to keep its terms for updates.
         reuse_offline = (self._search_cache is None
-                         and search.offline_index_unchanged(records, previous))
+                         and search.offline_index_unchanged(records, previous, fingerprints))
         if reuse_offline:
             _link_tree(previous / search.OFFLINE_DIR, site_dir / search.OFFLINE_DIR)
         self.counts.offline_reused = reuse_offline

@@ -123,13 +123,20 @@ def _write_manifest(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path
     _replace_file(site_dir / MANIFEST, text.encode("utf-8"))
 
 
-def offline_index_key(records: Sequence[SearchRecord]) -> str:
+def offline_index_key(records: Sequence[SearchRecord],
+                      fingerprints: Mapping[str, str] | None = None) -> str:
     """A digest of everything the offline index is made from: the records in order, the
-    words the tokenizer was taught (they change how it cuts) and the code that builds it."""
+    words the tokenizer was taught (they change how it cuts) and the code that builds it.
+
+    The records enter as their shards' digests plus the order of their files, which
+    fixes them as well: ``fingerprints``, the ``shard_fingerprints`` when already known."""
+    if fingerprints is None:
+        fingerprints = shard_fingerprints(assign_shards(records))
     _, dictionary = _tokenizer()
     digest = hashlib.sha256()
     for part in (_offline_code_digest(), "\n".join(sorted(map(str, dictionary))),
-                 _records_digest(records)):
+                 json.dumps(sorted(fingerprints.items())),
+                 "\n".join(record.file for record in records)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()[:32]
 
@@ -152,7 +159,8 @@ def _rjieba_version() -> str:
         return ""
 
 
-def offline_index_unchanged(records: Sequence[SearchRecord], site_dir: Path) -> bool:
+def offline_index_unchanged(records: Sequence[SearchRecord], site_dir: Path,
+                            fingerprints: Mapping[str, str] | None = None) -> bool:
     """Whether the offline index in ``site_dir`` is whole and was built from exactly these
     inputs (its key is written after every other file)."""
     try:
@@ -160,7 +168,7 @@ def offline_index_unchanged(records: Sequence[SearchRecord], site_dir: Path) -> 
     except OSError:
         return False
     return (site_dir / OFFLINE_DIR / "index.js").is_file() \
-        and published == offline_index_key(records)
+        and published == offline_index_key(records, fingerprints)
 
 
 def _replace_file(path: Path, content: bytes) -> bool:
