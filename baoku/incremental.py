@@ -29,7 +29,9 @@ from .config import Config
 from .enrich import Enricher, link_related
 from .markdown_issue import attach_raw_text
 from .model import Archive, Issue, OutputFile, Source
+from .page_prints import PagePrint, content_digest, load_prints, read_if_unchanged, save_prints
 from .publish import InPlaceUpdate, RecordingStaging, Staging
+from .render.stamps import build_time_use, stamp
 
 CACHE_FORMAT = "1"
 SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
@@ -245,8 +247,14 @@ class Session:
         self.progress = progress
         self.counts = BuildCounts()
         self._enricher: tuple[str, Enricher] | None = None
-        self._page_prints: dict[str, tuple[str, str]] = {}  # plan path -> (print, file)
-        self._next_prints: dict[str, tuple[str, str]] = {}  # adopted once published
+        self._page_prints: dict[str, PagePrint] = {}  # plan path -> print, as published
+        self._next_prints: dict[str, PagePrint] = {}  # adopted once published
+        # The last process's prints (disk cache): trusted only for files that still hold
+        # the bytes they name, and dropped once this session has published.
+        self._stored_prints = load_prints(config.cache_dir) if use_disk_cache else {}
+        self._use_disk_cache = use_disk_cache
+        self._time_use: dict[str, str] = {}  # template -> what it shows of the build time
+        self._site_reprs: dict[str, tuple[object, str]] = {}  # see ``_site_repr``
         self._fingerprint = ""
         self._theme = ""
         self._siblings = Siblings(config.content_dir)
@@ -296,6 +304,9 @@ class Session:
             raise
         # Only a published build vouches for the files now in output/.
         self._page_prints = self._next_prints
+        self._stored_prints = {}
+        if self._use_disk_cache:
+            save_prints(self.config.cache_dir, self._page_prints, atomic_write)
         self._published = getattr(self._publisher, "published", None)
         self.issues.keep_only(self._used_keys)
         self._keys = {k: v for k, v in self._keys.items() if v[3] in self._used_keys}
@@ -397,16 +408,17 @@ class Session:
         assert self._published is not None
         env = self._jinja(self.config)
         publisher = InPlaceUpdate(self.config.output_dir, self._published)
-        prints: dict[str, tuple[str, str]] = {}
+        prints: dict[str, PagePrint] = {}
         try:
             for plan in plans:
                 fingerprint = self._page_print(plan)
                 known = self._page_prints.get(plan.path)
-                if known is not None and known[0] == fingerprint:
+                if known is not None and known.print == fingerprint:
                     continue
                 page = render.render_page(env, plan)
                 publisher.write_one(page)
-                prints[plan.path] = (fingerprint, page.path)
+                prints[plan.path] = PagePrint(fingerprint, page.path,
+                                              content_digest(page.content))
             publisher.commit(remove_missing=False)
         except BaseException:
             if publisher.committing:
@@ -603,7 +615,7 @@ class Session:
         Plans are taken a batch at a time, so a large archive's views are never all held."""
         env = self._jinja(config)
         yield from render.static_files(config)
-        prints: dict[str, tuple[str, str]] = {}
+        prints: dict[str, PagePrint] = {}
         report = self.progress or pipeline.DEFAULT_HOOKS.progress
         expected = len(self._page_prints)  # the last build's page count, for progress
         for batch in render.parallel.batches(render.plan_pages(archive, config),
@@ -619,32 +631,32 @@ class Session:
         self._next_prints = prints
 
     def _render_batch(self, plans: list[render.PagePlan], config: Config,
-                      env: jinja2.Environment, prints: dict[str, tuple[str, str]]
+                      env: jinja2.Environment, prints: dict[str, PagePrint]
                       ) -> Iterator[OutputFile]:
         """The pages of ``plans`` a publish needs: kept ones (in place: none at all; else
         their previous bytes), then the re-rendered ones. ``prints`` is filled."""
         in_place = self._publisher if isinstance(self._publisher, InPlaceUpdate) else None
         stale: list[tuple[render.PagePlan, str]] = []  # to render, with their fingerprints
         for plan in plans:
-            fingerprint = self._page_print(plan)
+            fingerprint = self._page_print(plan, env)
             known = self._page_prints.get(plan.path)
-            if (in_place is not None and known is not None and known[0] == fingerprint
-                    and known[1] in in_place.known):
-                in_place.keep(known[1])  # already in output/, byte for byte
+            if (in_place is not None and known is not None and known.print == fingerprint
+                    and known.file in in_place.known):
+                in_place.keep(known.file)  # already in output/, byte for byte
                 self.counts.kept += 1
                 prints[plan.path] = known
                 continue
-            page = self._previous_page(plan.path, fingerprint, config.output_dir)
-            if page is None:
+            kept = self._previous_page(plan.path, fingerprint, config.output_dir)
+            if kept is None:
                 stale.append((plan, fingerprint))
                 continue
             self.counts.kept += 1
-            prints[plan.path] = (fingerprint, page.path)
+            prints[plan.path], page = kept
             yield page
         self.counts.rendered += len(stale)
         pages = render.render_pages(config, [plan for plan, _ in stale], env)
         for (plan, fingerprint), page in zip(stale, pages, strict=True):
-            prints[plan.path] = (fingerprint, page.path)
+            prints[plan.path] = PagePrint(fingerprint, page.path, content_digest(page.content))
             yield page
 
     def _search(self, archive: Archive, config: Config, site_dir: Path, *,
@@ -678,18 +690,39 @@ class Session:
                                    cache=self._search_cache, offline=not reuse_offline)
 
     def _previous_page(self, key: str, fingerprint: str, output_dir: Path
-                       ) -> OutputFile | None:
-        known = self._page_prints.get(key)
-        if known is None or known[0] != fingerprint:
+                       ) -> tuple[PagePrint, OutputFile] | None:
+        """The page as the last build published it, when its print is unchanged and
+        ``output/`` still holds the bytes that print rendered to."""
+        known = self._page_prints.get(key) or self._stored_prints.get(key)
+        if known is None or known.print != fingerprint:
             return None
-        content = _read(output_dir / known[1])
-        return OutputFile(known[1], content) if content is not None else None
+        content = read_if_unchanged(output_dir, known)
+        return (known, OutputFile(known.file, content)) if content is not None else None
 
-    def _page_print(self, plan: object) -> str:
+    def _page_print(self, plan: render.PagePlan, env: jinja2.Environment | None = None) -> str:
+        """What the page's bytes depend on: code, settings, theme, its view, and only as
+        much of the build time as its template shows (none, for most pages)."""
         digest = hashlib.sha256()
-        for part in (self._fingerprint, self._theme, repr(plan)):
+        for part in (self._fingerprint, self._theme, plan.path, plan.template,
+                     repr(plan.view), self._site_repr(plan, env)):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
+
+    def _site_repr(self, plan: render.PagePlan, env: jinja2.Environment | None) -> str:
+        """``repr`` of the plan's site with only what its template shows of the build time;
+        every plan of a build shares one site, so this is worked out once per template use."""
+        use = self._build_time_use(plan.template, env)
+        known = self._site_reprs.get(use)
+        if known is None or known[0] is not plan.site:
+            site = replace(plan.site, build_time=stamp(plan.site.build_time, use))
+            known = self._site_reprs[use] = (plan.site, repr(site))
+        return known[1]
+
+    def _build_time_use(self, template: str, env: jinja2.Environment | None) -> str:
+        key = f"{self._theme}\0{template}"
+        if key not in self._time_use:
+            self._time_use[key] = build_time_use(env or self._jinja(self.config), template)
+        return self._time_use[key]
 
 
 def _link_tree(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
@@ -706,13 +739,6 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def _pin_time(config: Config) -> Config:

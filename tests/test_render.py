@@ -504,9 +504,11 @@ def test_short_tag_list_is_one_page(config: Config) -> None:
     assert view.pages == () and view.total == len(view.articles) == 2
 
 
-def test_a_rebuild_later_the_same_day_changes_only_the_report_and_feed(config: Config) -> None:
-    """Pages carry the build date, not the time: a rebuild reuses every unchanged page
-    (hard links, unchanged files for a deploy) instead of rewriting each one."""
+def test_a_rebuild_on_another_day_changes_only_the_home_page_report_and_feed(
+        config: Config) -> None:
+    """Only the home page states the build date, and only the report and the feed the
+    time: a rebuild reuses every other page (hard links, unchanged files for a deploy,
+    no rendering in a new process) instead of rewriting each one."""
     morning = rendered(sample_archive(), config)
     evening = rendered(replace(sample_archive(), generated_at="2026-01-01T21:30:00+08:00"),
                        config)
@@ -514,4 +516,6 @@ def test_a_rebuild_later_the_same_day_changes_only_the_report_and_feed(config: C
     assert changed == ["feed.xml", "report/index.html"]  # both state the time
     next_day = rendered(replace(sample_archive(), generated_at="2026-01-02T08:00:00+08:00"),
                         config)
-    assert next_day[urls.file_of(urls.home())] != morning[urls.file_of(urls.home())]
+    changed = sorted(path for path in morning if morning[path] != next_day[path])
+    assert changed == sorted(["feed.xml", "report/index.html", urls.file_of(urls.home())])
+    assert '<time datetime="2026-01-02">2026-01-02</time>' in next_day[urls.file_of(urls.home())]
