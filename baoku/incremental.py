@@ -35,6 +35,7 @@ from .render.stamps import build_time_use, stamp
 
 CACHE_FORMAT = "1"
 SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
+TERM_FILE = "offline-terms.pickle"  # in cache_dir: the offline index's per-article terms
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__"}
 
@@ -321,8 +322,15 @@ class Session:
         which it can run in a forked process beside rendering."""
         cold = not (self.config.output_dir / search.MANIFEST).is_file()
         if cold and not self.defer_search and self._search_cache is None:
-            return pipeline.DEFAULT_HOOKS.search
+            return functools.partial(pipeline.DEFAULT_HOOKS.search, term_file=self._term_file())
         return self._search
+
+    def _term_file(self) -> Path | None:
+        """Where the offline index's term counts are kept for the next process (watch mode
+        keeps them in memory instead)."""
+        if not self._use_disk_cache or self._search_cache is not None:
+            return None
+        return self.config.cache_dir / TERM_FILE
 
     def _forget_output(self) -> None:
         """An in-place publish stopped half way: output/ no longer matches what this
@@ -671,7 +679,8 @@ class Session:
             self.search_pending = True
             return []
         if not (previous / search.MANIFEST).is_file():
-            return search.build_search(archive, config, site_dir, cache=self._search_cache)
+            return search.build_search(archive, config, site_dir, cache=self._search_cache,
+                                       term_file=self._term_file())
         records = search.archive_records(archive)
         current = search.assign_shards(records)
         fingerprints = search.shard_fingerprints(current)
@@ -687,7 +696,8 @@ class Session:
             _link_tree(previous / search.OFFLINE_DIR, site_dir / search.OFFLINE_DIR)
         self.counts.offline_reused = reuse_offline
         return search.build_search(archive, config, site_dir, only_shards=changed,
-                                   cache=self._search_cache, offline=not reuse_offline)
+                                   cache=self._search_cache, offline=not reuse_offline,
+                                   term_file=self._term_file())
 
     def _previous_page(self, key: str, fingerprint: str, output_dir: Path
                        ) -> tuple[PagePrint, OutputFile] | None:

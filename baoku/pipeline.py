@@ -393,7 +393,8 @@ def _start_search(archive: Archive, config: Config, site_dir: Path, hooks: Hooks
                   ) -> Background[list[str]]:
     """The default search stage in a forked process (its Python work then has a core of
     its own); a replaced one (a Session's, with side effects) in a thread."""
-    in_process = hooks.search is build_search and config.workers > 1
+    default = getattr(hooks.search, "func", hooks.search)  # the stage, or a partial of it
+    in_process = default is build_search and config.workers > 1
     return Background(lambda: hooks.search(archive, config, site_dir),
                       in_process=in_process, name="baoku-search")
 

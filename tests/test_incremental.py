@@ -407,3 +407,32 @@ def test_a_new_session_reads_its_files_in_the_pool_as_a_full_build_does(
 
     session.build(QUIET)
     assert session.counts.read_cached == len(files) - 1  # all but the unreadable one
+
+
+def test_a_new_session_counts_only_new_articles_for_the_offline_index(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline index's per-article term counts are kept in the disk cache: with one
+    issue added, a new process tokenises that issue's articles, not the whole archive."""
+    from baoku.incremental import TERM_FILE
+    from baoku.search.offline import SearchCache
+
+    counted: list[str] = []
+    count = SearchCache._count
+
+    def noting(self: SearchCache, record: search.SearchRecord, cut: object) -> object:
+        counted.append(record.id)
+        return count(self, record, cut)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchCache, "_count", noting)
+    config = replace(make_config(project, project / "output", search=True), workers=1)
+    Session(config).build(QUIET)  # cold: every article counted, the counts saved
+    assert (config.cache_dir / TERM_FILE).is_file()
+    first = len(counted)
+    add_source(project)
+    counted.clear()
+    Session(config).build(QUIET)
+    assert 0 < len(counted) < first
+    assert all(article.startswith("900_extra") for article in counted), counted
+    out = tmp_path / "full-search"
+    build(replace(make_config(project, out, search=True), workers=1), log=QUIET)
+    assert without_bundles(tree(project / "output")) == without_bundles(tree(out))

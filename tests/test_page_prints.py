@@ -42,7 +42,8 @@ def test_build_time_use_of_a_template(source: str, use: str) -> None:
 
 def test_build_time_use_follows_extends_includes_and_imports() -> None:
     env = templates(base="<p>{% block stamp %}{% endblock %}</p>",
-                    dated="{% extends 'base' %}{% block stamp %}{{ build_time[:10] }}{% endblock %}",
+                    dated="{% extends 'base' %}"
+                          "{% block stamp %}{{ build_time[:10] }}{% endblock %}",
                     timed="{{ build_time }}",
                     page="{% extends 'base' %}{% block stamp %}{% include 'timed' %}{% endblock %}",
                     macros="{% macro m() %}{{ build_time[:10] }}{% endmacro %}",

@@ -16,7 +16,14 @@ from pathlib import Path
 
 from ..config import Config
 from ..model import Archive
-from .offline import OFFLINE_DIR, Cut, SearchCache, offline_files
+from .offline import (
+    OFFLINE_DIR,
+    Cut,
+    SearchCache,
+    load_term_cache,
+    offline_files,
+    save_term_cache,
+)
 from .pagefind import (
     BUNDLE_DIR,
     FILTER_NAMES,
@@ -78,14 +85,17 @@ def changed_shards(archive: Archive, site_dir: Path,
 
 def build_search(archive: Archive, config: Config, site_dir: Path,
                  only_shards: Iterable[str] | None = None,
-                 cache: SearchCache | None = None, offline: bool = True) -> list[str]:
+                 cache: SearchCache | None = None, offline: bool = True,
+                 term_file: Path | None = None) -> list[str]:
     """Write the Pagefind shards and the offline index into ``site_dir``.
 
     ``only_shards`` limits Pagefind to those shards (incremental builds: pass
     ``changed_shards(archive, site_dir)``); ``offline=False`` leaves the offline index
     out (the caller put an unchanged one in place: ``offline_index_unchanged``).
     ``cache`` (kept by watch mode) is filled with every article's term counts, for
-    ``update_search_in_place``. Returns warnings for the librarian.
+    ``update_search_in_place``. ``term_file`` (without ``cache``): every article's term
+    counts are read from and saved to that file, so the next process counts only new or
+    edited articles. Returns warnings for the librarian.
     """
     records = archive_records(archive)
     if not records:
@@ -94,12 +104,12 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
     # Pagefind works in child processes: drive them from a thread while the offline index
     # is built, so the two costs overlap instead of adding up. Without a cache to fill, the
     # offline index is built in a forked child so it has a core of its own.
-    child = _OfflineChild.start(records, site_dir) \
+    child = _OfflineChild.start(records, site_dir, term_file) \
         if offline and cache is None and config.workers > 1 else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
         online = pool.submit(_build_online, shards, site_dir, only_shards, config.workers)
         if offline and (child is None or not child.wait()):
-            _write_offline(records, site_dir, cache)
+            _write_offline(records, site_dir, cache, term_file=term_file)
         warnings = online.result()
     _write_manifest(shards, site_dir)
     write_bundle_list(site_dir, _built(shards, site_dir))
@@ -372,10 +382,14 @@ def _update_offline(records: Sequence[SearchRecord], site_dir: Path, cache: Sear
 
 
 def _write_offline(records: Sequence[SearchRecord], site_dir: Path,
-                   cache: SearchCache | None = None, parent: int | None = None) -> None:
+                   cache: SearchCache | None = None, parent: int | None = None,
+                   term_file: Path | None = None) -> None:
     """Write every offline index file; in a forked child (``parent``: the pid that
-    started it), stop as soon as that process is gone rather than write for nobody."""
+    started it), stop as soon as that process is gone rather than write for nobody.
+    ``term_file``: see ``build_search``."""
     cut, dictionary = _tokenizer()
+    if cache is None and term_file is not None:
+        cache = load_term_cache(term_file, _offline_code_digest())
     for rel, text in offline_files(records, cut, cache, dictionary):
         if parent is not None and os.getppid() != parent:
             os._exit(1)
@@ -383,6 +397,8 @@ def _write_offline(records: Sequence[SearchRecord], site_dir: Path,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (site_dir / OFFLINE_KEY).write_bytes(_key_text(records))
+    if cache is not None and term_file is not None:
+        save_term_cache(cache, term_file, _offline_code_digest())
 
 
 def _key_text(records: Sequence[SearchRecord]) -> bytes:
@@ -405,12 +421,13 @@ class _OfflineChild:
         self.process = process
 
     @classmethod
-    def start(cls, records: Sequence[SearchRecord], site_dir: Path) -> _OfflineChild | None:
+    def start(cls, records: Sequence[SearchRecord], site_dir: Path,
+              term_file: Path | None = None) -> _OfflineChild | None:
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         # Forked before any thread of this build starts, so no lock is copied held.
         process = multiprocessing.get_context("fork").Process(
-            target=_write_offline, args=(records, site_dir, None, os.getpid()),
+            target=_write_offline, args=(records, site_dir, None, os.getpid(), term_file),
             name="baoku-offline-index")
         process.start()
         return cls(process)

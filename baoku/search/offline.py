@@ -8,10 +8,14 @@ of the term; article texts (for excerpts) ship in separate chunks loaded on dema
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from array import array
 from collections import Counter
@@ -19,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 import orjson
@@ -251,6 +256,58 @@ class SearchCache:
         tfs = array("I", gram_tfs.astype(np.uint32).tobytes())
         tfs.extend(words.values())
         return DocTerms(ids, tfs, sum(tfs))
+
+
+    def compacted(self) -> SearchCache:
+        """The same cache without the terms no kept article uses (they pile up as
+        articles are edited or removed), term ids renumbered in the same order."""
+        used = np.zeros(len(self.terms), dtype=bool)
+        for doc in self._docs.values():
+            used[np.frombuffer(doc.ids, dtype=np.uint32)] = True
+        if used.all():
+            return self
+        renumber = (np.cumsum(used) - 1).astype(np.uint32)
+        fresh = SearchCache()
+        fresh._dictionary = self._dictionary
+        fresh.terms.extend(self.terms[i] for i in np.flatnonzero(used).tolist())
+        for term, number in self._vocab.items():
+            if used[number]:
+                dict.__setitem__(fresh._vocab, term, int(renumber[number]))
+        for key, doc in self._docs.items():
+            ids = renumber[np.frombuffer(doc.ids, dtype=np.uint32)]
+            fresh._docs[key] = DocTerms(array("I", ids.tobytes()), doc.tfs, doc.length)
+        return fresh
+
+
+TERM_CACHE_FORMAT = 1
+
+
+def load_term_cache(path: Path, stamp: str) -> SearchCache:
+    """The term counts a previous build saved with ``save_term_cache`` under the same
+    ``stamp`` (the code that counts them); an empty cache otherwise."""
+    try:
+        stored = pickle.loads(path.read_bytes())
+    except Exception:  # missing, damaged or from another version: count again
+        return SearchCache()
+    if (isinstance(stored, dict) and stored.get("format") == TERM_CACHE_FORMAT
+            and stored.get("stamp") == stamp and isinstance(stored.get("cache"), SearchCache)):
+        return stored["cache"]
+    return SearchCache()
+
+
+def save_term_cache(cache: SearchCache, path: Path, stamp: str) -> None:
+    """Keep ``cache`` (its articles are those of the last ``doc_terms`` call) for the next
+    process; written through a temporary file, and skipped if the disk refuses."""
+    payload = {"format": TERM_CACHE_FORMAT, "stamp": stamp, "cache": cache.compacted()}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
 
 
 class _Vocabulary(dict[str, int]):
