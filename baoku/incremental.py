@@ -16,7 +16,6 @@ import hashlib
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -25,6 +24,7 @@ from pathlib import Path
 import jinja2
 
 from . import pipeline, render, search
+from .atomic import atomic_write
 from .config import Config
 from .enrich import Enricher, link_related
 from .markdown_issue import attach_raw_text
@@ -119,19 +119,6 @@ def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def atomic_write(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content`` via a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class IssueCache:
@@ -307,7 +294,7 @@ class Session:
         self._page_prints = self._next_prints
         self._stored_prints = {}
         if self._use_disk_cache:
-            save_prints(self.config.cache_dir, self._page_prints, atomic_write)
+            save_prints(self.config.cache_dir, self._page_prints)
         self._published = getattr(self._publisher, "published", None)
         self.issues.keep_only(self._used_keys)
         self._keys = {k: v for k, v in self._keys.items() if v[3] in self._used_keys}

@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
-from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
+
+from .atomic import atomic_write
 
 FORMAT = 1
 FILE_NAME = "pages.pickle"
@@ -56,12 +57,10 @@ def load_prints(cache_dir: Path | None) -> dict[str, PagePrint]:
         return {}
 
 
-def save_prints(cache_dir: Path | None, prints: dict[str, PagePrint],
-                write: Callable[[Path, bytes], None]) -> None:
-    """Store ``prints`` with ``write(path, bytes)`` (an atomic write); a read-only disk
-    only costs the next process its head start."""
+def save_prints(cache_dir: Path | None, prints: dict[str, PagePrint]) -> None:
+    """Store ``prints`` for the next process; a read-only disk only costs it its head start."""
     if cache_dir is None:
         return
     payload = {"format": FORMAT, "prints": {path: tuple(p) for path, p in prints.items()}}
     with contextlib.suppress(OSError):
-        write(cache_dir / FILE_NAME, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(cache_dir / FILE_NAME, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))

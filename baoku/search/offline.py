@@ -12,10 +12,8 @@ import contextlib
 import hashlib
 import json
 import math
-import os
 import pickle
 import re
-import tempfile
 import unicodedata
 from array import array
 from collections import Counter
@@ -28,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from ..atomic import atomic_write
 from .pagefind import FILTER_NAMES, QUOTE_CHARS, UNDATED_LABEL
 from .records import SearchRecord
 
@@ -300,14 +299,7 @@ def save_term_cache(cache: SearchCache, path: Path, stamp: str) -> None:
     process; written through a temporary file, and skipped if the disk refuses."""
     payload = {"format": TERM_CACHE_FORMAT, "stamp": stamp, "cache": cache.compacted()}
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class _Vocabulary(dict[str, int]):
