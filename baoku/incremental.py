@@ -27,6 +27,7 @@ from . import pipeline, render, search
 from .atomic import atomic_write
 from .config import Config
 from .enrich import Enricher, link_related
+from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text
 from .model import Archive, Issue, OutputFile, Source
 from .page_prints import PagePrint, content_digest, load_prints, read_if_unchanged, save_prints
@@ -335,6 +336,7 @@ class Session:
                            if in_place else RecordingStaging(output_dir))
         return self._publisher
 
+    @with_build_thresholds
     def preview(self, log: pipeline.Log = print) -> Preview | None:
         """Publish new or changed issues' own pages (issue page, article pages, raw text)
         and the home page at once, in place, before ``build`` brings tag pages, related
@@ -424,6 +426,7 @@ class Session:
         self._page_prints.update(prints)
         return len(prints)
 
+    @with_build_thresholds
     def update_search(self, offline: bool = True) -> list[str]:
         """Second step of a deferred build (or of a preview): the changed search shards
         rebuilt and the offline index files that change rewritten, in place once this

@@ -17,6 +17,7 @@ from .clean import clean
 from .config import Config
 from .enrich import Enricher, enrich_issue, link_related, load_enricher
 from .export import export_data
+from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
 from .pages import load_site_pages
@@ -399,6 +400,7 @@ def _start_search(archive: Archive, config: Config, site_dir: Path, hooks: Hooks
                       in_process=in_process, name="baoku-search")
 
 
+@with_build_thresholds
 def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
     timer = _Timer()
