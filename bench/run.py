@@ -46,6 +46,7 @@ WATCH_SECONDS = 0.02  # how often a step's own pages are looked for in output/
 # Pagefind over Hugo's output holds the whole index in one process (≈3.4 GB at 10,000
 # pages, > 20 GB expected at 100,000): above this size only Hugo itself is measured.
 HUGO_PAGEFIND_MAX_ARTICLES = 20_000
+TRASH = ".trash"  # folders set aside during a run (see set_aside)
 
 
 # --- measuring a process tree ---------------------------------------------------------------
@@ -379,8 +380,8 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
     # The measured project is regenerated from scratch every run (no output, cache or theme
     # override left over). It is not ``project/``: others build and edit that copy by hand.
     project = folder / "run"
-    if project.exists():
-        shutil.rmtree(project)
+    trash = out / TRASH
+    set_aside(project, trash)
     issues = write_corpus(project, articles, seed)
     row: dict = {"articles": sum(len(i.articles) for i in issues), "files": len(issues),
                  "combined": combined}
@@ -412,6 +413,7 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
     if baoku_only:
         return row
     hugo_dir = folder / "hugo"
+    set_aside(hugo_dir, trash)
     export_site(project / "truth.json", hugo_dir)
     print(f"[{articles}] Hugo …", flush=True)
     row["hugo"] = _measure_hugo(hugo_dir)
@@ -423,8 +425,30 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
         row["rounds"] = [_round(row["baoku"], row["hugo"], row["pagefind"])]
         for extra in range(2, repeat + 1):
             print(f"[{articles}] 重复测量 {extra}/{repeat} …", flush=True)
-            row["rounds"].append(_repeat_round(project, hugo_dir, baoku_first=extra % 2 == 1))
+            row["rounds"].append(_repeat_round(project, hugo_dir, trash,
+                                               baoku_first=extra % 2 == 1))
     return row
+
+
+def set_aside(folder: Path, trash: Path) -> None:
+    """Move ``folder`` into ``trash`` (one rename) instead of deleting it before a measured
+    build; ``empty_trash`` deletes it all once everything is measured.
+
+    On ext4 without a journal (this machine's root file system) a new file skips every
+    inode freed in the last minutes, and checking each one costs kernel time: 30,000
+    files took 3.7 s of system time in a fresh folder and 13.1 s right after 30,000 others
+    were deleted. Deleting the last build's 46,000 files just before the next one made
+    that build's system time vary from 3 to 33 s, and whichever tool ran next paid for
+    the other's deletions. Set aside, both sides start from the same quiet disk.
+    """
+    if not folder.exists():
+        return
+    trash.mkdir(parents=True, exist_ok=True)
+    folder.rename(trash / f"{folder.name}-{time.time_ns()}")
+
+
+def empty_trash(trash: Path) -> None:
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def _measure_hugo(hugo_dir: Path) -> dict:
@@ -443,16 +467,16 @@ def _round(baoku: dict, hugo: dict, pagefind: dict) -> dict:
             "theirs_cpu": hugo["cpu_seconds"] + pagefind["cpu_seconds"]}
 
 
-def _repeat_round(project: Path, hugo_dir: Path, baoku_first: bool) -> dict:
+def _repeat_round(project: Path, hugo_dir: Path, trash: Path, baoku_first: bool) -> dict:
     """Another cold full build of each, from empty output folders; the order alternates
     between rounds so a machine slowing down or speeding up weighs on both sides."""
     def ours() -> dict:
-        shutil.rmtree(project / "output", ignore_errors=True)
+        set_aside(project / "output", trash)
         return measure(_self("worker-build", str(project),
                              str(project.parent / "repeat.json"))).__dict__
 
     def theirs() -> tuple[dict, dict]:
-        shutil.rmtree(hugo_dir / "public", ignore_errors=True)
+        set_aside(hugo_dir / "public", trash)
         hugo = _measure_hugo(hugo_dir)
         return hugo, _measure_pagefind(hugo_dir)
     if baoku_first:
@@ -753,12 +777,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     info = machine()
     rows = []
-    for n in args.articles.split(","):
-        row = run_size(int(n), args.seed, not args.no_incremental, args.combined,
-                       not args.no_template, args.baoku_only, args.out, args.repeat)
-        row["measured_at"] = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
-        row["load"] = f"{os.getloadavg()[0]:.1f}"
-        rows.append(row)
+    try:
+        for n in args.articles.split(","):
+            row = run_size(int(n), args.seed, not args.no_incremental, args.combined,
+                           not args.no_template, args.baoku_only, args.out, args.repeat)
+            row["measured_at"] = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
+            row["load"] = f"{os.getloadavg()[0]:.1f}"
+            rows.append(row)
+    finally:
+        empty_trash(args.out / TRASH)
     if args.keep:
         rows = _merge_rows(rows, args.keep)
     args.results.parent.mkdir(parents=True, exist_ok=True)

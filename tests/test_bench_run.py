@@ -149,3 +149,19 @@ def test_search_latency_asks_pagefind_what_the_search_page_asks() -> None:
     assert latency.pagefind_query("新华区 社区") == "新 华 区 社 区"  # Pagefind: one phrase only
     assert latency.pagefind_query("镇") == "镇"
     assert latency.pagefind_query("GDP增长") == "gdp 增 长"
+
+
+def test_set_aside_moves_folders_until_the_trash_is_emptied(tmp_path):
+    trash = tmp_path / ".trash"
+    for name in ("output", "public"):
+        folder = tmp_path / name
+        (folder / "a").mkdir(parents=True)
+        (folder / "a" / "index.html").write_text("x", encoding="utf-8")
+        bench_run.set_aside(folder, trash)
+        assert not folder.exists()
+    bench_run.set_aside(tmp_path / "missing", trash)  # nothing to move: no error
+    kept = sorted(p.name.split("-")[0] for p in trash.iterdir())
+    assert kept == ["output", "public"]
+    assert all((p / "a" / "index.html").is_file() for p in trash.iterdir())
+    bench_run.empty_trash(trash)
+    assert not trash.exists()
