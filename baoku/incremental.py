@@ -27,11 +27,13 @@ from . import pipeline, render, search
 from .atomic import atomic_write
 from .config import Config
 from .enrich import Enricher, link_related
+from .enrich.related import apply_related, related_inputs_digest, related_lists
 from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text
 from .model import Archive, Issue, OutputFile, Source
 from .page_prints import PagePrint, content_digest, load_prints, read_if_unchanged, save_prints
 from .publish import InPlaceUpdate, RecordingStaging, Staging
+from .related_cache import RelatedLists, load_related, save_related
 from .render.stamps import build_time_use, stamp
 
 CACHE_FORMAT = "1"
@@ -245,6 +247,7 @@ class Session:
         self._time_use: dict[str, str] = {}  # template -> what it shows of the build time
         self._site_reprs: dict[str, tuple[object, str]] = {}  # see ``_site_repr``
         self._fingerprint = ""
+        self._related: tuple[str, RelatedLists | None] = ("", None)  # see _link_related
         self._theme = ""
         self._siblings = Siblings(config.content_dir)
         self._sources: dict[Path, tuple[object, Source]] = {}  # read results by file state
@@ -282,7 +285,7 @@ class Session:
                                read=self._read_source, read_many=self._read_many,
                                assemble_many=self._assemble_many,
                                progress=self.progress or pipeline.DEFAULT_HOOKS.progress,
-                               publisher=self._make_publisher)
+                               publisher=self._make_publisher, link_related=self._link_related)
         self._next_prints = {}
         self._publisher = None
         try:
@@ -304,6 +307,25 @@ class Session:
         if self.config.search and not self.search_pending:
             self._indexed = result.archive
         return result
+
+    def _link_related(self, issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
+        """``link_related``, or the lists ranked last time (this process or, with the disk
+        cache, the last one) when the code, settings and every input of the ranking are
+        the same."""
+        key = hashlib.sha256(
+            f"{self._fingerprint}\n{related_inputs_digest(issues)}".encode()).hexdigest()
+        known = self._related if self._related[0] == key else (
+            key, load_related(self.config.cache_dir if self._use_disk_cache else None, key))
+        if known[1] is not None:
+            with contextlib.suppress(ValueError):  # a list per article, or rank again
+                linked = apply_related(issues, known[1])
+                self._related = known
+                return linked
+        linked = link_related(issues)
+        self._related = (key, related_lists(linked))
+        if self._use_disk_cache:
+            save_related(self.config.cache_dir, *self._related)
+        return linked
 
     def _search_hook(self) -> Callable[[Archive, Config, Path], list[str]]:
         """With no index to update and no terms to keep, the pipeline's own search stage,

@@ -152,6 +152,8 @@ class Hooks:
     # Where the build is written: a staging folder swapped in on success (the default),
     # or an in-place update of only the changed files (a watch session's later builds).
     publisher: Callable[[Path], Publisher] = Staging
+    # Fills every article's related list (a Session's reuses the last process's lists).
+    link_related: Callable[[tuple[Issue, ...]], tuple[Issue, ...]] = link_related
 
 
 DEFAULT_HOOKS = Hooks()
@@ -361,9 +363,9 @@ def collect_archive(config: Config, log: Log, timer: _Timer,
                    generated_at=now_iso(config), pages=load_site_pages(config.content_dir, log))
 
 
-def link_archive(archive: Archive, timer: _Timer) -> Archive:
+def link_archive(archive: Archive, timer: _Timer, hooks: Hooks = DEFAULT_HOOKS) -> Archive:
     with timer.stage("related"):
-        return replace(archive, issues=link_related(archive.issues))
+        return replace(archive, issues=hooks.link_related(archive.issues))
 
 
 def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
@@ -413,7 +415,7 @@ def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> Bui
         # Search records hold no related lists: the search stage starts before that pass.
         if config.search:
             search = _start_search(collected, config, staging.path, hooks)
-        archive = link_archive(collected, timer)
+        archive = link_archive(collected, timer, hooks)
         result = BuildResult(archive=archive)
         write_site(archive, config, staging, timer, result, hooks, search)
         with timer.stage("publish"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections import defaultdict
@@ -111,3 +112,34 @@ def link_related(issues: tuple[Issue, ...], only: Collection[str] | None = None
             cursor += 1
         out.append(replace(issue, articles=tuple(articles)))
     return tuple(out)
+
+
+def related_inputs_digest(issues: tuple[Issue, ...]) -> str:
+    """A digest of everything ``link_related`` reads: issue order and ids, and each
+    article's number, keywords, places and topics (not its text). The ranking code is
+    not in it: a caller keeping related lists across processes keys them by the code too."""
+    digest = hashlib.sha256()
+    for issue in issues:
+        digest.update(f"\x1e{issue.id}".encode())
+        for article in issue.articles:
+            places = [(p.name, p.level) for p in article.places]
+            digest.update(repr((issue.article_id(article), article.keywords, places,
+                                article.topics)).encode())
+    return digest.hexdigest()
+
+
+def related_lists(issues: tuple[Issue, ...]) -> tuple[tuple[str, ...], ...]:
+    """Every article's ``related``, in archive order (what ``apply_related`` takes)."""
+    return tuple(a.related for issue in issues for a in issue.articles)
+
+
+def apply_related(issues: tuple[Issue, ...], lists: tuple[tuple[str, ...], ...]
+                  ) -> tuple[Issue, ...]:
+    """``issues`` with their articles' ``related`` set from ``lists`` (``related_lists`` of
+    a linked archive with the same ``related_inputs_digest``)."""
+    if len(lists) != sum(len(issue.articles) for issue in issues):
+        raise ValueError("related lists do not match the archive's articles")
+    remaining = iter(lists)
+    return tuple(replace(issue, articles=tuple(replace(a, related=next(remaining))
+                                               for a in issue.articles))
+                 for issue in issues)
