@@ -2,9 +2,10 @@
 
 A build allocates millions of small objects (lines, articles, view models, rendered
 strings) that mostly live until it ends. With CPython's default thresholds the collector
-runs after every 700 net allocations and keeps walking that ever larger heap: at 10,000
-articles that was several CPU seconds of a cold build, in the main process and in every
-worker forked from it (the workers inherit the setting).
+runs after every 700 net allocations and keeps walking that ever larger heap, in the
+main process and in every worker forked from it (the workers inherit the setting).
+Measured at 10,000 articles: 1-4 % of the CPU of reading, cutting, enriching and ranking
+related articles.
 """
 
 from __future__ import annotations
