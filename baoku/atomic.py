@@ -1,8 +1,11 @@
-"""Whole-file replacement that a reader never sees half written."""
+"""Whole-file replacement that a reader never sees half written, and the pickled cache
+files built on it (issues, page prints, term counts, related lists)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -18,3 +21,20 @@ def atomic_write(path: Path, content: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def load_pickle(path: Path) -> object | None:
+    """What ``save_pickle`` stored at ``path``; None when it is missing or cannot be read.
+    The caller checks the shape: a cache file may be damaged or from another version."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # missing, truncated, or naming classes this code no longer has
+        return None
+
+
+def save_pickle(path: Path, payload: object) -> None:
+    """Store ``payload`` at ``path`` atomically. A cache is only an optimisation: a disk
+    that refuses the write must not fail the build."""
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):
+        atomic_write(path, data)

@@ -14,7 +14,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from . import pipeline, render, search
-from .atomic import atomic_write
+from .atomic import load_pickle, save_pickle
 from .config import Config
 from .enrich import Enricher, link_related
 from .enrich.related import apply_related, related_inputs_digest, related_lists
@@ -140,10 +139,7 @@ class IssueCache:
         path = self._file(key)
         if path is None or not path.is_file():
             return None
-        try:
-            issue = pickle.loads(path.read_bytes())
-        except Exception:  # a damaged or foreign cache entry is simply rebuilt
-            return None
+        issue = load_pickle(path)  # a damaged or foreign entry is simply rebuilt
         if not isinstance(issue, Issue):
             return None
         self.memory[key] = issue
@@ -152,10 +148,8 @@ class IssueCache:
     def put(self, key: str, issue: Issue) -> None:
         self.memory[key] = issue
         path = self._file(key)
-        # The cache is an optimisation: a read-only disk must not fail a build.
         if path is not None:
-            with contextlib.suppress(OSError):
-                atomic_write(path, pickle.dumps(issue, protocol=pickle.HIGHEST_PROTOCOL))
+            save_pickle(path, issue)
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget entries no longer used by the archive (removed or changed sources)."""

@@ -9,13 +9,11 @@ bytes, so a page edited, deleted or replaced by hand is always rendered again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import pickle
 from pathlib import Path
 from typing import NamedTuple
 
-from .atomic import atomic_write
+from .atomic import load_pickle, save_pickle
 
 FORMAT = 1
 FILE_NAME = "pages.pickle"
@@ -45,10 +43,7 @@ def load_prints(cache_dir: Path | None) -> dict[str, PagePrint]:
     cannot be read (they are only an optimisation)."""
     if cache_dir is None:
         return {}
-    try:
-        stored = pickle.loads((cache_dir / FILE_NAME).read_bytes())
-    except Exception:  # missing, damaged or written by another version
-        return {}
+    stored = load_pickle(cache_dir / FILE_NAME)
     if not (isinstance(stored, dict) and stored.get("format") == FORMAT):
         return {}
     try:
@@ -61,6 +56,5 @@ def save_prints(cache_dir: Path | None, prints: dict[str, PagePrint]) -> None:
     """Store ``prints`` for the next process; a read-only disk only costs it its head start."""
     if cache_dir is None:
         return
-    payload = {"format": FORMAT, "prints": {path: tuple(p) for path, p in prints.items()}}
-    with contextlib.suppress(OSError):
-        atomic_write(cache_dir / FILE_NAME, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    save_pickle(cache_dir / FILE_NAME,
+                {"format": FORMAT, "prints": {path: tuple(p) for path, p in prints.items()}})

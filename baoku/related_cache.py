@@ -9,11 +9,9 @@ settings plus ``related_inputs_digest`` of the archive; any other key is a miss.
 
 from __future__ import annotations
 
-import contextlib
-import pickle
 from pathlib import Path
 
-from .atomic import atomic_write
+from .atomic import load_pickle, save_pickle
 
 FORMAT = 1
 FILE_NAME = "related.pickle"
@@ -25,10 +23,7 @@ def load_related(cache_dir: Path | None, key: str) -> RelatedLists | None:
     """The lists saved under ``key``; None when missing, damaged or saved under another key."""
     if cache_dir is None:
         return None
-    try:
-        stored = pickle.loads((cache_dir / FILE_NAME).read_bytes())
-    except Exception:  # missing, damaged or written by another version: rank again
-        return None
+    stored = load_pickle(cache_dir / FILE_NAME)
     if not (isinstance(stored, dict) and stored.get("format") == FORMAT
             and stored.get("key") == key):
         return None
@@ -44,7 +39,4 @@ def save_related(cache_dir: Path | None, key: str, lists: RelatedLists) -> None:
     """Keep ``lists`` under ``key`` (replacing what was kept); skipped if the disk refuses."""
     if cache_dir is None:
         return
-    payload = pickle.dumps({"format": FORMAT, "key": key, "lists": lists},
-                           protocol=pickle.HIGHEST_PROTOCOL)
-    with contextlib.suppress(OSError):
-        atomic_write(cache_dir / FILE_NAME, payload)
+    save_pickle(cache_dir / FILE_NAME, {"format": FORMAT, "key": key, "lists": lists})

@@ -12,8 +12,9 @@ import pytest
 from conftest import make_config
 
 from baoku import pipeline, search, urls
+from baoku.atomic import atomic_write
 from baoku.config import Config
-from baoku.incremental import IssueCache, Session, atomic_write, inputs_fingerprint
+from baoku.incremental import IssueCache, Session, inputs_fingerprint
 from baoku.model import Archive, OutputFile
 from baoku.pipeline import build
 

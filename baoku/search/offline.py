@@ -8,11 +8,9 @@ of the term; article texts (for excerpts) ship in separate chunks loaded on dema
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
-import pickle
 import re
 import unicodedata
 from array import array
@@ -26,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from ..atomic import atomic_write
+from ..atomic import load_pickle, save_pickle
 from .pagefind import FILTER_NAMES, QUOTE_CHARS, UNDATED_LABEL
 from .records import SearchRecord
 
@@ -284,10 +282,7 @@ TERM_CACHE_FORMAT = 1
 def load_term_cache(path: Path, stamp: str) -> SearchCache:
     """The term counts a previous build saved with ``save_term_cache`` under the same
     ``stamp`` (the code that counts them); an empty cache otherwise."""
-    try:
-        stored = pickle.loads(path.read_bytes())
-    except Exception:  # missing, damaged or from another version: count again
-        return SearchCache()
+    stored = load_pickle(path)
     if (isinstance(stored, dict) and stored.get("format") == TERM_CACHE_FORMAT
             and stored.get("stamp") == stamp and isinstance(stored.get("cache"), SearchCache)):
         return stored["cache"]
@@ -297,9 +292,7 @@ def load_term_cache(path: Path, stamp: str) -> SearchCache:
 def save_term_cache(cache: SearchCache, path: Path, stamp: str) -> None:
     """Keep ``cache`` (its articles are those of the last ``doc_terms`` call) for the next
     process; written through a temporary file, and skipped if the disk refuses."""
-    payload = {"format": TERM_CACHE_FORMAT, "stamp": stamp, "cache": cache.compacted()}
-    with contextlib.suppress(OSError):
-        atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    save_pickle(path, {"format": TERM_CACHE_FORMAT, "stamp": stamp, "cache": cache.compacted()})
 
 
 class _Vocabulary(dict[str, int]):
