@@ -32,6 +32,10 @@ PHOTO_VERBS = ("参加志愿服务活动", "开展健康义诊", "参观展览",
 SENTENCE = re.compile(r"[^。！？]*[。！？]+[”\"]?")
 CLAUSE = re.compile(r"[，,；;、：:“”\"（）()《》。！？!?]")
 MIN_SENTENCE, MAX_SENTENCE = 12, 120
+# A paper's bylines come from its staff, not from a new name per article: over a decade a
+# local daily prints a few dozen staff reporters and photographers, and a few hundred
+# correspondents (通讯员) from the offices it covers, each of them many times.
+STAFF_REPORTERS, STAFF_PHOTOGRAPHERS, CORRESPONDENTS = 80, 15, 300
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,15 @@ class Pools:
     headlines: tuple[str, ...]
     fragments: tuple[str, ...]
     by_topic: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The people one paper's bylines name."""
+
+    reporters: tuple[str, ...]
+    photographers: tuple[str, ...]
+    correspondents: tuple[str, ...]
 
 
 @dataclass
@@ -115,6 +128,13 @@ def person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2, 2))))
 
 
+def staff(rng: random.Random) -> Staff:
+    def names(count: int) -> tuple[str, ...]:
+        return tuple(person(rng) for _ in range(count))
+
+    return Staff(names(STAFF_REPORTERS), names(STAFF_PHOTOGRAPHERS), names(CORRESPONDENTS))
+
+
 def headline(rng: random.Random, pools: Pools, district: str) -> str:
     shape = rng.random()
     if shape < 0.3:
@@ -161,12 +181,14 @@ def caption(rng: random.Random, date: dt.date, place: str, photographer: str) ->
     return f"{date.month}月{date.day}日，{place}居民{rng.choice(PHOTO_VERBS)}。 {credit}"
 
 
-def article(rng: random.Random, pools: Pools, date: dt.date) -> tuple[TruthArticle, list[str]]:
+def article(rng: random.Random, pools: Pools, date: dt.date, people: Staff
+            ) -> tuple[TruthArticle, list[str]]:
     """One article's truth and its raw blocks (each block is separated by a blank line)."""
     district, town = rng.choice(DISTRICTS), rng.choice(TOWNS)
     topic = rng.choice(sorted(pools.by_topic)) if pools.by_topic else ""
-    reporters = [person(rng) for _ in range(rng.choice((1, 1, 2)))]
-    photographer = person(rng) if rng.random() < 0.3 else None
+    reporters = rng.sample(people.reporters, rng.choice((1, 1, 2)))
+    photographer = (rng.choice(people.photographers + people.reporters)
+                    if rng.random() < 0.3 else None)
     title = headline(rng, pools, district)
     blocks: list[str] = []
     if rng.random() < 0.2:
@@ -174,7 +196,7 @@ def article(rng: random.Random, pools: Pools, date: dt.date) -> tuple[TruthArtic
     blocks.append(("## " if rng.random() < 0.4 else "") + title)
     if rng.random() < 0.15:
         blocks.append(f"——{rng.choice(pools.fragments)}")
-    own_line, prefix = byline(rng, reporters, person(rng))
+    own_line, prefix = byline(rng, reporters, rng.choice(people.correspondents))
     if own_line:
         blocks.append(own_line)
     lead = f"{prefix}{date.month}月{date.day}日，{district}{town}{paragraph(rng, pools, topic)}"
@@ -211,6 +233,7 @@ def generate(articles: int, seed: int = 1, seeds: Sequence[Path] | None = None,
     """[(file name, raw text, truth)] for about ``articles`` articles (4–8 per page)."""
     rng = random.Random(seed)
     pools = load_pools(seeds if seeds is not None else sorted(DEFAULT_SEEDS.glob("*.txt")))
+    staffs = {paper: staff(rng) for paper in PAPERS}
     sizes: list[int] = []
     while sum(sizes) < articles:
         sizes.append(min(rng.randint(4, 8), articles - sum(sizes)))
@@ -221,7 +244,7 @@ def generate(articles: int, seed: int = 1, seeds: Sequence[Path] | None = None,
         truth = TruthIssue(name, date.isoformat(), paper, page)
         blocks: list[str] = []
         for _ in range(size):
-            item, raw = article(rng, pools, date)
+            item, raw = article(rng, pools, date, staffs[paper])
             truth.articles.append(item)
             blocks += raw
         result.append((name, issue_text(blocks), truth))

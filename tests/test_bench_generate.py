@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,17 @@ def test_raw_format_features(seeds: list[Path]) -> None:
     assert any(k in texts for k in generate.KICKERS)
     # blocks are separated by exactly one blank line
     assert not any("\n\n\n" in text.strip("\n") for _, text, _ in issues)
+
+
+def test_bylines_name_each_papers_staff_many_times(seeds: list[Path]) -> None:
+    issues = generate.generate(2000, seed=9, seeds=seeds)
+    reporters = Counter(r for _, _, truth in issues for a in truth.articles for r in a.reporters)
+    papers = {truth.paper for _, _, truth in issues}
+    assert len(reporters) <= generate.STAFF_REPORTERS * len(papers)
+    assert sum(reporters.values()) >= 4 * len(reporters)  # a name recurs, as on a real paper
+    texts = "\n".join(text for _, text, _ in issues)
+    helpers = set(re.findall(r"通讯员 ?([\u4e00-\u9fff]{2,3})", texts))
+    assert 0 < len(helpers) <= generate.CORRESPONDENTS * len(papers)
 
 
 def test_column_breaks_split_a_paragraph_mid_sentence(seeds: list[Path]) -> None:
