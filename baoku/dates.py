@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import DateSource, IssueDate
+from .nfkc import nfkc
 
 _MIN_YEAR, _MAX_YEAR = 1840, 2099
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -284,7 +285,7 @@ def infer_date(text: str) -> Inference | None:
     Without a month, a stated year alone gives year precision; without any year clue
     there is no date.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     dateline = masthead_date(text)
     if dateline:
         return dateline
@@ -309,5 +310,5 @@ def infer_date(text: str) -> Inference | None:
 
 def month_hint(text: str) -> int | None:
     """The latest month mentioned, for a warning when no year can be inferred."""
-    latest = latest_month_day(month_days(unicodedata.normalize("NFKC", text)))
+    latest = latest_month_day(month_days(nfkc(text)))
     return latest[0] if latest else None

@@ -17,6 +17,7 @@ import yaml
 
 from . import dates
 from .model import IssueDate, Source, SourceMeta
+from .nfkc import nfkc
 
 # One printed page is tens of kilobytes of text and a whole day's paper about a megabyte.
 # A file over 20 MB is a mistake (months of issues in one file, a disk image …) that would
@@ -626,7 +627,7 @@ _DATE_ORIGINS = {"front-matter": "头部信息", "sidecar": "附属信息文件"
 
 def _dateline_disagrees(chosen: IssueDate, body: str) -> tuple[str, ...]:
     """A warning when the page's own printed dateline contradicts the stated date."""
-    line = dates.masthead_date(unicodedata.normalize("NFKC", body))
+    line = dates.masthead_date(nfkc(body))
     if line is None or line.date.value is None or chosen.value is None \
             or line.date.value.startswith(chosen.value):
         return ()

@@ -12,7 +12,6 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +24,7 @@ import numpy as np
 import orjson
 
 from ..atomic import load_pickle, save_pickle
+from ..nfkc import nfkc
 from .pagefind import FILTER_NAMES, QUOTE_CHARS, UNDATED_LABEL
 from .records import SearchRecord
 
@@ -48,28 +48,7 @@ Cut = Callable[[str], list[str]]
 
 def normalize(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII) and lower case; the JS does the same."""
-    # Each character replaced by its own NFKC form leaves the text the same up to
-    # compatibility equivalence, so the NFKC form is unchanged; most newspaper text is
-    # then normalised already, and the quick check costs far less than normalising.
-    pattern, forms = _compatibility_forms()
-    mapped = pattern.sub(lambda match: forms[match.group()], text)
-    if not unicodedata.is_normalized("NFKC", mapped):
-        mapped = unicodedata.normalize("NFKC", mapped)
-    return mapped.lower()
-
-
-@cache
-def _compatibility_forms() -> tuple[re.Pattern[str], dict[str, str]]:
-    """Basic Multilingual Plane characters whose NFKC form differs (full-width …, ①),
-    as a pattern that finds them and a map to their forms."""
-    forms = {}
-    for code in range(0x10000):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        form = unicodedata.normalize("NFKC", chr(code))
-        if form != chr(code):
-            forms[chr(code)] = form
-    return re.compile("[" + "".join(map(re.escape, forms)) + "]"), forms
+    return nfkc(text).lower()
 
 
 def gram_terms(text: str) -> list[str]:
