@@ -9,10 +9,11 @@ import pytest
 
 from baoku.config import load_config
 from baoku.model import Archive, Article, Issue, IssueDate, Place, Source, SourceMeta
-from baoku.search import build_search, changed_shards, page_context, shard_fingerprints
+from baoku.search import build_search, changed_shards, page_context, pagefind, shard_fingerprints
 from baoku.search.pagefind import (
     LANGUAGE,
     index_text,
+    index_texts,
     record_filters,
     record_meta,
     record_sort,
@@ -197,6 +198,48 @@ def test_every_record_is_indexed_with_chinese_split_into_characters(tmp_path: Pa
     assert by_url["/issues/a/02/index.html"]["filters"] == {"年份": ["2023"],
                                                             "报纸": ["测试日报"]}
     assert not list(site.glob("**/baoku-shard-*"))
+
+
+def test_record_pages_go_to_a_memory_folder_with_room_and_are_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER", memory)
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER_MIN_FREE", 0)
+    assert pagefind.scratch_dir() == str(memory)
+    seen: list[str] = []
+    real = pagefind._write_record_pages
+
+    def spy(records: object, into: Path, pending: bool) -> None:
+        seen.append(str(into.parent))
+        real(records, into, pending)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pagefind, "_write_record_pages", spy)
+    config = load_config(tmp_path, {"search": True})
+    build_search(archive_of(make_issue("a", "2023-05-06", [story(1, "甲乙")])), config,
+                 tmp_path / "site")
+    assert seen == [str(memory)]
+    assert list(memory.iterdir()) == []  # removed once Pagefind read them
+
+
+def test_record_pages_stay_on_disk_without_a_roomy_memory_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER", tmp_path / "missing")
+    assert pagefind.scratch_dir() is None
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER", tmp_path)
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER_MIN_FREE", 2**62)
+    assert pagefind.scratch_dir() is None
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER_MIN_FREE", 0)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the librarian's choice wins
+    assert pagefind.scratch_dir() is None
+
+
+def test_index_texts_of_many_texts_equal_each_alone() -> None:
+    texts = ["推进“五星”支部", "", "（梁园区）say \"hi\"", "甲\n乙  丙\t\t丁", "\0梁\0"]
+    assert index_texts(texts) == [index_text(t) for t in texts]
+    assert index_texts([]) == []
 
 
 def test_index_text_spaces_chinese_and_keeps_latin_tokens() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
@@ -13,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import numpy as np
 
 from ..config import PACKAGE_THEME
 from .records import SearchRecord
@@ -70,35 +70,103 @@ def record_sort(record: SearchRecord) -> dict[str, str]:
     return {"date": record.sort_date or "0000-00-00"}
 
 
-_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 # Quotes and brackets do not separate words for search (“五星”支部 holds 五星支部): the
 # offline index drops them, and here they are glued to the character they touch, so
 # Pagefind strips them from that word instead of counting them as a word of their own,
 # which would break the page's phrase query.
 QUOTE_CHARS = "\"'“”‘’「」『』《》〈〉【】〔〕（）()[]"
-_QUOTE = "[" + re.escape(QUOTE_CHARS) + "]"
-_QUOTE_CHAR = re.compile(_QUOTE)
-_CJK_RUN = re.compile(f"{_QUOTE}*(?:{_CJK}{_QUOTE}*)+")
-_CJK_WORD = re.compile(f"{_QUOTE}*{_CJK}{_QUOTE}*")
-_SPACES = re.compile(r"[ \t]{2,}")
-
-
-def _spaced_run(match: re.Match[str]) -> str:
-    run = match.group()
-    words = _CJK_WORD.findall(run) if _QUOTE_CHAR.search(run) else run
-    return f" {' '.join(words)} "
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
 def index_text(text: str) -> str:
     """Chinese characters as separate words, the unit the search page queries by, each
-    with the quotes and brackets it touches.
+    with the quotes and brackets after it (or, first in a run of Chinese, before it).
 
     Pagefind's own segmenter cuts 梁园区 differently in the index than the browser cuts
     the query, so either side may miss; single characters always agree, and the search
     page keeps only pages that contain the query's character pairs.
     """
-    # One substitution per run of characters, not per character: the same text, ~6x faster.
-    return _SPACES.sub(" ", _CJK_RUN.sub(_spaced_run, text)).strip()
+    return index_texts([text])[0]
+
+
+def index_texts(texts: Sequence[str]) -> list[str]:
+    """``index_text`` of each text, worked out for all of them at once.
+
+    The texts become one array of code points, and a space goes before every position
+    where a word of Chinese starts or ends; one pass over a shard's texts costs far less
+    than a regular expression with a Python call per run of Chinese (~3 s at 10k pages).
+    """
+    if not texts:
+        return []
+    points, separators = _code_points(texts)
+    before = _space_before(points)
+    places = np.arange(len(points), dtype=_index_type(points)) \
+        + np.cumsum(before, dtype=_index_type(points))
+    out = np.full(len(points) + int(before.sum()), ord(" "), dtype=np.uint32)
+    out[places] = points
+    keep = _squeezed(out)
+    dropped = np.flatnonzero(~keep)
+    ends = places[separators] - np.searchsorted(dropped, places[separators])  # the NULs
+    joined = out[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    bounds = zip([0, *(ends + 1).tolist()], [*ends.tolist(), len(joined)], strict=True)
+    return [joined[start:end].strip() for start, end in bounds]
+
+
+def _index_type(points: np.ndarray) -> type[np.signedinteger]:
+    # Narrow indexes where they fit: these arrays are as long as a shard's whole text.
+    return np.int32 if 2 * len(points) < np.iinfo(np.int32).max else np.int64
+
+
+def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts' code points, joined by NULs that are neither Chinese nor quotes (so no
+    word spans two texts), and the NULs' places."""
+    points = np.frombuffer("\0".join(texts).encode("utf-32-le", "surrogatepass"),
+                           dtype=np.uint32)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    return points, np.cumsum(lengths)[:-1] - 1
+
+
+def _squeezed(points: np.ndarray) -> np.ndarray:
+    """Which code points stay once each run of two or more spaces and tabs is one space
+    (the run's first stays, made a space)."""
+    blank = (points == ord(" ")) | (points == ord("\t"))
+    after_blank = np.concatenate([[False], blank[:-1]])
+    first = blank & ~after_blank
+    run = first & np.concatenate([blank[1:], [False]])
+    points[run] = ord(" ")
+    return ~blank | first
+
+
+def _space_before(points: np.ndarray) -> np.ndarray:
+    """Where a space goes before a character: between two Chinese characters, between
+    Chinese and anything but a quote, after quotes that follow a Chinese character, and
+    before quotes that precede one (when no Chinese character precedes them)."""
+    classes = _character_classes()[points]
+    is_cjk, is_quote = classes == _CJK_CLASS, classes == _QUOTE_CLASS
+    index = np.arange(len(points), dtype=_index_type(points))
+    prev_other = np.maximum.accumulate(np.where(is_quote, -1, index))
+    next_other = np.minimum.accumulate(np.where(is_quote, len(points), index)[::-1])[::-1]
+    cjk_or_end = np.append(is_cjk, False)
+    trailing = is_quote & (prev_other >= 0) & is_cjk[np.maximum(prev_other, 0)]
+    leading = is_quote & ~trailing & cjk_or_end[next_other]
+    a_cjk, a_quote, a_trailing = is_cjk[:-1], is_quote[:-1], trailing[:-1]
+    b_cjk, b_quote, b_leading = is_cjk[1:], is_quote[1:], leading[1:]
+    edge = (a_cjk & ~b_quote) | (~a_quote & b_cjk) | (a_trailing & ~b_quote) \
+        | (~a_cjk & ~a_quote & b_leading)
+    return np.concatenate([[False], edge])[:len(points)]
+
+
+_CJK_CLASS, _QUOTE_CLASS = 1, 2
+
+
+@cache
+def _character_classes() -> np.ndarray:
+    """Code point -> 1 for Chinese, 2 for a quote or bracket, 0 for anything else."""
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    for low, high in _CJK_RANGES:
+        classes[low:high + 1] = _CJK_CLASS
+    classes[[ord(q) for q in QUOTE_CHARS]] = _QUOTE_CLASS
+    return classes
 
 
 @cache
@@ -108,19 +176,24 @@ def _record_template() -> jinja2.Template:
     return env.get_template("search_record.html")
 
 
-def record_page(record: SearchRecord, pending: bool = False) -> str:
+def record_page(record: SearchRecord, pending: bool = False,
+                texts: tuple[str, str] | None = None) -> str:
     """The HTML page Pagefind indexes for a record (never published); ``pending``: for a
-    pending bundle, whose results replace those of the same page in the shards."""
+    pending bundle, whose results replace those of the same page in the shards.
+    ``texts``: the record's heading and body through ``index_text``, when known."""
+    heading, body = texts or tuple(index_texts([record.heading, record.body]))
     return _record_template().render(
         record=record, filters=record_filters(record), sort_date=record_sort(record)["date"],
-        heading=index_text(record.heading), body=index_text(record.body), pending=pending)
+        heading=heading, body=body, pending=pending)
 
 
 def _write_record_pages(records: Sequence[SearchRecord], into: Path, pending: bool) -> None:
-    for record in records:
+    spaced = index_texts([text for r in records for text in (r.heading, r.body)])
+    for n, record in enumerate(records):
         target = into / record.file
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(record_page(record, pending), encoding="utf-8")
+        page = record_page(record, pending, (spaced[2 * n], spaced[2 * n + 1]))
+        target.write_text(page, encoding="utf-8")
 
 
 async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
@@ -134,7 +207,7 @@ async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
     command exits by itself once every file is written. It runs in the folder of the
     record pages, so no ``pagefind.yml`` of the caller's working folder applies.
     """
-    with tempfile.TemporaryDirectory(prefix="baoku-shard-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="baoku-shard-", dir=scratch_dir()) as tmp:
         _write_record_pages(records, Path(tmp), pending)
         process = await asyncio.create_subprocess_exec(
             str(_executable()), "--site", tmp, "--output-path", str(out_dir.resolve()),
@@ -147,6 +220,31 @@ async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
         raise RuntimeError(f"pagefind exited with {process.returncode}: {detail}")
     for asset in UNUSED_ASSETS:
         (out_dir / asset).unlink(missing_ok=True)
+
+
+MEMORY_FOLDER = Path("/dev/shm")
+MEMORY_FOLDER_MIN_FREE = 256 * 2**20
+
+
+def scratch_dir() -> str | None:
+    """Where record pages are written: a memory-backed folder when there is one with room,
+    unless ``TMPDIR`` names a folder; ``None`` means the system's temporary folder.
+
+    They are deleted as soon as Pagefind has read them, and on a disk file system
+    (measured: ext4 without a journal) every file created in the next minutes, the
+    site's own pages included, then costs more system time (10k articles: ~1.3 s less
+    with record pages in memory).
+    """
+    if os.environ.get("TMPDIR"):
+        return None
+    try:
+        if not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+            return None
+        stats = os.statvfs(MEMORY_FOLDER)
+    except OSError:
+        return None
+    return str(MEMORY_FOLDER) if stats.f_bavail * stats.f_frsize >= MEMORY_FOLDER_MIN_FREE \
+        else None
 
 
 @cache
