@@ -102,15 +102,30 @@ def _string_term_counts(text: str, cut: Cut) -> Counter[str]:
     return counts
 
 
-def _gram_codes(text: str) -> np.ndarray:
-    """Codes of the CJK unigrams and bigrams of normalised ``text`` (quotes dropped)."""
+COUNT_BLOCK_DOCS = 2000  # articles counted at once; bounds the arrays' memory
+_DOC_SHIFT = 43  # a document's number sits above its gram code (codes < 2**43)
+
+
+def _block_gram_counts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted counts of the CJK unigrams and bigrams of normalised (heading, body)
+    pairs: parallel arrays of document number, gram code and count, by document then
+    code. A heading's grams count ``HEADING_WEIGHT`` times."""
     is_quote, is_cjk = _character_classes()
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    points = points[~is_quote[points]].astype(np.int64)
+    joined = "\0".join(texts)  # NUL is not CJK: no bigram spans two texts
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[:len(points)]
+    kept = ~is_quote[points]
+    points, text_of = points[kept].astype(np.int64), text_of[kept]
     cjk = is_cjk[points]
     pairs = cjk[:-1] & cjk[1:]
-    bigrams = _BIGRAM + ((points[:-1][pairs] << _CODE_BITS) | points[1:][pairs])
-    return np.concatenate([points[cjk], bigrams])
+    codes = np.concatenate([points[cjk], _BIGRAM + ((points[:-1][pairs] << _CODE_BITS)
+                                                    | points[1:][pairs])])
+    owner = np.concatenate([text_of[cjk], text_of[:-1][pairs]])
+    weights = np.where(owner % 2 == 0, HEADING_WEIGHT, 1)
+    keys, which = np.unique(((owner // 2) << _DOC_SHIFT) | codes, return_inverse=True)
+    counts = np.bincount(which, weights=weights, minlength=len(keys)).astype(np.uint32)
+    return keys >> _DOC_SHIFT, keys & ((1 << _DOC_SHIFT) - 1), counts
 
 
 def _gram_of_code(code: int) -> str:
@@ -200,38 +215,49 @@ class SearchCache:
             self._docs = {}
             self._dictionary = dictionary
         previous, self._docs = self._docs, {}
+        keys = [record_key(record) for record in records]
+        missing = {key: record for key, record in zip(keys, records, strict=True)
+                   if key not in previous}
+        fresh = self._count_all(list(missing.values()), cut)
+        self.counted = len(missing)
         out = []
-        self.counted = 0
-        for record in records:
-            key = record_key(record)
-            doc = self._docs.get(key) or previous.get(key)
-            if doc is None:
-                doc = self._count(record, cut)
-                self.counted += 1
+        for key in keys:
+            doc = fresh.get(key) or previous[key]
             self._docs[key] = doc
             out.append(doc)
         return out
 
-    def _count(self, record: SearchRecord, cut: Cut) -> DocTerms:
-        """``term_counts(record, cut)`` as term ids; CJK unigrams and bigrams, most of
-        the terms, are counted as integer codes with numpy and never become strings
-        unless they are new to the vocabulary."""
-        heading, body = normalize(record.heading), normalize(record.body)
-        head_codes, body_codes = _gram_codes(heading), _gram_codes(body)
-        codes = np.concatenate([body_codes, head_codes])
-        weights = np.ones(len(codes), dtype=np.int64)
-        weights[len(body_codes):] = HEADING_WEIGHT
-        unique, inverse = np.unique(codes, return_inverse=True)
-        gram_tfs = np.bincount(inverse, weights=weights, minlength=len(unique))
-        words = _string_term_counts(body, cut)
-        for term, n in _string_term_counts(heading, cut).items():
-            words[term] += n * HEADING_WEIGHT
+    def _count_all(self, records: Sequence[SearchRecord], cut: Cut) -> dict[bytes, DocTerms]:
+        found: dict[bytes, DocTerms] = {}
+        for start in range(0, len(records), COUNT_BLOCK_DOCS):
+            block = records[start:start + COUNT_BLOCK_DOCS]
+            found.update(zip(map(record_key, block), self._count_block(block, cut),
+                             strict=True))
+        return found
+
+    def _count_block(self, records: Sequence[SearchRecord], cut: Cut) -> list[DocTerms]:
+        """``term_counts(record, cut)`` of each record as term ids. CJK unigrams and
+        bigrams, most of the terms, are counted for the whole block at once as integer
+        codes with numpy, and only codes new to the vocabulary ever become strings."""
+        texts = [normalize(t) for r in records for t in (r.heading, r.body)]
+        docs, codes, tfs = _block_gram_counts(texts)
         lookup = self._vocab.__getitem__
-        ids = array("I", map(lookup, unique.tolist()))
-        ids.extend(map(lookup, words))
-        tfs = array("I", gram_tfs.astype(np.uint32).tobytes())
-        tfs.extend(words.values())
-        return DocTerms(ids, tfs, sum(tfs))
+        distinct, which = np.unique(codes, return_inverse=True)
+        gram_ids = np.fromiter(map(lookup, distinct.tolist()), dtype=np.uint32,
+                               count=len(distinct))[which]
+        bounds = np.searchsorted(docs, np.arange(len(records) + 1)).tolist()
+        out = []
+        for n in range(len(records)):
+            heading, body = texts[2 * n], texts[2 * n + 1]
+            words = _string_term_counts(body, cut)
+            for term, count in _string_term_counts(heading, cut).items():
+                words[term] += count * HEADING_WEIGHT
+            ids = array("I", gram_ids[bounds[n]:bounds[n + 1]].tobytes())
+            ids.extend(map(lookup, words))
+            counts = array("I", tfs[bounds[n]:bounds[n + 1]].tobytes())
+            counts.extend(words.values())
+            out.append(DocTerms(ids, counts, sum(counts)))
+        return out
 
 
     def compacted(self) -> SearchCache:
