@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from baoku.nfkc import nfkc
 
-NEWSPAPER = st.sampled_from(list("，。；：“”（）２０２３年８月２５日ＰＭ①㈠Ａａ梁园区　 \u0301e\u0323\u00e9"))
+NEWSPAPER = st.sampled_from(list("，。；：“”（）２０２３年８月２５日ＰＭ①㈠Ａａ梁园区　 "
+                                 "\u0301e\u0323\u00e9"))
 
 
 @given(st.text())
