@@ -236,6 +236,18 @@ def test_record_pages_stay_on_disk_without_a_roomy_memory_folder(
     assert pagefind.scratch_dir() is None
 
 
+def test_pagefind_runs_with_huge_pages_unless_told_otherwise(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+    monkeypatch.setenv("PAGEFIND_SITE", "/elsewhere")
+    env = pagefind._clean_environment()
+    assert env["_RJEM_MALLOC_CONF"] == pagefind.PAGEFIND_MALLOC_CONF
+    assert "thp:always" in env["_RJEM_MALLOC_CONF"]
+    assert "PAGEFIND_SITE" not in env
+    monkeypatch.setenv("_RJEM_MALLOC_CONF", "narenas:1")
+    assert pagefind._clean_environment()["_RJEM_MALLOC_CONF"] == "narenas:1"
+
+
 def test_index_texts_of_many_texts_equal_each_alone() -> None:
     texts = ["推进“五星”支部", "", "（梁园区）say \"hi\"", "甲\n乙  丙\t\t丁", "\0梁\0"]
     assert index_texts(texts) == [index_text(t) for t in texts]

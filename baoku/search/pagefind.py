@@ -257,9 +257,19 @@ def _executable() -> Path:
     return path
 
 
+# Pagefind's allocator (jemalloc, linked in with the ``_rjem_`` prefix): huge pages and no
+# handing memory back before exit. Indexing a shard touches ~0.4 MB a page, and faulting
+# that in 4 KB pages cost as much system time again as a third of its user time (10k
+# articles: 5.9-7.9 s of system time, 3.1 s with these; ~13 % more resident memory).
+# Ignored where the kernel offers no transparent huge pages.
+PAGEFIND_MALLOC_CONF = "thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1"
+
+
 def _clean_environment() -> dict[str, str]:
     # PAGEFIND_* variables would override the options given on the command line.
-    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+    env.setdefault("_RJEM_MALLOC_CONF", PAGEFIND_MALLOC_CONF)  # unless set on purpose
+    return env
 
 
 async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
