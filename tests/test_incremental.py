@@ -418,13 +418,13 @@ def test_a_new_session_counts_only_new_articles_for_the_offline_index(
     from baoku.search.offline import SearchCache
 
     counted: list[str] = []
-    count = SearchCache._count
+    count = SearchCache._count_block
 
-    def noting(self: SearchCache, record: search.SearchRecord, cut: object) -> object:
-        counted.append(record.id)
-        return count(self, record, cut)  # type: ignore[arg-type]
+    def noting(self: SearchCache, records: list[search.SearchRecord], cut: object) -> object:
+        counted.extend(record.id for record in records)
+        return count(self, records, cut)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(SearchCache, "_count", noting)
+    monkeypatch.setattr(SearchCache, "_count_block", noting)
     config = replace(make_config(project, project / "output", search=True), workers=1)
     Session(config).build(QUIET)  # cold: every article counted, the counts saved
     assert (config.cache_dir / TERM_FILE).is_file()
