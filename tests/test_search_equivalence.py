@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from baoku.config import PACKAGE_THEME
 from baoku.search import offline
+from baoku.search.codepoints import QUOTE_CHARS
 from baoku.search.offline import term_counts
-from baoku.search.pagefind import QUOTE_CHARS, index_text
+from baoku.search.pagefind import index_text
 from baoku.search.records import SearchRecord
 from tests.test_offline_index import fake_cut, record
 

@@ -16,7 +16,6 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -25,7 +24,8 @@ import orjson
 
 from ..atomic import load_pickle, save_pickle
 from ..nfkc import nfkc
-from .pagefind import FILTER_NAMES, QUOTE_CHARS, UNDATED_LABEL
+from .codepoints import CJK_CLASS, QUOTE_CHARS, QUOTE_CLASS, character_classes, joined_code_points
+from .pagefind import FILTER_NAMES, UNDATED_LABEL
 from .records import SearchRecord
 
 OFFLINE_DIR = "search-offline"
@@ -110,14 +110,12 @@ def _block_gram_counts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np
     """Weighted counts of the CJK unigrams and bigrams of normalised (heading, body)
     pairs: parallel arrays of document number, gram code and count, by document then
     code. A heading's grams count ``HEADING_WEIGHT`` times."""
-    is_quote, is_cjk = _character_classes()
-    joined = "\0".join(texts)  # NUL is not CJK: no bigram spans two texts
-    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    points, lengths = joined_code_points(texts)
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[:len(points)]
-    kept = ~is_quote[points]
+    classes = character_classes()[points]
+    kept = classes != QUOTE_CLASS
     points, text_of = points[kept].astype(np.int64), text_of[kept]
-    cjk = is_cjk[points]
+    cjk = classes[kept] == CJK_CLASS
     pairs = cjk[:-1] & cjk[1:]
     codes = np.concatenate([points[cjk], _BIGRAM + ((points[:-1][pairs] << _CODE_BITS)
                                                     | points[1:][pairs])])
@@ -133,18 +131,6 @@ def _gram_of_code(code: int) -> str:
         return chr(code)
     pair = code - _BIGRAM
     return chr(pair >> _CODE_BITS) + chr(pair & ((1 << _CODE_BITS) - 1))
-
-
-@cache
-def _character_classes() -> tuple[np.ndarray, np.ndarray]:
-    """Lookup tables by code point: is it a quote or bracket, is it a CJK character."""
-    text = "".join(map(chr, range(0x110000)))
-    is_quote = np.zeros(0x110000, dtype=bool)
-    is_quote[[m.start() for m in _QUOTES.finditer(text)]] = True
-    is_cjk = np.zeros(0x110000, dtype=bool)
-    for run in _CJK_RUN.finditer(text):
-        is_cjk[run.start():run.end()] = True
-    return is_quote, is_cjk
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,12 @@ import jinja2
 import numpy as np
 
 from ..config import PACKAGE_THEME
+from .codepoints import (
+    CJK_CLASS,
+    QUOTE_CLASS,
+    character_classes,
+    joined_code_points,
+)
 from .records import SearchRecord
 
 # Pagefind's language-neutral index: the text arrives split into single characters
@@ -70,17 +76,11 @@ def record_sort(record: SearchRecord) -> dict[str, str]:
     return {"date": record.sort_date or "0000-00-00"}
 
 
-# Quotes and brackets do not separate words for search (“五星”支部 holds 五星支部): the
-# offline index drops them, and here they are glued to the character they touch, so
-# Pagefind strips them from that word instead of counting them as a word of their own,
-# which would break the page's phrase query.
-QUOTE_CHARS = "\"'“”‘’「」『』《》〈〉【】〔〕（）()[]"
-_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-
-
 def index_text(text: str) -> str:
     """Chinese characters as separate words, the unit the search page queries by, each
-    with the quotes and brackets after it (or, first in a run of Chinese, before it).
+    with the quotes and brackets after it (or, first in a run of Chinese, before it): Pagefind
+    strips them with that word instead of counting them as words of their own, which would
+    break the page's phrase query (“五星”支部 holds the phrase 五星支部).
 
     Pagefind's own segmenter cuts 梁园区 differently in the index than the browser cuts
     the query, so either side may miss; single characters always agree, and the search
@@ -118,11 +118,8 @@ def _index_type(points: np.ndarray) -> type[np.signedinteger]:
 
 
 def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The texts' code points, joined by NULs that are neither Chinese nor quotes (so no
-    word spans two texts), and the NULs' places."""
-    points = np.frombuffer("\0".join(texts).encode("utf-32-le", "surrogatepass"),
-                           dtype=np.uint32)
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    """The texts' joined code points and the places of the NULs between them."""
+    points, lengths = joined_code_points(texts)
     return points, np.cumsum(lengths)[:-1] - 1
 
 
@@ -141,8 +138,8 @@ def _space_before(points: np.ndarray) -> np.ndarray:
     """Where a space goes before a character: between two Chinese characters, between
     Chinese and anything but a quote, after quotes that follow a Chinese character, and
     before quotes that precede one (when no Chinese character precedes them)."""
-    classes = _character_classes()[points]
-    is_cjk, is_quote = classes == _CJK_CLASS, classes == _QUOTE_CLASS
+    classes = character_classes()[points]
+    is_cjk, is_quote = classes == CJK_CLASS, classes == QUOTE_CLASS
     index = np.arange(len(points), dtype=_index_type(points))
     prev_other = np.maximum.accumulate(np.where(is_quote, -1, index))
     next_other = np.minimum.accumulate(np.where(is_quote, len(points), index)[::-1])[::-1]
@@ -154,19 +151,6 @@ def _space_before(points: np.ndarray) -> np.ndarray:
     edge = (a_cjk & ~b_quote) | (~a_quote & b_cjk) | (a_trailing & ~b_quote) \
         | (~a_cjk & ~a_quote & b_leading)
     return np.concatenate([[False], edge])[:len(points)]
-
-
-_CJK_CLASS, _QUOTE_CLASS = 1, 2
-
-
-@cache
-def _character_classes() -> np.ndarray:
-    """Code point -> 1 for Chinese, 2 for a quote or bracket, 0 for anything else."""
-    classes = np.zeros(0x110000, dtype=np.uint8)
-    for low, high in _CJK_RANGES:
-        classes[low:high + 1] = _CJK_CLASS
-    classes[[ord(q) for q in QUOTE_CHARS]] = _QUOTE_CLASS
-    return classes
 
 
 @cache

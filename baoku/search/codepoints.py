@@ -1,0 +1,39 @@
+"""Texts as arrays of code points, and which code points are Chinese characters or quotes.
+
+Both indexes handle a whole batch of texts with numpy at once: the Pagefind record pages
+space out every Chinese character, and the offline index counts character unigrams and
+bigrams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+# Quotes and brackets do not separate words for search (“五星”支部 holds 五星支部): the
+# offline index drops them, the Pagefind record pages glue them to a character.
+QUOTE_CHARS = "\"'“”‘’「」『』《》〈〉【】〔〕（）()[]"
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+CJK_CLASS, QUOTE_CLASS = 1, 2
+
+
+@cache
+def character_classes() -> np.ndarray:
+    """Code point -> ``CJK_CLASS`` for a Chinese character, ``QUOTE_CLASS`` for a quote or
+    bracket, 0 for anything else."""
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    for low, high in CJK_RANGES:
+        classes[low:high + 1] = CJK_CLASS
+    classes[[ord(q) for q in QUOTE_CHARS]] = QUOTE_CLASS
+    return classes
+
+
+def joined_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts' code points joined by NULs (neither Chinese nor a quote, so no word or
+    bigram spans two texts), and each text's length counting the NUL after it."""
+    points = np.frombuffer("\0".join(texts).encode("utf-32-le", "surrogatepass"),
+                           dtype=np.uint32)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    return points, lengths
