@@ -204,7 +204,7 @@ class SearchCache:
         keys = [record_key(record) for record in records]
         missing = {key: record for key, record in zip(keys, records, strict=True)
                    if key not in previous}
-        fresh = self._count_all(list(missing.values()), cut)
+        fresh = self._count_all(missing, cut)
         self.counted = len(missing)
         out = []
         for key in keys:
@@ -213,12 +213,14 @@ class SearchCache:
             out.append(doc)
         return out
 
-    def _count_all(self, records: Sequence[SearchRecord], cut: Cut) -> dict[bytes, DocTerms]:
-        found: dict[bytes, DocTerms] = {}
-        for start in range(0, len(records), COUNT_BLOCK_DOCS):
-            block = records[start:start + COUNT_BLOCK_DOCS]
-            found.update(zip(map(record_key, block), self._count_block(block, cut),
-                             strict=True))
+    def _count_all(self, records: dict[bytes, SearchRecord], cut: Cut
+                   ) -> dict[bytes, DocTerms]:
+        """Term counts of ``records`` (by ``record_key``), a block at a time."""
+        keys, found = list(records), {}
+        for start in range(0, len(keys), COUNT_BLOCK_DOCS):
+            block = keys[start:start + COUNT_BLOCK_DOCS]
+            counted = self._count_block([records[key] for key in block], cut)
+            found.update(zip(block, counted, strict=True))
         return found
 
     def _count_block(self, records: Sequence[SearchRecord], cut: Cut) -> list[DocTerms]:
