@@ -63,8 +63,7 @@ def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = No
         lines.append(f"增量生成：重新处理 {counts.assembled} 个文件，"
                      f"{counts.cached} 个未变化的文件沿用缓存。")
     if counts is not None and counts.shards_rebuilt is not None:
-        offline = "未变，沿用上次" if counts.offline_reused else "已重建"
-        lines.append(f"检索索引：重建 {counts.shards_rebuilt} 个年份分片，离线检索索引{offline}。")
+        lines.append(f"检索索引：重建 {counts.shards_rebuilt} 个年份分片。")
     if archive.failures:
         lines.append(f"未能读取 {len(archive.failures)} 个文件：")
         lines += [f"  - {f.message}" for f in archive.failures]
@@ -111,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress(sys.stderr)
     try:
         config = _config_from(args)
-        session = Session(config, use_disk_cache=not args.no_cache, progress=progress,
-                          watch=args.watch)
+        session = Session(config, use_disk_cache=not args.no_cache, progress=progress)
         result = session.build(log=_stderr)
     except (ConfigError, BuildError) as exc:
         progress.close()

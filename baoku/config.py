@@ -40,7 +40,7 @@ class Config:
     base_url: str = ""  # absolute site URL for sitemap/feeds, e.g. https://user.github.io/repo/
     topics_file: Path | None = None  # defaults to the built-in taxonomy when None
     places_file: Path | None = None  # archive-level place list (content/places.toml)
-    search: bool = True  # build the Pagefind and offline search indexes
+    search: bool = True  # build the Pagefind index (and its packs for file://)
     fixed_time: str | None = None  # ISO timestamp used instead of now (reproducible builds)
     workers: int = field(default_factory=default_workers)  # 1 = everything in-process
 

@@ -37,7 +37,6 @@ from .render.stamps import build_time_use, stamp
 
 CACHE_FORMAT = "1"
 SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
-TERM_FILE = "offline-terms.pickle"  # in cache_dir: the offline index's per-article terms
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__"}
 
@@ -172,7 +171,6 @@ class BuildCounts:
     shards_rebuilt: int | None = None  # Pagefind shards rebuilt (None: all, no previous index)
     pending: int = 0  # articles searchable from a pending bundle until their shards catch up
     in_place: bool = False  # published by updating the changed files of output/ in place
-    offline_reused: bool = False  # the offline index linked from the previous output as is
 
 
 @dataclass(frozen=True)
@@ -204,25 +202,22 @@ def _render_api_available() -> bool:
 class Session:
     """One process's incremental build state; call ``build()`` after every change.
 
-    Watch mode (``Session(config, watch=True)``, ``defer_search = True`` after the first
+    Watch mode (``defer_search = True`` after the first
     build) runs, for every settled change, what ``watch.Watcher.rebuild`` runs:
 
     1. ``preview()``: a new or changed issue's own pages and the home page, published in
        place (None when the change is not one it covers, e.g. a removal or a template);
-    2. ``update_search()``: the changed search shards and offline files, in place;
+    2. ``update_search(quick=True)``: the changed issues searchable (a pending bundle);
     3. ``build()``: the rest of the archive (tag pages, related articles, data), in place;
-    4. ``update_search()`` again, a no-op unless the build changed search records.
+    4. ``update_search()`` again: the changed year shards rebuilt, the pending bundle retired.
 
     The issue's pages are served after 1, searchable after 2, consistent after 3.
     """
 
     def __init__(self, config: Config, *, use_disk_cache: bool = True,
-                 progress: pipeline.Progress | None = None, defer_search: bool = False,
-                 watch: bool = False) -> None:
-        """``watch``: later builds will follow (keep per-article search terms from the
-        first build, so updating the search index re-tokenises only changed articles)."""
+                 progress: pipeline.Progress | None = None, defer_search: bool = False
+                 ) -> None:
         self.config = _pin_time(config)
-        self._search_cache = search.SearchCache() if watch else None
         # Watch mode publishes pages first and the search index a moment later
         # (``update_search``), so a dropped file is readable before it is searchable.
         self.defer_search = defer_search
@@ -255,7 +250,6 @@ class Session:
         self._environment: tuple[str, jinja2.Environment] | None = None
         self._indexed: Archive | None = None  # the archive whose search index is published
         self._keys: dict[int, tuple[Source, str, str, str]] = {}  # see ``_issue_key``
-        self._offline_behind = False  # Pagefind updated, the offline index not yet
         # Search records of the last archives asked for (the indexed one, the current one).
         self._record_memo: list[tuple[Archive, list[search.SearchRecord]]] = []
         # And per issue object of the last archive worked out: a preview's archive reuses
@@ -322,19 +316,12 @@ class Session:
         return linked
 
     def _search_hook(self) -> Callable[[Archive, Config, Path], list[str]]:
-        """With no index to update and no terms to keep, the pipeline's own search stage,
-        which it can run in a forked process beside rendering."""
+        """With no index to update, the pipeline's own search stage, which it can run in a
+        forked process beside rendering."""
         cold = not (self.config.output_dir / search.MANIFEST).is_file()
-        if cold and not self.defer_search and self._search_cache is None:
-            return functools.partial(pipeline.DEFAULT_HOOKS.search, term_file=self._term_file())
+        if cold and not self.defer_search:
+            return pipeline.DEFAULT_HOOKS.search
         return self._search
-
-    def _term_file(self) -> Path | None:
-        """Where the offline index's term counts are kept for the next process (watch mode
-        keeps them in memory instead)."""
-        if not self._use_disk_cache or self._search_cache is not None:
-            return None
-        return self.config.cache_dir / TERM_FILE
 
     def _forget_output(self) -> None:
         """An in-place publish stopped half way: output/ no longer matches what this
@@ -443,31 +430,28 @@ class Session:
         return len(prints)
 
     @with_build_thresholds
-    def update_search(self, offline: bool = True) -> list[str]:
+    def update_search(self, quick: bool = False) -> list[str]:
         """Second step of a deferred build (or of a preview): the changed search shards
-        rebuilt and the offline index files that change rewritten, in place once this
-        session has published; otherwise in a staging folder with every other file linked
-        from ``output/``, swapped in."""
+        rebuilt, in place once this session has published; otherwise in a staging folder
+        with every other file linked from ``output/``, swapped in.
+
+        ``quick`` (in place): when few articles changed, they go into a pending bundle of
+        their own, searched first, and their shards are rebuilt on the next call
+        (``search_pending`` stays True until then)."""
         archive = self._search_archive or self._archive
         if not self.search_pending or archive is None:
             return []
         output = self.config.output_dir
         in_place = self._published is not None and (output / search.MANIFEST).is_file()
-        self.search_pending = in_place and not offline  # the offline index still to do
+        self.search_pending = False
         records = self._records_of(archive)
         if self._indexed is not None and (self._indexed is archive
                                           or self._records_of(self._indexed) == records):
             # e.g. the preview's update already indexed this archive (its Pagefind shards)
             if in_place:  # a pending bundle serving a change since undone goes
                 search.retire_pending(output)
-            if offline and self._offline_behind and self._search_cache is not None:
-                search.update_offline_in_place(archive, output, self._search_cache, records)
-                self._offline_behind = False
             return []
-        if in_place and not offline and self._indexed is not None:
-            # Served over http, Pagefind is what searches: the changed issues go into a
-            # pending bundle of their own at once; their shards are rebuilt once the rest
-            # of the archive is up to date (the next call, after ``build``).
+        if in_place and quick and self._indexed is not None:
             pending = search.publish_pending(self._records_of(self._indexed), records, output)
             if pending is not None:
                 warnings, self.counts.pending = pending
@@ -475,16 +459,11 @@ class Session:
                 self.counts.shards_rebuilt = 0
                 return warnings
         if in_place:
-            if self._search_cache is None:
-                self._search_cache = search.SearchCache()
             warnings, self.counts.shards_rebuilt = search.update_search_in_place(
-                archive, self.config, output, self._search_cache, offline=offline,
-                records=records)  # retires a pending bundle too
+                archive, self.config, output, records=records)  # retires a pending bundle too
             self.counts.pending = 0
             self._indexed = archive
-            self._offline_behind = not offline
             return warnings
-        self.search_pending = False
         staging = Staging(self.config.output_dir)
         try:
             _link_tree(self.config.output_dir, staging.path, skip=SEARCH_DIRS)
@@ -685,25 +664,17 @@ class Session:
             self.search_pending = True
             return []
         if not (previous / search.MANIFEST).is_file():
-            return search.build_search(archive, config, site_dir, cache=self._search_cache,
-                                       term_file=self._term_file())
+            return search.build_search(archive, config, site_dir)
         records = search.archive_records(archive)
         current = search.assign_shards(records)
         fingerprints = search.shard_fingerprints(current)
         changed = search.changed_shards(archive, previous, fingerprints)
         for name in current:
-            if name not in changed:
-                _link_tree(previous / search.bundle_path(name), site_dir / search.bundle_path(name))
+            if name not in changed:  # its bundle, and its offline packs when up to date
+                for folder in (search.bundle_path(name), search.pack_path(name)):
+                    _link_tree(previous / folder, site_dir / folder)
         self.counts.shards_rebuilt = len(changed)
-        # Watch mode tokenises every article once anyway, to keep its terms for updates.
-        reuse_offline = (self._search_cache is None
-                         and search.offline_index_unchanged(records, previous, fingerprints))
-        if reuse_offline:
-            _link_tree(previous / search.OFFLINE_DIR, site_dir / search.OFFLINE_DIR)
-        self.counts.offline_reused = reuse_offline
-        return search.build_search(archive, config, site_dir, only_shards=changed,
-                                   cache=self._search_cache, offline=not reuse_offline,
-                                   term_file=self._term_file())
+        return search.build_search(archive, config, site_dir, only_shards=changed)
 
     def _previous_page(self, key: str, fingerprint: str, output_dir: Path
                        ) -> tuple[PagePrint, OutputFile] | None:

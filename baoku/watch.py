@@ -217,9 +217,9 @@ class Watcher:
             return
         self.log(f"新版面已可浏览：{'、'.join(preview.issue_ids)}（{preview.pages} 页，"
                  f"用时 {preview.seconds:.2f} 秒），正在更新全站 …")
-        self._update_search(offline=False)  # served over http: Pagefind is what searches
+        self._update_search(quick=True)
 
-    def _update_search(self, offline: bool = True) -> None:
+    def _update_search(self, quick: bool = False) -> None:
         """Bring the deferred search index up to date, unless newer changes are waiting
         (their build will publish pages first again)."""
         with self._lock:
@@ -227,7 +227,7 @@ class Watcher:
                 return
         started = time.perf_counter()
         try:
-            warnings = self.session.update_search(offline=offline)
+            warnings = self.session.update_search(quick=quick)
         except Exception as exc:
             self.log(f"搜索索引更新失败：{type(exc).__name__}: {exc}")
             return

@@ -254,13 +254,13 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
                        ) -> None:
     """Watch-mode session: a cold first build (searchable), then for each change what
     ``watch.Watcher.rebuild`` runs: ``preview()`` (the issue's own pages),
-    ``update_search(offline=False)`` (the issue searchable with Pagefind, over http),
-    ``build()`` (the whole archive consistent), ``update_search()`` (the offline index too).
+    ``update_search(quick=True)`` (the issue searchable from a pending bundle),
+    ``build()`` (the whole archive consistent), ``update_search()`` (its year shard rebuilt).
     'served' is seen from outside: the step's issue pages in ``output/`` (polled)."""
     started = time.perf_counter()
     from baoku.incremental import Session
     imported = time.perf_counter() - started
-    session = Session(_config(root), use_disk_cache=False, defer_search=False, watch=True)
+    session = Session(_config(root), use_disk_cache=False, defer_search=False)
     quiet = lambda message: None  # noqa: E731
     result = session.build(quiet)
     own, children = _peaks_mb()
@@ -280,7 +280,7 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
         previewed = time.perf_counter() - start
         # update_search() leaves the count alone when it has nothing to do: 0, not "all"
         session.counts.shards_rebuilt = 0
-        session.update_search(offline=False)  # as the watcher does: Pagefind shards first
+        session.update_search(quick=True)  # as the watcher does: a pending bundle first
         searchable = time.perf_counter() - start
         shards = session.counts.shards_rebuilt  # build() starts new counts
         session.build(quiet)
@@ -595,7 +595,8 @@ def _incremental_table(rows: list[dict]) -> list[str]:
              "“本期可搜索”= 第一次 `update_search()` 完成（那一期的文章进入待合并的小 Pagefind "
              "包，检索页已能搜到；没有 preview 的步骤为最后一次）；"
              "“全库一致”= `build()` 返回，所有列表页、标签页、相关文章都已更新；"
-             "“检索全部更新”= 第二次 `update_search()` 完成，所在年份的分片和离线索引都已重建。"
+             "“检索全部更新”= 第二次 `update_search()` 完成，所在年份的分片（及其离线副本）"
+             "已重建、临时索引已撤下。"
              "CPU 为该步骤主进程及其已结束子进程的 user+sys；渲染页数 = preview + build。", "",
              "| 文章数 | 步骤 | 本期页面可访问 | 本期可搜索 | 全库一致 | 检索全部更新 | CPU "
              "| 重新渲染页数 | 重建分片 |",

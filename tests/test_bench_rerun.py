@@ -29,8 +29,8 @@ def test_reruns_are_measured_and_the_added_issue_is_taken_away(
     assert rows[1][1].startswith("新增一期（2024-03-03_")
     unchanged, added = rows[0][4], rows[1][4].rstrip(" |")
     assert "重新处理 0 个文件，2 个未变化的文件沿用缓存" in unchanged
-    assert "离线检索索引未变，沿用上次" in unchanged
-    assert "重新处理 1 个文件" in added and "离线检索索引已重建" in added
+    assert "重建 0 个年份分片" in unchanged
+    assert "重新处理 1 个文件" in added and "重建 1 个年份分片" in added
     assert sorted(p.name for p in (project / "content").iterdir()) == before
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -17,6 +19,7 @@ from baoku.config import Config
 from baoku.incremental import IssueCache, Session, inputs_fingerprint
 from baoku.model import Archive, OutputFile
 from baoku.pipeline import build
+from tests.test_offline_packs import parse_pack
 
 QUIET = lambda message: None  # noqa: E731
 
@@ -234,8 +237,8 @@ def test_search_shards_are_rebuilt_only_where_needed(project: Path, tmp_path: Pa
     out = tmp_path / "full-search"
     build(make_config(project, out, search=True), log=QUIET)
     # Pagefind 1.5 writes its filter and meta files differently from one run to the next
-    # (two full builds differ too), so bundles are compared by their content fragments;
-    # every other file, the shard manifest and the offline index included, byte for byte.
+    # (two full builds differ too), so bundles and their offline packs are compared by
+    # their content fragments; every other file, the shard manifest included, byte for byte.
     got, want = tree(project / "output"), tree(out)
     assert without_bundles(got) == without_bundles(want)
     assert fragments(got) == fragments(want)
@@ -243,13 +246,26 @@ def test_search_shards_are_rebuilt_only_where_needed(project: Path, tmp_path: Pa
 
 
 def without_bundles(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Every file but those of the Pagefind bundles and of their offline packs."""
     return {path: data for path, data in files.items()
-            if not (path.startswith("pagefind/") and path.count("/") > 1)}
+            if not (path.startswith(("pagefind/", f"{search.OFFLINE_DIR}/"))
+                    and path.count("/") > 1)}
 
 
 def fragments(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {path: data for path, data in files.items()
-            if path.startswith("pagefind/") and "/fragment/" in path}
+    """The bundles' content fragments, checked to be exactly the fragments their offline
+    packs hold."""
+    found = {path: data for path, data in files.items()
+             if path.startswith("pagefind/") and "/fragment/" in path}
+    packed: dict[str, bytes] = {}
+    for path, data in files.items():
+        if path.startswith(f"{search.OFFLINE_DIR}/") and path.endswith(".js") \
+                and path.count("/") == 2:
+            bundle, _, content = parse_pack(data.decode("ascii"))
+            packed.update({f"pagefind/{bundle}/{rel}": base64.b64decode(text)
+                           for rel, text in content.items() if "fragment/" in rel})
+    assert packed == found, "the offline packs hold exactly the bundles' fragments"
+    return found
 
 
 def test_deferred_search_catches_up_to_a_full_build(project: Path, tmp_path: Path) -> None:
@@ -319,53 +335,49 @@ def test_render_site_is_still_mirrored_by_the_incremental_renderer() -> None:
     assert _render_api_available()
 
 
-def offline_inodes(output: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_ino for p in (output / search.OFFLINE_DIR).iterdir()}
+def pack_inodes(output: Path) -> dict[str, int]:
+    """The packs' files (``index.js``, rewritten with the bundle list, left out)."""
+    return {p.relative_to(output).as_posix(): p.stat().st_ino
+            for p in (output / search.OFFLINE_DIR).rglob("*")
+            if p.is_file() and p.name != "index.js"}
 
 
-def test_an_unchanged_offline_index_is_linked_not_rebuilt(project: Path, tmp_path: Path
-                                                          ) -> None:
-    config = make_config(project, project / "output", search=True)
+def test_a_new_process_packs_only_the_rebuilt_shards(project: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline packs of unchanged shards are linked from the last output, not packed
+    again; a shard Pagefind rebuilt is packed again."""
+    from baoku.search import offline
+
+    packed: list[str] = []
+    pack = offline._pack
+
+    def noting(site_dir: Path, bundle: str, digest: str) -> int:
+        packed.append(bundle)
+        return pack(site_dir, bundle, digest)
+
+    monkeypatch.setattr(offline, "_pack", noting)
+    config = replace(make_config(project, project / "output", search=True), workers=1)
     Session(config).build(QUIET)
-    before = offline_inodes(project / "output")
-    assert search.OFFLINE_KEY.rsplit("/", 1)[1] in before
+    shards = json.loads((project / "output" / search.MANIFEST).read_text("utf-8"))["shards"]
+    assert sorted(packed) == sorted(shards)
+    before = pack_inodes(project / "output")
 
-    again = Session(config)  # a new process: `python build.py` run a second time
-    again.build(QUIET)
-    assert again.counts.offline_reused
-    assert offline_inodes(project / "output") == before, "the same files, linked"
+    packed.clear()
+    Session(config).build(QUIET)  # a new process: `python build.py` run a second time
+    assert packed == []
+    assert pack_inodes(project / "output") == before, "the same files, linked"
+
+    add_source(project)  # dated 2024: that year's shard changes
+    Session(config).build(QUIET)
+    assert packed == ["2024"]
+    after = pack_inodes(project / "output")
+    assert {p for p in after if after[p] != before.get(p)} <= {
+        p for p in after if p.startswith(f"{search.OFFLINE_DIR}/2024/")}
     out = tmp_path / "full-search"
-    build(make_config(project, out, search=True), log=QUIET)
-    assert without_bundles(tree(project / "output")) == without_bundles(tree(out))
-
-    (project / "output" / search.OFFLINE_DIR / "index.js").rename(tmp_path / "index.js")
-    damaged = Session(config)  # an index with a file missing is never linked
-    damaged.build(QUIET)
-    assert not damaged.counts.offline_reused
-    assert (project / "output" / search.OFFLINE_DIR / "index.js").is_file()
-
-    add_source(project)
-    changed = Session(config)
-    changed.build(QUIET)
-    assert not changed.counts.offline_reused
-    assert offline_inodes(project / "output") != before
-    shutil.rmtree(out)
-    build(make_config(project, out, search=True), log=QUIET)
-    assert without_bundles(tree(project / "output")) == without_bundles(tree(out))
-
-
-def test_the_offline_index_key_follows_records_and_the_dictionary(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    record = search.SearchRecord(
-        id="a-01", issue_id="a", path="issues/a/01/", headline="春耕", heading="春耕",
-        body="农技人员深入田间。", date="2024-03-05", year="2024", paper=None,
-        issue_label="2024年3月5日")
-    key = search.offline_index_key([record])
-    assert search.offline_index_key([record]) == key
-    assert search.offline_index_key([replace(record, body="农技人员深入田间地头。")]) != key
-    taught = (lambda text: text.split(), frozenset({"田间地头"}))
-    monkeypatch.setattr(search, "_tokenizer", lambda: taught)
-    assert search.offline_index_key([record]) != key
+    build(replace(make_config(project, out, search=True), workers=1), log=QUIET)
+    got, want = tree(project / "output"), tree(out)
+    assert without_bundles(got) == without_bundles(want)
+    assert fragments(got) == fragments(want)
 
 
 _REAL_READ = pipeline._read_in_worker
@@ -408,32 +420,3 @@ def test_a_new_session_reads_its_files_in_the_pool_as_a_full_build_does(
 
     session.build(QUIET)
     assert session.counts.read_cached == len(files) - 1  # all but the unreadable one
-
-
-def test_a_new_session_counts_only_new_articles_for_the_offline_index(
-        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The offline index's per-article term counts are kept in the disk cache: with one
-    issue added, a new process tokenises that issue's articles, not the whole archive."""
-    from baoku.incremental import TERM_FILE
-    from baoku.search.offline import SearchCache
-
-    counted: list[str] = []
-    count = SearchCache._count_block
-
-    def noting(self: SearchCache, records: list[search.SearchRecord], cut: object) -> object:
-        counted.extend(record.id for record in records)
-        return count(self, records, cut)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(SearchCache, "_count_block", noting)
-    config = replace(make_config(project, project / "output", search=True), workers=1)
-    Session(config).build(QUIET)  # cold: every article counted, the counts saved
-    assert (config.cache_dir / TERM_FILE).is_file()
-    first = len(counted)
-    add_source(project)
-    counted.clear()
-    Session(config).build(QUIET)
-    assert 0 < len(counted) < first
-    assert all(article.startswith("900_extra") for article in counted), counted
-    out = tmp_path / "full-search"
-    build(replace(make_config(project, out, search=True), workers=1), log=QUIET)
-    assert without_bundles(tree(project / "output")) == without_bundles(tree(out))

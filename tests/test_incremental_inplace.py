@@ -195,9 +195,9 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
 
     assert session.preview(QUIET) is not None
     assert session.search_pending
-    session.update_search(offline=False)  # as the watcher does: Pagefind first
+    session.update_search(quick=True)  # as the watcher does: a pending bundle first
     assert session.counts.shards_rebuilt == 0, "a pending bundle, no shard rebuilt yet"
-    assert session.search_pending, "the shards and the offline index are still to catch up"
+    assert session.search_pending, "the shards are still to catch up"
     searchable = tree(project / "output")
     session.build(QUIET)
     assert session.search_pending
@@ -212,15 +212,16 @@ def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
     assert fragments(got) == fragments(want)
     assert searchable["pagefind/shards.json"] == before["pagefind/shards.json"], (
         "the shards were rebuilt only once the archive caught up")
-    offline_files = [p for p in want if p.startswith("search-offline/")]
-    assert offline_files and any(searchable.get(p) != want[p] for p in offline_files), (
-        "the offline index was brought up to date only at the end")
+    pending = [p for p in searchable if p.startswith("search-offline/pending-")]
+    assert pending and "pending-" in searchable["search-offline/index.js"].decode("ascii"), (
+        "pages opened from disk search the pending bundle too")
+    assert not [p for p in got if p.startswith(("search-offline/pending-", "pagefind/pending-"))]
     assert (project / "output").stat().st_ino == output_inode, "updated in place, not swapped"
 
 
 def searchable_watch_session(project: Path) -> Session:
     session = Session(make_config(project, project / "output", search=True),
-                      use_disk_cache=False, defer_search=False, watch=True)
+                      use_disk_cache=False, defer_search=False)
     session.build(QUIET)
     session.defer_search = True
     return session
@@ -249,7 +250,7 @@ def test_a_new_years_issue_is_searchable_from_a_pending_bundle_until_its_shard_i
         EXTRA_ISSUE.replace("2024年3月5日", "2031年1月5日"), encoding="utf-8")
 
     assert session.preview(QUIET) is not None
-    assert session.update_search(offline=False) == []
+    assert session.update_search(quick=True) == []
 
     listing = bundle_list(output)
     pending = listing["pending"]
@@ -286,7 +287,7 @@ def test_an_edited_issue_replaces_its_shard_results_until_the_shard_is_rebuilt(
     change_source(project)
 
     assert session.preview(QUIET) is not None
-    session.update_search(offline=False)
+    session.update_search(quick=True)
 
     listing = bundle_list(output)
     assert listing["bundles"][0] == listing["pending"]
@@ -361,12 +362,12 @@ def test_an_edit_undone_before_the_shards_caught_up_retires_the_pending_bundle(
     original = first.read_text(encoding="utf-8")
     change_source(project)
     assert session.preview(QUIET) is not None
-    session.update_search(offline=False)
+    session.update_search(quick=True)
     assert "pending" in bundle_list(output)
 
     first.write_text(original, encoding="utf-8")
     session.preview(QUIET)
-    session.update_search(offline=False)
+    session.update_search(quick=True)
     session.build(QUIET)
     session.update_search()
 

@@ -1,21 +1,15 @@
-"""The fast search text and offline-index helpers produce exactly what the plain versions did."""
+"""The fast search text produces exactly what the plain version did."""
 
 from __future__ import annotations
 
-import json
 import re
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from baoku.config import PACKAGE_THEME
-from baoku.search import offline
 from baoku.search.codepoints import QUOTE_CHARS
-from baoku.search.offline import term_counts
 from baoku.search.pagefind import index_text
-from baoku.search.records import SearchRecord
-from tests.test_offline_index import fake_cut, record
 
 # The per-character implementation ``index_text`` replaced, kept as the reference: each
 # character with the quotes and brackets touching it becomes a word.
@@ -52,61 +46,9 @@ def test_index_text_examples() -> None:
     assert index_text("（梁园区）say \"hi\"") == "（梁 园 区） say \"hi\""
 
 
-def reference_postings(records: list[SearchRecord], cut: object) -> dict[str, list[int]]:
-    """Postings as the offline index defines them, the plain way: per term, in document
-    order, ``[doc delta, weighted tf, …]`` with the first document absolute."""
-    postings: dict[str, list[int]] = {}
-    last: dict[str, int] = {}
-    for doc, rec in enumerate(records):
-        for term, tf in term_counts(rec, cut).items():  # type: ignore[arg-type]
-            postings.setdefault(term, []).extend((doc - last.get(term, 0), tf))
-            last[term] = doc
-    return postings
-
-
-def parsed_terms(files: dict[str, str]) -> tuple[dict[str, list[int]], dict[str, int]]:
-    table: dict[str, list[int]] = {}
-    chunk: dict[str, int] = {}
-    for rel, text in files.items():
-        if rel.startswith("search-offline/t"):
-            n, terms = json.loads("[" + text[len("baokuOfflineTerms("):-3] + "]")
-            assert list(terms) == sorted(terms)
-            table.update(terms)
-            chunk.update(dict.fromkeys(terms, n))
-    return table, chunk
-
-
-@pytest.mark.parametrize(("block_pairs", "radix_keys"), [(2_000_000, 1 << 16), (7, 3), (1, 1)])
-def test_offline_postings_match_the_plain_definition(
-        monkeypatch: pytest.MonkeyPatch, block_pairs: int, radix_keys: int) -> None:
-    monkeypatch.setattr(offline, "MAX_BLOCK_PAIRS", block_pairs)
-    monkeypatch.setattr(offline, "RADIX_KEYS", radix_keys)
-    monkeypatch.setattr(offline, "TARGET_POSTINGS_PER_CHUNK", 9)  # several term chunks
-    records = [record(n, f"湛阳镇花椒{'丰收' * (n % 3)}", "叶营村的花椒。PM2.5 " * n)
-               for n in range(1, 12)]
-    files = dict(offline.offline_files(records, fake_cut))
-    table, chunk = parsed_terms(files)
-    assert table == reference_postings(records, fake_cut)
-    chunks = json.loads(files["search-offline/index.js"][len("baokuOfflineIndex("):-3])["chunks"]
-    assert chunks > 1
-    assert all(chunk[t] == offline.chunk_of(t, chunks) for t in table)
-
-
-def test_cache_gives_the_same_files_and_counts_only_new_articles() -> None:
-    records = [record(n, f"标题{n}", "叶营村的花椒。" * n) for n in range(1, 6)]
-    cache = offline.SearchCache()
-    first = dict(offline.offline_files(records, fake_cut, cache))
-    assert cache.counted == 5
-    grown = [record(9, "湛阳镇新闻", "丰收"), *records]
-    again = dict(offline.offline_files(grown, fake_cut, cache))
-    assert cache.counted == 1
-    assert again == dict(offline.offline_files(grown, fake_cut))
-    assert first != again
-
-
 def test_search_page_ignores_the_same_quotes_as_the_indexes() -> None:
-    """search.js drops these characters before checking pairs; the indexes glue or drop
-    the same ones, or a phrase across a quote would be found by one side only."""
+    """search.js drops these characters before checking pairs; the index glues the same
+    ones to their character, or a phrase across a quote would be found by one side only."""
     script = (PACKAGE_THEME / "static" / "search.js").read_text(encoding="utf-8")
     match = re.search(r"var QUOTES = /\[(.*?)\]/g;", script)
     assert match is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import pytest
 from baoku.config import load_config
 from baoku.model import Archive, Issue, Place
 from baoku.search import build_search, update_search_in_place
-from baoku.search.offline import SearchCache
+from baoku.search.offline import OFFLINE_DIR, SOURCE_FILE
 from baoku.search.pagefind import LANGUAGE
+from tests.test_offline_packs import parse_pack
 from tests.test_search_records import archive_of, make_issue, story
 
 
@@ -20,24 +22,43 @@ def comparable(root: Path) -> dict[str, object]:
 
     Pagefind 1.5 writes its filter and meta files differently from one run to the next
     (two full builds differ too), so inside a bundle the content fragments are compared
-    byte for byte and the other files by folder and count; every other file (offline
-    index, shard manifest) byte for byte, and the folders too.
+    byte for byte and the other files by folder and count. The offline packs hold the
+    same files: they are unpacked and compared the same way. Every other file (shard
+    manifest, offline ``index.js``) byte for byte, and the folders too.
     """
     view: dict[str, object] = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         in_bundle = rel.startswith("pagefind/") and rel.count("/") > 1
+        in_packs = rel.startswith(f"{OFFLINE_DIR}/") and rel.count("/") > 1
         if path.is_dir():
             view[rel + "/"] = len(list(path.iterdir()))
-        elif not in_bundle or "/fragment/" in rel:
+        elif in_packs and path.name == SOURCE_FILE:  # names the run-dependent entry file
+            view[rel] = path.read_text(encoding="utf-8").split()[1]
+        elif in_packs:
+            folder = rel.rsplit("/", 1)[0]
+            for name, data in unpack(path).items():
+                _compare_bundle_file(view, f"{folder}/{name}", data)
+        elif in_bundle:
+            _compare_bundle_file(view, rel, path.read_bytes())
+        else:
             view[rel] = path.read_bytes()
-        elif rel.endswith("pagefind-entry.json"):
-            view[rel] = json.loads(path.read_bytes())["languages"][LANGUAGE]["page_count"]
-        elif rel.endswith(".js"):
-            view[rel] = path.read_bytes()
-        else:  # a run-dependent meta or filter file: its folder's count is compared
-            view[f"{rel.rsplit('/', 1)[0]}/*{path.suffix}"] = True
     return view
+
+
+def unpack(path: Path) -> dict[str, bytes]:
+    """The files an offline pack script holds."""
+    _, _, files = parse_pack(path.read_text(encoding="ascii"))
+    return {name: base64.b64decode(data) for name, data in files.items()}
+
+
+def _compare_bundle_file(view: dict[str, object], rel: str, data: bytes) -> None:
+    if "/fragment/" in rel or rel.endswith(".js"):
+        view[rel] = data
+    elif rel.endswith("pagefind-entry.json"):
+        view[rel] = json.loads(data)["languages"][LANGUAGE]["page_count"]
+    else:  # a run-dependent meta or filter file: its folder's count is compared
+        view[f"{rel.rsplit('/', 1)[0]}/*{Path(rel).suffix}"] = True
 
 
 def differences(left: Path, right: Path) -> list[str]:
@@ -91,74 +112,55 @@ CHANGES = {
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_update_in_place_equals_a_full_build(change: str, config: object,
                                              tmp_path: Path) -> None:
-    cache = SearchCache()
     site = tmp_path / "site"
-    assert build_search(with_issues(*BASE), config, site, cache=cache) == []  # type: ignore[arg-type]
-    articles_before = len(cache)
+    assert build_search(with_issues(*BASE), config, site) == []  # type: ignore[arg-type]
     make, expected_rebuilt = CHANGES[change]
     changed = make()
 
-    warnings, rebuilt = update_search_in_place(changed, config, site, cache)  # type: ignore[arg-type]
+    warnings, rebuilt = update_search_in_place(changed, config, site)  # type: ignore[arg-type]
 
     assert warnings == []
     assert differences(site, full_build(changed, config, tmp_path / "full")) == []
     assert not list(site.glob("**/.*"))  # no temporary files or folders left behind
-    new_texts = {(a.headline, a.paragraphs) for i in changed.issues for a in i.articles} - {
-        (a.headline, a.paragraphs) for i in BASE for a in i.articles}
-    assert cache.counted == len(new_texts)  # only new or edited articles were tokenised
-    assert len(cache) == sum(len(i.articles) for i in changed.issues)
-    assert articles_before == 6
     assert rebuilt == expected_rebuilt
 
 
 def test_only_the_touched_shard_is_rebuilt(config: object, tmp_path: Path) -> None:
-    cache = SearchCache()
     site = tmp_path / "site"
-    build_search(with_issues(*BASE), config, site, cache=cache)  # type: ignore[arg-type]
-    untouched = site / "pagefind" / "2023" / "pagefind-entry.json"
-    stamp = untouched.stat().st_mtime_ns
-    offline_text = site / "search-offline" / "x0.js"
+    build_search(with_issues(*BASE), config, site)  # type: ignore[arg-type]
+    untouched = [site / "pagefind" / "2023" / "pagefind-entry.json",
+                 site / OFFLINE_DIR / "2023" / "core.js"]
+    stamps = [path.stat().st_mtime_ns for path in untouched]
+    packed_2024 = site / OFFLINE_DIR / "2024" / "core.js"
+    entry_before = unpack(packed_2024)["pagefind-entry.json"]
 
     warnings, rebuilt = update_search_in_place(  # type: ignore[arg-type]
-        with_issues(*BASE, issue("d", "2024-03-09", "新修公路通车")), config, site, cache)
+        with_issues(*BASE, issue("d", "2024-03-09", "新修公路通车")), config, site)
 
     assert (warnings, rebuilt) == ([], 1)
-    assert untouched.stat().st_mtime_ns == stamp
+    assert [path.stat().st_mtime_ns for path in untouched] == stamps
     manifest = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     assert manifest["pages"]["2024"] == 4
-    assert "新修公路通车" in offline_text.read_text(encoding="utf-8")
+    entry_after = unpack(packed_2024)["pagefind-entry.json"]
+    assert entry_after == (site / "pagefind" / "2024" / "pagefind-entry.json").read_bytes()
+    assert entry_after != entry_before, "the rebuilt shard was packed again"
 
 
 def test_unchanged_archive_rewrites_nothing(config: object, tmp_path: Path) -> None:
-    cache = SearchCache()
     site = tmp_path / "site"
-    build_search(with_issues(*BASE), config, site, cache=cache)  # type: ignore[arg-type]
+    build_search(with_issues(*BASE), config, site)  # type: ignore[arg-type]
     stamps = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 
-    assert update_search_in_place(with_issues(*BASE), config, site, cache) == ([], 0)  # type: ignore[arg-type]
+    assert update_search_in_place(with_issues(*BASE), config, site) == ([], 0)  # type: ignore[arg-type]
 
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == stamps
-    assert cache.counted == 0
 
 
 def test_an_empty_archive_removes_the_indexes(config: object, tmp_path: Path) -> None:
-    cache = SearchCache()
     site = tmp_path / "site"
-    build_search(with_issues(*BASE), config, site, cache=cache)  # type: ignore[arg-type]
+    build_search(with_issues(*BASE), config, site)  # type: ignore[arg-type]
 
-    warnings, rebuilt = update_search_in_place(Archive(issues=()), config, site, cache)  # type: ignore[arg-type]
+    warnings, rebuilt = update_search_in_place(Archive(issues=()), config, site)  # type: ignore[arg-type]
 
     assert rebuilt == 0 and warnings == ["没有文章可供检索，未生成检索索引"]
     assert not (site / "pagefind").exists() and not (site / "search-offline").exists()
-
-
-def test_cache_forgets_counts_when_the_dictionary_changes() -> None:
-    from tests.test_offline_index import fake_cut, record
-
-    cache = SearchCache()
-    records = [record(1, "湛阳镇", "叶营村花椒")]
-    cache.doc_terms(records, fake_cut, dictionary=frozenset())
-    cache.doc_terms(records, fake_cut, dictionary=frozenset())
-    assert cache.counted == 0
-    cache.doc_terms(records, fake_cut, dictionary=frozenset({"叶营村花椒"}))
-    assert cache.counted == 1

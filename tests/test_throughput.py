@@ -38,6 +38,7 @@ from baoku.model import Archive, OutputFile
 from baoku.render import parallel
 from baoku.tokenizer import Tokenizer, default_tokenizer
 from tests.conftest import make_config
+from tests.test_incremental import fragments, without_bundles
 
 DISTRICTS = ("东岭镇", "西河乡", "南山街道", "北湖镇", "石桥乡", "青松镇")
 
@@ -138,17 +139,12 @@ def test_build_with_pool_and_background_search_matches_in_process_build(
     assert results[2].search_warnings == results[1].search_warnings == []
     assert {"render+write", "search", "search wait"} <= set(results[2].timings)
     serial, pooled = _files(tmp_path / "1" / "output"), _files(tmp_path / "2" / "output")
-    # Pagefind's filter/meta file names differ between any two runs; everything else,
-    # its page fragments and the offline index included, must be the same bytes.
-    assert _without_bundle_indexes(pooled) == _without_bundle_indexes(serial)
-    assert any(path.startswith("search-offline/") for path in pooled)
+    # Pagefind's filter/meta files differ between any two runs (so do the offline packs
+    # holding them); everything else, its page fragments included, must be the same bytes.
+    assert without_bundles(pooled) == without_bundles(serial)
+    assert fragments(pooled) == fragments(serial)
+    assert "search-offline/index.js" in pooled
     assert any("/fragment/" in path for path in pooled)
-
-
-def _without_bundle_indexes(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {path: data for path, data in files.items()
-            if not (path.startswith("pagefind/") and path.count("/") > 1
-                    and "/fragment/" not in path)}
 
 
 def test_background_process_returns_the_value_and_its_errors() -> None:

@@ -1,29 +1,19 @@
-"""Index stage: Pagefind bundles sharded by year (online) and the offline file:// index."""
+"""Index stage: Pagefind bundles sharded by year, also packed as scripts for file://."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import json
-import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import Config
 from ..model import Archive
-from .offline import (
-    OFFLINE_DIR,
-    Cut,
-    SearchCache,
-    load_term_cache,
-    offline_files,
-    save_term_cache,
-)
+from .offline import INDEX_FILE, OFFLINE_DIR, index_script, sync_packs
+from .offline import pack_path as pack_path  # re-exported for incremental builds
 from .pagefind import (
     BUNDLE_DIR,
     FILTER_NAMES,
@@ -46,9 +36,6 @@ PENDING_PREFIX = "pending-"
 # each); beyond this many changed articles, the shards are rebuilt straight away.
 MAX_PENDING_PAGES = 500
 NO_RECORDS = "没有文章可供检索，未生成检索索引"
-# What the offline index was built from (a digest), written beside it by every path that
-# writes it: a later build with the same inputs links the files instead of rebuilding.
-OFFLINE_KEY = f"{OFFLINE_DIR}/inputs.txt"
 
 # URL parameter -> Pagefind filter name, in the order the controls are shown.
 FILTER_PARAMS = dict(zip(("district", "topic", "year", "paper", "reporter"), FILTER_NAMES,
@@ -84,33 +71,18 @@ def changed_shards(archive: Archive, site_dir: Path,
 
 
 def build_search(archive: Archive, config: Config, site_dir: Path,
-                 only_shards: Iterable[str] | None = None,
-                 cache: SearchCache | None = None, offline: bool = True,
-                 term_file: Path | None = None) -> list[str]:
-    """Write the Pagefind shards and the offline index into ``site_dir``.
+                 only_shards: Iterable[str] | None = None) -> list[str]:
+    """Write the Pagefind shards and their offline packs into ``site_dir``.
 
     ``only_shards`` limits Pagefind to those shards (incremental builds: pass
-    ``changed_shards(archive, site_dir)``); ``offline=False`` leaves the offline index
-    out (the caller put an unchanged one in place: ``offline_index_unchanged``).
-    ``cache`` (kept by watch mode) is filled with every article's term counts, for
-    ``update_search_in_place``. ``term_file`` (without ``cache``): every article's term
-    counts are read from and saved to that file, so the next process counts only new or
-    edited articles. Returns warnings for the librarian.
+    ``changed_shards(archive, site_dir)``; the caller put the others in place, packs
+    included). Returns warnings for the librarian.
     """
     records = archive_records(archive)
     if not records:
         return [NO_RECORDS]
     shards = assign_shards(records)
-    # Pagefind works in child processes: drive them from a thread while the offline index
-    # is built, so the two costs overlap instead of adding up. Without a cache to fill, the
-    # offline index is built in a forked child so it has a core of its own.
-    child = _OfflineChild.start(records, site_dir, term_file) \
-        if offline and cache is None and config.workers > 1 else None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
-        online = pool.submit(_build_online, shards, site_dir, only_shards, config.workers)
-        if offline and (child is None or not child.wait()):
-            _write_offline(records, site_dir, cache, term_file=term_file)
-        warnings = online.result()
+    warnings = _build_online(shards, site_dir, only_shards, config.workers)
     _write_manifest(shards, site_dir)
     write_bundle_list(site_dir, _built(shards, site_dir))
     return warnings
@@ -120,8 +92,8 @@ def _build_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
                   only: Iterable[str] | None, workers: int) -> list[str]:
     try:
         build_bundles(shards, site_dir, only=only, workers=workers)
-    except Exception as exc:  # the site stays usable with the offline index
-        return [f"Pagefind 索引生成失败（{type(exc).__name__}: {exc}），在线检索将改用离线索引"]
+    except Exception as exc:  # the shards built still search
+        return [f"Pagefind 索引生成失败（{type(exc).__name__}: {exc}），部分或全部文章暂时无法检索"]
     return []
 
 
@@ -131,54 +103,6 @@ def _write_manifest(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path
                 "pages": {name: len(recs) for name, recs in shards.items()}}
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
     _replace_file(site_dir / MANIFEST, text.encode("utf-8"))
-
-
-def offline_index_key(records: Sequence[SearchRecord],
-                      fingerprints: Mapping[str, str] | None = None) -> str:
-    """A digest of everything the offline index is made from: the records in order, the
-    words the tokenizer was taught (they change how it cuts) and the code that builds it.
-
-    The records enter as their shards' digests plus the order of their files, which
-    fixes them as well: ``fingerprints``, the ``shard_fingerprints`` when already known."""
-    if fingerprints is None:
-        fingerprints = shard_fingerprints(assign_shards(records))
-    _, dictionary = _tokenizer()
-    digest = hashlib.sha256()
-    for part in (_offline_code_digest(), "\n".join(sorted(map(str, dictionary))),
-                 json.dumps(sorted(fingerprints.items())),
-                 "\n".join(record.file for record in records)):
-        digest.update(part.encode("utf-8") + b"\0")
-    return digest.hexdigest()[:32]
-
-
-@functools.cache
-def _offline_code_digest() -> str:
-    """The search stage's and the tokenizer's own source, and the rjieba release."""
-    from .. import tokenizer
-
-    digest = hashlib.sha256(_rjieba_version().encode("utf-8"))
-    for path in sorted([*Path(__file__).parent.glob("*.py"), Path(tokenizer.__file__)]):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _rjieba_version() -> str:
-    try:
-        return importlib.metadata.version("rjieba")
-    except importlib.metadata.PackageNotFoundError:
-        return ""
-
-
-def offline_index_unchanged(records: Sequence[SearchRecord], site_dir: Path,
-                            fingerprints: Mapping[str, str] | None = None) -> bool:
-    """Whether the offline index in ``site_dir`` is whole and was built from exactly these
-    inputs (its key is written after every other file)."""
-    try:
-        published = (site_dir / OFFLINE_KEY).read_text(encoding="utf-8").strip()
-    except OSError:
-        return False
-    return (site_dir / OFFLINE_DIR / "index.js").is_file() \
-        and published == offline_index_key(records, fingerprints)
 
 
 def _replace_file(path: Path, content: bytes) -> bool:
@@ -209,19 +133,14 @@ def _mode_of(path: Path) -> int:
         return 0o644
 
 
-def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
-                           cache: SearchCache, *, offline: bool = True,
+def update_search_in_place(archive: Archive, config: Config, output_dir: Path, *,
                            records: Sequence[SearchRecord] | None = None
                            ) -> tuple[list[str], int]:
-    """Bring the search indexes of a published site up to date with ``archive``
-    (``offline=False``: the Pagefind shards only; the page searches with them over http,
-    the offline index serves ``file://``; ``update_offline_in_place`` catches it up).
+    """Bring the search index of a published site up to date with ``archive``.
 
     Only shards whose records changed are rebuilt (each swapped in without a moment
-    where readers miss it), shards that no longer exist are removed, and only offline
-    index files whose bytes change are rewritten (a rename each), with only new or
-    edited articles tokenised (``cache`` holds the others; the same object between
-    calls). The result is byte for byte what ``build_search`` writes in a full build.
+    where readers miss it) and packed again, and shards that no longer exist are removed.
+    The result is byte for byte what ``build_search`` writes in a full build.
     ``records``: ``archive_records(archive)``, when the caller has them already.
     Returns (warnings for the librarian, number of shards rebuilt).
     """
@@ -233,11 +152,7 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path,
     shards = assign_shards(records)
     fingerprints = shard_fingerprints(shards)
     stale = changed_shards(archive, output_dir, fingerprints)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as pool:
-        online = pool.submit(_swap_online, shards, output_dir, stale, config.workers)
-        if offline:
-            _update_offline(records, output_dir, cache)
-        warnings = online.result()
+    warnings = _swap_online(shards, output_dir, stale, config.workers)
     # The page is pointed at the new set before the bundles it no longer names go
     # (pending ones included).
     write_bundle_list(output_dir, _built(shards, output_dir))
@@ -260,7 +175,11 @@ def write_bundle_list(site_dir: Path, bundles: Sequence[str], pending: str | Non
                       replaced: Sequence[str] = ()) -> None:
     """``pagefind/bundles.json``: the bundles the search page merges, primary first, and
     while a pending bundle serves changed issues, its name and the pages (files relative
-    to the site root) whose results from the other bundles are out of date."""
+    to the site root) whose results from the other bundles are out of date.
+
+    The offline packs follow: those of the bundles named are brought up to date and
+    ``search-offline/index.js``, the same list for pages opened from disk, is rewritten.
+    """
     listing: dict[str, object] = {"bundles": list(bundles)}
     if pending is not None:
         listing["pending"] = pending
@@ -268,6 +187,8 @@ def write_bundle_list(site_dir: Path, bundles: Sequence[str], pending: str | Non
         listing["replaced"] = sorted(replaced)
     text = json.dumps(listing, ensure_ascii=False, indent=1) + "\n"
     _replace_file(site_dir / BUNDLE_LIST, text.encode("utf-8"))
+    counts = sync_packs(site_dir, bundles)
+    _replace_file(site_dir / INDEX_FILE, index_script(listing, counts).encode("utf-8"))
 
 
 def pending_changes(indexed: Sequence[SearchRecord], current: Sequence[SearchRecord]
@@ -339,15 +260,6 @@ def _live_bundles(site_dir: Path) -> list[str] | None:
     return [n for n in names if not n.startswith(PENDING_PREFIX)]
 
 
-def update_offline_in_place(archive: Archive, output_dir: Path, cache: SearchCache,
-                            records: Sequence[SearchRecord] | None = None) -> None:
-    """The offline index files of a published site brought up to date with ``archive``
-    (``records``: its ``archive_records``, when the caller has them already)."""
-    records = archive_records(archive) if records is None else records
-    if records:
-        _update_offline(records, output_dir, cache)
-
-
 def _swap_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
                  stale: list[str], workers: int) -> list[str]:
     try:
@@ -357,100 +269,19 @@ def _swap_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
     return []
 
 
-def _update_offline(records: Sequence[SearchRecord], site_dir: Path, cache: SearchCache) -> None:
-    """Rewrite the offline index files whose bytes change, ``index.js`` last (it names
-    the others), and delete the files the index no longer has."""
-    cut, dictionary = _tokenizer()
-    folder = site_dir / OFFLINE_DIR
-    before = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
-    written: set[str] = set()
-    entry: tuple[str, str] | None = None
-    for rel, text in offline_files(records, cut, cache, dictionary):
-        if rel == f"{OFFLINE_DIR}/index.js":
-            entry = (rel, text)
-            continue
-        _replace_file(site_dir / rel, text.encode("utf-8"))
-        written.add(Path(rel).name)
-    if entry is not None:
-        _replace_file(site_dir / entry[0], entry[1].encode("utf-8"))
-        written.add(Path(entry[0]).name)
-    _replace_file(site_dir / OFFLINE_KEY, _key_text(records))
-    written.add(Path(OFFLINE_KEY).name)
-    for name in before - written:
-        if not name.startswith("."):
-            (folder / name).unlink(missing_ok=True)
-
-
-def _write_offline(records: Sequence[SearchRecord], site_dir: Path,
-                   cache: SearchCache | None = None, parent: int | None = None,
-                   term_file: Path | None = None) -> None:
-    """Write every offline index file; in a forked child (``parent``: the pid that
-    started it), stop as soon as that process is gone rather than write for nobody.
-    ``term_file``: see ``build_search``."""
-    cut, dictionary = _tokenizer()
-    if cache is None and term_file is not None:
-        cache = load_term_cache(term_file, _offline_code_digest())
-    for rel, text in offline_files(records, cut, cache, dictionary):
-        if parent is not None and os.getppid() != parent:
-            os._exit(1)
-        path = site_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (site_dir / OFFLINE_KEY).write_bytes(_key_text(records))
-    if cache is not None and term_file is not None:
-        save_term_cache(cache, term_file, _offline_code_digest())
-
-
-def _key_text(records: Sequence[SearchRecord]) -> bytes:
-    return (offline_index_key(records) + "\n").encode("utf-8")
-
-
-def _tokenizer() -> tuple[Cut, object]:
-    """jieba's ``cut_for_search`` and the dictionary state its words depend on: the
-    words other stages taught it (place names, topics) change how it cuts."""
-    from ..tokenizer import default_tokenizer
-
-    tokenizer = default_tokenizer()
-    return tokenizer.cut_for_search, frozenset(getattr(tokenizer, "_added", ()))
-
-
-class _OfflineChild:
-    """The offline index written by a forked copy of this process (POSIX only)."""
-
-    def __init__(self, process: multiprocessing.process.BaseProcess) -> None:
-        self.process = process
-
-    @classmethod
-    def start(cls, records: Sequence[SearchRecord], site_dir: Path,
-              term_file: Path | None = None) -> _OfflineChild | None:
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return None
-        # Forked before any thread of this build starts, so no lock is copied held.
-        process = multiprocessing.get_context("fork").Process(
-            target=_write_offline, args=(records, site_dir, None, os.getpid(), term_file),
-            name="baoku-offline-index")
-        process.start()
-        return cls(process)
-
-    def wait(self) -> bool:
-        """True once the child wrote the index; False if it failed (write it here then)."""
-        self.process.join()
-        return self.process.exitcode == 0
-
-
 def page_context(archive: Archive, config: Config) -> dict[str, object]:
     """Template context for ``search.html`` (as ``search``).
 
     ``bundle_list``: site path of ``bundles.json`` (the page learns the bundles from it,
-    so it does not change when the shards do); ``offline_index``: site path of the offline
-    ``index.js``; ``filters``: (URL parameter, label) pairs; ``sorts``: (value, label)
-    pairs; ``enabled``.
+    so it does not change when the shards do); ``offline_index``: site path of
+    ``search-offline/index.js``, the same for pages opened from disk; ``filters``: (URL
+    parameter, label) pairs; ``sorts``: (value, label) pairs; ``enabled``.
     """
     enabled = config.search and any(issue.articles for issue in archive.issues)
     return {
         "enabled": enabled,
         "bundle_list": BUNDLE_LIST,
-        "offline_index": f"{OFFLINE_DIR}/index.js",
+        "offline_index": INDEX_FILE,
         "filters": list(FILTER_PARAMS.items()),
         "sorts": list(SORTS),
     }

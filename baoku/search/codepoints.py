@@ -1,8 +1,7 @@
 """Texts as arrays of code points, and which code points are Chinese characters or quotes.
 
-Both indexes handle a whole batch of texts with numpy at once: the Pagefind record pages
-space out every Chinese character, and the offline index counts character unigrams and
-bigrams.
+The Pagefind record pages space out every Chinese character of a whole batch of texts at
+once with numpy.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from functools import cache
 import numpy as np
 
 # Quotes and brackets do not separate words for search (“五星”支部 holds 五星支部): the
-# offline index drops them, the Pagefind record pages glue them to a character.
+# Pagefind record pages glue them to a character, the search page drops them.
 QUOTE_CHARS = "\"'“”‘’「」『』《》〈〉【】〔〕（）()[]"
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 CJK_CLASS, QUOTE_CLASS = 1, 2
@@ -31,8 +30,8 @@ def character_classes() -> np.ndarray:
 
 
 def joined_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The texts' code points joined by NULs (neither Chinese nor a quote, so no word or
-    bigram spans two texts), and each text's length counting the NUL after it."""
+    """The texts' code points joined by NULs (neither Chinese nor a quote, so no word
+    spans two texts), and each text's length counting the NUL after it."""
     points = np.frombuffer("\0".join(texts).encode("utf-32-le", "surrogatepass"),
                            dtype=np.uint32)
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -268,3 +269,38 @@ def test_filter_lists_fill_by_themselves_once_the_page_is_idle(
     run_query(page, serve(site) + "search/index.html", "社区")  # type: ignore[operator]
     page.wait_for_selector("#search-form[data-filters=ready]", state="attached",  # type: ignore[attr-defined]
                            timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def small_pack_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed site with its bundles packed again into 2 KB packs: dozens per bundle, so
+    the page must find each file in the pack the build's hash put it in."""
+    from baoku.search import offline, write_bundle_list
+
+    copy = tmp_path_factory.mktemp("small-packs") / "site"
+    shutil.copytree(site, copy)
+    shutil.rmtree(copy / offline.OFFLINE_DIR)
+    listing = json.loads((copy / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(offline, "PACK_BYTES", 2048)
+        write_bundle_list(copy, listing["bundles"])
+    return copy
+
+
+def test_search_from_disk_finds_what_http_finds(page: object, site: Path, serve: object,
+                                                small_pack_site: Path) -> None:
+    packs = list((small_pack_site / "search-offline").glob("*/p*.js"))
+    assert len(packs) > 3 * len(list((site / "search-offline").glob("*/p*.js")))
+    http_base = serve(site) + "search/index.html"  # type: ignore[operator]
+    disk_base = (small_pack_site / "search" / "index.html").as_uri()
+    for query, _ in [*QUERY_TABLE, (NO_RESULT_QUERY, "")]:
+        over_http = run_query(page, http_base, query)
+        from_disk = run_query(page, disk_base, query)
+        assert (over_http["mode"], from_disk["mode"]) == ("pagefind", "offline")
+        assert [h["title"] for h in from_disk["hits"]] == [  # type: ignore[index]
+            h["title"] for h in over_http["hits"]], query  # type: ignore[index]
+        assert from_disk["state"] == over_http["state"], query
+    # The http server has no favicon; from disk, nothing may fail to load.
+    errors = [e for e in page.console_errors  # type: ignore[attr-defined]
+              if "server responded with a status of 404" not in e]
+    assert errors == []

@@ -27,7 +27,7 @@ def titles(result: dict[str, object]) -> list[str]:
 def test_changes_are_searchable_before_and_after_the_shards_catch_up(
         project: Path, page: object, serve: object) -> None:
     session = Session(make_config(project, project / "output", search=True),
-                      use_disk_cache=False, defer_search=False, watch=True)
+                      use_disk_cache=False, defer_search=False)
     session.build(QUIET)
     session.defer_search = True
     base = serve(project / "output") + "search/index.html"  # type: ignore[operator]
@@ -40,7 +40,7 @@ def test_changes_are_searchable_before_and_after_the_shards_catch_up(
                       encoding="utf-8")
     (project / "content" / "2031-01-05_new.txt").write_text(NEW_YEARS_ISSUE, encoding="utf-8")
     assert session.preview(QUIET) is not None
-    assert session.update_search(offline=False) == []
+    assert session.update_search(quick=True) == []
     listing = json.loads((project / "output" / "pagefind" / "bundles.json").read_text(
         encoding="utf-8"))
     assert listing.get("pending"), "answered from a pending bundle"

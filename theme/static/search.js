@@ -1,5 +1,5 @@
-/* 报库 search page: Pagefind shards over http(s), the offline script index over file://.
-   Both engines return the same plain result objects; rendering uses DOM APIs only. */
+/* 报库 search page: the Pagefind shards, loaded by Pagefind over http(s) and from script
+   packs of the same files over file://. Rendering uses DOM APIs only. */
 (function () {
   "use strict";
 
@@ -23,7 +23,6 @@
   var siteRoot = new URL(".", new URL(section.dataset.root, location.href));
   var bundleListUrl = new URL(section.dataset.bundles, location.href).href;
   var offlineIndexUrl = new URL(section.dataset.offline, location.href).href;
-  var useOffline = location.protocol === "file:";
 
   /* ---------- shared helpers ---------- */
 
@@ -31,7 +30,7 @@
     return text.normalize("NFKC").toLowerCase();
   }
 
-  /* Split a query into units the offline index knows: ASCII tokens and CJK runs. */
+  /* Split a query into ASCII tokens and CJK runs. */
   function queryUnits(query) {
     var text = normalize(query).replace(QUOTES, "");
     return {
@@ -49,12 +48,6 @@
     var out = [];
     for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
     return out;
-  }
-
-  /* Result URLs from either engine become links relative to this page. */
-  function siteLink(sitePath) {
-    var target = new URL(sitePath, siteRoot);
-    return relativeTo(target);
   }
 
   function relativeTo(target) {
@@ -76,7 +69,7 @@
     });
   }
 
-  /* ---------- the Pagefind engine (http/https) ---------- */
+  /* ---------- the Pagefind engine ---------- */
 
   /* pagefind/bundles.json names the bundles to merge, primary first. While a watch
      session's pending bundle holds changed issues, it also lists the pages whose results
@@ -87,7 +80,7 @@
       return response.json();
     }).then(function (listing) {
       var names = listing.bundles || [];
-      if (!names.length) throw new Error("没有在线检索索引");
+      if (!names.length) throw new Error("没有检索索引");
       return {
         urls: names.map(function (name) { return new URL(name + "/", bundleListUrl).href; }),
         replaced: new Set((listing.replaced || []).map(function (file) {
@@ -97,17 +90,24 @@
     });
   }
 
-  function pagefindEngine() {
+  /* ``packed``: null when Pagefind loads its own files (http), else ``scriptPacks()``. */
+  function pagefindEngine(packed) {
     var pf = null;
     var replaced = new Set();
     return {
-      mode: "pagefind",
+      mode: packed ? "offline" : "pagefind",
       init: function () {
-        return loadBundleList().then(function (list) {
+        return (packed ? packed.init() : Promise.resolve()).then(loadBundleList).then(function (list) {
           replaced = list.replaced;
-          return import(list.urls[0] + "pagefind.js").then(function (module) {
+          var script = list.urls[0] + "pagefind.js";
+          return (packed ? packed.importModule(script) : import(script)).then(function (module) {
             pf = module;
-            return pf.options({ excerptLength: 36, baseUrl: siteRoot.pathname });
+            var options = { excerptLength: 36, baseUrl: siteRoot.pathname };
+            if (packed) {  // pagefind.js runs from a blob: URL, and no worker runs from disk
+              options.basePath = list.urls[0];
+              options.noWorker = true;
+            }
+            return pf.options(options);
           }).then(function () {
             // All at once: each merge fetches its bundle's entry and metadata, so one
             // after the other would cost a round trip per bundle (dozens on a large
@@ -198,7 +198,7 @@
 
   /* Pagefind ranks pages that match only some characters of a Chinese query (the
      browser and the index segment names differently), so keep only pages whose text
-     holds every bigram and token of the query, as the offline index does. */
+     holds every bigram and token of the query. */
   function keepMatching(candidates, units, byDate, replaced) {
     var kept = [];
     var checked = 0;
@@ -256,7 +256,7 @@
     };
   }
 
-  /* ---------- the offline engine (file://) ---------- */
+  /* ---------- Pagefind from script packs (file://) ---------- */
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -268,153 +268,95 @@
     });
   }
 
-  function offlineEngine() {
-    var index = null;
-    var termChunks = {};
-    var textChunks = {};
-    var avgLength = 1;
-    window.baokuOfflineIndex = function (data) { index = data; };
-    window.baokuOfflineTerms = function (n, table) { termChunks[n] = table; };
-    window.baokuOfflineText = function (n, texts) { textChunks[n] = texts; };
+  /* A page opened from disk may not fetch() files or import modules, but may run plain
+     scripts. So the build also writes every Pagefind file, base64, into script packs
+     (baoku/search/offline.py), and this answers Pagefind's requests from them: search
+     from disk is the same engine, index and ranking as over http. */
+  function scriptPacks() {
+    var listing = null;
+    var packs = {};
+    var loaded = {};
+    var bundleRoot = new URL(".", bundleListUrl).href;
+    var packRoot = new URL(".", offlineIndexUrl);
+    window.baokuOfflineIndex = function (data) { listing = data; };
+    window.baokuOfflinePack = function (bundle, name, files) { loaded[bundle + "/" + name] = files; };
 
-    function fileUrl(name) { return new URL(name, offlineIndexUrl).href; }
-
-    function loadTermChunks(terms) {
-      var wanted = {};
-      terms.forEach(function (t) { wanted[t.charCodeAt(0) % index.chunks] = true; });
-      return Promise.all(Object.keys(wanted).filter(function (n) { return !termChunks[n]; })
-        .map(function (n) { return loadScript(fileUrl("t" + n + ".js")); }));
+    /* The pack holding a bundle's file: the same FNV-1a hash as offline.py. */
+    function packOf(file, count) {
+      if (file.indexOf("/") === -1) return "core";
+      var hash = 0x811c9dc5;
+      new TextEncoder().encode(file).forEach(function (byte) {
+        hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+      });
+      return "p" + (hash % count);
     }
 
-    function postings(term) {
-      var table = termChunks[term.charCodeAt(0) % index.chunks] || {};
-      var flat = table[term];
-      var map = new Map();
-      if (!flat) return map;
-      var doc = 0;
-      for (var i = 0; i < flat.length; i += 2) {
-        doc += flat[i];
-        map.set(doc, flat[i + 1]);
+    function loadPack(bundle, name) {
+      var key = bundle + "/" + name;
+      if (!packs[key]) {
+        packs[key] = loadScript(new URL(key + ".js", packRoot).href).then(function () {
+          return loaded[key] || {};
+        });
       }
-      return map;
+      return packs[key];
     }
 
-    function bm25(tf, df, length) {
-      var n = index.docs.length;
-      var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      var k1 = 1.2, b = 0.75;
-      return idf * (tf * (k1 + 1)) / (tf + k1 * (1 - b + b * length / avgLength));
+    function bytesOf(base64) {
+      var text = atob(base64);
+      var bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      return bytes;
     }
 
-    function matchesFilters(doc, filterIdx) {
-      var facets = index.docs[doc][6];
-      return filterIdx.every(function (f) { return facets[f.slot].indexOf(f.value) !== -1; });
+    function typeOf(file) {
+      if (/\.js$/.test(file)) return "text/javascript";
+      return /\.json$/.test(file) ? "application/json" : "application/octet-stream";
     }
 
-    function filterIndexes(filters) {
-      var out = [];
-      Object.keys(filters).forEach(function (name) {
-        var slot = index.filters.indexOf(name);
-        var value = slot === -1 ? -1 : index.facets[name].indexOf(filters[name]);
-        out.push({ slot: slot, value: value });
-      });
-      return out;
-    }
-
-    function scoreDocs(units) {
-      var required = [];
-      units.ascii.forEach(function (t) { required.push(t); });
-      units.runs.forEach(function (r) { required = required.concat(bigrams(r)); });
-      var bonus = units.runs.filter(function (r) { return r.length >= 3; });
-      return loadTermChunks(required.concat(bonus)).then(function () {
-        var scores = null;
-        required.forEach(function (term) {
-          var list = postings(term);
-          var next = new Map();
-          list.forEach(function (tf, doc) {
-            if (scores && !scores.has(doc)) return;
-            var base = scores ? scores.get(doc) : 0;
-            next.set(doc, base + bm25(tf, list.size, index.docs[doc][5]));
-          });
-          scores = next;
-        });
-        scores = scores || new Map();
-        bonus.forEach(function (term) {
-          var list = postings(term);
-          list.forEach(function (tf, doc) {
-            if (scores.has(doc)) scores.set(doc, scores.get(doc) + 1.5 * bm25(tf, list.size, index.docs[doc][5]));
-          });
-        });
-        return scores;
+    function serve(path) {
+      if (path === bundleListUrl) {
+        return Promise.resolve(new Response(JSON.stringify(listing),
+          { headers: { "Content-Type": "application/json" } }));
+      }
+      var rest = path.slice(bundleRoot.length);
+      var slash = rest.indexOf("/");
+      var bundle = decodeURIComponent(rest.slice(0, slash));
+      var file = decodeURIComponent(rest.slice(slash + 1));
+      var count = slash > 0 && listing.packs[bundle];
+      if (!count) return Promise.resolve(new Response("", { status: 404 }));
+      return loadPack(bundle, packOf(file, count)).then(function (files) {
+        if (!Object.prototype.hasOwnProperty.call(files, file)) return new Response("", { status: 404 });
+        return new Response(bytesOf(files[file]), { headers: { "Content-Type": typeOf(file) } });
       });
     }
 
-    function loadTexts(docs) {
-      var wanted = {};
-      docs.forEach(function (d) { wanted[Math.floor(d / index.textChunk)] = true; });
-      return Promise.all(Object.keys(wanted).filter(function (n) { return !textChunks[n]; })
-        .map(function (n) { return loadScript(fileUrl("x" + n + ".js")); }));
-    }
-
-    function textOf(doc) {
-      var chunk = textChunks[Math.floor(doc / index.textChunk)] || [];
-      return chunk[doc % index.textChunk] || "";
+    function install() {
+      var realFetch = window.fetch;
+      window.fetch = function (input, init) {
+        var url = new URL(input instanceof Request ? input.url : String(input), location.href);
+        url.search = "";
+        url.hash = "";
+        if (url.href === bundleListUrl || url.href.indexOf(bundleRoot) === 0) return serve(url.href);
+        return realFetch.call(window, input, init);
+      };
     }
 
     return {
-      mode: "offline",
       init: function () {
         return loadScript(offlineIndexUrl).then(function () {
-          if (!index) throw new Error("离线索引格式不对");
-          var total = index.docs.reduce(function (sum, d) { return sum + d[5]; }, 0);
-          avgLength = total / Math.max(1, index.docs.length);
+          if (!listing || !listing.bundles || !listing.packs) throw new Error("离线检索索引格式不对");
+          install();
         });
       },
-      facets: function () {
-        return Promise.resolve(index.facets);
-      },
-      search: function (query, filters, sort) {
-        var units = queryUnits(query);
-        var hasTerms = hasUnits(units);
-        var filterIdx = filterIndexes(filters);
-        var scored = hasTerms ? scoreDocs(units) : Promise.resolve(allDocs());
-        return scored.then(function (scores) {
-          var docs = [];
-          scores.forEach(function (score, doc) {
-            if (matchesFilters(doc, filterIdx)) docs.push({ doc: doc, score: score });
-          });
-          docs.sort(function (a, b) {
-            if (sort === "date" || !hasTerms) {
-              var da = index.docs[a.doc][2], db = index.docs[b.doc][2];
-              if (da !== db) return da < db ? 1 : -1;
-            }
-            return b.score - a.score || a.doc - b.doc;
-          });
-          var top = docs.slice(0, PAGE_SIZE).map(function (d) { return d.doc; });
-          return loadTexts(top).then(function () {
-            return { total: docs.length, hits: top.map(function (doc) { return offlineHit(doc, units); }) };
-          });
+      importModule: function (url) {
+        return fetch(url).then(function (response) {
+          if (!response.ok) throw new Error("无法加载 " + url);
+          return response.text();
+        }).then(function (source) {
+          return import(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
         });
       }
     };
-
-    function allDocs() {
-      var scores = new Map();
-      index.docs.forEach(function (_, doc) { scores.set(doc, 0); });
-      return scores;
-    }
-
-    function offlineHit(doc, units) {
-      var row = index.docs[doc];
-      return {
-        href: siteLink(row[0]),
-        title: row[1],
-        date: row[2],
-        paper: row[3],
-        issue: row[4],
-        excerpt: excerptSegments(textOf(doc), units)
-      };
-    }
   }
 
   /* A window of the article text around the first match, matches marked. */
@@ -448,7 +390,7 @@
 
   /* ---------- page state, URL and rendering ---------- */
 
-  var engine = useOffline ? offlineEngine() : pagefindEngine();
+  var engine = pagefindEngine(location.protocol === "file:" ? scriptPacks() : null);
   var ready = null;
   var sequence = 0;
   var timer = 0;
@@ -582,11 +524,12 @@
     timer = setTimeout(run, TYPE_DELAY_MS);
   }
 
-  /* If the Pagefind bundles cannot load (or were not built), the offline index serves. */
+  /* If Pagefind cannot load its files over http, the script packs of the same bundles
+     serve. */
   function start() {
     return engine.init().catch(function (error) {
       if (engine.mode !== "pagefind") throw error;
-      engine = offlineEngine();
+      engine = pagefindEngine(scriptPacks());
       return engine.init();
     });
   }

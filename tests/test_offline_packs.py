@@ -1,0 +1,141 @@
+"""The offline packs: every Pagefind file, base64, in script packs search.js can find."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from baoku.search import offline
+from baoku.search.offline import (
+    CORE_PACK,
+    INDEX_FILE,
+    OFFLINE_DIR,
+    REGISTER,
+    REGISTER_INDEX,
+    fnv1a,
+    index_script,
+    pack_count,
+    pack_of,
+    pack_scripts,
+    sync_packs,
+)
+
+
+def parse_call(text: str, function: str) -> list[object]:
+    assert text.startswith(function + "(") and text.endswith(");\n")
+    return json.loads("[" + text[len(function) + 1:-3] + "]")
+
+
+def parse_pack(text: str) -> tuple[str, str, dict[str, str]]:
+    """(bundle, pack name, base64 files) of a pack script."""
+    bundle, name, files = parse_call(text, REGISTER)
+    return str(bundle), str(name), files  # type: ignore[return-value]
+
+
+def unpacked(scripts: dict[str, str]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for script_name, text in scripts.items():
+        _, name, content = parse_pack(text)
+        assert script_name == f"{name}.js"
+        for rel, data in content.items():
+            assert rel not in files, "a file in two packs"
+            files[rel] = base64.b64decode(data)
+    return files
+
+
+def test_fnv1a_matches_the_published_test_vectors() -> None:
+    # search.js computes the same function: these are FNV-1a's reference values.
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("a") == 0xE40C292C
+    assert fnv1a("foobar") == 0xBF9CF968
+
+
+PATHS = st.lists(st.one_of(
+    st.from_regex(r"[a-z0-9_.\-]{1,20}", fullmatch=True),
+    st.from_regex(r"(index|fragment|filter)/[a-z0-9_.\-]{1,20}", fullmatch=True),
+), unique=True, max_size=40)
+
+
+@given(PATHS, st.data())
+@settings(max_examples=200)
+def test_every_file_comes_back_from_the_pack_its_path_names(paths: list[str],
+                                                            data: st.DataObject) -> None:
+    files = {p: data.draw(st.binary(max_size=3000)) for p in paths}
+    scripts = pack_scripts("2024", files)
+
+    assert unpacked(scripts) == files
+    count = pack_count(files)
+    assert set(scripts) == {f"{CORE_PACK}.js", *(f"p{n}.js" for n in range(count))}
+    for text in scripts.values():
+        bundle, name, content = parse_pack(text)
+        assert bundle == "2024"
+        assert all(pack_of(rel, count) == name for rel in content)
+
+
+def test_top_level_files_open_a_bundle_from_the_core_pack() -> None:
+    files = {"pagefind.js": b"js", "pagefind-entry.json": b"{}", "wasm.unknown.pagefind": b"w",
+             "fragment/a.pf_fragment": b"f"}
+    core = parse_pack(pack_scripts("2024", files)["core.js"])[2]
+    assert set(core) == {"pagefind.js", "pagefind-entry.json", "wasm.unknown.pagefind"}
+
+
+def test_pack_count_follows_the_size_of_the_other_files(monkeypatch: object) -> None:
+    monkeypatch.setattr(offline, "PACK_BYTES", 100)  # type: ignore[attr-defined]
+    assert pack_count({"pagefind.js": b"x" * 1000}) == 1
+    assert pack_count({"fragment/a": b"x" * 100}) == 1
+    assert pack_count({"fragment/a": b"x" * 101, "index/b": b"x" * 150}) == 3
+
+
+def make_bundle(site: Path, name: str, entry: str, fragments: int = 3) -> None:
+    folder = site / "pagefind" / name
+    (folder / "fragment").mkdir(parents=True, exist_ok=True)
+    (folder / "pagefind-entry.json").write_text(entry, encoding="utf-8")
+    (folder / "pagefind.js").write_text("export {};", encoding="utf-8")
+    (folder / "pagefind-worker.js").write_text("worker", encoding="utf-8")
+    for n in range(fragments):
+        (folder / "fragment" / f"zh_{n}.pf_fragment").write_bytes(bytes([n]) * 50)
+
+
+def test_sync_packs_packs_each_bundle_once_and_drops_the_rest(tmp_path: Path,
+                                                              monkeypatch: object) -> None:
+    monkeypatch.setattr(offline, "PACK_BYTES", 60)  # type: ignore[attr-defined]
+    make_bundle(tmp_path, "2023", '{"v": 1}')
+    make_bundle(tmp_path, "2024", '{"v": 1}')
+    (tmp_path / OFFLINE_DIR / "old-bundle").mkdir(parents=True)
+    (tmp_path / OFFLINE_DIR / "t0.js").write_text("an older offline index", encoding="utf-8")
+
+    assert sync_packs(tmp_path, ["2024", "2023", "missing"]) == {"2024": 3, "2023": 3}
+
+    packs = tmp_path / OFFLINE_DIR
+    assert sorted(p.name for p in packs.iterdir()) == ["2023", "2024"]
+    scripts = {p.name: p.read_text(encoding="ascii") for p in (packs / "2024").glob("*.js")}
+    files = unpacked(scripts)
+    assert "pagefind-worker.js" not in files  # never runs from disk
+    assert files["fragment/zh_2.pf_fragment"] == bytes([2]) * 50
+    stamps = {p: p.stat().st_mtime_ns for p in packs.rglob("*") if p.is_file()}
+
+    assert sync_packs(tmp_path, ["2024", "2023"]) == {"2024": 3, "2023": 3}
+    assert {p: p.stat().st_mtime_ns for p in packs.rglob("*") if p.is_file()} == stamps
+
+    make_bundle(tmp_path, "2024", '{"v": 2}', fragments=1)  # rebuilt by Pagefind
+    os.remove(tmp_path / "pagefind" / "2024" / "fragment" / "zh_2.pf_fragment")
+    assert sync_packs(tmp_path, ["2024"]) == {"2024": 2}  # two fragments left
+    assert not (packs / "2023").exists()
+    files = unpacked({p.name: p.read_text(encoding="ascii") for p in (packs / "2024").glob("*.js")})
+    assert files["pagefind-entry.json"] == b'{"v": 2}'
+    assert "fragment/zh_2.pf_fragment" not in files
+    assert not [p for p in packs.rglob(".*")], "no temporary folder left behind"
+
+
+def test_index_script_lists_the_packed_bundles_in_order() -> None:
+    listing = {"bundles": ["pending-1", "2024", "2023"], "pending": "pending-1",
+               "replaced": ["issues/a/"]}
+    (data,) = parse_call(index_script(listing, {"2023": 2, "pending-1": 1}), REGISTER_INDEX)
+    assert data == {"bundles": ["pending-1", "2023"], "pending": "pending-1",
+                    "replaced": ["issues/a/"], "packs": {"pending-1": 1, "2023": 2}}
+    assert f"{OFFLINE_DIR}/index.js" == INDEX_FILE
