@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..model import Archive
-from .offline import INDEX_FILE, OFFLINE_DIR, index_script, sync_packs
+from .offline import INDEX_FILE, OFFLINE_DIR, index_script, pack_bundle, sync_packs
 from .offline import pack_path as pack_path  # re-exported for incremental builds
 from .pagefind import (
     BUNDLE_DIR,
@@ -91,7 +92,9 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
 def _build_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
                   only: Iterable[str] | None, workers: int) -> list[str]:
     try:
-        build_bundles(shards, site_dir, only=only, workers=workers)
+        # Each bundle is packed for file:// as soon as Pagefind is done with it.
+        build_bundles(shards, site_dir, only=only, workers=workers,
+                      on_built=functools.partial(pack_bundle, site_dir))
     except Exception as exc:  # the shards built still search
         return [f"Pagefind 索引生成失败（{type(exc).__name__}: {exc}），部分或全部文章暂时无法检索"]
     return []

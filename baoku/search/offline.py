@@ -111,11 +111,9 @@ def sync_packs(site_dir: Path, bundles: Iterable[str]) -> dict[str, int]:
     root = site_dir / OFFLINE_DIR
     counts: dict[str, int] = {}
     for bundle in bundles:
-        digest = bundle_digest(site_dir, bundle)
-        if digest is None:
-            continue
-        packed = _packed(site_dir / pack_path(bundle), digest)
-        counts[bundle] = packed if packed is not None else _pack(site_dir, bundle, digest)
+        count = pack_bundle(site_dir, bundle)
+        if count is not None:
+            counts[bundle] = count
     if root.is_dir():  # other bundles' packs, and any file an older baoku left here
         for entry in root.iterdir():
             if entry.is_dir() and entry.name not in counts:
@@ -123,6 +121,16 @@ def sync_packs(site_dir: Path, bundles: Iterable[str]) -> dict[str, int]:
             elif entry.is_file() and entry.name != Path(INDEX_FILE).name:
                 entry.unlink(missing_ok=True)
     return counts
+
+
+def pack_bundle(site_dir: Path, bundle: str) -> int | None:
+    """Pack one bundle unless its packs are up to date; its pack count (None: the bundle
+    has no entry file)."""
+    digest = bundle_digest(site_dir, bundle)
+    if digest is None:
+        return None
+    packed = _packed(site_dir / pack_path(bundle), digest)
+    return packed if packed is not None else _pack(site_dir, bundle, digest)
 
 
 def _packed(folder: Path, digest: str) -> int | None:
