@@ -139,3 +139,15 @@ def test_index_script_lists_the_packed_bundles_in_order() -> None:
     assert data == {"bundles": ["pending-1", "2023"], "pending": "pending-1",
                     "replaced": ["issues/a/"], "packs": {"pending-1": 1, "2023": 2}}
     assert f"{OFFLINE_DIR}/index.js" == INDEX_FILE
+
+
+def test_new_packing_code_packs_every_bundle_again(tmp_path: Path, monkeypatch: object) -> None:
+    make_bundle(tmp_path, "2024", '{"v": 1}')
+    sync_packs(tmp_path, ["2024"])
+    core = tmp_path / OFFLINE_DIR / "2024" / "core.js"
+    core.write_text("stale", encoding="ascii")
+    sync_packs(tmp_path, ["2024"])
+    assert core.read_text(encoding="ascii") == "stale", "up to date: left alone"
+    monkeypatch.setattr(offline, "_code", lambda: b"a later baoku")  # type: ignore[attr-defined]
+    sync_packs(tmp_path, ["2024"])
+    assert parse_pack(core.read_text(encoding="ascii"))[1] == CORE_PACK

@@ -162,6 +162,21 @@ def test_build_search_writes_shards_and_rebuilds_only_changed(tmp_path: Path) ->
     assert changed_shards(new, site) == []
 
 
+def test_an_upgrade_that_changes_how_bundles_are_made_rebuilds_every_shard(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bundles of two formats (e.g. two Pagefind releases) must never be merged: an output
+    kept across an upgrade had its old shards next to rebuilt ones."""
+    import baoku.search
+
+    site = tmp_path / "site"
+    archive = archive_of(make_issue("b", "2024-01-02", [story(1, "湛阳镇花椒丰收")]),
+                         make_issue("a", "2023-05-06", [story(1, "蓝湾社区活动")]))
+    build_search(archive, load_config(tmp_path, {"search": True}), site)
+    assert changed_shards(archive, site) == []
+    monkeypatch.setattr(baoku.search, "bundle_format", lambda: "another release")
+    assert changed_shards(archive, site) == ["2024", "2023"]
+
+
 def test_build_search_drops_bundles_of_vanished_shards(tmp_path: Path) -> None:
     config = load_config(tmp_path, {"search": True})
     site = tmp_path / "site"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -11,7 +12,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..config import Config
+from ..config import PACKAGE_THEME, Config
 from ..model import Archive
 from .offline import INDEX_FILE, OFFLINE_DIR, index_script, pack_bundle, sync_packs
 from .offline import pack_path as pack_path  # re-exported for incremental builds
@@ -50,10 +51,34 @@ def shard_fingerprints(shards: Mapping[str, Sequence[SearchRecord]]) -> dict[str
 
 
 def _records_digest(records: Iterable[SearchRecord]) -> str:
-    h = hashlib.sha256()
+    """The records and what makes a bundle of them (see ``bundle_format``)."""
+    h = hashlib.sha256(bundle_format().encode("ascii"))
     for record in records:
         h.update(repr(record).encode("utf-8"))
     return h.hexdigest()[:16]
+
+
+@functools.cache
+def bundle_format() -> str:
+    """A digest of what turns records into a bundle: this stage's code, the record page
+    template and the Pagefind release. With it in every shard's fingerprint, an upgrade
+    rebuilds every shard once, so the page never merges bundles of two formats (a bundle
+    indexed as zh-cn beside ones indexed language-neutral, two Pagefind releases)."""
+    digest = hashlib.sha256(_pagefind_release().encode("utf-8"))
+    template = PACKAGE_THEME / "templates" / "search_record.html"
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), template]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _pagefind_release() -> str:
+    versions = []
+    for package in ("pagefind", "pagefind_bin_extended"):
+        try:
+            versions.append(importlib.metadata.version(package))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append("")
+    return " ".join(versions)
 
 
 def changed_shards(archive: Archive, site_dir: Path,

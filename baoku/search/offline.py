@@ -20,6 +20,7 @@ Layout, under ``search-offline/``:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -95,13 +96,19 @@ def _call(function: str, *args: object) -> str:
 
 
 def bundle_digest(site_dir: Path, bundle: str) -> str | None:
-    """What a bundle's packs are made from: its entry file names the content-hashed
-    metadata, which names every other file. None when the bundle has no entry file."""
+    """What a bundle's packs are made from: its entry file, which names the
+    content-hashed metadata, which names every other file; and this module's code. None
+    when the bundle has no entry file."""
     try:
         entry = (site_dir / bundle_path(bundle) / ENTRY_FILE).read_bytes()
     except OSError:
         return None
-    return hashlib.sha256(entry).hexdigest()[:32]
+    return hashlib.sha256(_code() + entry).hexdigest()[:32]
+
+
+@functools.cache
+def _code() -> bytes:
+    return Path(__file__).read_bytes()
 
 
 def sync_packs(site_dir: Path, bundles: Iterable[str]) -> dict[str, int]:
