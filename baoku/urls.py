@@ -8,6 +8,7 @@ Site paths are POSIX paths relative to the output root. A page path ends in ``/`
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -167,10 +168,9 @@ def linker(from_page: str) -> Callable[[str], str]:
     depth = len(base_parts)
 
     def link(to: str) -> str:
-        target = file_of(to)
-        target_parts = target.split("/")
-        if not _plain(target_parts):
-            return posixpath.relpath(target, base or ".")
+        target_parts = _plain_parts(to)
+        if target_parts is None:
+            return posixpath.relpath(file_of(to), base or ".")
         # Plain segments only: a string walk gives relpath's answer without its
         # os.getcwd()/abspath calls, which dominate large builds.
         common = 0
@@ -178,9 +178,17 @@ def linker(from_page: str) -> Callable[[str], str]:
             if a != b:
                 break
             common += 1
-        return "/".join([".."] * (depth - common) + target_parts[common:]) or "."
+        return "/".join([".."] * (depth - common) + list(target_parts[common:])) or "."
 
     return link
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plain_parts(to: str) -> tuple[str, ...] | None:
+    """The segments of the file ``to`` is written to, None unless all are plain names
+    (cached: every article is linked from many pages)."""
+    parts = file_of(to).split("/")
+    return tuple(parts) if _plain(parts) else None
 
 
 def _plain(parts: list[str]) -> bool:
