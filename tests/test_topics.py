@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from baoku.enrich.topics import (
     MAX_TOPICS,
     Taxonomy,
+    Topic,
     assign_topics,
     choose_topics,
     load_taxonomy,
     parse_taxonomy,
+    topic_scores,
 )
 from baoku.model import Article
 from baoku.tokenizer import default_tokenizer
@@ -112,3 +116,30 @@ def test_headline_words_weigh_more(taxonomy: Taxonomy) -> None:
     safety = assign_topics(article("消防演练排查隐患", body), taxonomy, default_tokenizer())
     assert school[0] == "教育"
     assert safety[0] == "安全生产"
+
+
+def plain_topic_scores(weights: dict[str, float], taxonomy: Taxonomy) -> dict[str, float]:
+    """The definition: every topic, the sum over all its words."""
+    scores = {}
+    for topic in taxonomy.topics:
+        score = sum(weights.get(word, 0.0) * weight for word, weight in topic.words)
+        if score > 0:
+            scores[topic.name] = score
+    return scores
+
+
+WORDS = st.sampled_from(["花椒", "丰收", "社区", "党建", "教育", "学校", "环保", "空气", "交通",
+                         "道路"])
+WEIGHTS = st.floats(min_value=1e-6, max_value=50, allow_nan=False)
+
+
+@given(st.lists(st.tuples(st.sampled_from("甲乙丙丁"), st.dictionaries(WORDS, WEIGHTS, min_size=1)),
+                max_size=6),
+       st.dictionaries(WORDS, WEIGHTS))
+@settings(max_examples=300)
+def test_topic_scores_equal_the_sum_over_every_word(topics: list[tuple[str, dict[str, float]]],
+                                                    weights: dict[str, float]) -> None:
+    taxonomy = Taxonomy(tuple(Topic(name, tuple(words.items())) for name, words in topics))
+    got = topic_scores(weights, taxonomy)
+    assert got == plain_topic_scores(weights, taxonomy)
+    assert list(got) == list(plain_topic_scores(weights, taxonomy))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import importlib.util
 import itertools
@@ -464,15 +465,18 @@ def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention]
 def pattern_mentions(text: str, known: Sequence[Mention], tokenizer: Tokenizer
                      ) -> list[Mention]:
     """Streets, towns, communities and villages no file lists, recognised by suffix."""
-    taken = list(known)
+    taken = sorted(known, key=lambda m: m.start)  # never overlapping
+    starts = [m.start for m in taken]
     found: list[Mention] = []
     for match in SUFFIX_RE.finditer(text):
-        if any(m.start <= match.start() < m.end for m in taken):
-            continue
+        before = bisect.bisect_right(starts, match.start()) - 1
+        if before >= 0 and match.start() < taken[before].end:
+            continue  # inside a place already found
         mention = _pattern_candidate(text, match, taken, tokenizer)
         if mention and not any(mention.start < m.end and m.start < mention.end for m in taken):
-            taken.append(mention)
-            taken.sort(key=lambda m: m.start)
+            at = bisect.bisect_right(starts, mention.start)
+            taken.insert(at, mention)
+            starts.insert(at, mention.start)
             found.append(mention)
     return found
 

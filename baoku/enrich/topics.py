@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -29,6 +30,16 @@ class Taxonomy:
 
     def words(self) -> list[str]:
         return sorted({w for t in self.topics for w, _ in t.words})
+
+    @cached_property
+    def word_index(self) -> dict[str, list[tuple[int, int, float]]]:
+        """Word -> (topic's place, word's place in that topic, weight), for every topic
+        that lists it."""
+        index: dict[str, list[tuple[int, int, float]]] = {}
+        for topic_at, topic in enumerate(self.topics):
+            for word_at, (word, weight) in enumerate(topic.words):
+                index.setdefault(word, []).append((topic_at, word_at, weight))
+        return index
 
 
 def _topic(item: object, where: str) -> tuple[Topic | None, str | None]:
@@ -82,12 +93,20 @@ def load_taxonomy(path: Path | None) -> Taxonomy:
 
 
 def topic_scores(weights: dict[str, float], taxonomy: Taxonomy) -> dict[str, float]:
-    """Each topic's score: the article's TF-IDF weights of its words times their weights."""
+    """Each topic's score: the article's TF-IDF weights of its words times their weights.
+
+    Only the topics listing one of the article's words are visited; each score is summed
+    in its topic's own word order, so it is the same float as a sum over all its words."""
+    terms: dict[int, list[tuple[int, float]]] = {}
+    index = taxonomy.word_index
+    for word, article_weight in weights.items():
+        for topic_at, word_at, weight in index.get(word, ()):
+            terms.setdefault(topic_at, []).append((word_at, article_weight * weight))
     scores = {}
-    for topic in taxonomy.topics:
-        score = sum(weights.get(word, 0.0) * weight for word, weight in topic.words)
+    for topic_at in sorted(terms):
+        score = sum(value for _, value in sorted(terms[topic_at]))
         if score > 0:
-            scores[topic.name] = score
+            scores[taxonomy.topics[topic_at].name] = score
     return scores
 
 
