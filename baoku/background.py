@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -44,6 +46,7 @@ class Background(Generic[T]):
             self._process = context.Process(target=_run_in_child, args=(work, sender),
                                             name=name)
             self._process.start()
+            _own_group(self._process.pid)  # also done by the child: whichever runs first
             sender.close()  # only the child holds the writing end: its exit means EOF
         else:
             self._thread = threading.Thread(target=self._run_here, args=(work,), name=name,
@@ -85,8 +88,13 @@ class Background(Generic[T]):
         still be writing into a folder the caller is about to remove)."""
         if self._process is not None and self._process.is_alive():
             # SIGKILL: a SIGTERM arriving before the child resets its handlers could meet
-            # one it inherited that ignores it. The child leaves nothing to clean up.
-            self._process.kill()
+            # one it inherited that ignores it. Sent to the child's process group, so what
+            # it started (Pagefind) stops too; files it leaves are removed by whoever
+            # owns them (see ``search.pagefind.remove_orphaned_scratch``).
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except OSError:  # not its own group yet
+                self._process.kill()
             self._process.join()
         if self._thread is not None:
             self._thread.join()
@@ -108,7 +116,14 @@ def _outcome(work: Callable[[], object]) -> tuple[tuple[bool, object], float]:
     return value, time.perf_counter() - start
 
 
+def _own_group(pid: int) -> None:
+    """Make ``pid`` lead a process group of its own (with everything it starts)."""
+    with contextlib.suppress(OSError):  # already done, or the process is gone
+        os.setpgid(pid, pid)
+
+
 def _run_in_child(work: Callable[[], object], sender: Connection) -> None:
+    _own_group(os.getpid())
     # The parent handles Ctrl-C and SIGTERM; the child just ends, quietly.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -24,7 +24,7 @@ from .pages import load_site_pages
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
-from .search import build_search
+from .search import build_search, remove_orphaned_scratch
 from .segment import segment
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -423,6 +423,7 @@ def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> Bui
     except BaseException:
         if search is not None:
             search.cancel()
+            remove_orphaned_scratch()  # the record pages its Pagefind runs were reading
         staging.discard()
         raise
     result.timings = timer.timings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,22 @@ def test_undated_articles_alone_use_the_big_shard_size() -> None:
     issues = [make_issue(f"u{n}", None, [story(k, "题") for k in (1, 2)]) for n in range(3)]
     shards = assign_shards(archive_records(archive_of(*issues)), limit=6, recent_limit=2)
     assert list(shards) == ["undated"]
+
+
+def test_record_page_folders_of_killed_builds_are_removed(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build killed while Pagefind ran leaves its record pages behind; in /dev/shm they
+    would hold memory until the machine restarts. The next build removes them."""
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER", tmp_path / "shm")
+    monkeypatch.setattr(pagefind.tempfile, "tempdir", str(tmp_path / "tmp"))
+    for root in ("shm", "tmp"):
+        (tmp_path / root).mkdir()
+    dead = [tmp_path / "shm" / "baoku-shard-999999999-abc",
+            tmp_path / "tmp" / f"baoku-shard-{2**40}-x", tmp_path / "tmp" / "baoku-shard-0-y"]
+    mine = tmp_path / "shm" / f"baoku-shard-{os.getpid()}-def"
+    other = tmp_path / "tmp" / "someone-else-12"
+    for folder in [*dead, mine, other]:
+        (folder / "a").mkdir(parents=True)
+    assert sorted(pagefind.remove_orphaned_scratch()) == sorted(dead)
+    assert mine.is_dir() and other.is_dir()
+    assert not any(folder.exists() for folder in dead)

@@ -6,6 +6,7 @@ import heapq
 import multiprocessing
 import os
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -274,6 +275,36 @@ def test_cancel_stops_a_running_background_process() -> None:
         task.result()
 
 
+def _start_sleeper(pid_file: Path) -> None:
+    """A background stage's work that starts a program of its own, as Pagefind is."""
+    sleeper = subprocess.Popen(["sleep", "60"])
+    pid_file.write_text(str(sleeper.pid), encoding="utf-8")
+    sleeper.wait()
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1]
+    except OSError:
+        return False
+    return state.split()[0] != "Z"  # a zombie has stopped; only its parent is gone
+
+
+def test_cancel_also_stops_what_the_background_process_started(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    task = Background(lambda: _start_sleeper(pid_file), in_process=True, name="baoku-test")
+    deadline = time.monotonic() + 10
+    while not pid_file.exists() or not pid_file.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    sleeper = int(pid_file.read_text(encoding="utf-8"))
+    assert _running(sleeper)
+    task.cancel()
+    while _running(sleeper):
+        assert time.monotonic() < deadline, "the program the stage started still runs"
+        time.sleep(0.02)
+
+
 def test_failed_render_stops_the_search_and_leaves_no_staging(tmp_path: Path) -> None:
     def failing_render(archive: Archive, config: Config) -> Iterator[OutputFile]:
         yield OutputFile("index.html", b"<html></html>")
@@ -286,6 +317,46 @@ def test_failed_render_stops_the_search_and_leaves_no_staging(tmp_path: Path) ->
                        hooks=replace(pipeline.DEFAULT_HOOKS, render=failing_render))
     assert multiprocessing.active_children() == []
     assert sorted(p.name for p in root.iterdir()) == ["content"]
+
+
+def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from baoku.search import pagefind
+
+    scratch = tmp_path / "shm"
+    scratch.mkdir()
+    monkeypatch.setattr(pagefind, "MEMORY_FOLDER", scratch)  # the forked stage sees it too
+
+    def render_until_pagefind_runs(archive: Archive, config: Config) -> Iterator[OutputFile]:
+        deadline = time.monotonic() + 30
+        while not _pagefind_processes(scratch):
+            assert time.monotonic() < deadline, "Pagefind never started"
+            time.sleep(0.02)
+        raise RuntimeError("模板坏了")
+        yield OutputFile("index.html", b"")  # a generator, like the real stage
+
+    root = _project(tmp_path)
+    config = replace(make_config(root, root / "output", search=True), workers=2)
+    with pytest.raises(RuntimeError, match="模板坏了"):
+        pipeline.build(config, log=lambda m: None,
+                       hooks=replace(pipeline.DEFAULT_HOOKS, render=render_until_pagefind_runs))
+    deadline = time.monotonic() + 10
+    while _pagefind_processes(scratch):
+        assert time.monotonic() < deadline, "Pagefind still runs after the build failed"
+        time.sleep(0.02)
+    assert list(scratch.iterdir()) == [], "its record pages were removed"
+
+
+def _pagefind_processes(scratch: Path) -> list[int]:
+    """Running (not zombie) processes whose command line names a folder in ``scratch``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(scratch).encode() in cmdline.read_bytes() and _running(int(cmdline.parent.name)):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_an_empty_place_book_finds_nothing() -> None:

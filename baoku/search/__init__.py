@@ -25,6 +25,7 @@ from .pagefind import (
     remove_stale_bundles,
     swap_in_bundles,
 )
+from .pagefind import remove_orphaned_scratch as remove_orphaned_scratch  # for the pipeline
 from .records import SearchRecord, archive_records, assign_shards, issue_groups
 from .records import issue_records as issue_records  # re-exported for watch sessions
 

@@ -191,7 +191,8 @@ async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
     command exits by itself once every file is written. It runs in the folder of the
     record pages, so no ``pagefind.yml`` of the caller's working folder applies.
     """
-    with tempfile.TemporaryDirectory(prefix="baoku-shard-", dir=scratch_dir()) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-",
+                                     dir=scratch_dir()) as tmp:
         _write_record_pages(records, Path(tmp), pending)
         process = await asyncio.create_subprocess_exec(
             str(_executable()), "--site", tmp, "--output-path", str(out_dir.resolve()),
@@ -208,6 +209,32 @@ async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
 
 MEMORY_FOLDER = Path("/dev/shm")
 MEMORY_FOLDER_MIN_FREE = 256 * 2**20
+SCRATCH_PREFIX = "baoku-shard-"  # then the pid of the process that made the folder
+
+
+def remove_orphaned_scratch() -> list[Path]:
+    """Delete record-page folders whose process is gone (a build killed mid-way: in
+    ``/dev/shm`` they would hold memory until the machine restarts); returns them."""
+    gone = []
+    for root in {MEMORY_FOLDER, Path(tempfile.gettempdir())}:
+        for folder in root.glob(f"{SCRATCH_PREFIX}*-*") if root.is_dir() else ():
+            pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+                gone.append(folder)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:  # kill() would address a process group
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # none, or no possible pid
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def scratch_dir() -> str | None:
@@ -285,6 +312,7 @@ def build_bundles(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
     wanted = set(shards) if only is None else set(only) & set(shards)
     selected = {name: shards[name] for name in shards if name in wanted}
     remove_stale_bundles(site_dir, keep=set(shards))
+    remove_orphaned_scratch()
     if selected:
         _run(_build_shards(selected, site_dir, workers, on_built))
     return list(selected)
@@ -301,6 +329,7 @@ def swap_in_bundles(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path
     or half-written bundle. Returns the shard names rebuilt.
     """
     wanted = [name for name in shards if name in set(only)]
+    remove_orphaned_scratch()
     if wanted:
         _run(_swap_shards({name: shards[name] for name in wanted}, site_dir, workers))
     return wanted
@@ -351,6 +380,7 @@ def build_pending_bundle(records: Sequence[SearchRecord], site_dir: Path, name: 
     pending (see ``record_page``), moved in whole once complete."""
     root = site_dir / BUNDLE_DIR
     root.mkdir(parents=True, exist_ok=True)
+    remove_orphaned_scratch()
     fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
     try:
         _run(_build_shard(records, fresh, pending=True))
