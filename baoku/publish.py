@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .model import OutputFile
+from .pids import process_alive
 
 
 @dataclass
@@ -152,22 +153,10 @@ def remove_stale_staging(output_dir: Path) -> list[Path]:
     for kind in ("build", "old"):
         for path in output_dir.parent.glob(f".{output_dir.name}.{kind}-*"):
             pid = path.name.removeprefix(f".{output_dir.name}.{kind}-").split("-")[0]
-            if path.is_dir() and not (pid.isdigit() and _alive(int(pid))):
+            if path.is_dir() and not (pid.isdigit() and process_alive(int(pid))):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _same_bytes(path: str, content: bytes) -> bool:

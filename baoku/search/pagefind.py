@@ -15,6 +15,7 @@ import jinja2
 import numpy as np
 
 from ..config import PACKAGE_THEME
+from ..pids import process_alive
 from .codepoints import (
     CJK_CLASS,
     QUOTE_CLASS,
@@ -219,22 +220,10 @@ def remove_orphaned_scratch() -> list[Path]:
     for root in {MEMORY_FOLDER, Path(tempfile.gettempdir())}:
         for folder in root.glob(f"{SCRATCH_PREFIX}*-*") if root.is_dir() else ():
             pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not process_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
                 gone.append(folder)
     return gone
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:  # kill() would address a process group
-        return False
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):  # none, or no possible pid
-        return False
-    except PermissionError:  # another user's
-        return True
-    return True
 
 
 def scratch_dir() -> str | None:
