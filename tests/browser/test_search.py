@@ -304,3 +304,18 @@ def test_search_from_disk_finds_what_http_finds(page: object, site: Path, serve:
     errors = [e for e in page.console_errors  # type: ignore[attr-defined]
               if "server responded with a status of 404" not in e]
     assert errors == []
+
+
+def test_http_falls_back_to_the_packs_when_pagefind_cannot_load(
+        page: object, site: Path, serve: object, tmp_path: Path) -> None:
+    """A host that does not serve Pagefind's files (here: every pagefind.js missing)
+    still searches, from the script packs of the same bundles."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    for script in (copy / "pagefind").glob("*/pagefind.js"):
+        script.unlink()
+    base = serve(copy) + "search/index.html"  # type: ignore[operator]
+    result = run_query(page, base, "花椒")
+    assert result["state"] == "done", result["status"]
+    assert result["mode"] == "offline"
+    assert any("叶营村百亩花椒" in h["title"] for h in result["hits"])  # type: ignore[union-attr]
