@@ -1,5 +1,5 @@
 """Whole-file replacement that a reader never sees half written, and the pickled cache
-files built on it (issues, page prints, term counts, related lists)."""
+files built on it (issues, page prints, related lists)."""
 
 from __future__ import annotations
 
