@@ -11,6 +11,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -139,8 +140,10 @@ def _text_likeness(text: str) -> float:
     return sum(1 for ch in text if _expected_char(ch)) / len(text)
 
 
+@lru_cache(maxsize=4)
 def _cjk_only(text: str) -> str:
-    """The CJK characters of ``text`` in order (one C-level pass, no per-match objects)."""
+    """The CJK characters of ``text`` in order (one C-level pass, no per-match objects).
+    Cached: decoding one file asks for the same sample's several times."""
     return _NON_CJK.sub("", text)
 
 
@@ -345,8 +348,10 @@ def _latin_mojibake(text: str) -> bool:
     return found >= 12 and found > 0.3 * len(sample.strip())
 
 
+@lru_cache(maxsize=4)
 def _looks_garbled(text: str) -> bool:
-    """Many CJK characters but few common ones: mojibake (or a traditional-character text)."""
+    """Many CJK characters but few common ones: mojibake (or a traditional-character text).
+    Cached: the repair check and the final check ask it of the same decoded text."""
     cjk = _cjk_only(text[:_SAMPLE])
     return len(cjk) >= 20 and _gb2312_ratio(cjk) < 0.6
 

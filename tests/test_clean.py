@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from baoku.clean import clean, clean_line, spaced_text, widen_punctuation
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from baoku.clean import _WIDE, clean, clean_line, spaced_text, widen_punctuation
 from baoku.model import Source, SourceMeta
 
 
@@ -58,3 +62,33 @@ def test_clean_numbers_lines_and_keeps_raw_and_blanks() -> None:
     assert [line.text for line in text.lines] == ["标题", "", "正文，内容。", ""]
     assert text.lines[2].raw == "正 文,内容。"
     assert text.rel_path == "content/t.txt"
+
+
+def _widened_by_definition(text: str) -> str:
+    """The rule read literally: each narrow mark looks past spaces for its nearest
+    neighbours, and becomes full-width when either is wide (Chinese or its punctuation)."""
+    blanks, wide = " \t\u3000\u00a0", re.compile(f"[{_WIDE}]")
+    narrow_to_wide = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+
+    def nearest(i: int, step: int) -> str:
+        i += step
+        while 0 <= i < len(text) and text[i] in blanks:
+            i += step
+        return text[i] if 0 <= i < len(text) else ""
+
+    out = list(text)
+    for i, ch in enumerate(text):
+        if ch in narrow_to_wide and any(wide.match(n) for n in (nearest(i, -1), nearest(i, 1))
+                                        if n):
+            out[i] = narrow_to_wide[ch]
+    return "".join(out)
+
+
+_MIXED_CHARS = [*"中文，。a1Z ,;:()!?\t\u3000\u00a0“”\"-－《》…", "𠀀", "ａ"]
+_MIXED = st.text(st.sampled_from(_MIXED_CHARS), max_size=30)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_MIXED)
+def test_widen_punctuation_follows_its_definition(text: str) -> None:
+    assert widen_punctuation(text) == _widened_by_definition(text)
