@@ -39,8 +39,10 @@ def issue_id_for(rel_path: str) -> str:
     return f"{safe}-{_short_hash(stem)}" if safe else f"issue-{_short_hash(stem)}"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def tag_slug(name: str) -> str:
-    """A path segment for a tag name: readable Chinese when safe, hashed otherwise."""
+    """A path segment for a tag name: readable Chinese when safe, hashed otherwise
+    (cached: every article page links its places, topics and reporters)."""
     name = unicodedata.normalize("NFC", name).strip()
     if name and not _UNSAFE.search(name) and len(name) <= 40:
         return name
@@ -166,11 +168,16 @@ def linker(from_page: str) -> Callable[[str], str]:
     if not _plain(base_parts):
         return lambda to: posixpath.relpath(file_of(to), base or ".")
     depth = len(base_parts)
+    up = "../" * depth
+    top = base_parts[0] if base_parts else None
 
     def link(to: str) -> str:
-        target_parts = _plain_parts(to)
-        if target_parts is None:
+        target = _plain_target(to)
+        if target is None:
             return posixpath.relpath(file_of(to), base or ".")
+        target_parts, target_file = target
+        if target_parts[0] != top:  # most links: into another top-level folder
+            return up + target_file
         # Plain segments only: a string walk gives relpath's answer without its
         # os.getcwd()/abspath calls, which dominate large builds.
         common = 0
@@ -184,11 +191,12 @@ def linker(from_page: str) -> Callable[[str], str]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _plain_parts(to: str) -> tuple[str, ...] | None:
-    """The segments of the file ``to`` is written to, None unless all are plain names
-    (cached: every article is linked from many pages)."""
-    parts = file_of(to).split("/")
-    return tuple(parts) if _plain(parts) else None
+def _plain_target(to: str) -> tuple[tuple[str, ...], str] | None:
+    """The segments of the file ``to`` is written to and that file, None unless all
+    segments are plain names (cached: every article is linked from many pages)."""
+    file = file_of(to)
+    parts = file.split("/")
+    return (tuple(parts), file) if _plain(parts) else None
 
 
 def _plain(parts: list[str]) -> bool:

@@ -104,16 +104,28 @@ def body_blocks(article: Article) -> tuple[Block, ...]:
                  for p, h in zip(article.paragraphs, html, strict=True))
 
 
-def place_trails(article: Article, tree: PlaceTree) -> tuple[PlaceTrail, ...]:
+TrailCache = dict[tuple[str, str, str | None], PlaceTrail]
+
+
+def place_trails(article: Article, tree: PlaceTree, cache: TrailCache | None = None
+                 ) -> tuple[PlaceTrail, ...]:
+    """Each place the article names once, with the places enclosing it; ``cache``: the
+    trails already made while planning this archive (a place recurs in many articles)."""
+    cache = {} if cache is None else cache
     seen: dict[str, PlaceTrail] = {}
     for place in article.places:
-        if place.name not in seen:
-            seen[place.name] = PlaceTrail(
+        if place.name in seen:
+            continue
+        key = (place.name, place.level, place.parent)
+        trail = cache.get(key)
+        if trail is None:
+            trail = cache[key] = PlaceTrail(
                 name=place.name,
                 path=urls.place_page(place.name),
                 level_label=LEVEL_LABELS.get(place.level, place.level),
                 ancestors=tuple(Link(a, urls.place_page(a)) for a in tree.trail(place)),
             )
+        seen[place.name] = trail
     return tuple(seen.values())
 
 
@@ -134,6 +146,7 @@ def plan_articles(archive: Archive, index: ArchiveIndex, tree: PlaceTree,
                   ) -> Iterator[Plan]:
     """Article pages of every issue, or of the issues whose ids are in ``only``."""
     papers = paper_names(archive)
+    trails: TrailCache = {}
     for issue in archive.issues:
         if only is not None and issue.id not in only:
             continue
@@ -142,12 +155,13 @@ def plan_articles(archive: Archive, index: ArchiveIndex, tree: PlaceTree,
         siblings = [index.summaries[issue.article_id(a)] for a in issue.articles]
         for position, article in enumerate(issue.articles):
             yield from plan_article(issue, article, index, tree, citations, crumbs,
-                                    siblings, position)
+                                    siblings, position, trails)
 
 
 def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: PlaceTree,
                  citations: dict[str, dict[str, str]], crumbs: tuple[Link, ...],
-                 siblings: list[Any], position: int) -> Iterator[Plan]:
+                 siblings: list[Any], position: int, trails: TrailCache | None = None
+                 ) -> Iterator[Plan]:
     key = issue.article_id(article)
     summary = index.issues[issue.id]
     path = urls.article_page(issue.id, article.number)
@@ -173,7 +187,7 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
         kind_label=KIND_LABELS.get(article.kind, article.kind),
         blocks=body_blocks(article),
         captions=article.captions,
-        places=place_trails(article, tree),
+        places=place_trails(article, tree, trails),
         topics=tuple(Link(t, urls.topic_page(t)) for t in dict.fromkeys(article.topics)),
         people=tuple(Link(p, urls.reporter_page(p)) for p in article.people),
         keywords=article.keywords,
