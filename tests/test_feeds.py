@@ -19,6 +19,7 @@ from baoku import feeds, urls
 from baoku.config import PACKAGE_THEME, Config, default_config, load_config
 from baoku.model import Archive, Article, Issue, IssueDate, Place, Source, SourceMeta
 from baoku.pipeline import build
+from baoku.render import relative_via
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -35,7 +36,9 @@ MINIMAL_BASE = """<!doctype html><html lang="zh-CN"><head><title>{{ title }}</ti
 def make_env() -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.DictLoader({"base.html": MINIMAL_BASE}),
                                   jinja2.FileSystemLoader(str(PACKAGE_THEME / "templates"))])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["relative"] = relative_via  # as make_environment registers it
+    return env
 
 
 def make_issue(issue_id: str, date: IssueDate, articles: tuple[Article, ...],

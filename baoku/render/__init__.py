@@ -8,7 +8,7 @@ build can render only the plans that changed and match a full build byte for byt
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -51,7 +51,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     if config.theme_dir.resolve() != config.builtin_theme_dir.resolve():
         loaders.append(jinja2.FileSystemLoader(str(config.theme_dir / "templates")))
     loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(disabled_extensions=TEXT_TEMPLATES,
                                             default_for_string=True, default=True),
@@ -61,6 +61,15 @@ def make_environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no stat of every template per page
     )
+    env.filters["relative"] = relative_via
+    return env
+
+
+def relative_via(path: str, url: Callable[[str], str]) -> str:
+    """``{{ path|relative(url) }}``: the same link as ``{{ url(path) }}``. Built-in
+    templates use the filter: Jinja calls a filter directly, while every call of a
+    function from the context goes through ``Context.call`` (tens of links a page)."""
+    return url(path)
 
 
 def site_info(archive: Archive, config: Config) -> SiteInfo:
