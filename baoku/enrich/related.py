@@ -63,12 +63,13 @@ def rank_related(doc: int, terms: list[dict[str, float]], index: dict[str, list[
     scores.pop(doc, None)
     shortlist = _best(scores, MAX_CANDIDATES) if len(scores) > MAX_CANDIDATES else scores.items()
     final: list[tuple[float, int]] = []
+    shared = list(common.items())
     for other, score in shortlist:
         if common:
             # In the article's own term order: a set's order follows string hashes, which
             # change from process to process, and float sums depend on their order.
             other_terms = terms[other]
-            score += sum(gain for term, gain in common.items() if term in other_terms)
+            score += sum([gain for term, gain in shared if term in other_terms])
         if issue_of[other] == issue_of[doc]:
             score *= SAME_ISSUE_FACTOR
         if score >= MIN_SCORE:
