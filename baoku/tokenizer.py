@@ -142,7 +142,7 @@ class JiebaTokenizer:
         weights = self._keyword_idf
         kept = [(w, n, idf) for w, n in Counter(words).items()
                 if (idf := weights[w]) is not None]
-        total = float(sum(n for _, n, _ in kept))
+        total = float(sum([n for _, n, _ in kept]))
         weighted = [(w, n * idf / total) for w, n, idf in kept]
         return sorted(weighted, key=itemgetter(1), reverse=True)[:top_k]
 

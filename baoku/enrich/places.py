@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from ..model import Place, PlaceLevel
 from ..tokenizer import Tokenizer
 
@@ -99,13 +101,22 @@ class PlaceBook:
     by_name: dict[str, PlaceEntry] = field(default_factory=dict)  # canonical name → entry
     warnings: tuple[str, ...] = ()
     endings: dict[str, tuple[int, ...]] = field(default_factory=dict)  # last char → lengths
-    # the characters some surface ends in: most characters of a text end none, and a
-    # regular expression skips those without a look-up each
-    ending_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # every surface's last two characters as one number (the first shifted past the 21
+    # bits any code point fits in), sorted: a text's character pairs are looked up all at
+    # once, so only the few places where some surface could end are visited one by one
+    tail_codes: np.ndarray = field(init=False, repr=False, compare=False)
+    single_chars: frozenset[str] = field(init=False, repr=False, compare=False)
+    # by code point: whether some surface ends in that character (most characters don't)
+    ends_surface: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        chars = "".join(re.escape(c) for c in sorted(self.endings))
-        object.__setattr__(self, "ending_re", re.compile(f"[{chars}]" if chars else "(?!)"))
+        ends_surface = np.zeros(0x110000, dtype=bool)
+        ends_surface[np.array([ord(c) for c in self.endings], dtype=np.int64)] = True
+        object.__setattr__(self, "ends_surface", ends_surface)
+        tails = sorted({(ord(s[-2]) << 21) | ord(s[-1]) for s in self.surfaces if len(s) >= 2})
+        object.__setattr__(self, "tail_codes", np.array(tails, dtype=np.uint64))
+        object.__setattr__(self, "single_chars",
+                           frozenset(s for s in self.surfaces if len(s) == 1))
 
     def lengths_ending_in(self, char: str) -> tuple[int, ...]:
         """Lengths of the surfaces ending in ``char``, longest first."""
@@ -365,9 +376,8 @@ def known_mentions(text: str, book: PlaceBook, tokenizer: Tokenizer) -> list[Men
     found: list[Mention] = []
     banned = negative_spans(text, book.negatives)
     endings, surfaces = book.endings, book.surfaces  # ``lengths_ending_in``, inlined: hot
-    for match in book.ending_re.finditer(text):
-        end = match.end()
-        for size in endings[match.group()]:
+    for end in _possible_ends(text, book):
+        for size in endings[text[end - 1]]:
             if size > end:
                 continue
             surface = text[end - size:end]
@@ -383,6 +393,25 @@ def known_mentions(text: str, book: PlaceBook, tokenizer: Tokenizer) -> list[Men
             found.append(Mention(start, end, entries[0].name, entries[0].level, entries[0]))
             break
     return _non_overlapping(found)
+
+
+def _possible_ends(text: str, book: PlaceBook) -> list[int]:
+    """Ends (exclusive) of the text's stretches whose last two characters end some
+    surface, or whose last character is a one-character surface, in order."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = []
+    if len(points) >= 2 and len(book.tail_codes):
+        # pairs whose second character ends some surface (one in ten), then their codes
+        second = np.flatnonzero(book.ends_surface[points[1:]]) + 1
+        pairs = (points[second - 1].astype(np.uint64) << np.uint64(21)) \
+            | points[second].astype(np.uint64)
+        found = np.searchsorted(book.tail_codes, pairs)
+        found[found == len(book.tail_codes)] = 0
+        ends = (second[book.tail_codes[found] == pairs] + 1).tolist()
+    if book.single_chars:
+        singles = [i + 1 for i, ch in enumerate(text) if ch in book.single_chars]
+        ends = sorted(set(ends).union(singles))
+    return ends
 
 
 def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
