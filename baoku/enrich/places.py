@@ -9,7 +9,7 @@ import itertools
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -422,14 +422,12 @@ def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
     return sorted(chosen, key=lambda m: m.start)
 
 
-def _window_start(text: str, suffix_start: int, taken: Sequence[Mention]) -> int:
-    """Leftmost text worth tagging before a suffix: stop at non-CJK text and earlier places."""
-    start = max(0, suffix_start - TAG_WINDOW)
-    for m in taken:
-        if m.start < suffix_start and m.end > start:
-            start = max(start, m.end)
+def _window_start(text: str, suffix_start: int, previous_end: int) -> int:
+    """Leftmost text worth tagging before a suffix: stop at non-CJK text and at the end of
+    the place found last before it (``previous_end``, -1 when there is none)."""
+    start = max(0, suffix_start - TAG_WINDOW, previous_end)
     for i in range(suffix_start - 1, start - 1, -1):
-        if not CJK_RE.match(text[i]):
+        if not "\u3400" <= text[i] <= "\u9fff":  # CJK_RE, without a match object per char
             return i + 1
     return start
 
@@ -472,8 +470,10 @@ def _generic_words_longer_than(length: int) -> tuple[str, ...]:
     return tuple(sorted(g for g in GENERIC_WORDS if len(g) > length))
 
 
-def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention],
-                       tokenizer: Tokenizer) -> Mention | None:
+def _pattern_candidate(text: str, match: re.Match[str], previous_end: int,
+                       place_ends: Collection[int], tokenizer: Tokenizer) -> Mention | None:
+    """A name ending in the suffix ``match`` found; ``previous_end``: where the place found
+    last before it ends (-1: none), ``place_ends``: where every place found so far ends."""
     suffix, s_start, s_end = match.group(), match.start(), match.end()
     if len(suffix) == 1 and s_end < len(text) and text[s_end] in SUFFIX_WORD_CONTINUATIONS:
         return None
@@ -481,8 +481,8 @@ def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention]
         return None  # a quoted coinage (“熟人社区”), not an address
     if text.endswith(_generic_words_longer_than(len(suffix)), 0, s_end):
         return None  # 驻村, 返乡, 美丽乡村 …
-    w_start = _window_start(text, s_start, taken)
-    after_place = any(m.end == w_start for m in taken)
+    w_start = _window_start(text, s_start, previous_end)
+    after_place = w_start in place_ends
     prefix = _name_prefix(text[w_start:s_start], tokenizer, after_place)
     if len(prefix) < 2 or prefix[0] in DETERMINER_CHARS or prefix in GENERIC_PREFIXES:
         return None
@@ -494,19 +494,27 @@ def _pattern_candidate(text: str, match: re.Match[str], taken: Sequence[Mention]
 def pattern_mentions(text: str, known: Sequence[Mention], tokenizer: Tokenizer
                      ) -> list[Mention]:
     """Streets, towns, communities and villages no file lists, recognised by suffix."""
-    taken = sorted(known, key=lambda m: m.start)  # never overlapping
+    # Never overlapping, so sorted by start they are sorted by end too: the place found
+    # last before a position is the one that ends last before it.
+    taken = sorted(known, key=lambda m: m.start)
     starts = [m.start for m in taken]
+    ends = {m.end for m in taken}
     found: list[Mention] = []
     for match in SUFFIX_RE.finditer(text):
         before = bisect.bisect_right(starts, match.start()) - 1
         if before >= 0 and match.start() < taken[before].end:
             continue  # inside a place already found
-        mention = _pattern_candidate(text, match, taken, tokenizer)
-        if mention and not any(mention.start < m.end and m.start < mention.end for m in taken):
-            at = bisect.bisect_right(starts, mention.start)
-            taken.insert(at, mention)
-            starts.insert(at, mention.start)
-            found.append(mention)
+        previous_end = taken[before].end if before >= 0 else -1
+        mention = _pattern_candidate(text, match, previous_end, ends, tokenizer)
+        if mention is None:
+            continue
+        at = bisect.bisect_left(starts, mention.end)  # taken[at - 1]: last to start before
+        if at and taken[at - 1].end > mention.start:
+            continue  # overlaps a place already found
+        taken.insert(at, mention)
+        starts.insert(at, mention.start)
+        ends.add(mention.end)
+        found.append(mention)
     return found
 
 
