@@ -99,8 +99,9 @@ def topic_scores(weights: dict[str, float], taxonomy: Taxonomy) -> dict[str, flo
     in its topic's own word order, so it is the same float as a sum over all its words."""
     terms: dict[int, list[tuple[int, float]]] = {}
     index = taxonomy.word_index
-    for word, article_weight in weights.items():
-        for topic_at, word_at, weight in index.get(word, ()):
+    for word in weights.keys() & index.keys():  # any order: each sum is sorted below
+        article_weight = weights[word]
+        for topic_at, word_at, weight in index[word]:
             terms.setdefault(topic_at, []).append((word_at, article_weight * weight))
     scores = {}
     for topic_at in sorted(terms):
