@@ -141,17 +141,31 @@ def _space_before(points: np.ndarray) -> np.ndarray:
     before quotes that precede one (when no Chinese character precedes them)."""
     classes = character_classes()[points]
     is_cjk, is_quote = classes == CJK_CLASS, classes == QUOTE_CLASS
-    index = np.arange(len(points), dtype=_index_type(points))
-    prev_other = np.maximum.accumulate(np.where(is_quote, -1, index))
-    next_other = np.minimum.accumulate(np.where(is_quote, len(points), index)[::-1])[::-1]
-    cjk_or_end = np.append(is_cjk, False)
-    trailing = is_quote & (prev_other >= 0) & is_cjk[np.maximum(prev_other, 0)]
-    leading = is_quote & ~trailing & cjk_or_end[next_other]
+    trailing, leading = _quote_sides(is_cjk, is_quote)
     a_cjk, a_quote, a_trailing = is_cjk[:-1], is_quote[:-1], trailing[:-1]
     b_cjk, b_quote, b_leading = is_cjk[1:], is_quote[1:], leading[1:]
     edge = (a_cjk & ~b_quote) | (~a_quote & b_cjk) | (a_trailing & ~b_quote) \
         | (~a_cjk & ~a_quote & b_leading)
     return np.concatenate([[False], edge])[:len(points)]
+
+
+def _quote_sides(is_cjk: np.ndarray, is_quote: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which quotes trail a Chinese character (the nearest character before them that is
+    not a quote is Chinese), and which of the others lead one (likewise after them).
+    Quotes are few: only their neighbours are looked up."""
+    trailing = np.zeros(len(is_quote), dtype=bool)
+    leading = np.zeros(len(is_quote), dtype=bool)
+    quotes = np.flatnonzero(is_quote)
+    if not len(quotes):
+        return trailing, leading
+    others = np.flatnonzero(~is_quote)
+    after = np.searchsorted(others, quotes)  # how many other characters precede each quote
+    bounded = np.concatenate([[-1], others, [len(is_quote)]])  # -1, n: none before, after
+    before, following = bounded[after], bounded[after + 1]
+    trails = (before >= 0) & is_cjk[np.maximum(before, 0)]
+    trailing[quotes] = trails
+    leading[quotes] = ~trails & np.append(is_cjk, False)[following]
+    return trailing, leading
 
 
 @cache
