@@ -33,6 +33,9 @@ _STANDALONE = re.compile(
 _TAIL = re.compile(
     rf"^[{_OPEN}]\s?(?P<people>(?:{_ROLE})[^{_CLOSE}]{{1,40}})[{_CLOSE}]$")
 _CREDIT_WORD = re.compile(r"\s?/?\s?(?:摄影报道|摄影|摄)$")
+# What a line must end with for _CREDIT_WORD to match (``$`` also matches before a final
+# newline): checked first, as nearly every line is not a credit and the search scans it all.
+_CREDIT_ENDINGS = tuple(e + n for e in ("摄影报道", "摄影", "摄") for n in ("", "\n"))
 _CREDIT_TOKEN = re.compile(rf"^(?:图片由|图/)?(?:(?:{_ROLE})\s?)?(?:{NAME})?$")
 _SENTENCE_END = "。！？；…"
 _BRACKETED_CREDIT = re.compile(rf"[{_OPEN}](?P<inner>[^{_OPEN}{_CLOSE}]{{2,40}})[{_CLOSE}]$")
@@ -191,7 +194,7 @@ def parse_credit(spaced: str) -> Credit | None:
 
 def _parse_bare_credit(spaced: str) -> Credit | None:
     """A photo credit ending the line: "任召培 摄", "…创建。 任召培 摄", "图片由记者张亚丹摄"."""
-    word = _CREDIT_WORD.search(spaced)
+    word = _CREDIT_WORD.search(spaced) if spaced.endswith(_CREDIT_ENDINGS) else None
     if not word:
         return None
     before = spaced[:word.start()]
