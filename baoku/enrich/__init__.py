@@ -13,7 +13,7 @@ from ..config import Config
 from ..model import Article, Issue, Place
 from ..tokenizer import Tokenizer, default_tokenizer
 from .keywords import builtin_stopwords, pick_keywords, rank_terms
-from .people import normalise_people
+from .people import normalised_people
 from .places import (
     PlaceBook,
     article_places,
@@ -74,8 +74,9 @@ def article_text(article: Article) -> str:
 
 def tag_article(article: Article, enricher: Enricher, places: tuple[Place, ...]) -> Article:
     ranked = rank_terms(article, enricher.tokenizer)
-    return replace(
-        normalise_people(article),
+    return replace(  # one replace: it builds a whole new article each time
+        article,
+        **normalised_people(article),
         places=places,
         topics=choose_topics(topic_scores(dict(ranked), enricher.taxonomy)),
         keywords=pick_keywords(ranked, enricher.tokenizer, enricher.stopwords),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..model import Article
 
@@ -52,10 +51,10 @@ def normalise_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in cleaned if n))
 
 
-def normalise_people(article: Article) -> Article:
-    return replace(
-        article,
-        reporters=normalise_names(article.reporters),
-        correspondents=normalise_names(article.correspondents),
-        photographers=normalise_names(article.photographers),
-    )
+def normalised_people(article: Article) -> dict[str, tuple[str, ...]]:
+    """The article's credit fields with their names cleaned, for ``replace``."""
+    return {
+        "reporters": normalise_names(article.reporters),
+        "correspondents": normalise_names(article.correspondents),
+        "photographers": normalise_names(article.photographers),
+    }
