@@ -199,9 +199,11 @@ def _assemble_in_worker(job: tuple[Source, str, str]) -> Outcome:
         return None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
 
 
-def _make_pool(config: Config, enricher: Enricher, sources: int) -> ProcessPoolExecutor | None:
+def _make_pool(config: Config, enricher: Enricher | None, sources: int
+               ) -> ProcessPoolExecutor | None:
     """A pool of ``config.workers`` processes, or None when in-process is the better choice.
-    'fork' lets every worker share the loaded enricher (tokenizer words included)."""
+    'fork' lets every worker share the loaded enricher (tokenizer words included);
+    ``enricher`` None: a pool that only reads (its workers load none)."""
     workers = min(config.workers, max(1, sources // 2))
     if workers < 2 or sources < MIN_PARALLEL_SOURCES:
         return None
@@ -209,8 +211,13 @@ def _make_pool(config: Config, enricher: Enricher, sources: int) -> ProcessPoolE
     if "fork" in methods:
         if stage_threads_running():  # a lock or Pagefind's pipes would be forked with it
             return None
-        return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+        context = multiprocessing.get_context("fork")
+        if enricher is None:
+            return ProcessPoolExecutor(workers, context)
+        return ProcessPoolExecutor(workers, context,
                                    initializer=_init_worker, initargs=(enricher, config))
+    if enricher is None:
+        return ProcessPoolExecutor(workers)
     return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(None, config))
 
 
@@ -219,18 +226,22 @@ def _chunksize(jobs: int, config: Config) -> int:
 
 
 def process_sources(paths: list[Path], config: Config, enricher: Enricher,
-                    timer: _Timer, log: Log, hooks: Hooks = DEFAULT_HOOKS
+                    timer: _Timer, log: Log, hooks: Hooks = DEFAULT_HOOKS,
+                    reads: list[Outcome] | None = None
                     ) -> tuple[list[Issue], list[Failure]]:
     """Read every source first (so duplicate claims can be seen), then assemble each.
 
     With ``config.workers`` > 1 the default read and assemble (or ``hooks.assemble_many``)
-    run in a process pool; results keep the source order, so the build is the same."""
+    run in a process pool; results keep the source order, so the build is the same.
+    ``reads``: every path's outcome, when already read (``start_reading``)."""
     with timer.stage("read"):
-        if hooks.read_many is not None:
+        if reads is not None:
+            sources, failures = read_sources(paths, config, log, outcomes=reads)
+        elif hooks.read_many is not None:
             sources, failures = read_sources(
                 paths, config, log, outcomes=hooks.read_many(paths, config, enricher))
         elif hooks.read is read_source:
-            with _pool(config, enricher, len(paths)) as pool:
+            with _pool(config, None, len(paths)) as pool:
                 sources, failures = read_sources(paths, config, log, hooks.read, pool)
         else:
             sources, failures = read_sources(paths, config, log, hooks.read)
@@ -259,7 +270,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
 
 
 @contextmanager
-def _pool(config: Config, enricher: Enricher, jobs: int
+def _pool(config: Config, enricher: Enricher | None, jobs: int
           ) -> Iterator[ProcessPoolExecutor | None]:
     pool = _make_pool(config, enricher, jobs)
     try:
@@ -267,6 +278,28 @@ def _pool(config: Config, enricher: Enricher, jobs: int
     finally:
         if pool is not None:
             pool.shutdown()
+
+
+@contextmanager
+def start_reading(paths: list[Path], config: Config, hooks: Hooks
+                  ) -> Iterator[Iterable[Outcome] | None]:
+    """The default read of ``paths``, started in a pool of its own, so the enricher can be
+    loaded meanwhile (reading needs none): every outcome, in path order, as they come.
+    None when another read is plugged in, or when a pool is not worth it."""
+    if hooks.read is not read_source or hooks.read_many is not None:
+        yield None
+        return
+    pool = _make_pool(config, None, len(paths))
+    if pool is None:
+        yield None
+        return
+    try:
+        root = config.project_root
+        jobs = [(path, root, relative_path(path, root)) for path in paths]
+        # ``map`` submits every job at once: the workers start before the caller asks.
+        yield pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
+    finally:
+        pool.shutdown()
 
 
 def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
@@ -330,7 +363,7 @@ def read_many(paths: list[Path], config: Config, enricher: Enricher) -> list[Out
     """``read_source`` for every path, in a process pool when worth it: (Source, None) or
     (None, the librarian's error message), in path order."""
     rels = [relative_path(path, config.project_root) for path in paths]
-    with _pool(config, enricher, len(paths)) as pool:
+    with _pool(config, None, len(paths)) as pool:  # reading needs no enricher
         return list(_read_all(paths, rels, config, read_source, pool))
 
 
@@ -355,10 +388,14 @@ def now_iso(config: Config) -> str:
 def collect_archive(config: Config, log: Log, timer: _Timer,
                     hooks: Hooks = DEFAULT_HOOKS) -> Archive:
     """Every issue read, cut and enriched, newest first; related lists still empty."""
-    with timer.stage("load"):
-        enricher = hooks.load_enricher(config)
     paths = discover_sources(config.content_dir)
-    issues, failures = process_sources(paths, config, enricher, timer, log, hooks)
+    with start_reading(paths, config, hooks) as reading:
+        with timer.stage("load"):  # while the sources are read, when they are read in a pool
+            enricher = hooks.load_enricher(config)
+        with timer.stage("read"):
+            # All in before the read pool goes: no pool is forked beside another's threads.
+            reads = None if reading is None else list(reading)
+    issues, failures = process_sources(paths, config, enricher, timer, log, hooks, reads)
     return Archive(issues=sort_issues(issues), failures=tuple(failures),
                    generated_at=now_iso(config), pages=load_site_pages(config.content_dir, log))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from baoku import pipeline
 from baoku.background import Background
-from baoku.config import default_workers
+from baoku.config import Config, default_workers
+from baoku.enrich import Enricher
 from baoku.model import Source
 from baoku.segment import segment
 from tests.conftest import make_config
@@ -113,3 +115,34 @@ def test_no_pool_is_forked_while_a_stage_runs_in_a_thread(tmp_path: Path) -> Non
     pool = pipeline._make_pool(config, enricher, 20)
     assert pool is not None
     pool.shutdown()
+
+
+def test_sources_are_read_while_the_enricher_loads(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read pool starts before the enricher is loaded: the loader sees files read."""
+    from baoku import read
+
+    markers = tmp_path / "read"
+    markers.mkdir()
+    decode = read.decode_bytes
+
+    def marking_decode(data: bytes, rel: str) -> read.Decoded:
+        (markers / str(abs(hash(rel)))).touch()  # in the worker process that read it
+        return decode(data, rel)
+
+    monkeypatch.setattr(read, "decode_bytes", marking_decode)  # forked workers inherit it
+    seen: list[int] = []
+
+    def waiting_loader(config: Config) -> Enricher:
+        deadline = time.monotonic() + 10
+        while not any(markers.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(len(list(markers.iterdir())))
+        return pipeline.load_enricher(config)
+
+    root = _project(tmp_path / "p")
+    config = replace(make_config(root, root / "output"), workers=2)
+    result = pipeline.build(config, log=lambda m: None,
+                            hooks=replace(pipeline.DEFAULT_HOOKS, load_enricher=waiting_loader))
+    assert seen and seen[0] > 0
+    assert len(result.archive.issues) == 12 and len(result.archive.failures) == 1
