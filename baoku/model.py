@@ -7,6 +7,7 @@ Objects refer to each other by id, never by reference.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 DatePrecision = Literal["day", "month", "year"]
@@ -107,7 +108,7 @@ class Article:
     # (<p>, <ul>, <table> …; "" for section heads); templates may prefer it when present.
     paragraphs_html: tuple[str, ...] = ()
 
-    @property
+    @cached_property  # asked for by every page, feed, record and export of the article
     def districts(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.places if p.level == "district")
 
