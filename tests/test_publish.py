@@ -20,7 +20,7 @@ from conftest import ROOT, SEEDS, build_leftovers, make_config
 from baoku import publish
 from baoku.model import OutputFile
 from baoku.pipeline import build
-from baoku.publish import Staging, remove_stale_staging, write_zip
+from baoku.publish import Staging, remove_stale_staging, write_new_file, write_zip
 
 COPIES = 2  # seeds copied this many times: a build long enough to interrupt mid-way
 
@@ -207,3 +207,12 @@ def test_readers_never_find_output_missing_during_commits(tmp_path: Path) -> Non
     assert (output / "index.html").read_bytes() == b"99"
     assert missing == []
     assert leftovers(output) == []
+
+
+@pytest.mark.parametrize("content", [b"", b"<p>\xe6\x8a\xa5</p>", bytes(range(256)) * 40_000])
+def test_write_new_file_writes_exactly_the_bytes_and_replaces_a_longer_file(
+        tmp_path: Path, content: bytes) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"x" * (len(content) + 100))
+    write_new_file(str(target), content)
+    assert target.read_bytes() == content
