@@ -294,10 +294,8 @@ def start_reading(paths: list[Path], config: Config, hooks: Hooks
         yield None
         return
     try:
-        root = config.project_root
-        jobs = [(path, root, relative_path(path, root)) for path in paths]
-        # ``map`` submits every job at once: the workers start before the caller asks.
-        yield pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
+        rels = [relative_path(path, config.project_root) for path in paths]
+        yield _pool_reads(pool, paths, rels, config)
     finally:
         pool.shutdown()
 
@@ -370,13 +368,19 @@ def read_many(paths: list[Path], config: Config, enricher: Enricher) -> list[Out
 def _read_all(paths: list[Path], rels: list[str], config: Config,
               read: Callable[[Path, Path], Source], pool: ProcessPoolExecutor | None
               ) -> Iterator[Outcome]:
-    root = config.project_root
     if pool is not None:
-        jobs = [(path, root, rel) for path, rel in zip(paths, rels, strict=True)]
-        yield from pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
+        yield from _pool_reads(pool, paths, rels, config)
         return
     for path, rel in zip(paths, rels, strict=True):
-        yield _read_outcome(read, path, root, rel)
+        yield _read_outcome(read, path, config.project_root, rel)
+
+
+def _pool_reads(pool: ProcessPoolExecutor, paths: list[Path], rels: list[str],
+                config: Config) -> Iterator[Outcome]:
+    """``read_source`` of every path in ``pool``; ``map`` submits every job at once, so
+    the workers start before the caller asks for the first outcome."""
+    jobs = [(path, config.project_root, rel) for path, rel in zip(paths, rels, strict=True)]
+    return pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
 
 
 def now_iso(config: Config) -> str:
