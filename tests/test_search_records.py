@@ -260,6 +260,7 @@ def test_pagefind_runs_with_huge_pages_unless_told_otherwise(
     env = pagefind._clean_environment()
     assert env["_RJEM_MALLOC_CONF"] == pagefind.PAGEFIND_MALLOC_CONF
     assert "thp:always" in env["_RJEM_MALLOC_CONF"]
+    assert "narenas:1" in env["_RJEM_MALLOC_CONF"]
     assert "PAGEFIND_SITE" not in env
     monkeypatch.setenv("_RJEM_MALLOC_CONF", "narenas:1")
     assert pagefind._clean_environment()["_RJEM_MALLOC_CONF"] == "narenas:1"

@@ -275,8 +275,11 @@ def _executable() -> Path:
 # handing memory back before exit. Indexing a shard touches ~0.4 MB a page, and faulting
 # that in 4 KB pages cost as much system time again as a third of its user time (10k
 # articles: 5.9-7.9 s of system time, 3.1 s with these; ~13 % more resident memory).
+# One arena instead of four per core: its threads then share the huge pages they fault in
+# (a 1,150-page shard: 17 % less resident memory, 4-5 % less CPU).
 # Ignored where the kernel offers no transparent huge pages.
-PAGEFIND_MALLOC_CONF = "thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1"
+PAGEFIND_MALLOC_CONF = ("thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1,"
+                        "narenas:1")
 
 
 def _clean_environment() -> dict[str, str]:
