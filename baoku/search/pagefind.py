@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
+from ..atomic import write_new_file
 from ..config import PACKAGE_THEME
 from ..pids import process_alive
 from .codepoints import (
@@ -188,11 +189,15 @@ def record_page(record: SearchRecord, pending: bool = False,
 
 def _write_record_pages(records: Sequence[SearchRecord], into: Path, pending: bool) -> None:
     spaced = index_texts([text for r in records for text in (r.heading, r.body)])
+    root, folders = str(into), set()
     for n, record in enumerate(records):
-        target = into / record.file
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(root, record.file)
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
         page = record_page(record, pending, (spaced[2 * n], spaced[2 * n + 1]))
-        target.write_text(page, encoding="utf-8")
+        write_new_file(target, page.encode("utf-8"))
 
 
 async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
