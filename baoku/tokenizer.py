@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -66,7 +66,7 @@ class Tokenizer(Protocol):
 
     def add_words(self, words: Iterable[str]) -> None: ...
 
-    def tag(self, text: str) -> list[tuple[str, str]]: ...
+    def tag(self, text: str) -> Sequence[tuple[str, str]]: ...
 
 
 def _jieba_idf_path() -> Path:
@@ -87,6 +87,11 @@ def load_idf(path: Path) -> tuple[dict[str, float], float]:
                 idf[word] = float(value)
     ordered = sorted(idf.values())
     return idf, ordered[len(ordered) // 2] if ordered else 0.0
+
+
+# ``JiebaTokenizer.tag`` remembers texts up to this long, and at most this many of them.
+TAG_CACHE_MAX_CHARS = 16
+TAG_CACHE_MAX_ENTRIES = 100_000
 
 
 class KeywordIdf(dict[str, "float | None"]):
@@ -115,6 +120,7 @@ class JiebaTokenizer:
         self._idf, self._median_idf = load_idf(_jieba_idf_path())
         self._keyword_idf = KeywordIdf(self._idf, self._median_idf)
         self._added: set[str] = set()
+        self._tags: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def cut(self, text: str) -> list[str]:
         return list(filter(str.strip, self._rjieba.cut(text)))  # drop whitespace "words"
@@ -122,9 +128,19 @@ class JiebaTokenizer:
     def cut_for_search(self, text: str) -> list[str]:
         return list(filter(str.strip, self._rjieba.cut_for_search(text)))
 
-    def tag(self, text: str) -> list[tuple[str, str]]:
-        """Words with their part-of-speech flags (``ns`` place, ``v`` verb …)."""
-        return [(w, flag) for w, flag in self._rjieba.tag(text) if w.strip()]
+    def tag(self, text: str) -> Sequence[tuple[str, str]]:
+        """Words with their part-of-speech flags (``ns`` place, ``v`` verb …).
+
+        Short texts are remembered: enrichment tags single words and the few characters
+        before a place name, and the same ones recur across an archive's articles."""
+        tagged = self._tags.get(text)
+        if tagged is None:
+            tagged = tuple((w, flag) for w, flag in self._rjieba.tag(text) if w.strip())
+            if len(text) <= TAG_CACHE_MAX_CHARS:
+                if len(self._tags) >= TAG_CACHE_MAX_ENTRIES:
+                    self._tags.clear()
+                self._tags[text] = tagged
+        return tagged
 
     def keywords(
         self, text: str, top_k: int, allow_pos: Iterable[str] | None = None
@@ -152,6 +168,7 @@ class JiebaTokenizer:
             if word and word not in self._added:
                 self._rjieba.add_word(word, None, "x")  # jieba tags added words "x"
                 self._added.add(word)
+                self._tags.clear()  # a new word can change how a remembered text is cut
 
 
 @cache

@@ -1,0 +1,47 @@
+"""The tokenizer's remembered tags: always what rjieba says now."""
+
+from __future__ import annotations
+
+import pytest
+import rjieba
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from baoku import tokenizer as tokenizer_module
+from baoku.tokenizer import default_tokenizer
+
+PIECES = ["梁园区", "花椒", "种植", "社区", "近日", "湖滨路", "的", "，", " ", "A1", "村", "镇"]
+
+
+def fresh_tags(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w, flag) for w, flag in rjieba.tag(text) if w.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
+def test_tag_is_rjiebas_tagging_on_every_call(text: str) -> None:
+    tok = default_tokenizer()
+    assert tuple(tok.tag(text)) == fresh_tags(text)
+    assert tuple(tok.tag(text)) == fresh_tags(text)  # the second answer may be remembered
+
+
+def test_a_new_word_changes_what_was_remembered() -> None:
+    tok = default_tokenizer()
+    text = "在翠柏苑乙栋"
+    before = tok.tag(text)
+    assert ("翠柏苑乙栋", "x") not in before
+    tok.add_words(["翠柏苑乙栋"])
+    assert ("翠柏苑乙栋", "x") in tok.tag(text)
+
+
+def test_long_texts_are_not_remembered_and_the_memory_is_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tok = default_tokenizer()
+    long_text = "花椒种植" * 10
+    tok.tag(long_text)
+    assert long_text not in tok._tags
+    monkeypatch.setattr(tokenizer_module, "TAG_CACHE_MAX_ENTRIES", 3)
+    tok._tags.clear()
+    for text in ("花椒", "种植", "社区", "近日", "村"):
+        assert tuple(tok.tag(text)) == fresh_tags(text)
+    assert len(tok._tags) <= 3
