@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -119,6 +120,21 @@ def test_fingerprint_changes_only_for_the_touched_shard() -> None:
     after = shard_fingerprints(assign_shards(archive_records(new)))
     assert before["2023"] == after["2023"]
     assert before["2024"] != after["2024"]
+
+
+def test_fingerprint_follows_every_field_of_every_record() -> None:
+    record = archive_records(archive_of(make_issue("a", "2023-05-06", [story(1, "甲")])))[0]
+    base = shard_fingerprints({"2023": [record]})["2023"]
+    twin = dataclasses.replace(record, headline="".join(list(record.headline)))  # new objects
+    assert shard_fingerprints({"2023": [twin]})["2023"] == base
+    changes = {"id": "x", "issue_id": "x", "path": "x/", "headline": "乙", "heading": "乙",
+               "body": record.body + "。", "date": None, "year": None, "paper": "报",
+               "issue_label": "x", "sort_date": "2023-05-07", "districts": ("梁园区",),
+               "topics": ("民生",), "reporters": ("张三",), "image": "a.png"}
+    assert set(changes) == {f.name for f in dataclasses.fields(record)}
+    for name, value in changes.items():
+        changed = dataclasses.replace(record, **{name: value})
+        assert shard_fingerprints({"2023": [changed]})["2023"] != base, name
 
 
 def test_page_context_points_at_the_bundle_list_not_the_shards(tmp_path: Path) -> None:
