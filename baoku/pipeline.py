@@ -194,9 +194,23 @@ def _assemble_in_worker(job: tuple[Source, str, str]) -> Outcome:
     source, issue_id, rel = job
     assert _worker_enricher is not None
     try:
-        return assemble_issue(source, issue_id, _worker_enricher), None
+        return _without_source_text(assemble_issue(source, issue_id, _worker_enricher),
+                                    source), None
     except Exception as exc:
         return None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+
+
+def _without_source_text(issue: Issue, source: Source) -> Issue:
+    """``issue`` as a worker sends it back: the caller holds ``source``, so its text (half
+    of what an issue pickles to) is left out and ``_with_source`` puts the source back."""
+    return replace(issue, source=replace(source, text="")) if issue.source is source else issue
+
+
+def _with_source(outcome: Outcome, source: Source) -> Outcome:
+    issue, error = outcome
+    if isinstance(issue, Issue) and issue.source == replace(source, text=""):
+        return replace(issue, source=source), error
+    return outcome
 
 
 def _make_pool(config: Config, enricher: Enricher | None, sources: int
@@ -312,7 +326,7 @@ def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
         for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
                                                 chunksize=_chunksize(len(jobs), config))):
             progress("读取与切分", done, len(jobs))
-            outcomes.append(outcome)
+            outcomes.append(_with_source(outcome, jobs[done][0]))
         return outcomes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
 from dataclasses import replace
@@ -13,7 +14,7 @@ from baoku import pipeline
 from baoku.background import Background
 from baoku.config import Config, default_workers
 from baoku.enrich import Enricher
-from baoku.model import Source
+from baoku.model import Issue, Source, SourceMeta
 from baoku.segment import segment
 from tests.conftest import make_config
 
@@ -146,3 +147,15 @@ def test_sources_are_read_while_the_enricher_loads(tmp_path: Path,
                             hooks=replace(pipeline.DEFAULT_HOOKS, load_enricher=waiting_loader))
     assert seen and seen[0] > 0
     assert len(result.archive.issues) == 12 and len(result.archive.failures) == 1
+
+
+def test_workers_send_issues_back_without_the_source_text() -> None:
+    source = Source(rel_path="content/a.txt", sha256="0" * 64, encoding="utf-8", format="txt",
+                    text="本报讯 花椒丰收。" * 500, meta=SourceMeta())
+    issue = Issue(id="a", source=source, articles=(), junk=(), warnings=())
+    sent = pipeline._without_source_text(issue, source)
+    assert sent.source.text == "" and len(pickle.dumps(sent)) < 1000
+    restored, error = pipeline._with_source((sent, None), source)
+    assert restored == issue and restored.source is source and error is None
+    other = replace(source, rel_path="content/b.txt")
+    assert pipeline._with_source((sent, None), other) == (sent, None)  # not its source
