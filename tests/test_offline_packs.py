@@ -151,3 +151,21 @@ def test_new_packing_code_packs_every_bundle_again(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(offline, "_code", lambda: b"a later baoku")  # type: ignore[attr-defined]
     sync_packs(tmp_path, ["2024"])
     assert parse_pack(core.read_text(encoding="ascii"))[1] == CORE_PACK
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "a-b", "a.b", "b", "pagefind-worker.js", "z"]),
+                         min_size=1, max_size=3), max_size=8))
+def test_bundle_files_lists_every_file_in_path_part_order(tmp_path_factory: object,
+                                                          paths: list[list[str]]) -> None:
+    root = tmp_path_factory.mktemp("bundle")  # type: ignore[attr-defined]
+    for n, parts in enumerate(paths):
+        target = root.joinpath(*parts)
+        if any(p.is_file() for p in [*target.parents, target] if p != root) or target.is_dir():
+            continue  # a file where a folder must go, or the reverse
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f"{n}".encode())
+    expected = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and p.name not in offline.SKIPPED_FILES}
+    found = offline.bundle_files(root)
+    assert list(found.items()) == list(expected.items())

@@ -74,10 +74,22 @@ def pack_of(rel: str, count: int) -> str:
 
 
 def bundle_files(bundle_dir: Path) -> dict[str, bytes]:
-    """Every file of a Pagefind bundle by its path inside the bundle (``/``-separated)."""
-    return {p.relative_to(bundle_dir).as_posix(): p.read_bytes()
-            for p in sorted(bundle_dir.rglob("*"))
-            if p.is_file() and p.name not in SKIPPED_FILES}
+    """Every file of a Pagefind bundle by its path inside the bundle (``/``-separated),
+    in the order of their path parts. Plain strings and ``os.walk``: a 10k-article
+    archive's bundles hold ~11,000 files, and Path objects cost half of packing them."""
+    root = str(bundle_dir)
+    found: list[str] = []
+    for folder, _, names in os.walk(root):
+        inside = os.path.relpath(folder, root).replace(os.sep, "/")
+        found += [name if inside == "." else f"{inside}/{name}"
+                  for name in names if name not in SKIPPED_FILES]
+    found.sort(key=lambda rel: rel.split("/"))
+    return {rel: _read_bytes(os.path.join(root, rel)) for rel in found}
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def pack_scripts(bundle: str, files: Mapping[str, bytes]) -> dict[str, str]:
