@@ -83,12 +83,6 @@ class Background(Generic[T]):
             raise value
         return value  # type: ignore[return-value]
 
-    def running(self) -> bool:
-        """Whether the work has not ended yet."""
-        if self._process is not None:
-            return self._process.is_alive()
-        return self._thread is not None and self._thread.is_alive()
-
     def cancel(self) -> None:
         """The caller failed: stop a child still running, or wait for the thread (it may
         still be writing into a folder the caller is about to remove)."""

@@ -423,17 +423,6 @@ def link_archive(archive: Archive, timer: _Timer, hooks: Hooks = DEFAULT_HOOKS) 
         return replace(archive, issues=hooks.link_related(archive.issues))
 
 
-def render_config(config: Config, search: Background[list[str]] | None) -> Config:
-    """The configuration the render stage runs with. While the search stage runs beside
-    it, that stage's Pagefind runs (one per worker) already keep the cores busy, so the
-    render gets half the workers: in-process on two cores, where a pool of two only added
-    the cost of forking and of sending every page back (10k articles: ~2 CPU-s and
-    ~1.5 s of wall time less)."""
-    if search is None or config.workers < 2 or not search.running():
-        return config
-    return replace(config, workers=max(1, config.workers // 2))
-
-
 def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
                result: BuildResult, hooks: Hooks = DEFAULT_HOOKS,
                search: Background[list[str]] | None = None) -> None:
@@ -443,7 +432,7 @@ def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer
     try:
         hooks.progress("生成页面", 0, 1)
         with timer.stage("render+write"):
-            staging.write(hooks.render(archive, render_config(config, search)))
+            staging.write(hooks.render(archive, config))
         with timer.stage("data"):
             staging.write(export_data(archive))
         if search is not None:

@@ -159,20 +159,3 @@ def test_workers_send_issues_back_without_the_source_text() -> None:
     assert restored == issue and restored.source is source and error is None
     other = replace(source, rel_path="content/b.txt")
     assert pipeline._with_source((sent, None), other) == (sent, None)  # not its source
-
-
-def test_the_render_gets_half_the_workers_while_the_search_stage_runs(tmp_path: Path) -> None:
-    config = replace(make_config(tmp_path, tmp_path / "output"), workers=4)
-    release = threading.Event()
-    search = Background(lambda: release.wait(10) and [], in_process=False, name="t-search")
-    try:
-        assert search.running()
-        assert pipeline.render_config(config, search).workers == 2
-        assert pipeline.render_config(replace(config, workers=2), search).workers == 1
-        assert pipeline.render_config(replace(config, workers=1), search).workers == 1
-        assert pipeline.render_config(config, None) == config
-    finally:
-        release.set()
-        assert search.result() == []
-    assert not search.running()
-    assert pipeline.render_config(config, search) == config  # done: every worker renders
