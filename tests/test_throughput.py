@@ -326,6 +326,13 @@ def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
     scratch = tmp_path / "shm"
     scratch.mkdir()
     monkeypatch.setattr(pagefind, "MEMORY_FOLDER", scratch)  # the forked stage sees it too
+    # Pagefind indexes a tiny archive faster than the render below can look for it: it
+    # waits first, so the build surely fails while it runs (its command line names scratch).
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text(f'#!/bin/sh\nsleep 60\nexec "{pagefind._executable()}" "$@"\n',
+                    encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setattr(pagefind, "_executable", lambda: slow)
 
     def render_until_pagefind_runs(archive: Archive, config: Config) -> Iterator[OutputFile]:
         deadline = time.monotonic() + 30
