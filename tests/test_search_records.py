@@ -347,3 +347,18 @@ def test_record_page_folders_of_killed_builds_are_removed(tmp_path: Path,
     assert sorted(pagefind.remove_orphaned_scratch()) == sorted(dead)
     assert mine.is_dir() and other.is_dir()
     assert not any(folder.exists() for folder in dead)
+
+
+def test_shards_are_indexed_largest_first_so_the_last_runs_are_short(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[str] = []
+
+    async def fake_build_shard(records: object, out_dir: Path, pending: bool = False) -> None:
+        started.append(out_dir.name)
+
+    monkeypatch.setattr(pagefind, "_build_shard", fake_build_shard)
+    shards = {"2024-1": ["r"] * 3, "2024-2": ["r"] * 2, "2023": ["r"] * 9,
+              "2022": ["r"] * 9, "2021": ["r"] * 12}
+    written = pagefind.build_bundles(shards, tmp_path, workers=2)  # type: ignore[arg-type]
+    assert started == ["2021", "2023", "2022", "2024-1", "2024-2"]  # ties keep their order
+    assert written == list(shards)  # the shards themselves keep the archive's order

@@ -307,7 +307,14 @@ async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: 
         if on_built is not None:  # outside the gate: the next shard's Pagefind starts
             await asyncio.to_thread(on_built, name)
 
-    await asyncio.gather(*(one(name, recs) for name, recs in shards.items()))
+    await asyncio.gather(*(one(name, shards[name]) for name in _largest_first(shards)))
+
+
+def _largest_first(shards: Mapping[str, Sequence[SearchRecord]]) -> list[str]:
+    """The order Pagefind runs start in: the last runs are then small ones that end close
+    together, rather than one large shard indexing alone while the other cores idle
+    (10k articles: ~1.5 s of one idle core at the end)."""
+    return sorted(shards, key=lambda name: len(shards[name]), reverse=True)
 
 
 def build_bundles(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
@@ -361,7 +368,7 @@ async def _swap_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: P
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
 
-    await asyncio.gather(*(one(name, recs) for name, recs in shards.items()))
+    await asyncio.gather(*(one(name, shards[name]) for name in _largest_first(shards)))
 
 
 # Written last when a bundle is replaced: they name every other file of the bundle.
