@@ -22,6 +22,7 @@ from ..config import Config
 from ..feeds import extra_files
 from ..model import Archive, OutputFile
 from ..present import ArchiveIndex, build_index
+from ..templating import HtmlEnvironment
 from ..views import NavItem, SiteInfo
 from . import parallel
 from .articles import plan_articles, plan_issues
@@ -51,7 +52,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     if config.theme_dir.resolve() != config.builtin_theme_dir.resolve():
         loaders.append(jinja2.FileSystemLoader(str(config.theme_dir / "templates")))
     loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
-    env = jinja2.Environment(
+    env = HtmlEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(disabled_extensions=TEXT_TEMPLATES,
                                             default_for_string=True, default=True),

@@ -17,6 +17,7 @@ import numpy as np
 from ..atomic import write_new_file
 from ..config import PACKAGE_THEME
 from ..pids import process_alive
+from ..templating import HtmlEnvironment
 from .codepoints import (
     CJK_CLASS,
     QUOTE_CLASS,
@@ -172,7 +173,7 @@ def _quote_sides(is_cjk: np.ndarray, is_quote: np.ndarray) -> tuple[np.ndarray, 
 @cache
 def _record_template() -> jinja2.Template:
     loader = jinja2.FileSystemLoader(str(PACKAGE_THEME / "templates"))
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    env = HtmlEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
     return env.get_template("search_record.html")
 
 
