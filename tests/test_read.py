@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baoku.model import IssueDate, Source, SourceMeta
-from baoku.read import MAX_BYTES, ReadError, duplicate_claims, read_source
+from baoku.read import _CJK_CHARS, MAX_BYTES, ReadError, _cjk_only, duplicate_claims, read_source
 
 SIMPLIFIED = ("本报讯（记者王小明）近日，示范区湖滨路街道蓝湾社区举办了暑期关爱活动，"
               "为少先队员带来了一场生动有趣的普法课。居民们纷纷表示，这样的活动很有意义。\n"
@@ -490,3 +490,13 @@ def test_replacement_characters_already_in_the_file_are_removed(tmp_path: Path) 
     source = read(tmp_path, "a.txt", "社区\ufffd\ufffd活动。\n")
     assert source.text == "社区活动。\n"
     assert any("2 个替换符" in w for w in source.warnings)
+
+
+@given(text=st.text(alphabet=st.one_of(st.characters(), st.characters(min_codepoint=0x3400,
+                                                                      max_codepoint=0xFAFF))))
+def test_cjk_characters_are_picked_as_the_pattern_picks_them(text: str) -> None:
+    assert _cjk_only(text) == "".join(_CJK_CHARS.findall(text))
+
+
+def test_cjk_characters_are_picked_beside_lone_surrogates() -> None:
+    assert _cjk_only("a\udc80中文\ud800，字") == "中文字"
