@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
+from unittest.mock import patch
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from baoku.enrich import related
 from baoku.enrich.related import MAX_POSTING, MAX_RELATED, article_terms, link_related
 from baoku.model import Article, Issue, Place, Source, SourceMeta
 
@@ -105,3 +111,48 @@ def test_ranking_only_some_issues_matches_the_full_pass_for_them() -> None:
             assert any(a.related for a in got.articles)
         else:
             assert got is issues[int(got.id[1:])], "other issues are returned untouched"
+
+
+def plain_ranking(doc: int, terms: list[dict[str, float]], index: dict[str, list[int]],
+                  issue_of: list[int]) -> list[int]:
+    """What ``rank_related`` is meant to compute, written the obvious way."""
+    total = len(terms)
+    rare: dict[int, float] = {}
+    common: list[tuple[str, float]] = []
+    for term, weight in terms[doc].items():
+        posting = index[term]
+        gain = weight * math.log(1 + total / len(posting))
+        if len(posting) > related.MAX_POSTING:
+            common.append((term, gain))
+            continue
+        for other in posting:
+            rare[other] = rare.get(other, 0.0) + gain
+    rare.pop(doc, None)
+    shortlist = sorted(rare.items(), key=lambda kv: (-kv[1], kv[0]))[:related.MAX_CANDIDATES]
+    final = []
+    for other, score in shortlist:
+        score += sum([gain for term, gain in common if term in terms[other]])
+        if issue_of[other] == issue_of[doc]:
+            score *= related.SAME_ISSUE_FACTOR
+        if score >= related.MIN_SCORE:
+            final.append((-score, other))
+    return [other for _, other in sorted(final)[:MAX_RELATED]]
+
+
+_doc_terms = st.dictionaries(st.sampled_from([f"k:{n}" for n in "甲乙丙丁戊己庚辛壬癸"]),
+                             st.sampled_from(sorted(set(related.KIND_WEIGHT.values()))),
+                             max_size=6)
+
+
+@given(docs=st.lists(_doc_terms, min_size=1, max_size=40), data=st.data())
+def test_ranking_matches_its_plain_definition(docs: list[dict[str, float]],
+                                              data: st.DataObject) -> None:
+    issue_of = [data.draw(st.integers(0, 5)) for _ in docs]
+    index = related.build_index(docs)
+    # Small limits, so common terms and the candidate shortlist both come into play.
+    with patch.object(related, "MAX_POSTING", 4), patch.object(related, "MAX_CANDIDATES", 3):
+        common = related.common_term_masks(docs, index)
+        for doc in range(len(docs)):
+            expected = plain_ranking(doc, docs, index, issue_of)
+            assert related.rank_related(doc, docs, index, issue_of, common) == expected
+            assert related.rank_related(doc, docs, index, issue_of) == expected

@@ -45,31 +45,54 @@ def _idf(total: int, frequency: int) -> float:
     return math.log(1 + total / frequency)
 
 
+def common_term_masks(terms: list[dict[str, float]], index: dict[str, list[int]]
+                      ) -> tuple[list[int], dict[str, int]]:
+    """Each document's common terms (postings longer than ``MAX_POSTING``) as the bits of
+    one int, and each common term's bit: which common terms two documents share is then
+    one ``&`` instead of a lookup per term."""
+    bits: dict[str, int] = {}
+    masks = []
+    for doc_terms in terms:
+        mask = 0
+        for term in doc_terms:
+            if len(index[term]) > MAX_POSTING:
+                mask |= bits.setdefault(term, 1 << len(bits))
+        masks.append(mask)
+    return masks, bits
+
+
 def rank_related(doc: int, terms: list[dict[str, float]], index: dict[str, list[int]],
-                 issue_of: list[int]) -> list[int]:
-    """Best related documents for ``doc``; only rare terms' postings are walked."""
+                 issue_of: list[int], common: tuple[list[int], dict[str, int]] | None = None
+                 ) -> list[int]:
+    """Best related documents for ``doc``; only rare terms' postings are walked.
+    ``common``: ``common_term_masks(terms, index)``, when already worked out."""
+    masks, bits = common or common_term_masks(terms, index)
     total = len(terms)
     scores: dict[int, float] = {}
     get = scores.get
-    common: dict[str, float] = {}
+    shared: list[tuple[int, float]] = []  # (bit, gain) of the common terms, in term order
     for term, weight in terms[doc].items():
         posting = index[term]
         gain = weight * _idf(total, len(posting))
         if len(posting) > MAX_POSTING:
-            common[term] = gain
+            shared.append((bits[term], gain))
             continue
         for other in posting:
             scores[other] = get(other, 0.0) + gain
     scores.pop(doc, None)
     shortlist = _best(scores, MAX_CANDIDATES) if len(scores) > MAX_CANDIDATES else scores.items()
     final: list[tuple[float, int]] = []
-    shared = list(common.items())
+    own = masks[doc]
+    common_gains: dict[int, float] = {}  # by the common terms shared: candidates repeat them
     for other, score in shortlist:
-        if common:
-            # In the article's own term order: a set's order follows string hashes, which
-            # change from process to process, and float sums depend on their order.
-            other_terms = terms[other]
-            score += sum([gain for term, gain in shared if term in other_terms])
+        if shared:
+            both = masks[other] & own
+            gain = common_gains.get(both)
+            if gain is None:
+                # In the article's own term order: a set's order follows string hashes,
+                # which change from process to process, and float sums depend on order.
+                gain = common_gains[both] = sum([g for bit, g in shared if bit & both])
+            score += gain
         if issue_of[other] == issue_of[doc]:
             score *= SAME_ISSUE_FACTOR
         if score >= MIN_SCORE:
@@ -99,6 +122,7 @@ def link_related(issues: tuple[Issue, ...], only: Collection[str] | None = None
     terms = [article_terms(a) for _, a in docs]
     issue_of = [i for i, _ in docs]
     index = build_index(terms)
+    common = common_term_masks(terms, index)
     out: list[Issue] = []
     cursor = 0
     for issue in issues:
@@ -108,7 +132,8 @@ def link_related(issues: tuple[Issue, ...], only: Collection[str] | None = None
             continue
         articles = []
         for article in issue.articles:
-            related = tuple(ids[o] for o in rank_related(cursor, terms, index, issue_of))
+            ranked = rank_related(cursor, terms, index, issue_of, common)
+            related = tuple(ids[o] for o in ranked)
             articles.append(replace(article, related=related))
             cursor += 1
         out.append(replace(issue, articles=tuple(articles)))
