@@ -155,4 +155,3 @@ def test_ranking_matches_its_plain_definition(docs: list[dict[str, float]],
         for doc in range(len(docs)):
             expected = plain_ranking(doc, docs, index, issue_of)
             assert related.rank_related(doc, docs, index, issue_of, common) == expected
-            assert related.rank_related(doc, docs, index, issue_of) == expected

@@ -62,11 +62,10 @@ def common_term_masks(terms: list[dict[str, float]], index: dict[str, list[int]]
 
 
 def rank_related(doc: int, terms: list[dict[str, float]], index: dict[str, list[int]],
-                 issue_of: list[int], common: tuple[list[int], dict[str, int]] | None = None
-                 ) -> list[int]:
+                 issue_of: list[int], common: tuple[list[int], dict[str, int]]) -> list[int]:
     """Best related documents for ``doc``; only rare terms' postings are walked.
-    ``common``: ``common_term_masks(terms, index)``, when already worked out."""
-    masks, bits = common or common_term_masks(terms, index)
+    ``common``: ``common_term_masks(terms, index)``, worked out once for all documents."""
+    masks, bits = common
     total = len(terms)
     scores: dict[int, float] = {}
     get = scores.get
