@@ -10,6 +10,7 @@ import numpy as np
 
 from . import urls
 from .citation import UNTITLED
+from .cjk import cjk_mask, code_points
 from .model import Archive, Article, Issue, IssueDate
 from .views import ArticleSummary, IssueSummary
 
@@ -107,10 +108,7 @@ def summarize_article(issue: Issue, article: Article, summary: IssueSummary) -> 
 def cjk_count(text: str) -> int:
     """CJK ideographs in ``text``, counted over its code points at once (no per-run
     regular expression work: every article page shows its count)."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return int(np.count_nonzero(((points >= 0x4E00) & (points <= 0x9FFF))
-                                | ((points >= 0x3400) & (points <= 0x4DBF))
-                                | ((points >= 0xF900) & (points <= 0xFAFF))))
+    return int(np.count_nonzero(cjk_mask(code_points(text))))
 
 
 def minutes_for(cjk_chars: int) -> int:

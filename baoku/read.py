@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 from . import dates
+from .cjk import cjk_mask, code_points
 from .model import IssueDate, Source, SourceMeta
 from .nfkc import nfkc
 
@@ -140,20 +140,13 @@ def _text_likeness(text: str) -> float:
     return sum(1 for ch in text if _expected_char(ch)) / len(text)
 
 
-# The code point ranges of _CJK_CHARS, inclusive.
-_CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
-
-
 @lru_cache(maxsize=4)
 def _cjk_only(text: str) -> str:
     """The CJK characters of ``text`` in order, picked from its code points at once: a
     regular expression substitution took six times as long on a page of newsprint.
     Cached: decoding one file asks for the same sample's several times."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    keep = np.zeros(len(points), dtype=bool)
-    for low, high in _CJK_RANGES:
-        keep |= (points >= low) & (points <= high)
-    return points[keep].tobytes().decode("utf-32-le")
+    points = code_points(text)
+    return points[cjk_mask(points)].tobytes().decode("utf-32-le")
 
 
 def _charset_ratio(text: str, charset: str) -> float:

@@ -11,10 +11,11 @@ from functools import cache
 
 import numpy as np
 
+from ..cjk import CJK_RANGES
+
 # Quotes and brackets do not separate words for search (“五星”支部 holds 五星支部): the
 # Pagefind record pages glue them to a character, the search page drops them.
 QUOTE_CHARS = "\"'“”‘’「」『』《》〈〉【】〔〕（）()[]"
-CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 CJK_CLASS, QUOTE_CLASS = 1, 2
 
 
