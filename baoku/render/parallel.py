@@ -16,7 +16,10 @@ MIN_PARALLEL_PAGES = 400
 MIN_CHUNK, MAX_CHUNK = 16, 256
 CHUNKS_AHEAD = 3  # per worker: enough to keep them busy, few enough to bound memory
 # Plans forked to workers at once: bounds the view models held (a pool per batch).
-BATCH_PAGES = 10_000
+# Each fork costs its workers and the main process a copy-on-write fault per page of
+# heap they then write to: 10k articles (22,500 pages) in one batch rather than three
+# took 115,000 fewer page faults and ~0.5 s less CPU, for ~1.2 KB more a plan held.
+BATCH_PAGES = 50_000
 
 # (start, stop) -> (site file path, bytes) for the pages in that range, or the index of
 # the first page whose rendering raised (the caller renders it again to raise it).
