@@ -114,9 +114,25 @@ def clean_line(text: str) -> str:
     return remove_cjk_spaces(text, keep_phrase_spaces=_is_title_like(text))
 
 
+def clean_and_spaced(raw: str) -> tuple[str, str]:
+    """``clean_line(raw)`` and ``spaced_text(raw)``, widening the punctuation once.
+
+    Widening and stripping commute (the ends stripped are never wide, so they count as
+    no neighbour either way). Removing a stray hyphen first can change what widening
+    sees, so such lines take ``clean_line`` itself."""
+    widened = widen_punctuation(raw)
+    spaced = _SPACES.sub(" ", widened).strip()
+    if "-" in raw or "－" in raw:
+        return clean_line(raw), spaced
+    text = widened.strip()
+    return remove_cjk_spaces(text, keep_phrase_spaces=_is_title_like(text)), spaced
+
+
+def _line(number: int, raw: str) -> Line:
+    text, spaced = clean_and_spaced(raw)
+    return Line(number=number, text=text, raw=raw, spaced=spaced)
+
+
 def clean(source: Source) -> CleanText:
-    lines = tuple(
-        Line(number=i, text=clean_line(raw), raw=raw)
-        for i, raw in enumerate(source.text.split("\n"), start=1)
-    )
+    lines = tuple(_line(i, raw) for i, raw in enumerate(source.text.split("\n"), start=1))
     return CleanText(rel_path=source.rel_path, lines=lines)

@@ -61,6 +61,7 @@ class Line:
     number: int
     text: str  # cleaned: CJK spaces removed, punctuation width normalised, stripped
     raw: str  # as read, for messages and provenance
+    spaced: str  # raw with punctuation widened and single spaces: word gaps kept (bylines)
 
 
 @dataclass(frozen=True)

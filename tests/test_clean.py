@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from baoku.clean import _WIDE, clean, clean_line, spaced_text, widen_punctuation
+from baoku.clean import (
+    _WIDE,
+    clean,
+    clean_and_spaced,
+    clean_line,
+    spaced_text,
+    widen_punctuation,
+)
 from baoku.model import Source, SourceMeta
 
 
@@ -61,6 +68,7 @@ def test_clean_numbers_lines_and_keeps_raw_and_blanks() -> None:
     assert [line.number for line in text.lines] == [1, 2, 3, 4]
     assert [line.text for line in text.lines] == ["标题", "", "正文，内容。", ""]
     assert text.lines[2].raw == "正 文,内容。"
+    assert text.lines[2].spaced == "正 文，内容。"
     assert text.rel_path == "content/t.txt"
 
 
@@ -92,3 +100,16 @@ _MIXED = st.text(st.sampled_from(_MIXED_CHARS), max_size=30)
 @given(_MIXED)
 def test_widen_punctuation_follows_its_definition(text: str) -> None:
     assert widen_punctuation(text) == _widened_by_definition(text)
+
+
+_LINE_CHARS = [*_MIXED_CHARS, "\r", "\u2003", "\x0b", "\u3000", "—"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(st.sampled_from(_LINE_CHARS), max_size=30))
+def test_clean_and_spaced_is_clean_line_and_spaced_text(raw: str) -> None:
+    # One widening for both forms must give exactly what the two functions give apart,
+    # stray hyphens and edge whitespace included.
+    assert clean_and_spaced(raw) == (clean_line(raw), spaced_text(raw))
+    line = clean(_source(raw)).lines[0]
+    assert (line.text, line.spaced) == (clean_line(raw), spaced_text(raw))

@@ -165,9 +165,8 @@ def classify(text: CleanText) -> list[Item]:
     for pos, i in enumerate(filled):
         line = lines[i]
         after = raw_gaps[pos + 1] if pos + 1 < len(filled) else 99
-        spaced = spaced_text(line.raw)
-        kind, body, parsed = classify_line(line.text, line.raw, spaced)
-        items.append(Item(number=line.number, text=body, spaced=spaced,
+        kind, body, parsed = classify_line(line.text, line.raw, line.spaced)
+        items.append(Item(number=line.number, text=body, spaced=line.spaced,
                           kind=kind, gap_before=_relative(raw_gaps[pos], unit),
                           gap_after=_relative(after, unit), **parsed))
     return _promote_stacked_heads(_isolated_captions(items))
