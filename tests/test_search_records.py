@@ -282,6 +282,31 @@ def test_pagefind_runs_with_huge_pages_unless_told_otherwise(
     assert pagefind._clean_environment()["_RJEM_MALLOC_CONF"] == "narenas:1"
 
 
+def test_pagefind_is_given_our_index_chunk_size_over_the_callers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pagefind.CHUNK_SIZE_VARIABLE, "99")
+    env = pagefind._clean_environment()
+    assert env[pagefind.CHUNK_SIZE_VARIABLE] == str(pagefind.INDEX_CHUNK_SIZE)
+
+
+def test_pagefind_honours_the_index_chunk_size(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunk size is an unstable Pagefind setting: a release that drops it must fail
+    here, not quietly make every build slower."""
+    text = "".join(chr(0x4E00 + n) for n in range(600))  # 600 distinct one-character words
+    archive = archive_of(make_issue("a", "2023-05-06", [story(1, "字表", text)]))
+    config = load_config(tmp_path, {"search": True})
+
+    def index_files(chunk_size: int) -> int:
+        monkeypatch.setattr(pagefind, "INDEX_CHUNK_SIZE", chunk_size)
+        site = tmp_path / f"site-{chunk_size}"
+        assert build_search(archive, config, site) == []
+        return len(list((site / "pagefind" / "2023" / "index").glob("*.pf_index")))
+
+    assert index_files(1_000_000) == 1
+    assert index_files(50) >= 5
+
+
 def test_index_texts_of_many_texts_equal_each_alone() -> None:
     texts = ["推进“五星”支部", "", "（梁园区）say \"hi\"", "甲\n乙  丙\t\t丁", "\0梁\0"]
     assert index_texts(texts) == [index_text(t) for t in texts]

@@ -288,10 +288,19 @@ PAGEFIND_MALLOC_CONF = ("thp:always,metadata_thp:always,dirty_decay_ms:-1,muzzy_
                         "narenas:1")
 
 
+# Smaller index chunks than Pagefind's default (~20,000): it compresses every chunk at
+# gzip's highest level, and on our single-character words most of that work went into the
+# chunks' length. 10k articles: ~4-9 CPU-s less, 1,000 -> 3,735 index files, 2 % more
+# index bytes; a query still fetches one chunk a character, now a smaller one.
+INDEX_CHUNK_SIZE = 4000
+CHUNK_SIZE_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
+
+
 def _clean_environment() -> dict[str, str]:
     # PAGEFIND_* variables would override the options given on the command line.
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     env.setdefault("_RJEM_MALLOC_CONF", PAGEFIND_MALLOC_CONF)  # unless set on purpose
+    env[CHUNK_SIZE_VARIABLE] = str(INDEX_CHUNK_SIZE)
     return env
 
 
