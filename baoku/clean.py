@@ -103,7 +103,11 @@ def _is_title_like(text: str) -> bool:
 def spaced_text(raw: str) -> str:
     """The raw line with widened punctuation and single spaces: keeps word boundaries
     (useful to split names in bylines and credits) while matching the cleaned text."""
-    return _SPACES.sub(" ", widen_punctuation(raw)).strip()
+    return _single_spaced(widen_punctuation(raw))
+
+
+def _single_spaced(widened: str) -> str:
+    return _SPACES.sub(" ", widened).strip()
 
 
 def clean_line(text: str) -> str:
@@ -121,7 +125,7 @@ def clean_and_spaced(raw: str) -> tuple[str, str]:
     no neighbour either way). Removing a stray hyphen first can change what widening
     sees, so such lines take ``clean_line`` itself."""
     widened = widen_punctuation(raw)
-    spaced = _SPACES.sub(" ", widened).strip()
+    spaced = _single_spaced(widened)
     if "-" in raw or "－" in raw:
         return clean_line(raw), spaced
     text = widened.strip()
