@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from . import urls
+from .segment.confidence import needs_review
 from .model import Archive, Article, Issue, OutputFile
 
 SCHEMA = 1
@@ -37,6 +38,7 @@ def issue_summary(issue: Issue) -> dict[str, Any]:
         "data": urls.issue_data(issue.id),
         "article_count": len(issue.articles),
         "warnings": list(issue.warnings),
+        "segmentation_confidence": issue.confidence,
     }
 
 
@@ -90,6 +92,9 @@ def report_record(archive: Archive) -> dict[str, Any]:
                 "article_count": len(i.articles),
                 "warnings": list(i.warnings),
                 "junk": list(i.junk),
+                "segmentation_confidence": i.confidence,
+                "needs_review": needs_review(i.confidence),
+                "doubts": list(i.doubts),
             }
             for i in archive.issues
         ],

@@ -137,6 +137,8 @@ class Segmentation:
     articles: tuple[Article, ...]
     junk: tuple[str, ...] = ()  # lines kept out of every article (OCR junk, page furniture)
     warnings: tuple[str, ...] = ()
+    confidence: float = 1.0  # share of lines whose role the line-role model was sure of
+    doubts: tuple[str, ...] = ()  # the lines it was not sure of, for the librarian
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,8 @@ class Issue:
     junk: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # every warning met for this source, in stage order
     origin: Literal["segmented", "markdown"] = "segmented"
+    confidence: float = 1.0  # segmentation confidence (1.0 for Markdown sources)
+    doubts: tuple[str, ...] = ()
     raw_text_path: str | None = None  # provenance .txt beside an authoritative .md
 
     @property

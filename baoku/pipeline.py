@@ -119,6 +119,8 @@ def assemble_issue(source: Source, issue_id: str, enricher: Enricher) -> Issue:
         articles=seg.articles,
         junk=seg.junk,
         warnings=source.warnings + text.warnings + seg.warnings,
+        confidence=seg.confidence,
+        doubts=seg.doubts,
     )
     return enrich_issue(issue, enricher)
 

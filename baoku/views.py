@@ -295,6 +295,10 @@ class ReportRow:
     article_count: int
     warnings: tuple[str, ...]
     junk: tuple[str, ...]
+    confidence: float = 1.0
+    needs_review: bool = False
+    doubts: tuple[str, ...] = ()
+    export_command: str = ""  # how to correct it by hand (--export-md)
 
 
 @dataclass(frozen=True)
@@ -310,6 +314,7 @@ class ReportPage:
     description: str
     generated_at: str
     rows: tuple[ReportRow, ...]
+    review: tuple[ReportRow, ...]  # pages the segmenter is unsure of, least sure first
     failures: tuple[FailureRow, ...]
     warning_count: int
     junk_count: int

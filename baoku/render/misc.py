@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ..segment.confidence import needs_review
 from .. import urls
 from ..config import Config
 from ..model import Archive
@@ -46,12 +47,18 @@ def plan_report(archive: Archive) -> Iterator[Plan]:
         article_count=len(i.articles),
         warnings=i.warnings,
         junk=i.junk,
+        confidence=i.confidence,
+        needs_review=i.origin == "segmented" and needs_review(i.confidence),
+        doubts=i.doubts,
+        export_command=f"python build.py --export-md {i.source.rel_path}",
     ) for i in sorted(archive.issues, key=lambda i: i.source.rel_path))
+    review = tuple(sorted((r for r in rows if r.needs_review), key=lambda r: r.confidence))
     yield urls.report_page(), "report.html", ReportPage(
         title="生成报告",
         description="每个来源文件的切分方式、编码、提示、杂项行与读取失败的文件。",
         generated_at=archive.generated_at,
         rows=rows,
+        review=review,
         failures=tuple(FailureRow(f.rel_path, f.stage, f.message) for f in archive.failures),
         warning_count=sum(len(r.warnings) for r in rows),
         junk_count=sum(len(r.junk) for r in rows),

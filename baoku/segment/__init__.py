@@ -15,6 +15,9 @@ from .assemble import (
 )
 from .classify import BOX_GAP, SKIPPED, Item, classify, head_score, is_finished
 from .people import People, visible_split
+from .tagger import Model
+from .confidence import judge
+from .tagging import tag_items
 
 __all__ = ["segment"]
 
@@ -202,6 +205,8 @@ class _Assembler:
             if kind in SKIPPED:
                 j = self._skip(j)
             elif kind in _STACK:
+                if stack and _starts_new_stack(stack[-1], self.items[j]):
+                    break
                 stack.append(self.items[j])
                 j += 1
             else:
@@ -314,21 +319,21 @@ class _Assembler:
             assign_roles(draft, stack)
             draft.expects_byline = True
             return end
-        if self._continues_open_paragraph(stack):
-            assert self.current is not None
-            self.current.add_body(stack[0].text)
-            return end
-        if self._is_section_head(stack):
-            target = self.current
-            assert target is not None
-            if self.suspended is not None and (
-                    target.kind in ("photo", "commentary") or target.closed
-                    or (self.suspended.heads and not target.heads)):
-                target = self._resume()
-            target.add_section_head(stack[0].text)
-            return end
         assign_roles(self._open(stack[0].number), stack)
         return end
+
+    def _on_section(self, i: int) -> int:
+        """A subheading inside the running article (or the one it interrupted)."""
+        target = self.current
+        if target is None:  # nothing to be a subheading of: it heads an article
+            self.items[i] = replace(self.items[i], kind="head", role="headline")
+            return self._on_head(i)
+        if self.suspended is not None and (
+                target.kind in ("photo", "commentary") or target.closed
+                or (self.suspended.heads and not target.heads)):
+            target = self._resume()
+        target.add_section_head(self.items[i].text)
+        return i + 1
 
     def _open_bodiless_marked(self, stack: list[Item]) -> list[Item]:
         """Marked headlines stacked above another marked headline have no body here: each
@@ -343,22 +348,6 @@ class _Assembler:
             lines = stack[:stop] if start == marked[0] else stack[start:stop]
             assign_roles(self._open(lines[0].number), lines)
         return stack[cut:]
-
-    def _continues_open_paragraph(self, stack: list[Item]) -> bool:
-        """A few characters after a paragraph cut mid-sentence are its end, not a heading."""
-        return (len(stack) == 1 and stack[0].kind == "head" and self.current is not None
-                and self.current.last_paragraph_open()
-                and len(stack[0].text) <= _MAX_TAIL_FRAGMENT and " " not in stack[0].text)
-
-    def _is_section_head(self, stack: list[Item]) -> bool:
-        """A lone unmarked line inside a running article is a subheading."""
-        if len(stack) != 1 or stack[0].kind != "head" or self.current is None:
-            return False
-        if stack[0].gap_before >= BOX_GAP:
-            return False
-        if self.current.closed:
-            return self.suspended is not None
-        return True
 
     def _on_commentary(self, i: int) -> int:
         """A commentary box: its label ("…点评", "短评") heads it, or names the column
@@ -415,24 +404,48 @@ class _Assembler:
             self.suspended = None
         return i + 1
 
+    def _on_opener(self, i: int) -> int:
+        """The first paragraph of an article without a headline."""
+        item = self.items[i]
+        draft = self._open(item.number)
+        if item.lead:
+            draft.byline = item.lead.byline
+            draft.lead_byline = True
+            draft.add_people(item.lead.people)
+            draft.add_body(visible_split(item.text, item.lead.byline)[1] or item.text)
+        else:
+            draft.add_body(item.text)
+        return i + 1
+
     def _on_body(self, i: int) -> int:
         text = self.items[i].text
         target = self.current
         if target is None:
             self.pending_body.append(text)
             return i + 1
-        if self.suspended is not None and target is not self.suspended and (
-                target.closed or prefers_suspended(text, target, self.suspended)):
+        if self.suspended is not None and target is not self.suspended and target.paragraphs \
+                and (target.closed or target.kind == "photo"
+                     or prefers_suspended(text, target, self.suspended)):
             target = self._resume()
         target.add_body(text)
         return i + 1
 
 
-def segment(text: CleanText) -> Segmentation:
-    items = _mark_orphans(classify(text))
+def _starts_new_stack(above: Item, line: Item) -> bool:
+    """Within a run of headline lines, a kicker after a headline, or a headline after a
+    subtitle, opens the next article's stack."""
+    return (line.role == "kicker" and above.role in ("headline", "subtitle")) or (
+        line.role == "headline" and above.role == "subtitle")
+
+
+def segment(text: CleanText, model: Model | None = None) -> Segmentation:
+    items, tagging = tag_items(classify(text), model)
+    return replace(assemble_items(items), **judge(items, tagging))
+
+
+def assemble_items(items: list[Item]) -> Segmentation:
+    """Articles from lines whose kinds the line-role model has set."""
     groups = _photo_groups(items)
-    grouped = {m for g in groups.values() for m in g.members}
-    items = _demote_unmarked_heads(items, grouped)
     assembler = _Assembler(items, groups)
     assembler.run()
     ordered = sorted(assembler.drafts, key=lambda d: d.start)

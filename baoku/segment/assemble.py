@@ -122,6 +122,9 @@ def _headline_then_subtitle(first: Item, second: Item) -> bool:
 
 def assign_roles(draft: Draft, stack: list[Item]) -> None:
     """Column, kicker, headline and subtitle from a stack of headline lines."""
+    if any(it.role for it in stack):
+        _roles_from_model(draft, stack)
+        return
     marked = [i for i, it in enumerate(stack) if it.kind == "marked"]
     if marked:
         m = marked[0]
@@ -148,6 +151,34 @@ def assign_roles(draft: Draft, stack: list[Item]) -> None:
         draft.weak_head = len(stack) == 1 and kicker_like(lines[0].spaced)
     elif draft.subtitle:
         draft.headline, draft.subtitle = draft.subtitle, None
+
+
+def _roles_from_model(draft: Draft, stack: list[Item]) -> None:
+    """The line-role model said which line is which; lines above the headline's first
+    line are kicker (the one nearest it) and column, lines after it subtitle."""
+    marked = [i for i, it in enumerate(stack) if it.kind == "marked"]
+    heads = marked or [i for i, it in enumerate(stack) if it.role == "headline"]
+    if not heads:  # a stack of kickers or subtitles alone: its last kicker is the headline
+        first = next((i for i, it in enumerate(stack) if it.role == "subtitle"), len(stack)) - 1
+        heads = [max(first, 0)]
+    top = heads[0]
+    last = top
+    while not marked and last + 1 < len(stack) and stack[last + 1].role == "headline":
+        last += 1
+    draft.headline = join_lines([it.text for it in stack[top:last + 1]])
+    above = stack[:top]
+    if above:
+        draft.kicker = above[-1].text
+        draft.column = " ".join(it.text for it in above[:-1]) or None
+    draft.subtitle = " ".join(it.text for it in stack[last + 1:]) or None
+
+
+def join_lines(parts: list[str]) -> str:
+    """A headline printed over several lines, as one line."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = join_break(joined, part)
+    return joined
 
 
 def finish(draft: Draft, number: int) -> Article:
@@ -197,7 +228,11 @@ def retitle(prev: Draft, lines: list[Item]) -> None:
 
 
 def prefers_suspended(text: str, current: Draft, suspended: Draft) -> bool:
-    """Does this body paragraph continue the interrupted article rather than the current one?"""
+    """Does this body paragraph continue the interrupted article rather than the current one?
+
+    Only a feature with subheadings is printed around the items set inside it."""
+    if not suspended.heads:
+        return False
     if suspended.last_paragraph_open() and not current.last_paragraph_open():
         return True
     if current.last_paragraph_open() or len(current.paragraphs) < 2 \

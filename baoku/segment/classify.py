@@ -12,7 +12,7 @@ from ..model import CleanText
 from .people import Credit, LeadByline, People, parse_credit, parse_lead_byline, parse_tail_byline
 
 Kind = Literal["marked", "head", "body", "lead", "tail", "credit", "caption", "commentary",
-               "junk", "placeholder", "furniture"]
+               "junk", "placeholder", "furniture", "section", "opener"]
 SKIPPED: tuple[Kind, ...] = ("junk", "placeholder", "furniture")  # kept out of every article
 
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -55,6 +55,7 @@ class Item:
     lead: LeadByline | None = None
     tail: People | None = None
     credit: Credit | None = None
+    role: str | None = None  # the line-role model's role, once it has tagged the page
 
 
 def strip_closers(text: str) -> str:

@@ -216,3 +216,23 @@ def _credit_start(spaced: str, first_token: str, caption_token_count: int) -> in
     if caption_token_count == 0:
         return 0
     return spaced.rindex(first_token, 0, len(spaced) - 1)
+
+
+# Words printed where a byline's names stand that name nobody.
+_NOT_NAMES = frozenset({"编者", "本报", "记者", "本报记者", "评论员", "本报评论员", "拍友", "读者",
+                        "作者", "通讯员", "实习生", "网友", "特约", "供图", "摄影", "综合"})
+_BYLINE_NOISE = re.compile(
+    rf"[{_BULLET}“”\"《》【】\[\]]|^——|——$|文\s?/\s?图|图\s?/\s?文|文图|^文\s?/|^图\s?/"
+    r"|摄影报道|摄影|摄|（[^）]*视觉[^）]*）|\([^)]*视觉[^)]*\)|报道$")
+
+
+def parse_names(spaced: str) -> People:
+    """People on a line the page uses as a byline, whatever its shape: role words and
+    names ("本报记者  贺  勇  曹继炜"), bare or padded names ("王浩", "（郭  帅）")."""
+    text = _BYLINE_NOISE.sub(" ", spaced)
+    text = re.sub(rf"[{_OPEN}{_CLOSE}]", " ", text)
+    if _ROLE_RE.search(text):
+        return _names_after_roles(text)
+    tokens = _merge_lone_characters(re.split(r"[\s、，,/]+", text))
+    names = [n for token in tokens for n in split_names(token) if n not in _NOT_NAMES]
+    return People(tuple(dict.fromkeys(names)), ())

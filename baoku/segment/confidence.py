@@ -1,0 +1,44 @@
+"""How sure the segmenter is of a page, and which lines a librarian should look at.
+
+The line-role model scores every role for every line; a line's margin is how far its
+chosen role leads the best other role over the whole page (max-marginals, see
+``tagger``). A small margin on a line that decides where articles start or what they
+are called (a headline, a byline, the first line of an item without a headline) is a
+place where the page may be cut wrongly.
+"""
+
+from __future__ import annotations
+
+from .classify import Item
+from .tagger import Tagging
+
+SURE_MARGIN = 4.0  # perceptron score units; below it a line's role is in doubt
+REVIEW_BELOW = 0.9  # pages under this confidence are listed as 待校对 in the report
+_STRUCTURAL = ("kicker", "headline", "subtitle", "byline", "opener", "section", "tail")
+_ROLE_NAMES = {"kicker": "引题", "headline": "标题", "subtitle": "副题", "byline": "署名",
+               "body": "正文", "section": "小标题", "caption": "图片说明", "tail": "文末署名",
+               "opener": "无标题短文开头", "junk": "杂项"}
+_MAX_DOUBTS = 12
+
+
+def judge(items: list[Item], tagging: Tagging) -> dict[str, object]:
+    """``confidence`` and ``doubts`` for a page's Segmentation."""
+    if not items:
+        return {"confidence": 1.0, "doubts": ()}
+    doubtful = [(it, role, margin) for it, role, margin
+                in zip(items, tagging.roles, tagging.margins, strict=True)
+                if margin < SURE_MARGIN]
+    weight = sum(2 if role in _STRUCTURAL else 1 for _, role, _ in doubtful)
+    confidence = max(0.0, 1.0 - weight / len(items))
+    doubts = tuple(_describe(it, role) for it, role, _ in doubtful
+                   if role in _STRUCTURAL or role == "junk")[:_MAX_DOUBTS]
+    return {"confidence": round(confidence, 3), "doubts": doubts}
+
+
+def needs_review(confidence: float) -> bool:
+    return confidence < REVIEW_BELOW
+
+
+def _describe(item: Item, role: str) -> str:
+    text = item.text if len(item.text) <= 24 else item.text[:24] + "…"
+    return f"第 {item.number} 行“{text}”读作{_ROLE_NAMES.get(role, role)}，把握不大"

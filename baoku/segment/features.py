@@ -1,0 +1,139 @@
+"""Layout features of each line for the line-role model.
+
+Features describe a line's shape, never its words: length, punctuation, blank lines
+around it, and the layout markers newspapers print (本报讯, 记者, 摄, 电, 图①, 编者按 …),
+as read by the rule parsers in ``classify``. Because only shape and markers count, the
+model learns the same thing from the placeholder pages it is trained on as it would
+from the real pages they were made from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..clean import HAN
+from .classify import head_score, is_finished
+
+_BULLETS = "□■◆◇●○▲▼△▽►◄◀▶★☆※"
+_OPENERS = "“「『《（(【〔\"'"
+_CLOSERS = "”」』》）)】〕\"'"
+_NAME_TOKEN = re.compile(f"^[{HAN}]{{1,3}}$")
+_COLUMN_TAG = re.compile(r"[（(][^（）()]{2,14}[）)]$")
+_DATELINE = re.compile(rf"^[{HAN}]{{0,12}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)")
+_ROLE_WORD = re.compile(r"记者|通讯员|实习生|特约|评论员")
+_PHOTO_WORD = re.compile(r"摄|供图|图片|视觉|绘$|制图|资料图")
+_CAPTION_START = re.compile(
+    r"^(?:图[①-⑳\d一二三四五六七八九十]{0,3}\s?[：:]|图为|(?:上|下|左|右|中)图|"
+    r"[①-⑳]|[▲△▼▽])")
+_EDITORIAL = re.compile(r"编者按|编者|核心阅读|编后|开栏的话|延伸阅读|相关链接|短评|点评|快评")
+_FROM_SOURCE = re.compile(r"^(?:据|来源|数据来源|资料来源|（?本报综合|新华社|中新社)")
+_NEWS_MARK = re.compile(r"(?:报|刊|台|网)讯|[讯电]\s?[（(]")
+_DASH_START = re.compile(r"^(?:——|—|－－|--)")
+_DASH_END = re.compile(r"(?:——|—)$")
+
+
+def _bucket(value: int, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+_LENGTHS = (2, 4, 6, 8, 10, 13, 16, 20, 26, 32, 40, 60, 100, 200)
+
+
+@dataclass(frozen=True)
+class LineShape:
+    """What the model knows of one line before it looks at its neighbours."""
+
+    own: tuple[str, ...]  # features of the line itself
+    brief: tuple[str, ...]  # the few that neighbours see
+
+
+def shape(text: str, spaced: str, kind: str, gap_before: int, gap_after: int,
+          repeated: bool = False) -> LineShape:
+    """Features of one non-blank line; ``kind`` is the rule classifier's guess."""
+    core = text.rstrip(_CLOSERS)
+    last = core[-1:] or "∅"
+    length = _bucket(len(text), _LENGTHS)
+    tokens = spaced.split()
+    end = ("term" if last in "。！？!?…" else "comma" if last in "，、,；;"
+           else "colon" if last in "：:" else "close" if text[-1:] in _CLOSERS else "open")
+    own = [
+        f"kind={kind}",
+        f"len={length}",
+        f"end={end}",
+        f"kind+end={kind}|{end}",
+        f"len+end={length}|{end}",
+        f"head={max(-3, min(3, head_score(text)))}",
+        f"finished={is_finished(text)}",
+        f"stops={min(text.count('。') + text.count('！') + text.count('？'), 3)}",
+        f"commas={min(text.count('，'), 4)}",
+        f"tokens={min(len(tokens), 5)}",
+        f"gapb={min(gap_before, 3)}",
+        f"gapa={min(gap_after, 3)}",
+        f"first={_first_class(text)}",
+    ]
+    own += [name for name, present in _markers(text, spaced, tokens) if present]
+    if repeated:
+        own.append("printed_twice")
+    brief = (f"kind={kind}", f"len={length}", f"end={end}", f"head={own[5][5:]}")
+    return LineShape(tuple(own), brief)
+
+
+def _first_class(text: str) -> str:
+    ch = text[:1]
+    if ch.isdigit():
+        return "digit"
+    if ch in _BULLETS:
+        return "bullet"
+    if ch in _OPENERS:
+        return "open"
+    if ch.isascii() and ch.isalpha():
+        return "latin"
+    return "han" if re.match(f"[{HAN}]", ch) else "other"
+
+
+def _markers(text: str, spaced: str, tokens: list[str]) -> list[tuple[str, bool]]:
+    names_only = bool(tokens) and len(tokens) <= 6 and all(_NAME_TOKEN.match(t) for t in tokens)
+    return [
+        ("bare_names", names_only and len(text) <= 12),
+        ("padded_name", names_only and any(len(t) == 1 for t in tokens)),
+        ("column_tag", bool(_COLUMN_TAG.search(text)) and len(text) <= 50),
+        ("dateline", bool(_DATELINE.match(text))),
+        ("news_mark", bool(_NEWS_MARK.search(text[:24]))),
+        ("role_word", bool(_ROLE_WORD.search(text[:40]))),
+        ("role_word_short", bool(_ROLE_WORD.search(text)) and len(text) <= 40),
+        ("photo_word_end", bool(_PHOTO_WORD.search(text[-8:]))),
+        ("caption_start", bool(_CAPTION_START.match(text))),
+        ("editorial", bool(_EDITORIAL.search(text[:8]))),
+        ("from_source", bool(_FROM_SOURCE.match(text))),
+        ("dash_start", bool(_DASH_START.match(text))),
+        ("dash_end", bool(_DASH_END.search(text))),
+        ("colon_end", text.endswith(("：", ":"))),
+        ("question", "？" in text[-3:] or "?" in text[-3:]),
+        ("quoted", "“" in text and len(text) <= 40),
+        ("bracketed", text[:1] in "（(" and text[-1:] in "）)"),
+        ("bracketed_square", text[:1] in "【[" and "】" in text),
+        ("spaced_phrases", len(tokens) >= 2 and len(text) <= 40),
+        ("marked", text.startswith("#")),
+    ]
+
+
+def context(shapes: list[LineShape]) -> list[list[str]]:
+    """Each line's own features plus its neighbours' brief ones."""
+    out: list[list[str]] = []
+    n = len(shapes)
+    for i, line in enumerate(shapes):
+        feats = ["bias", *line.own]
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            brief = shapes[j].brief if 0 <= j < n else ("edge",)
+            feats.extend(f"{offset}:{f}" for f in brief)
+        if i + 1 < n:
+            feats.append(f"kind>next={line.own[0][5:]}>{shapes[i + 1].own[0][5:]}")
+        if i:
+            feats.append(f"prev>kind={shapes[i - 1].own[0][5:]}>{line.own[0][5:]}")
+        out.append(feats)
+    return out

@@ -1,0 +1,74 @@
+"""The line-role model applied to a classified page: each line's kind follows its role.
+
+The rule classifier (``classify``) reads what a line says (a byline's names, a credit's
+photographer); the model decides what the line *is* on this page, from its shape and
+its neighbours'. Parsed parts are kept; only the kind changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+from .classify import Item
+from .features import context, shape
+from .people import LeadByline, People, parse_names
+from .tagger import Model, Tagging
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+
+
+@cache
+def shipped_model() -> Model:
+    """The model trained on the project's layout fixtures (``python -m baoku.segment.train``)."""
+    return Model.load(MODEL_PATH)
+
+
+def page_features(items: list[Item]) -> list[list[str]]:
+    page = "\n".join(it.text for it in items)
+    return context([shape(it.text, it.spaced, it.kind, it.gap_before, it.gap_after,
+                          _printed_twice(it.text, page)) for it in items])
+
+
+def _printed_twice(text: str, page: str) -> bool:
+    """The line's words stand elsewhere on the page too: a pull quote repeats a sentence
+    of the body in large type."""
+    return _PULL_QUOTE_MIN <= len(text) <= _PULL_QUOTE_MAX and page.count(text[2:-2]) >= 2
+
+
+_PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 80
+
+
+def tag_items(items: list[Item], model: Model | None = None) -> tuple[list[Item], Tagging]:
+    tagging = (model or shipped_model()).tag(page_features(items))
+    return [apply_role(it, role) for it, role in zip(items, tagging.roles, strict=True)], tagging
+
+
+def apply_role(item: Item, role: str) -> Item:
+    marked = item.kind == "marked"
+    if role in ("kicker", "headline", "subtitle"):
+        return replace(item, kind="marked" if marked else "head", role=role)
+    if role == "section":
+        return replace(item, kind="section", role=role)
+    if role == "byline":
+        lead = item.lead or LeadByline(item.spaced, "", parse_names(item.spaced))
+        return replace(item, kind="lead", lead=lead, role=role)
+    if role == "tail":
+        tail = item.tail or (item.lead.people if item.lead else parse_names(item.spaced))
+        return replace(item, kind="tail", tail=tail, role=role)
+    if role == "caption":
+        kind = "credit" if item.credit and not item.credit.caption else "caption"
+        return replace(item, kind=kind, role=role)
+    if role == "junk":
+        keep = item.kind if item.kind in ("furniture", "placeholder") else "junk"
+        return replace(item, kind=keep, role=role)
+    if role == "opener":
+        return replace(item, kind="opener", role=role)
+    # body
+    if item.lead and item.lead.rest:
+        return replace(item, kind="lead", role=role)
+    return replace(item, kind="body", role=role, lead=None)
+
+
+__all__ = ["MODEL_PATH", "People", "page_features", "shipped_model", "tag_items"]
