@@ -418,7 +418,8 @@ class _Assembler:
         return i + 1
 
     def _on_body(self, i: int) -> int:
-        text = self.items[i].text
+        item = self.items[i]
+        text = item.text
         target = self.current
         if target is None:
             self.pending_body.append(text)
@@ -428,6 +429,11 @@ class _Assembler:
                      or prefers_suspended(text, target, self.suspended)):
             target = self._resume()
         target.add_body(text)
+        if item.credit:  # a photo news item ends with its photographer's credit
+            target.photographers.extend(p for p in item.credit.photographers
+                                        if p not in target.photographers)
+            if not target.byline:  # and the photographer is its author
+                target.add_people(People(item.credit.photographers))
         return i + 1
 
 

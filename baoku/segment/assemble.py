@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..clean import HAN
 from ..model import Article, ArticleKind
 from .classify import QUOTES, Item, is_finished
-from .people import People
+from .people import People, parse_names
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _KICKER_PHRASE_MAX = 7
@@ -153,6 +153,26 @@ def assign_roles(draft: Draft, stack: list[Item]) -> None:
         draft.headline, draft.subtitle = draft.subtitle, None
 
 
+def rule_stack_roles(stack: list[Item]) -> list[str]:
+    """What the layout conventions alone say each line of a headline stack is (a feature
+    for the line-role model): marked headlines, dashes before subtitles, slogan kickers."""
+    marked = [i for i, it in enumerate(stack) if it.kind == "marked"]
+    if marked:
+        m = marked[0]
+        return ["kicker"] * m + ["headline"] + ["subtitle"] * (len(stack) - m - 1)
+    roles = ["kicker"] * len(stack)
+    end = len(stack)
+    if end >= 2 and _SUBTITLE_DASH.match(stack[-1].text):
+        roles[-1] = "subtitle"
+        end -= 1
+    if end >= 2 and roles[end - 1] != "subtitle" and _headline_then_subtitle(
+            stack[end - 2], stack[end - 1]) and end == len(stack):
+        roles[end - 2], roles[end - 1] = "headline", "subtitle"
+    elif end >= 1:
+        roles[end - 1] = "headline"
+    return roles
+
+
 def _roles_from_model(draft: Draft, stack: list[Item]) -> None:
     """The line-role model said which line is which; lines above the headline's first
     line are kicker (the one nearest it) and column, lines after it subtitle."""
@@ -181,6 +201,21 @@ def join_lines(parts: list[str]) -> str:
     return joined
 
 
+_CREDIT_IN_BODY = re.compile(rf"[（(](?P<names>[{HAN}]{{2,4}}(?:\s+[{HAN}]{{2,4}})*)[）)]$")
+
+
+def _credited_in_body(paragraphs: list[str]) -> list[str]:
+    """Contributors credited in brackets at the end of a paragraph ("…。（韦一 严二）"),
+    as briefs columns and old papers print them."""
+    names: list[str] = []
+    for text in paragraphs:
+        match = _CREDIT_IN_BODY.search(text)
+        if match:
+            names.extend(n for n in parse_names(match.group("names")).reporters
+                         if n not in names)
+    return names
+
+
 def finish(draft: Draft, number: int) -> Article:
     kind: ArticleKind = draft.kind or (
         "news" if draft.byline and _NEWS_BYLINE.search(draft.byline)
@@ -192,7 +227,7 @@ def finish(draft: Draft, number: int) -> Article:
         subtitle=draft.subtitle,
         column=draft.column,
         byline=draft.byline,
-        reporters=tuple(draft.reporters),
+        reporters=tuple(draft.reporters or _credited_in_body(draft.paragraphs)),
         correspondents=tuple(draft.correspondents),
         photographers=tuple(draft.photographers),
         kind=kind,

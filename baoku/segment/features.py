@@ -75,11 +75,19 @@ def shape(text: str, spaced: str, kind: str, gap_before: int, gap_after: int,
         f"gapa={min(gap_after, 3)}",
         f"first={_first_class(text)}",
     ]
-    own += [name for name, present in _markers(text, spaced, tokens) if present]
+    markers = [name for name, present in _markers(text, spaced, tokens) if present]
+    own += markers
     if repeated:
         own.append("printed_twice")
-    brief = (f"kind={kind}", f"len={length}", f"end={end}", f"head={own[5][5:]}")
+    brief = (f"kind={kind}", f"len={length}", f"end={end}", f"head={own[5][5:]}",
+             *(m for m in markers if m in _SEEN_BY_NEIGHBOURS))
     return LineShape(tuple(own), brief)
+
+
+# Markers that tell a line's neighbours what it is (a byline below, a caption above).
+_SEEN_BY_NEIGHBOURS = frozenset({"bare_names", "padded_name", "dateline", "news_mark",
+                                 "role_word_short", "photo_word_end", "caption_start",
+                                 "column_tag", "dash_start"})
 
 
 def _first_class(text: str) -> str:

@@ -11,7 +11,8 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from .classify import Item
+from .assemble import rule_stack_roles
+from .classify import MARKED, Item
 from .features import context, shape
 from .people import LeadByline, People, parse_names
 from .tagger import Model, Tagging
@@ -27,8 +28,27 @@ def shipped_model() -> Model:
 
 def page_features(items: list[Item]) -> list[list[str]]:
     page = "\n".join(it.text for it in items)
-    return context([shape(it.text, it.spaced, it.kind, it.gap_before, it.gap_after,
-                          _printed_twice(it.text, page)) for it in items])
+    feats = context([shape(it.text, it.spaced, it.kind, it.gap_before, it.gap_after,
+                           _printed_twice(it.text, page)) for it in items])
+    for i, role in _stack_conventions(items):
+        feats[i].append(f"stack_rule={role}")
+    return feats
+
+
+def _stack_conventions(items: list[Item]) -> list[tuple[int, str]]:
+    """(line index, role the conventions give it) for every run of headline-like lines."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(items):
+        j = i
+        while j < len(items) and items[j].kind in ("head", "marked", "commentary"):
+            j += 1
+        if j > i:
+            out.extend(zip(range(i, j), rule_stack_roles(items[i:j]), strict=True))
+            i = j
+        else:
+            i += 1
+    return out
 
 
 def _printed_twice(text: str, page: str) -> bool:
@@ -49,6 +69,9 @@ def apply_role(item: Item, role: str) -> Item:
     marked = item.kind == "marked"
     if role in ("kicker", "headline", "subtitle"):
         return replace(item, kind="marked" if marked else "head", role=role)
+    if marked:  # a '## ' line the model reads as something else: the marker is not text
+        spaced = MARKED.match(item.spaced)
+        item = replace(item, spaced=spaced.group("text").strip() if spaced else item.text)
     if role == "section":
         return replace(item, kind="section", role=role)
     if role == "byline":
