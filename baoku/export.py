@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 
 from . import urls
-from .segment.confidence import needs_review
 from .model import Archive, Article, Issue, OutputFile
+from .segment.confidence import needs_review
 
 SCHEMA = 1
 

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_layout_fixtures import OUT, placeholder_name, scrub_line  # noqa: E402
+from make_layout_fixtures import OUT, placeholder_name, scrub_line
 
-from baoku.segment.classify import classify  # noqa: E402
-from baoku.segment.roles import ROLES  # noqa: E402
-from baoku.segment.train import cleaned  # noqa: E402
+from baoku.segment.classify import classify
+from baoku.segment.roles import ROLES
+from baoku.segment.train import cleaned
 
 
 def main() -> int:

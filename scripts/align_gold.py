@@ -123,7 +123,7 @@ def align(page: Page, gold: dict) -> list[str]:
         heads = {norm(h) for h in art.get("section_heads") or []}
         stack = set(range(*head)) if head else set()
         for k in range(body_from, body_to + 1):
-            if k in stack or page.roles[k] in ("kicker", "subtitle") and k < body_from + 1:
+            if k in stack or (page.roles[k] in ("kicker", "subtitle") and k < body_from + 1):
                 continue
             if k == body_from and (not head or body_from < head[0]):
                 page.roles[k] = "opener"
@@ -138,9 +138,8 @@ def align(page: Page, gold: dict) -> list[str]:
         # gives overwrite this body's.
         ptr = (head[1] if head else body_from + 1)
         after = body_to + 1
-        if byline and after < n and normed[after] == byline:
-            page.roles[after] = "tail"
-        elif byline and after < n and byline.startswith(normed[after]) and page.roles[after] == "junk":
+        if byline and after < n and (normed[after] == byline or (
+                byline.startswith(normed[after]) and page.roles[after] == "junk")):
             page.roles[after] = "tail"
     _label_loose_captions(page, normed, gold)
     return problems

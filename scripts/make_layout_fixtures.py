@@ -19,21 +19,23 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from align_gold import load  # noqa: E402
+from align_gold import load
 
-from baoku.clean import HAN  # noqa: E402
-from baoku.segment.classify import _FUNCTION_END, _PRONOUN_START  # noqa: E402
-from baoku.segment.people import _SURNAMES  # noqa: E402
+from baoku.clean import HAN
+from baoku.segment.classify import _FUNCTION_END, _PRONOUN_START
+from baoku.segment.people import _SURNAMES
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "layouts"
 MARKERS = sorted({
-    "本报讯", "本报", "本刊", "记者", "通讯员", "实习生", "特约", "见习", "首席", "融媒体", "全媒体",
-    "摄影报道", "摄影", "摄", "文/图", "图/文", "电", "讯", "新华社", "中新社", "据", "报道", "编者按",
-    "编者", "责任编辑", "编辑", "校对", "美编", "版", "第", "日", "月", "年", "星期", "核心阅读", "图为",
-    "供图", "受访者", "来源", "数据来源", "资料图片", "制图", "绘", "作者为", "本版", "视觉", "评论员",
-    "短评", "点评", "快评", "编后", "简讯", "延伸阅读", "相关链接", "链接", "说", "表示", "上图", "下图",
-    "左图", "右图", "图", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "开栏的话", "读者",
-    "晚报", "日报", "网讯", "台讯", "文", "讯", "注", "问", "答"}, key=len, reverse=True)
+    "本报讯", "本报", "本刊", "记者", "通讯员", "实习生", "特约", "见习", "首席",
+    "融媒体", "全媒体", "摄影报道", "摄影", "摄", "文/图", "图/文", "电", "讯",
+    "新华社", "中新社", "据", "报道", "编者按", "编者", "责任编辑", "编辑", "校对",
+    "美编", "版", "第", "日", "月", "年", "星期", "核心阅读", "图为", "供图", "受访者",
+    "来源", "数据来源", "资料图片", "制图", "绘", "作者为", "本版", "视觉", "评论员",
+    "短评", "点评", "快评", "编后", "简讯", "延伸阅读", "相关链接", "链接", "说", "表示",
+    "上图", "下图", "左图", "右图", "图", "一", "二", "三", "四", "五", "六", "七", "八",
+    "九", "十", "开栏的话", "读者", "晚报", "日报", "网讯", "台讯", "文", "注", "问",
+    "答"}, key=len, reverse=True)
 KEEP_CHARS = set(_FUNCTION_END) | set(_PRONOUN_START) | set("了是为有等中个")
 FILLER = "乙丙戊己庚壬癸寅卯辰巳午未申酉戌亥"
 GIVEN = "甲乙丙丁戊己庚壬癸"

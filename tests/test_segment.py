@@ -15,7 +15,6 @@ from baoku.segment.people import (
     split_names,
 )
 
-
 # Shapes the rule-based segmenter was written for and the line-role model does not yet
 # reproduce on these small pages (issue #27 lists them); kept so that a model that learns
 # them shows up as XPASS.

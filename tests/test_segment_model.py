@@ -20,7 +20,7 @@ from baoku.segment.roles import ROLES
 from baoku.segment.synthetic import practice_page
 from baoku.segment.tagger import Model, train
 from baoku.segment.tagging import MODEL_PATH, page_features, tag_items
-from baoku.segment.train import FIXTURES, cleaned, fixture_pages, practice_pages, train_model
+from baoku.segment.train import FIXTURES, cleaned, fixture_pages, practice_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

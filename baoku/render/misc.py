@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..segment.confidence import needs_review
 from .. import urls
 from ..config import Config
 from ..model import Archive
 from ..present import ORIGIN_LABELS
 from ..search import page_context
+from ..segment.confidence import needs_review
 from ..views import FailureRow, ReportPage, ReportRow, SearchPage, SitePageView
 
 Plan = tuple[str, str, Any]

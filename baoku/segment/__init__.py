@@ -14,9 +14,9 @@ from .assemble import (
     split_title_after_body,
 )
 from .classify import BOX_GAP, SKIPPED, Item, classify, head_score, is_finished
+from .confidence import judge
 from .people import People, visible_split
 from .tagger import Model
-from .confidence import judge
 from .tagging import tag_items
 
 __all__ = ["segment"]

@@ -24,8 +24,15 @@ from .classify import classify
 from .roles import Role
 from .tagger import Model
 from .tagging import apply_role
-from .train import FIXTURES, PRACTICE_PAGES, LabelledPage, cleaned, fixture_pages, \
-    practice_pages, train_model
+from .train import (
+    FIXTURES,
+    PRACTICE_PAGES,
+    LabelledPage,
+    cleaned,
+    fixture_pages,
+    practice_pages,
+    train_model,
+)
 
 EDGE = 8
 _FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"',

@@ -164,8 +164,8 @@ def _article(w: _Writer) -> None:
     if not byline and not prefix and rng.random() < 0.5:
         name = w.name()
         w.line(rng.choice((f"（{w.printed(name)}）", f"（本报记者 {name}）",
-                           f"记者 {name} 通讯员 {w.name()}", f"（作者为本报{w.phrase(2, 4)}记者）")),
-               "tail")
+                           f"记者 {name} 通讯员 {w.name()}",
+                           f"（作者为本报{w.phrase(2, 4)}记者）")), "tail")
 
 
 def _photo_news(w: _Writer) -> None:
