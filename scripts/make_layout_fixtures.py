@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from align_gold import load
 
 from baoku.clean import HAN
+from baoku.segment.bylines import _SURNAMES
 from baoku.segment.classify import _FUNCTION_END, _PRONOUN_START
-from baoku.segment.people import _SURNAMES
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "layouts"
 MARKERS = sorted({

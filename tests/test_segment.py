@@ -7,13 +7,13 @@ import pytest
 from baoku.clean import clean
 from baoku.model import Article, Segmentation, Source, SourceMeta
 from baoku.segment import segment
-from baoku.segment.classify import head_score, is_finished
-from baoku.segment.people import (
+from baoku.segment.bylines import (
     parse_credit,
     parse_lead_byline,
     parse_tail_byline,
     split_names,
 )
+from baoku.segment.classify import head_score, is_finished
 
 # Shapes the rule-based segmenter was written for and the line-role model does not yet
 # reproduce on these small pages (issue #27 lists them); kept so that a model that learns

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from baoku.clean import HAN
 from baoku.segment import segment
+from baoku.segment.bylines import parse_names
 from baoku.segment.classify import classify
 from baoku.segment.confidence import REVIEW_BELOW, judge
 from baoku.segment.evaluate import Models, corpus_pages, evaluate, gold_from_roles, score_page
-from baoku.segment.people import parse_names
 from baoku.segment.roles import ROLES
 from baoku.segment.synthetic import practice_page
 from baoku.segment.tagger import Model, train
@@ -91,7 +91,7 @@ def _scrubber_alphabet() -> set[str]:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    from baoku.segment.people import _SURNAMES
+    from baoku.segment.bylines import _SURNAMES
     return (set(module.FILLER) | set(module.GIVEN) | set("".join(module.MARKERS))
             | set(module.KEEP_CHARS) | set(_SURNAMES))
 
@@ -191,19 +191,15 @@ def test_names_are_chinese_words_of_two_to_four_characters(line: str) -> None:
 
 # -- confidence -----------------------------------------------------------------------------
 
-def test_a_plain_page_is_sure_and_a_page_of_fragments_is_not() -> None:
-    plain = cleaned("\n\n".join([
-        "全区召开防汛工作会议",
-        "本报讯（记者王小明）8月18日，全区召开防汛工作会议，安排部署下一阶段工作。",
-        "会议要求各单位压实责任，确保安全度汛。",
-    ]))
-    items, tagging = tag_items(classify(plain))
+def test_a_page_of_known_shapes_is_sure_and_a_page_of_fragments_is_not() -> None:
+    known = cleaned(practice_page(3).text())
+    items, tagging = tag_items(classify(known))
     sure = judge(items, tagging)
     assert sure["confidence"] >= REVIEW_BELOW
     odd = cleaned("\n\n".join(["一二三", "王五", "四五六七", "赵六 摄", "八九", "李七"]))
     items, tagging = tag_items(classify(odd))
     unsure = judge(items, tagging)
-    assert unsure["confidence"] < sure["confidence"]
+    assert unsure["confidence"] < REVIEW_BELOW
     assert unsure["doubts"] and all("把握不大" in d for d in unsure["doubts"])
 
 

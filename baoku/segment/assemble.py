@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from ..clean import HAN
 from ..model import Article, ArticleKind
+from .bylines import People, parse_names
 from .classify import QUOTES, Item, is_finished
-from .people import People, parse_names
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _KICKER_PHRASE_MAX = 7
@@ -121,36 +121,25 @@ def _headline_then_subtitle(first: Item, second: Item) -> bool:
 
 
 def assign_roles(draft: Draft, stack: list[Item]) -> None:
-    """Column, kicker, headline and subtitle from a stack of headline lines."""
-    if any(it.role for it in stack):
-        _roles_from_model(draft, stack)
-        return
+    """Column, kicker, headline and subtitle from a stack of headline lines, as the
+    line-role model labelled them; lines above the headline are kicker (the one nearest
+    it) and column, lines after it subtitle."""
     marked = [i for i, it in enumerate(stack) if it.kind == "marked"]
-    if marked:
-        m = marked[0]
-        draft.headline = stack[m].text
-        before, after = stack[:m], stack[m + 1:]
-        if before:
-            draft.kicker = before[-1].text
-            draft.column = " ".join(it.text for it in before[:-1]) or None
-        draft.subtitle = " ".join(it.text for it in after) or None
-        return
-    lines = list(stack)
-    if len(lines) >= 2 and _SUBTITLE_DASH.match(lines[-1].text):
-        draft.subtitle = lines.pop().text
-    if len(lines) >= 3:
-        draft.column = " ".join(it.text for it in lines[:-2])
-        lines = lines[-2:]
-    if len(lines) == 2:
-        if draft.subtitle is None and _headline_then_subtitle(lines[0], lines[1]):
-            draft.headline, draft.subtitle = lines[0].text, lines[1].text
-        else:
-            draft.kicker, draft.headline = lines[0].text, lines[1].text
-    elif lines:
-        draft.headline = lines[0].text
-        draft.weak_head = len(stack) == 1 and kicker_like(lines[0].spaced)
-    elif draft.subtitle:
-        draft.headline, draft.subtitle = draft.subtitle, None
+    heads = marked or [i for i, it in enumerate(stack) if it.role == "headline"]
+    if not heads:  # a stack of kickers or subtitles alone: its last kicker is the headline
+        first = next((i for i, it in enumerate(stack) if it.role == "subtitle"), len(stack)) - 1
+        heads = [max(first, 0)]
+    top = heads[0]
+    last = top
+    while not marked and last + 1 < len(stack) and stack[last + 1].role == "headline":
+        last += 1
+    draft.headline = join_lines([it.text for it in stack[top:last + 1]])
+    above = stack[:top]
+    if above:
+        draft.kicker = above[-1].text
+        draft.column = " ".join(it.text for it in above[:-1]) or None
+    draft.subtitle = " ".join(it.text for it in stack[last + 1:]) or None
+    draft.weak_head = len(stack) == 1 and kicker_like(stack[0].spaced)
 
 
 def rule_stack_roles(stack: list[Item]) -> list[str]:
@@ -173,24 +162,6 @@ def rule_stack_roles(stack: list[Item]) -> list[str]:
     return roles
 
 
-def _roles_from_model(draft: Draft, stack: list[Item]) -> None:
-    """The line-role model said which line is which; lines above the headline's first
-    line are kicker (the one nearest it) and column, lines after it subtitle."""
-    marked = [i for i, it in enumerate(stack) if it.kind == "marked"]
-    heads = marked or [i for i, it in enumerate(stack) if it.role == "headline"]
-    if not heads:  # a stack of kickers or subtitles alone: its last kicker is the headline
-        first = next((i for i, it in enumerate(stack) if it.role == "subtitle"), len(stack)) - 1
-        heads = [max(first, 0)]
-    top = heads[0]
-    last = top
-    while not marked and last + 1 < len(stack) and stack[last + 1].role == "headline":
-        last += 1
-    draft.headline = join_lines([it.text for it in stack[top:last + 1]])
-    above = stack[:top]
-    if above:
-        draft.kicker = above[-1].text
-        draft.column = " ".join(it.text for it in above[:-1]) or None
-    draft.subtitle = " ".join(it.text for it in stack[last + 1:]) or None
 
 
 def join_lines(parts: list[str]) -> str:

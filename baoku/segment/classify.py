@@ -9,7 +9,7 @@ from typing import Literal
 
 from ..clean import HAN, spaced_text
 from ..model import CleanText
-from .people import Credit, LeadByline, People, parse_credit, parse_lead_byline, parse_tail_byline
+from .bylines import Credit, LeadByline, People, parse_credit, parse_lead_byline, parse_tail_byline
 
 Kind = Literal["marked", "head", "body", "lead", "tail", "credit", "caption", "commentary",
                "junk", "placeholder", "furniture", "section", "opener"]

@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from .assemble import rule_stack_roles
+from .bylines import LeadByline, People, parse_names
 from .classify import MARKED, Item
 from .features import context, shape
-from .people import LeadByline, People, parse_names
 from .tagger import Model, Tagging
 
 MODEL_PATH = Path(__file__).with_name("model.json")
