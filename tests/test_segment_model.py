@@ -192,7 +192,14 @@ def test_names_are_chinese_words_of_two_to_four_characters(line: str) -> None:
 # -- confidence -----------------------------------------------------------------------------
 
 def test_a_page_of_known_shapes_is_sure_and_a_page_of_fragments_is_not() -> None:
-    known = cleaned(practice_page(3).text())
+    known = cleaned("\n\n".join([
+        "全区召开防汛工作会议",
+        "本报讯（记者王小明）8月18日，全区召开防汛工作会议，安排部署下一阶段防汛工作。",
+        "会议通报了近期雨情水情，分析了当前防汛形势，要求各单位立即进入临汛状态。",
+        "会议强调，要压实各级防汛责任，落实巡查值守制度，确保发现险情第一时间处置。",
+        "各镇街要做好转移群众的准备，备足防汛物资，确保群众生命财产安全。",
+        "城市建设管理部门介绍说，今年以来已清理排水管网三十余公里。",
+    ]))
     items, tagging = tag_items(classify(known))
     sure = judge(items, tagging)
     assert sure["confidence"] >= REVIEW_BELOW
