@@ -208,16 +208,18 @@ def finish(draft: Draft, number: int) -> Article:
     )
 
 
-def split_title_after_body(prev: Draft, stack: list[Item], next_text: str) -> int:
+def split_title_after_body(prev: Draft, stack: list[Item], next_text: str,
+                           whole: bool = False) -> int:
     """How many leading lines of ``stack`` are the title of the previous article, printed
-    after its body (its own head was a lone kicker-like line, or it had none)."""
+    after its body (its own head was a lone kicker-like line, or it had none). ``whole``:
+    the stack heads nothing of its own (another stack follows), so all of it may go."""
     untitled = prev.weak_head or not prev.headline
-    if not untitled or prev.kind is not None or prev.closed or len(stack) < 2 \
+    if not untitled or prev.kind is not None or prev.closed or len(stack) < 2 - whole \
             or (stack[-1].kind != "marked" and any(it.kind == "marked" for it in stack)):
         return 0
     own = "".join(prev.paragraphs)
     taken = 0
-    for it in stack[:-1]:
+    for it in stack if whole else stack[:-1]:
         to_prev, to_next = similarity(it.text, own), similarity(it.text, next_text)
         if to_prev < _SPLIT_MIN_SIM or to_prev < to_next + _SPLIT_MARGIN:
             break

@@ -268,13 +268,16 @@ class Assembler:
     def _on_head(self, i: int) -> int:
         stack, end = self._stack_end(i)
         nxt = self.items[end] if end < len(self.items) else None
+        bodiless = nxt is not None and nxt.kind in _STACK  # another stack follows at once
+        if self.current is not None and (bodiless or (nxt is not None and nxt.kind == "lead")):
+            taken = split_title_after_body(self.current, stack, self._lookahead_text(end),
+                                           whole=bodiless)
+            if taken:
+                retitle(self.current, stack[:taken])
+                stack = stack[taken:]
+                if not stack:
+                    return end
         if nxt is not None and nxt.kind == "lead":
-            prev = self.current
-            if prev is not None:
-                taken = split_title_after_body(prev, stack, self._lookahead_text(end))
-                if taken:
-                    retitle(prev, stack[:taken])
-                    stack = stack[taken:]
             stack = self._open_bodiless_marked(stack)
             draft = self._open(stack[0].number)
             assign_roles(draft, stack)
