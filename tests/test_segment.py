@@ -438,7 +438,6 @@ def test_news_item_goes_on_after_two_photo_boxes() -> None:
     assert second.paragraphs == ("医生为居民义诊。",)
 
 
-@SHAPE_NOT_YET_LEARNED
 def test_untitled_story_takes_the_title_printed_after_its_body() -> None:
     text = page(
         "本报讯（记者王小明）今年以来，示范区打好服务牌、亲情牌、政策牌“三张牌”，"
