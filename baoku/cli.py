@@ -18,6 +18,7 @@ from .incremental import BuildCounts, Session
 from .pipeline import BuildError, BuildResult
 from .progress import Progress
 from .publish import write_zip
+from .safety import check_zip_target
 from .serve import DEFAULT_PORT, BuildStatus, PreviewServer
 
 DEFAULT_ZIP = Path("dist") / "baoku.zip"
@@ -78,6 +79,12 @@ def _config_from(args: argparse.Namespace) -> Config:
     return load_config(args.root, _overrides(args))
 
 
+def _zip_path(args: argparse.Namespace, config: Config) -> Path | None:
+    if args.zip is None:
+        return None
+    return args.zip if args.zip.is_absolute() else config.project_root / args.zip
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "content_dir": args.content,
@@ -110,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress(sys.stderr)
     try:
         config = _config_from(args)
+        zip_path = _zip_path(args, config)
+        if zip_path is not None:
+            check_zip_target(zip_path, config)  # before the build changes anything
         session = Session(config, use_disk_cache=not args.no_cache, progress=progress)
         result = session.build(log=_stderr)
     except (ConfigError, BuildError) as exc:
@@ -122,9 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     progress.close()
     print(summary(result, time.perf_counter() - started, session.counts, config))
-    if args.zip is not None:
-        zip_path = args.zip if args.zip.is_absolute() else config.project_root / args.zip
-        count = write_zip(config.output_dir, zip_path)
+    if zip_path is not None:
+        try:
+            count = write_zip(config.output_dir, zip_path)
+        except OSError as exc:
+            print(f"错误：无法写入 zip 文件 {zip_path}（{exc.strerror or exc}）；网站已生成，"
+                  "请检查磁盘空间和该目录的写入权限", file=sys.stderr)
+            return 1
         print(f"已打包 {count} 个文件：{zip_path}（解压后打开 index.html 即可离线浏览）")
     if args.watch or args.serve:
         status = BuildStatus(tuple(f.message for f in result.archive.failures))

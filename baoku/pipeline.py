@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,7 @@ from .pages import load_site_pages
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
+from .safety import check_output
 from .search import build_search, remove_orphaned_scratch
 from .segment import segment
 
@@ -460,11 +462,15 @@ def _start_search(archive: Archive, config: Config, site_dir: Path, hooks: Hooks
 @with_build_thresholds
 def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
+    check_output(config)  # before anything is read, cached or replaced
     timer = _Timer()
     collected = collect_archive(config, log, timer, hooks)
     if not collected.issues:
         raise BuildError(_nothing_built_message(config, collected))
-    staging = hooks.publisher(config.output_dir)
+    try:
+        staging = hooks.publisher(config.output_dir)
+    except OSError as exc:
+        raise BuildError(unwritable_message(config.output_dir, exc)) from exc
     search: Background[list[str]] | None = None
     try:
         # Search records hold no related lists: the search stage starts before that pass.
@@ -475,15 +481,40 @@ def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> Bui
         write_site(archive, config, staging, timer, result, hooks, search)
         with timer.stage("publish"):
             staging.commit()
-    except BaseException:
+    except BaseException as exc:
         if search is not None:
             search.cancel()
             remove_orphaned_scratch()  # the record pages its Pagefind runs were reading
         staging.discard()
+        if _publish_failure(exc, config.output_dir):
+            raise BuildError(unwritable_message(config.output_dir, exc)) from exc
         raise
     result.timings = timer.timings
     result.stats = staging.stats
     return result
+
+
+_WRITE_PROBLEMS = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完",
+                   errno.EROFS: "所在磁盘是只读的", errno.EACCES: "没有写入权限",
+                   errno.EPERM: "没有写入权限"}
+
+
+def _publish_failure(exc: BaseException, output_dir: Path) -> bool:
+    """A refused write beside or into ``output_dir`` (not, say, an unreadable theme file)."""
+    if not isinstance(exc, OSError):
+        return False
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    return exc.errno in _WRITE_PROBLEMS or (
+        bool(name) and Path(name).absolute().is_relative_to(output_dir.parent.absolute()))
+
+
+def unwritable_message(output_dir: Path, exc: OSError) -> str:
+    """The publish stage could not write: which folder, why, and what to do."""
+    problem = _WRITE_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f"（{exc.filename}）" if exc.filename else ""
+    return (f"发布阶段无法写入输出目录 {output_dir} 所在的位置：{problem}{where}。"
+            "上一次生成的网站保持不变。请腾出磁盘空间、检查该目录及其上级目录的写入权限，"
+            "或用 --output 换一个可写的目录后重试")
 
 
 def _nothing_built_message(config: Config, archive: Archive) -> str:

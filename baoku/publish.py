@@ -9,7 +9,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,11 @@ from typing import Protocol
 from .atomic import write_new_file
 from .model import OutputFile
 from .pids import process_alive
+from .safety import STAMP_NAME, STAMP_TEXT, ZIP_COMMENT, check_replaceable
+from .tree_removal import remove_tree
+
+# Published folders are world-readable: a web server running as another user serves them.
+SITE_FOLDER_MODE = 0o755
 
 
 @dataclass
@@ -48,11 +52,11 @@ class Staging:
     """A temporary folder beside ``output_dir`` that becomes ``output_dir`` on commit."""
 
     def __init__(self, output_dir: Path) -> None:
+        check_replaceable(output_dir)
         self.output_dir = output_dir
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(output_dir)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
-                                          dir=output_dir.parent))
+        self.path = _staging_folder(output_dir)
         self.stats = WriteStats()
         self._dirs: set[str] = set()
         # A first build has nothing to compare against: skip a failing stat per file.
@@ -86,6 +90,9 @@ class Staging:
     def commit(self) -> None:
         """Swap the staging folder in; the old output is removed only afterwards, by a
         detached process (``remove_in_background``): the build does not wait for it."""
+        stamp = os.path.join(self._root, STAMP_NAME)
+        if not os.path.exists(stamp):  # may be linked from the previous output: same bytes
+            write_new_file(stamp, STAMP_TEXT)
         if self.output_dir.is_dir() and _exchange(self.path, self.output_dir):
             remove_in_background(self.path)  # now holds the previous output
             return
@@ -93,18 +100,28 @@ class Staging:
         if self.output_dir.exists():
             old = self.output_dir.with_name(f".{self.output_dir.name}.old-{os.getpid()}")
             if old.exists():
-                shutil.rmtree(old)
+                remove_tree(str(old))
             os.replace(self.output_dir, old)
         os.replace(self.path, self.output_dir)
         if old is not None:
             remove_in_background(old)
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_tree(str(self.path))
+
+
+def _staging_folder(output_dir: Path) -> Path:
+    """A new folder beside ``output_dir``, named for this process, world-readable
+    (``mkdtemp`` makes it private, and it becomes the published site)."""
+    path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
+                                 dir=output_dir.parent))
+    os.chmod(path, SITE_FOLDER_MODE)
+    return path
 
 
 # Run with -I -S: no site packages or user settings, nothing but the standard library.
-_REMOVE_SCRIPT = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+_REMOVER = Path(__file__).with_name("tree_removal.py")
+_REMOVE_SCRIPT = f"import runpy; runpy.run_path({str(_REMOVER)!r}, run_name='__main__')"
 
 
 def remove_in_background(folder: Path) -> None:
@@ -118,7 +135,7 @@ def remove_in_background(folder: Path) -> None:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(str(folder))
         return
     # Reaped by a daemon thread when a long session (serve, watch) outlives it.
     threading.Thread(target=remover.wait, name="baoku-remove-old", daemon=True).start()
@@ -154,7 +171,7 @@ def remove_stale_staging(output_dir: Path) -> list[Path]:
         for path in output_dir.parent.glob(f".{output_dir.name}.{kind}-*"):
             pid = path.name.removeprefix(f".{output_dir.name}.{kind}-").split("-")[0]
             if path.is_dir() and not (pid.isdigit() and process_alive(int(pid))):
-                shutil.rmtree(path, ignore_errors=True)
+                remove_tree(str(path))
                 removed.append(path)
     return removed
 
@@ -175,6 +192,7 @@ def write_zip(site_dir: Path, zip_path: Path) -> int:
     tmp = zip_path.with_name(zip_path.name + ".part")
     count = 0
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.comment = ZIP_COMMENT  # lets a later --zip recognise the file as ours
         for path in sorted(site_dir.rglob("*")):
             if path.is_file():
                 zf.write(path, path.relative_to(site_dir).as_posix())
@@ -212,10 +230,10 @@ class InPlaceUpdate:
     """
 
     def __init__(self, output_dir: Path, known: dict[str, tuple[int, int]]) -> None:
+        check_replaceable(output_dir)
         self.output_dir = output_dir
         remove_stale_staging(output_dir)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
-                                          dir=output_dir.parent))
+        self.path = _staging_folder(output_dir)
         self.stats = WriteStats()
         self.known = known
         self.published: dict[str, tuple[int, int]] = {}
@@ -258,10 +276,10 @@ class InPlaceUpdate:
             target = self.output_dir / rel
             target.unlink(missing_ok=True)
             _remove_empty_parents(target.parent, self.output_dir)
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_tree(str(self.path))
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_tree(str(self.path))
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

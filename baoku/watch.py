@@ -16,6 +16,7 @@ from watchdog.observers import Observer
 from .config import CONFIG_FILE, Config, ConfigError
 from .incremental import Preview, Session
 from .pipeline import BuildError, BuildResult, Log
+from .safety import UnsafeOutput
 from .serve import BuildStatus
 
 # Names that copy tools, browsers and editors give files still being written.
@@ -187,6 +188,8 @@ class Watcher:
             else:
                 self._preview()
             result = self.session.build(log=self.log)
+        except UnsafeOutput as exc:
+            self._report_failure(str(exc))
         except ConfigError as exc:
             self._report_failure(f"配置文件有误：{exc}")
         except BuildError as exc:

@@ -1,0 +1,117 @@
+"""What the build may touch: the output folder it replaces, the zip it overwrites, and the
+files it reads (never a link that leads out of the content folder).
+
+Every output baoku publishes carries a stamp file; a folder is replaced only when it is
+empty, carries the stamp, or has the shape of an output written before stamps existed.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from .config import Config, ConfigError
+
+STAMP_NAME = ".baoku-site"
+STAMP_TEXT = ("This folder was written by baoku (报库) and is replaced whole by every build.\n"
+              "本目录由报库生成，每次生成都会整体替换；请不要在这里存放其他文件。\n").encode()
+ZIP_COMMENT = b"baoku site"
+# Files an output of an older baoku (before the stamp) always held.
+_OLD_OUTPUT_MARKERS = ("data/archive.json", "report/index.html")
+_HOW_TO_PROCEED = ("请另选一个输出目录（命令行 --output，或 baoku.toml 中 [paths] output），"
+                   "或者先把该目录中的文件移走")
+
+
+class UnsafeOutput(ConfigError):
+    """The output (or zip) would replace something that is not a baoku site (Chinese)."""
+
+
+def within(path: Path, folder: Path) -> bool:
+    """``path``, links followed, lies inside ``folder`` (links followed too)."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except (OSError, ValueError):
+        return False
+
+
+def lexically_within(path: Path, folder: Path) -> bool:
+    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+
+
+def check_output_location(config: Config) -> None:
+    """Refuse an output folder whose replacement would delete the sources or the project."""
+    output = Path(os.path.realpath(config.output_dir))
+    content = Path(os.path.realpath(config.content_dir))
+    root = Path(os.path.realpath(config.project_root))
+    folder = config.output_dir
+    if output == content:
+        problem = "就是期次文件所在的目录（content）"
+    elif content.is_relative_to(output):
+        problem = f"包含期次文件所在的目录 {config.content_dir}"
+    elif output == root:
+        problem = "就是项目根目录"
+    elif root.is_relative_to(output):
+        problem = "是项目根目录的上级目录"
+    else:
+        return
+    raise UnsafeOutput(f"输出目录 {folder} {problem}：每次生成都会整体替换输出目录，"
+                       f"会删除其中的文件，因此已停止生成，没有改动任何文件。{_HOW_TO_PROCEED}")
+
+
+def is_baoku_output(folder: Path) -> bool:
+    """Stamped by baoku, or shaped like an output of an older baoku."""
+    if (folder / STAMP_NAME).is_file():
+        return True
+    return all((folder / marker).is_file() for marker in _OLD_OUTPUT_MARKERS)
+
+
+def check_replaceable(output_dir: Path) -> None:
+    """Refuse to replace anything but a missing or empty folder or a baoku output."""
+    if not os.path.lexists(output_dir):
+        return
+    if output_dir.is_symlink() or not output_dir.is_dir():
+        kind = "是一个链接" if output_dir.is_symlink() else "是一个文件，不是目录"
+        raise UnsafeOutput(f"输出目录 {output_dir} {kind}，为避免覆盖，已停止生成，"
+                           f"没有改动任何文件。{_HOW_TO_PROCEED}")
+    try:
+        entries = sorted(os.listdir(output_dir))
+    except OSError as exc:
+        raise UnsafeOutput(f"无法查看输出目录 {output_dir}（{exc.strerror or exc}），"
+                           "已停止生成，没有改动任何文件；请检查该目录的权限") from exc
+    if not entries or is_baoku_output(output_dir):
+        return
+    shown = "、".join(entries[:5]) + (f" 等 {len(entries)} 项" if len(entries) > 5 else "")
+    raise UnsafeOutput(f"输出目录 {output_dir} 已有不是报库生成的文件（{shown}）：每次生成都会"
+                       f"整体替换输出目录，会删除这些文件，因此已停止生成，没有改动任何文件。"
+                       f"{_HOW_TO_PROCEED}")
+
+
+def check_output(config: Config) -> None:
+    """Everything ``check_output_location`` and ``check_replaceable`` refuse."""
+    check_output_location(config)
+    check_replaceable(config.output_dir)
+
+
+def check_zip_target(zip_path: Path, config: Config) -> None:
+    """A zip may be written where nothing is, or over a zip baoku wrote."""
+    if lexically_within(zip_path, config.output_dir) or within(zip_path, config.output_dir):
+        raise UnsafeOutput(f"zip 文件 {zip_path} 位于输出目录之中，会被下一次生成删除；"
+                           "请把 zip 放在输出目录之外（例如默认的 dist/baoku.zip）")
+    if not os.path.lexists(zip_path):
+        return
+    if zip_path.is_symlink() or not zip_path.is_file() or not _is_baoku_zip(zip_path):
+        raise UnsafeOutput(f"{zip_path} 已存在，且不是报库生成的 zip 文件；为避免覆盖，"
+                           "已停止，没有改动任何文件。请另选 zip 文件名（--zip 路径），"
+                           "或先把该文件移走")
+
+
+def _is_baoku_zip(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if archive.comment == ZIP_COMMENT:
+                return True
+            names = set(archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return all(marker in names for marker in _OLD_OUTPUT_MARKERS)
