@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 CONFIG_FILE = "baoku.toml"
 PACKAGE_THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -127,6 +128,18 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
             if key.endswith("_dir") or key.endswith("_file"):
                 value = Path(value).resolve()
             cfg = replace(cfg, **{key: value})
+    _check_base_url(cfg.base_url)
     if cfg.base_url and not cfg.base_url.endswith("/"):
         cfg = replace(cfg, base_url=cfg.base_url + "/")
     return cfg
+
+
+def _check_base_url(url: str) -> None:
+    """Feeds and the sitemap print it into every link: only a web address will do."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(
+            ch.isspace() or ord(ch) < 32 for ch in url):
+        raise ConfigError(f"网站地址 base_url “{url[:80]}”无效：应为以 http:// 或 https:// "
+                          "开头的完整网址，例如 https://user.github.io/repo/")

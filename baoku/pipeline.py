@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -21,11 +22,11 @@ from .export import export_data
 from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
-from .pages import load_site_pages
+from .pages import site_pages
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
-from .safety import check_output
+from .safety import check_output, unreadable_reason
 from .search import build_search, remove_orphaned_scratch
 from .segment import segment
 
@@ -77,14 +78,36 @@ class _Stage:
 def discover_sources(content_dir: Path) -> list[Path]:
     """Source files in ``content_dir``, sorted by name; a ``.txt`` shadowed by a ``.md``
     of the same stem is left to the Markdown reader as provenance."""
+    return scan_sources(content_dir, content_dir.parent)[0]
+
+
+_HIDDEN = "是隐藏文件（文件名以“.”开头，多为系统或编辑器留下的临时文件），已跳过"
+
+
+def scan_sources(content_dir: Path, project_root: Path) -> tuple[list[Path], list[Failure]]:
+    """``discover_sources``, and a failure for every entry named like a source that is
+    not read: hidden files, folders, pipes, links out of ``content_dir`` or to nowhere."""
     if not content_dir.is_dir():
-        return []
-    found = [p for p in content_dir.iterdir()
-             if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")]
+        return [], []
+    found: list[Path] = []
+    skipped: list[Failure] = []
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            path = Path(entry.path)
+            if path.suffix.lower() not in SOURCE_SUFFIXES:
+                continue
+            plain = entry.is_file(follow_symlinks=False)  # no system call on most systems
+            reason = _HIDDEN if entry.name.startswith(".") else (
+                None if plain else unreadable_reason(path, content_dir))
+            if reason is None:
+                found.append(path)
+                continue
+            rel = relative_path(path, project_root)
+            skipped.append(Failure(rel, "read", f"{rel}：{reason}"))
     stems_with_md = {p.stem for p in found if p.suffix.lower() == ".md"}
     return sorted((p for p in found
                    if not (p.suffix.lower() == ".txt" and p.stem in stems_with_md)),
-                  key=lambda p: p.name)
+                  key=lambda p: p.name), sorted(skipped, key=lambda f: f.rel_path)
 
 
 def _sort_key(issue: Issue) -> tuple[int, str, str]:
@@ -408,7 +431,9 @@ def now_iso(config: Config) -> str:
 def collect_archive(config: Config, log: Log, timer: _Timer,
                     hooks: Hooks = DEFAULT_HOOKS) -> Archive:
     """Every issue read, cut and enriched, newest first; related lists still empty."""
-    paths = discover_sources(config.content_dir)
+    paths, skipped = scan_sources(config.content_dir, config.project_root)
+    for failure in skipped:
+        log(f"跳过 {failure.message}")
     with start_reading(paths, config, hooks) as reading:
         with timer.stage("load"):  # while the sources are read, when they are read in a pool
             enricher = hooks.load_enricher(config)
@@ -416,8 +441,12 @@ def collect_archive(config: Config, log: Log, timer: _Timer,
             # All in before the read pool goes: no pool is forked beside another's threads.
             reads = None if reading is None else list(reading)
     issues, failures = process_sources(paths, config, enricher, timer, log, hooks, reads)
-    return Archive(issues=sort_issues(issues), failures=tuple(failures),
-                   generated_at=now_iso(config), pages=load_site_pages(config.content_dir, log))
+    pages, page_failures = site_pages(config.content_dir, config.project_root)
+    for failure in page_failures:
+        log(f"跳过 {failure.message}")
+    return Archive(issues=sort_issues(issues),
+                   failures=(*skipped, *failures, *page_failures),
+                   generated_at=now_iso(config), pages=pages)
 
 
 def link_archive(archive: Archive, timer: _Timer, hooks: Hooks = DEFAULT_HOOKS) -> Archive:

@@ -8,6 +8,7 @@ empty, carries the stamp, or has the shape of an output written before stamps ex
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -115,3 +116,38 @@ def _is_baoku_zip(path: Path) -> bool:
     except (OSError, zipfile.BadZipFile):
         return False
     return all(marker in names for marker in _OLD_OUTPUT_MARKERS)
+
+
+# --- what the build reads ------------------------------------------------------------
+
+def unreadable_reason(path: Path, folder: Path) -> str | None:
+    """Why the entry ``path`` of ``folder`` is not read as a file, or None when it may be:
+    a link leading out of ``folder`` (or nowhere), a folder, a pipe or a device."""
+    if path.is_symlink():
+        try:
+            os.stat(path)
+        except OSError:
+            return "是一个无法打开的链接（目标不存在，或链接指向自身形成循环），已跳过"
+        if not within(path, folder):
+            return "是指向 content 目录之外的链接；为安全起见，不读取也不发布目录之外的文件，已跳过"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"无法查看（{exc.strerror or exc}），已跳过"
+    if stat.S_ISDIR(mode):
+        return "是一个文件夹，不是文本文件，已跳过"
+    if not stat.S_ISREG(mode):
+        return "不是普通文件（可能是管道、设备或套接字），已跳过"
+    return None
+
+
+def safe_file(path: Path | None, content_dir: Path, label: str
+              ) -> tuple[Path | None, tuple[str, ...]]:
+    """``path`` unless it lies in the content folder but leads out of it (a link): then
+    None and a message. A file configured elsewhere on purpose is the librarian's choice."""
+    if path is None or not lexically_within(path, content_dir) or not os.path.lexists(path):
+        return path, ()
+    reason = unreadable_reason(path, content_dir)
+    if reason is None:
+        return path, ()
+    return None, (f"{label} {reason.removesuffix('，已跳过')}，已忽略",)

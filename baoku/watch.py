@@ -25,6 +25,11 @@ TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download
 TEMP_PREFIXES = (".", "#", "~$")
 QUIET_SECONDS = 0.3  # a burst of events ends after this long without a new one
 SETTLE_SECONDS = 0.1  # then the changed files must keep their size and mtime this long
+# A source that looks cut off (its last line unfinished, or shorter than the version last
+# built) may be a copy that stalled: it is built only once untouched for this long.
+STALL_SECONDS = 10.0
+SOURCE_SUFFIXES = (".txt", ".md")
+_CLEAN_ENDINGS = frozenset("。！？!?.…”’」』）)》】—")
 
 
 def is_temporary(path: Path) -> bool:
@@ -78,15 +83,55 @@ def _fingerprint(paths: list[Path]) -> list[tuple[int, int] | None]:
     return found
 
 
+def _seconds_untouched(path: Path) -> float:
+    try:
+        st = path.stat()
+    except OSError:
+        return float("inf")
+    return time.time() - max(st.st_mtime, st.st_ctime)  # ctime: not set back by a copy
+
+
+def _ends_cleanly(tail: bytes) -> bool:
+    """The file's last character ends a line or a sentence (and is whole: a copy cut off
+    inside a character is not)."""
+    tail = tail.rstrip(b" \t\r")
+    if tail.endswith(b"\n"):
+        return True
+    for encoding in ("utf-8", "gb18030"):
+        for width in range(1, 5):
+            try:
+                last = tail[-width:].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if len(last) == 1 and last in _CLEAN_ENDINGS:
+                return True
+            break
+    return False
+
+
+def _source_sizes(content_dir: Path) -> dict[Path, int]:
+    sizes = {}
+    try:
+        with os.scandir(content_dir) as entries:
+            for entry in entries:
+                if Path(entry.name).suffix.lower() in SOURCE_SUFFIXES and entry.is_file():
+                    sizes[Path(entry.path)] = entry.stat().st_size
+    except OSError:
+        return {}
+    return sizes
+
+
 class Watcher:
     """Turns file events into incremental builds; ``builds`` counts the builds run."""
 
     def __init__(self, session: Session, status: BuildStatus, *,
                  reload_config: Callable[[], Config] | None = None, log: Log = print,
-                 quiet: float = QUIET_SECONDS, settle: float = SETTLE_SECONDS) -> None:
+                 quiet: float = QUIET_SECONDS, settle: float = SETTLE_SECONDS,
+                 stall: float = STALL_SECONDS) -> None:
         self.session, self.status, self.log = session, status, log
         self.reload_config = reload_config
-        self.quiet, self.settle = quiet, settle
+        self.quiet, self.settle, self.stall = quiet, settle, stall
+        self._built_sizes: dict[Path, int] = {}  # source sizes as last built
         self.targets = watch_targets(session.config)
         self.builds = 0
         self.events = 0
@@ -110,6 +155,7 @@ class Watcher:
             return bool(self._pending) or self._building
 
     def start(self) -> None:
+        self._built_sizes = _source_sizes(self.session.config.content_dir)
         for folder in self.targets.folders:
             self._schedule(folder, recursive=True)
         for file in self.targets.files:
@@ -175,10 +221,36 @@ class Watcher:
             with self._lock:
                 unchanged = sorted(self._pending) == paths
             if unchanged and _fingerprint(paths) == before:
-                return True
+                hold = self._hold_seconds(paths)
+                if hold <= 0:
+                    return True
+                self._stop.wait(hold)  # then the quiet window and the checks again
+                continue
             with self._lock:
                 self._last_event = time.monotonic()
         return False
+
+    def _hold_seconds(self, paths: list[Path]) -> float:
+        """How much longer to wait before a source that looks cut off may be built."""
+        hold = 0.0
+        for path in paths:
+            if path.suffix.lower() not in SOURCE_SUFFIXES or not self._looks_cut_off(path):
+                continue
+            hold = max(hold, self.stall - _seconds_untouched(path))
+        return hold
+
+    def _looks_cut_off(self, path: Path) -> bool:
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                handle.seek(max(0, size - 16))
+                tail = handle.read()
+        except OSError:
+            return False
+        if not tail:
+            return False
+        shrunk = size < self._built_sizes.get(path, 0)
+        return shrunk or not _ends_cleanly(tail)
 
     def rebuild(self, changed: list[Path]) -> None:
         started = time.perf_counter()
@@ -197,6 +269,7 @@ class Watcher:
         except Exception as exc:
             self._report_failure(f"生成失败：{type(exc).__name__}: {exc}")
         else:
+            self._built_sizes.update(_source_sizes(self.session.config.content_dir))
             self.last_result = result
             problems = tuple(f.message for f in result.archive.failures)
             self.status.update(problems)

@@ -341,3 +341,24 @@ def test_a_dropped_issue_is_searchable_before_its_years_index_is_rebuilt(
         listing = json.loads((project / "output" / "pagefind" / "bundles.json").read_text(
             encoding="utf-8"))
         assert "pending" not in listing, "the pending bundle was retired"
+
+
+@pytest.mark.parametrize("cut_at", ["inside a character", "a line end, shorter than before"])
+def test_a_stalled_copy_never_replaces_a_complete_issue(live: Live, cut_at: str) -> None:
+    live.wait_idle()
+    builds_before = live.watcher.builds
+    target = live.content / "2024-03-05_a.txt"
+    complete = target.read_bytes()
+    longer = complete + "补充段落写着白玉兰。\n".encode() * 20
+    if cut_at == "inside a character":
+        cut = longer.index("白玉兰".encode()) + 1
+    else:
+        cut = complete.index(b"\n", len(complete) // 2) + 1
+    with target.open("wb") as handle:  # a copy over the complete file that stalls
+        handle.write(longer[:cut])
+        handle.flush()
+        time.sleep(live.watcher.quiet + live.watcher.settle + 2.0)
+        assert live.watcher.builds == builds_before, "a stalled copy was built"
+        assert "各镇组织农技人员" in fetch(data_url(live.base, target.name))[1]
+        handle.write(longer[cut:])
+    wait_for(lambda: "白玉兰" in fetch(data_url(live.base, target.name))[1])

@@ -258,12 +258,35 @@ def parse_local_places(text: str, label: str = "places.toml") -> LocalPlaces:
         if entry:
             entries.append(entry)
             aliases.update(dict.fromkeys(names, entry.name))
+    warnings += _parent_cycles(entries, label)
     ignore = table.get("ignore", {})
     negatives = _str_list(ignore.get("words", [])) if isinstance(ignore, dict) else None
     if negatives is None:
         warnings.append(f"{label}：[ignore] 中的 words 应为字符串列表")
         negatives = []
     return LocalPlaces(tuple(entries), aliases, tuple(negatives), tuple(warnings))
+
+
+def _parent_cycles(entries: Sequence[PlaceEntry], label: str) -> list[str]:
+    """A warning for every loop of ``parent`` links (甲 under 乙, 乙 under 甲): such places
+    have no district and no city."""
+    parents = {e.name: e.parent for e in entries}
+    seen: set[frozenset[str]] = set()
+    warnings = []
+    for start in parents:
+        chain = [start]
+        node = parents[start]
+        while node is not None and node in parents and node not in chain:
+            chain.append(node)
+            node = parents[node]
+        if node is None or node not in chain:
+            continue
+        loop = chain[chain.index(node):]
+        if frozenset(loop) not in seen:
+            seen.add(frozenset(loop))
+            warnings.append(f"{label}：上级地名（parent）形成了循环：{' → '.join([*loop, node])}，"
+                            "这些地名的上级无法确定，请改正")
+    return warnings
 
 
 def load_local_places(path: Path | None) -> LocalPlaces:
