@@ -15,6 +15,7 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -46,11 +47,23 @@ def _hash_files(paths: Iterable[Path], root: Path | None = None) -> str:
     for path in paths:
         name = path.relative_to(root).as_posix() if root else str(path)
         digest.update(name.encode("utf-8") + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"missing")
+        digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+# Files above this size (or not regular: a pipe, /dev/zero behind a link) are known by
+# their size and times instead of their bytes: reading them could take forever.
+_HASH_LIMIT = 64 * 1024 * 1024
+
+
+def _file_digest(path: Path) -> bytes:
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _HASH_LIMIT:
+            return repr((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)).encode()
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"missing"
 
 
 def _tree_files(root: Path) -> list[Path]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_config
+from conftest import ROOT, make_config
 
 from baoku.config import ConfigError, load_config
 from baoku.enrich.places import parse_local_places
@@ -261,3 +263,12 @@ def test_report_json_lists_skipped_entries(project: Path) -> None:
     output, _ = run_build(project)
     report = json.loads((output / "data" / "report.json").read_text(encoding="utf-8"))
     assert "content/folder.txt" in json.dumps(report, ensure_ascii=False)
+
+
+def test_a_sidecar_linked_to_an_endless_device_does_not_hang_the_build(project: Path) -> None:
+    (project / "content" / "2024-03-05_a.yaml").symlink_to("/dev/zero")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(project),
+                           "--no-search"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = (project / "output" / "report" / "index.html").read_text(encoding="utf-8")
+    assert "content/2024-03-05_a.yaml" in report

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from ..model import Place, PlaceLevel
+from ..read import ReadError, read_text
 from ..tokenizer import Tokenizer
 
 EntryLevel = Literal["province", "city", "district", "town", "village"]
@@ -293,9 +294,9 @@ def load_local_places(path: Path | None) -> LocalPlaces:
     if path is None or not path.is_file():
         return LocalPlaces()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return LocalPlaces(warnings=(f"{path.name}：无法读取地名文件（{exc}）",))
+        text = read_text(path, path.name)[0]  # size cap, encodings: as for every source
+    except ReadError as exc:
+        return LocalPlaces(warnings=(f"地名文件 {exc}".replace("已跳过", "已忽略"),))
     return parse_local_places(text, path.name)
 
 

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..model import Article
+from ..read import ReadError, read_text
 from ..tokenizer import Tokenizer
 from .keywords import rank_terms
 
@@ -85,10 +86,10 @@ def load_taxonomy(path: Path | None) -> Taxonomy:
     if path is None:
         return parse_taxonomy(builtin_taxonomy_text())
     try:
-        return parse_taxonomy(path.read_text(encoding="utf-8"), path.name)
-    except (OSError, UnicodeDecodeError) as exc:
+        return parse_taxonomy(read_text(path, path.name)[0], path.name)
+    except ReadError as exc:  # too large, binary, a folder …: named in the message
         fallback = parse_taxonomy(builtin_taxonomy_text())
-        warning = f"{path.name}：无法读取主题表（{exc}），改用内置主题表"
+        warning = f"{exc}".replace("已跳过", "改用内置主题表")
         return Taxonomy(fallback.topics, (warning, *fallback.warnings))
 
 
