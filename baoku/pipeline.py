@@ -431,6 +431,7 @@ def now_iso(config: Config) -> str:
 def collect_archive(config: Config, log: Log, timer: _Timer,
                     hooks: Hooks = DEFAULT_HOOKS) -> Archive:
     """Every issue read, cut and enriched, newest first; related lists still empty."""
+    check_output(config)  # before anything is read, cached or replaced
     paths, skipped = scan_sources(config.content_dir, config.project_root)
     for failure in skipped:
         log(f"跳过 {failure.message}")
@@ -491,7 +492,6 @@ def _start_search(archive: Archive, config: Config, site_dir: Path, hooks: Hooks
 @with_build_thresholds
 def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
-    check_output(config)  # before anything is read, cached or replaced
     timer = _Timer()
     collected = collect_archive(config, log, timer, hooks)
     if not collected.issues:

@@ -230,7 +230,6 @@ class InPlaceUpdate:
     """
 
     def __init__(self, output_dir: Path, known: dict[str, tuple[int, int]]) -> None:
-        check_replaceable(output_dir)
         self.output_dir = output_dir
         remove_stale_staging(output_dir)
         self.path = _staging_folder(output_dir)

@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 import tomllib
 import unicodedata
 from collections import defaultdict
@@ -651,13 +652,19 @@ def _sidecar_candidates(path: Path) -> list[Path]:
 def find_sidecars(path: Path) -> list[Path]:
     """Sidecar files beside ``path``, in order of preference (links out of its folder,
     folders and pipes are never read)."""
-    return [c for c in _sidecar_candidates(path) if unreadable_reason(c, path.parent) is None]
+    return _sorted_sidecars(path)[0]
 
 
-def _skipped_sidecars(path: Path, project_root: Path) -> tuple[str, ...]:
-    skipped = ((c, unreadable_reason(c, path.parent)) for c in _sidecar_candidates(path))
-    return tuple(f"附属信息文件 {relative_path(c, project_root)} "
-                 f"{reason.replace('已跳过', '已忽略')}" for c, reason in skipped if reason)
+def _sorted_sidecars(path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(usable sidecars, [(skipped one, why)])."""
+    usable, skipped = [], []
+    for candidate in _sidecar_candidates(path):
+        reason = unreadable_reason(candidate, path.parent)
+        if reason is None:
+            usable.append(candidate)
+        else:
+            skipped.append((candidate, reason))
+    return usable, skipped
 
 
 def validate_declared(data: dict[str, object], where: str,
@@ -810,7 +817,10 @@ def _has_surrogates(text: str) -> bool:
 def _read_bytes(path: Path, rel: str, limit: int | None = None) -> bytes:
     limit = limit or MAX_BYTES
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe would block, a device never end
+            raise ReadError(f"{rel}：不是普通文件（可能是文件夹、管道或设备），已跳过")
+        size = status.st_size
         if size > limit:
             raise ReadError(f"{rel}：文件过大（{size / 1024 / 1024:.1f} MB，上限 "
                             f"{limit / 1024 / 1024:g} MB）；一版报纸的文本通常只有几十 KB，"
@@ -831,8 +841,9 @@ def _declared_meta(path: Path, block: str | None, text: str, project_root: Path
         warnings += problems
     elif _unclosed_front_matter(text):
         warnings.append("第1行是“---”，但没有找到结束的“---”，头部信息未生效，已按正文处理")
-    warnings += _skipped_sidecars(path, project_root)
-    sidecars = find_sidecars(path)
+    sidecars, skipped = _sorted_sidecars(path)
+    warnings += (f"附属信息文件 {relative_path(c, project_root)} {why.replace('已跳过', '已忽略')}"
+                 for c, why in skipped)
     if not sidecars:
         return front, tuple(warnings)
     sidecar_path = sidecars[0]
@@ -847,6 +858,12 @@ def _declared_meta(path: Path, block: str | None, text: str, project_root: Path
     # The sidecar is what a librarian writes to correct a file they cannot edit: it wins.
     merged, problems = _merge(side, front, f"附属信息文件 {side_rel} ", "头部信息")
     return merged, (*warnings, *problems)
+
+
+def read_small_file(path: Path, rel: str) -> bytes:
+    """The bytes of a librarian's settings file (places, topics): a regular file of at
+    most ``MAX_SIDECAR_BYTES`` × 8, or ReadError naming ``rel``."""
+    return _read_bytes(path, rel, 8 * MAX_SIDECAR_BYTES)
 
 
 def read_text(path: Path, rel: str) -> tuple[str, tuple[str, ...]]:

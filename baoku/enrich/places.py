@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 
 from ..model import Place, PlaceLevel
-from ..read import ReadError, read_text
+from ..read import ReadError, read_small_file
 from ..tokenizer import Tokenizer
 
 EntryLevel = Literal["province", "city", "district", "town", "village"]
@@ -294,9 +294,10 @@ def load_local_places(path: Path | None) -> LocalPlaces:
     if path is None or not path.is_file():
         return LocalPlaces()
     try:
-        text = read_text(path, path.name)[0]  # size cap, encodings: as for every source
-    except ReadError as exc:
-        return LocalPlaces(warnings=(f"地名文件 {exc}".replace("已跳过", "已忽略"),))
+        text = read_small_file(path, path.name).decode("utf-8-sig")
+    except (ReadError, UnicodeDecodeError) as exc:  # too large, a pipe, not UTF-8 …
+        reason = str(exc).removeprefix(f"{path.name}：").removesuffix("，已跳过")
+        return LocalPlaces(warnings=(f"{path.name}：无法读取地名文件（{reason}）",))
     return parse_local_places(text, path.name)
 
 
