@@ -81,6 +81,17 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResu
 SiteBuilder = Callable[..., tuple[Path, BuildResult]]
 
 
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``files`` (relative path -> text, written as UTF-8, or bytes) below ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
 @pytest.fixture
 def build_from(tmp_path: Path) -> SiteBuilder:
     """Build a site from inline files: ``build_from({"content/a.txt": "…"})``.
@@ -93,13 +104,7 @@ def build_from(tmp_path: Path) -> SiteBuilder:
                ) -> tuple[Path, BuildResult]:
         project = tmp_path / "project"
         (project / "content").mkdir(parents=True, exist_ok=True)
-        for rel, content in files.items():
-            path = project / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        write_files(project, files)
         out = project / "output"
         return out, build(make_config(project, out, search=search), log=lambda m: None)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, make_config
+from conftest import write_files as write
 
 from baoku.config import ConfigError, load_config
 from baoku.enrich.places import parse_local_places
@@ -26,16 +27,6 @@ def issue(headline: str = "春耕备耕有序推进", extra: str = "") -> str:
     return (f"示范区报\n2024年3月5日 第2版\n\n{headline}\n\n"
             f"本报讯（记者王小明）各镇组织农技人员深入田间地头，指导农户备耕。{extra}\n"
             "相关工作将持续推进，群众反映良好。\n")
-
-
-def write(project: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 @pytest.fixture
