@@ -362,3 +362,16 @@ def test_a_stalled_copy_never_replaces_a_complete_issue(live: Live, cut_at: str)
         assert "各镇组织农技人员" in fetch(data_url(live.base, target.name))[1]
         handle.write(longer[cut:])
     wait_for(lambda: "白玉兰" in fetch(data_url(live.base, target.name))[1])
+
+
+def test_a_binary_site_page_does_not_block_later_updates(live: Live) -> None:
+    live.wait_idle()
+    (live.content / "pages").mkdir(exist_ok=True)
+    (live.content / "pages" / "broken.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(256) * 8)
+    wait_for(lambda: any("pages/broken.md" in p for p in live.status.snapshot()[0]))
+    name = "2024-03-11_f.txt"
+    (live.content / name).write_text(issue_text("老年大学开学", "新学期开设书法课。", 11),
+                                     encoding="utf-8")
+    wait_for(lambda: fetch(issue_url(live.base, name))[0] == 200)
+    live.wait_idle()
+    assert not any("生成失败" in m for m in live.messages)
