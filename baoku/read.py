@@ -539,6 +539,8 @@ def load_yaml(text: str) -> tuple[object, tuple[str, ...]]:
     """(data, warnings) with the safe loader; values it cannot build (``2023-02-30`` as a
     date) are read again as plain strings so that validation can name them. Repeated keys
     are reported; nesting too deep for the loader raises ``yaml.YAMLError``."""
+    if len(text) > MAX_YAML_CHARS:
+        raise yaml.YAMLError("too long")  # PyYAML reads ~1 MB a second
     if _nesting_depth(text) > _MAX_YAML_DEPTH:
         raise yaml.YAMLError("nested too deeply")  # PyYAML would recurse for seconds
     loader = _KeyCheckingLoader(text)
@@ -563,6 +565,8 @@ def _plain_yaml(text: str) -> object:
 
 
 _MAX_YAML_DEPTH = 32
+# Metadata is a few lines; a longer block is a mistake (an article pasted into a value).
+MAX_YAML_CHARS = 64 * 1024
 
 
 def _nesting_depth(text: str) -> int:
@@ -587,6 +591,9 @@ def _shown(value: object, limit: int = 40) -> str:
 def parse_front_matter(block: str) -> tuple[dict[str, object], tuple[str, ...]]:
     """The YAML mapping, or {} and a warning naming the file line (front matter starts on
     line 2, after the opening ``---``)."""
+    if len(block) > MAX_YAML_CHARS:
+        return {}, (f"头部信息（front matter）过长（{len(block)} 字，上限 {MAX_YAML_CHARS} 字），"
+                    "已忽略头部信息，正文照常生成",)
     try:
         data, repeated = load_yaml(block) if block.strip() else ({}, ())
     except yaml.YAMLError as exc:

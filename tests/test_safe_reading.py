@@ -263,3 +263,14 @@ def test_a_sidecar_linked_to_an_endless_device_does_not_hang_the_build(project: 
     assert done.returncode == 0, done.stderr
     report = (project / "output" / "report" / "index.html").read_text(encoding="utf-8")
     assert "content/2024-03-05_a.yaml" in report
+
+
+def test_a_huge_front_matter_is_ignored_and_reported(project: Path) -> None:
+    huge = "示范区报" * 1_250_000  # five million characters
+    write(project, {"content/2024-03-06_b.txt":
+                    f"---\nnewspaper: {huge}\n---\n" + issue("社区开展义诊活动")})
+    output, result = run_build(project)
+    issue_b = next(i for i in result.archive.issues if i.id == "2024-03-06_b")
+    assert issue_b.source.meta.newspaper is None
+    assert any("头部信息（front matter）过长" in w for w in issue_b.warnings)
+    assert sum(p.stat().st_size for p in output.rglob("*") if p.is_file()) < 2_000_000
