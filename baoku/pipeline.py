@@ -22,7 +22,7 @@ from .export import export_data
 from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
-from .pages import site_pages
+from .pages import PAGES_DIR, site_pages
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
@@ -84,6 +84,23 @@ def discover_sources(content_dir: Path) -> list[Path]:
 _HIDDEN = "是隐藏文件（文件名以“.”开头，多为系统或编辑器留下的临时文件），已跳过"
 
 
+def _sources_in_subfolder(entry: os.DirEntry[str], project_root: Path) -> list[Failure]:
+    """A subfolder holding issue files (read only from ``content/`` itself): one failure."""
+    if entry.name.startswith(".") or entry.name == PAGES_DIR or not entry.is_dir(
+            follow_symlinks=False):
+        return []
+    try:
+        with os.scandir(entry.path) as inside:
+            count = sum(1 for e in inside if Path(e.name).suffix.lower() in SOURCE_SUFFIXES)
+    except OSError:
+        return []
+    if not count:
+        return []
+    rel = relative_path(Path(entry.path), project_root)
+    return [Failure(rel, "read", f"{rel}：是子文件夹，其中的 {count} 个 .txt/.md 文件没有读取"
+                    "（只读取 content 目录本身中的期次文件）；如需生成，请移到 content 目录中")]
+
+
 def scan_sources(content_dir: Path, project_root: Path) -> tuple[list[Path], list[Failure]]:
     """``discover_sources``, and a failure for every entry named like a source that is
     not read: hidden files, folders, pipes, links out of ``content_dir`` or to nowhere."""
@@ -95,6 +112,7 @@ def scan_sources(content_dir: Path, project_root: Path) -> tuple[list[Path], lis
         for entry in entries:
             path = Path(entry.path)
             if path.suffix.lower() not in SOURCE_SUFFIXES:
+                skipped += _sources_in_subfolder(entry, project_root)
                 continue
             plain = entry.is_file(follow_symlinks=False)  # no system call on most systems
             reason = _HIDDEN if entry.name.startswith(".") else (

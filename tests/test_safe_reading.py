@@ -274,3 +274,13 @@ def test_a_huge_front_matter_is_ignored_and_reported(project: Path) -> None:
     assert issue_b.source.meta.newspaper is None
     assert any("头部信息（front matter）过长" in w for w in issue_b.warnings)
     assert sum(p.stat().st_size for p in output.rglob("*") if p.is_file()) < 2_000_000
+
+
+def test_a_subfolder_of_issues_is_reported_once(project: Path) -> None:
+    write(project, {"content/2023/2023-01-01_a.txt": issue(), "content/2023/2023-01-02_b.txt":
+                    issue(), "content/pages/about.md": "---\ntitle: 关于\n---\n\n简介。\n",
+                    "content/scans/page1.png": b"\x89PNG\r\n\x1a\n"})
+    _, result = run_build(project)
+    failures = failures_by_path(result)
+    assert "2 个 .txt/.md 文件没有读取" in failures["content/2023"]
+    assert "content/pages" not in failures and "content/scans" not in failures
