@@ -11,7 +11,6 @@ import functools
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable
@@ -19,14 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .atomic import write_new_file
+from .atomic import new_site_folder, write_new_file
 from .model import OutputFile
 from .pids import process_alive
 from .safety import STAMP_NAME, STAMP_TEXT, ZIP_COMMENT, check_replaceable
 from .tree_removal import remove_tree
-
-# Published folders are world-readable: a web server running as another user serves them.
-SITE_FOLDER_MODE = 0o755
 
 
 @dataclass
@@ -111,12 +107,8 @@ class Staging:
 
 
 def _staging_folder(output_dir: Path) -> Path:
-    """A new folder beside ``output_dir``, named for this process, world-readable
-    (``mkdtemp`` makes it private, and it becomes the published site)."""
-    path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
-                                 dir=output_dir.parent))
-    os.chmod(path, SITE_FOLDER_MODE)
-    return path
+    """A new folder beside ``output_dir``, named for this process (it becomes the site)."""
+    return new_site_folder(f".{output_dir.name}.build-{os.getpid()}-", output_dir.parent)
 
 
 # Run with -I -S: no site packages or user settings, nothing but the standard library.

@@ -160,7 +160,12 @@ def test_zip_over_a_previous_baoku_zip_is_replaced(project: Path) -> None:
 def test_published_files_and_folders_are_world_readable(project: Path) -> None:
     old_umask = os.umask(0o022)
     try:
+        assert run(project, "--no-search") == 0
+        (project / "baoku.toml").unlink()  # search on: the Pagefind bundles and packs too
         assert run(project) == 0
+        write_text = (project / "content" / "2024-03-05_a.txt").write_text
+        write_text(ISSUE + "补记一句。\n", encoding="utf-8")
+        assert run(project) == 0  # the changed shard rebuilt on its own
     finally:
         os.umask(old_umask)
     output = project / "output"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import socket
+import stat
 import statistics
 import time
 import urllib.error
@@ -375,3 +377,22 @@ def test_a_binary_site_page_does_not_block_later_updates(live: Live) -> None:
     wait_for(lambda: fetch(issue_url(live.base, name))[0] == 200)
     live.wait_idle()
     assert not any("生成失败" in m for m in live.messages)
+
+
+def test_folders_published_by_watch_mode_are_world_readable(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    for rel, text in BASE_FILES.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text, encoding="utf-8")
+    old_umask = os.umask(0o022)
+    try:
+        with running(project, search=True) as live:
+            (live.content / "2024-03-07_c.txt").write_text(
+                issue_text("植树活动", "志愿者栽下树苗两百棵。", 7), encoding="utf-8")
+            wait_for(lambda: any(m.startswith("搜索索引已更新") for m in live.messages))
+            live.wait_idle()
+            private = [p for p in (project / "output").rglob("*")
+                       if p.is_dir() and not p.stat().st_mode & stat.S_IXOTH]
+    finally:
+        os.umask(old_umask)
+    assert private == []
