@@ -4,6 +4,7 @@ settled incremental builds of one long-lived ``Session`` while the preview serve
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -83,14 +84,6 @@ def _fingerprint(paths: list[Path]) -> list[tuple[int, int] | None]:
     return found
 
 
-def _seconds_untouched(path: Path) -> float:
-    try:
-        st = path.stat()
-    except OSError:
-        return float("inf")
-    return time.time() - max(st.st_mtime, st.st_ctime)  # ctime: not set back by a copy
-
-
 def _ends_cleanly(tail: bytes) -> bool:
     """The file's last character ends a line or a sentence (and is whole: a copy cut off
     inside a character is not)."""
@@ -132,6 +125,8 @@ class Watcher:
         self.reload_config = reload_config
         self.quiet, self.settle, self.stall = quiet, settle, stall
         self._built_sizes: dict[Path, int] = {}  # source sizes as last built
+        # (size and mtime, since when) of sources held back as possibly cut off
+        self._unchanged_since: dict[Path, tuple[tuple[int, int] | None, float]] = {}
         self.targets = watch_targets(session.config)
         self.builds = 0
         self.events = 0
@@ -233,15 +228,31 @@ class Watcher:
     def _hold_seconds(self, paths: list[Path]) -> float:
         """How much longer to wait before a source that looks cut off may be built."""
         hold = 0.0
+        content = self.session.config.content_dir
         for path in paths:
-            if path.suffix.lower() not in SOURCE_SUFFIXES or not self._looks_cut_off(path):
+            if path.parent != content or path.suffix.lower() not in SOURCE_SUFFIXES \
+                    or not self._looks_cut_off(path):
                 continue
-            hold = max(hold, self.stall - _seconds_untouched(path))
+            hold = max(hold, self.stall - self._seconds_unchanged(path))
         return hold
+
+    def _seconds_unchanged(self, path: Path) -> float:
+        """How long ``path`` has kept its size and mtime, by this process's own clock
+        (a network share's clock may be ahead of ours)."""
+        now = time.monotonic()
+        state = _fingerprint([path])[0]
+        known = self._unchanged_since.get(path)
+        if known is None or known[0] != state:
+            self._unchanged_since[path] = (state, now)
+            return 0.0
+        return now - known[1]
 
     def _looks_cut_off(self, path: Path) -> bool:
         try:
-            size = path.stat().st_size
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # a pipe would block the watch
+                return False
+            size = status.st_size
             with path.open("rb") as handle:
                 handle.seek(max(0, size - 16))
                 tail = handle.read()
@@ -254,6 +265,8 @@ class Watcher:
 
     def rebuild(self, changed: list[Path]) -> None:
         started = time.perf_counter()
+        for path in changed:
+            self._unchanged_since.pop(path, None)
         try:
             if self.reload_config and self.session.config.project_root / CONFIG_FILE in changed:
                 self.session.update_config(self.reload_config())
