@@ -584,8 +584,15 @@ def _nesting_depth(text: str) -> int:
 
 def _shown(value: object, limit: int = 40) -> str:
     """A value as a message quotes it: one line, at most ``limit`` characters."""
-    text = " ".join(str(value).split())
+    text = " ".join(_printed(value).split())
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _printed(value: object) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an integer of thousands of digits (YAML reads one happily)
+        return f"（{type(value).__name__}）"
 
 
 def parse_front_matter(block: str) -> tuple[dict[str, object], tuple[str, ...]]:
@@ -686,7 +693,7 @@ def validate_declared(data: dict[str, object], where: str,
             unknown.append(_shown(key))
         elif isinstance(value, dict | list):
             warnings.append(f"{where}中 {_shown(key)} 的值应为一段文字，不能是列表或表格，已忽略")
-        elif value is not None and str(value).strip():
+        elif value is not None and _printed(value).strip():
             values[field_name] = value
     if unknown:
         listed = "、".join(unknown[:10]) + (f" 等 {len(unknown)} 个" if len(unknown) > 10 else "")
@@ -697,7 +704,8 @@ def validate_declared(data: dict[str, object], where: str,
     edition = values.get("edition")
     declared = Declared(
         newspaper=texts["newspaper"],
-        edition=f"第{edition}版" if type(edition) is int else texts["edition"],
+        edition=f"第{texts['edition']}版" if type(edition) is int and texts["edition"]
+        else texts["edition"],
         title=texts["title"],
     )
     if "date" in values:
@@ -724,7 +732,11 @@ def clean_meta_text(value: object, label: str, warnings: list[str],
     removed or cut is added to ``warnings`` (``label`` names the value)."""
     if value is None or isinstance(value, dict | list):
         return None
-    text = " ".join(str(value).split())
+    try:
+        text = " ".join(str(value).split())
+    except ValueError:  # see ``_printed``
+        warnings.append(f"{label}的值是位数过多的数字，已忽略")
+        return None
     invisible = len(_INVISIBLE.findall(text))
     if invisible:
         text = " ".join(_INVISIBLE.sub("", text).split())

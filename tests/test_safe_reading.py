@@ -284,3 +284,12 @@ def test_a_subfolder_of_issues_is_reported_once(project: Path) -> None:
     failures = failures_by_path(result)
     assert "2 个 .txt/.md 文件没有读取" in failures["content/2023"]
     assert "content/pages" not in failures and "content/scans" not in failures
+
+
+def test_a_number_too_long_to_print_in_front_matter_is_read_as_text(project: Path) -> None:
+    write(project, {"content/2024-03-06_b.txt":
+                    f"---\ntitle: {'9' * 5000}\n---\n" + issue("社区开展义诊活动")})
+    _, result = run_build(project)
+    issue_b = next(i for i in result.archive.issues if i.id == "2024-03-06_b")
+    assert issue_b.source.meta.title == "9" * 200
+    assert any("过长" in w for w in issue_b.warnings)
