@@ -55,7 +55,11 @@ def check_output_location(config: Config) -> None:
     elif root.is_relative_to(output):
         problem = "是项目根目录的上级目录"
     else:
-        return
+        inputs = [config.theme_dir, config.cache_dir, config.topics_file, config.places_file]
+        inside = [p for p in inputs if p is not None and within(p, output)]
+        if not inside:
+            return
+        problem = f"包含生成时要读取的 {inside[0]}"
     raise UnsafeOutput(f"输出目录 {folder} {problem}：每次生成都会整体替换输出目录，"
                        f"会删除其中的文件，因此已停止生成，没有改动任何文件。{_HOW_TO_PROCEED}")
 

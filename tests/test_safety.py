@@ -21,6 +21,7 @@ from conftest import build_leftovers, make_config
 
 from baoku import publish
 from baoku.cli import main
+from baoku.config import load_config
 from baoku.incremental import Session
 from baoku.pipeline import BuildError, build
 from baoku.safety import STAMP_NAME, UnsafeOutput
@@ -68,6 +69,13 @@ def test_an_output_holding_the_sources_or_the_project_is_refused(
     err = capsys.readouterr().err
     assert "已停止生成，没有改动任何文件" in err and "输出目录" in err
     assert snapshot(project.parent) == before
+
+
+def test_an_output_holding_the_theme_is_refused(project: Path) -> None:
+    (project / "baoku.toml").write_text('[paths]\noutput = "site"\ntheme = "site/theme"\n',
+                                        encoding="utf-8")
+    with pytest.raises(UnsafeOutput, match="site/theme"):
+        build(load_config(project), log=lambda m: None)
 
 
 def test_an_existing_folder_baoku_did_not_write_is_refused(
