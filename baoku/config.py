@@ -9,8 +9,18 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_FILE = "baoku.toml"
-PACKAGE_THEME = Path(__file__).resolve().parent.parent / "theme"
 MAX_DEFAULT_WORKERS = 8  # more processes than this only add memory on a typical machine
+
+
+def _builtin_theme() -> Path:
+    """The built-in theme: ``baoku/theme/`` when installed from a wheel, else the checkout's
+    top-level ``theme/`` (source tree, editable install), which the wheel is built from."""
+    package = Path(__file__).resolve().parent
+    installed = package / "theme"
+    return installed if installed.is_dir() else package.parent / "theme"
+
+
+PACKAGE_THEME = _builtin_theme()
 
 
 def default_workers() -> int:
