@@ -58,6 +58,15 @@ class Config:
     def builtin_theme_dir(self) -> Path:
         return PACKAGE_THEME
 
+    @property
+    def source_root(self) -> Path:
+        """What source paths are written relative to: the project folder, or, for a content
+        folder outside it, that folder's parent (``content/a.txt`` either way), so no
+        absolute path of the build machine reaches the site or its data."""
+        if self.content_dir.is_relative_to(self.project_root):
+            return self.project_root
+        return self.content_dir.parent
+
 
 _SITE_KEYS = {"title": "site_title", "description": "site_description", "base_url": "base_url"}
 _PATH_KEYS = {
