@@ -36,7 +36,8 @@ class FeedEntry:
     id: str
     title: str
     link: str
-    updated: str  # RFC 3339
+    updated: str  # RFC 3339: the issue's day, or EPOCH when only a month or year is known
+    date: str | None  # the issue's date as known (dc:date: YYYY-MM-DD, YYYY-MM or YYYY)
     summary: str
     authors: tuple[str, ...]
     categories: tuple[str, ...]
@@ -95,14 +96,13 @@ def feed_warnings(config: Config) -> list[str]:
             "feed.xml 中的链接是相对于 feed.xml 自身位置的相对链接，条目 id 为 urn:uuid。"]
 
 
-def rfc3339(date_value: str | None, fallback: str) -> str:
-    """An issue date as an Atom timestamp (midnight, China time); partial dates take
-    the first day of their month or year."""
-    if not date_value:
-        return fallback or EPOCH
-    year, _, rest = date_value.partition("-")
-    month, _, day = rest.partition("-")
-    return f"{year}-{month or '01'}-{day or '01'}T00:00:00{CHINA_OFFSET}"
+def rfc3339(date_value: str | None) -> str:
+    """An issue date as an Atom timestamp: midnight (China time) of its day. Atom needs a
+    full timestamp and no day is ever invented, so a month, a year or no date gives the
+    fixed EPOCH ("not known"); the entry's dc:date keeps the date as precise as it is."""
+    if not date_value or len(date_value.split("-")) != 3:
+        return EPOCH
+    return f"{date_value}T00:00:00{CHINA_OFFSET}"
 
 
 def chinese_date(value: str | None) -> str:
@@ -140,22 +140,22 @@ def _summary(article: Article) -> str:
     return text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else "")
 
 
-def _issue_entry(issue: Issue, config: Config, fallback: str) -> FeedEntry:
+def _issue_entry(issue: Issue, config: Config, updated: str) -> FeedEntry:
     path = urls.issue_page(issue.id)
     headlines = "；".join(a.headline for a in issue.articles)
     return FeedEntry(
         id=_entry_id(config, path), title=xml_text(issue_label(issue)), link=_link(config, path),
-        updated=rfc3339(issue.date.value, fallback),
+        updated=updated, date=issue.date.value,
         summary=xml_text(f"本期共 {len(issue.articles)} 篇：{headlines}"),
         authors=(), categories=())
 
 
-def _article_entry(issue: Issue, article: Article, config: Config, fallback: str) -> FeedEntry:
+def _article_entry(issue: Issue, article: Article, config: Config, updated: str) -> FeedEntry:
     path = urls.article_page(issue.id, article.number)
     return FeedEntry(
         id=_entry_id(config, path), title=xml_text(article.headline.strip() or UNTITLED),
         link=_link(config, path),
-        updated=rfc3339(issue.date.value, fallback), summary=xml_text(_summary(article)),
+        updated=updated, date=issue.date.value, summary=xml_text(_summary(article)),
         authors=tuple(xml_text(n) for n in authors(article)),
         categories=tuple(xml_text(t) for t in dict.fromkeys(article.districts + article.topics)))
 
@@ -164,23 +164,29 @@ def feed_entries(archive: Archive, config: Config) -> list[FeedEntry]:
     """Newest issues first (undated last), each followed by its articles; at most 50."""
     entries: list[FeedEntry] = []
     for issue in archive.issues:
-        entries.append(_issue_entry(issue, config, archive.generated_at))
-        entries.extend(_article_entry(issue, a, config, archive.generated_at)
-                       for a in issue.articles)
+        updated = rfc3339(issue.date.value)
+        entries.append(_issue_entry(issue, config, updated))
+        entries.extend(_article_entry(issue, a, config, updated) for a in issue.articles)
         if len(entries) >= MAX_FEED_ENTRIES:
             break
     return entries[:MAX_FEED_ENTRIES]
 
 
+def feed_updated(entries: list[FeedEntry]) -> str:
+    """The newest entry's date, not the build time: an unchanged archive, an unchanged feed."""
+    return max((e.updated for e in entries), default=EPOCH)
+
+
 def render_feed(archive: Archive, config: Config, env: jinja2.Environment) -> OutputFile:
+    entries = feed_entries(archive, config)
     text = env.get_template("feed.xml").render(
         feed_id=_entry_id(config, urls.home()),
         title=xml_text(config.site_title),
         subtitle=xml_text(config.site_description),
-        updated=archive.generated_at or EPOCH,
+        updated=feed_updated(entries),
         home_link=_link(config, urls.home()),
         self_link=_link(config, urls.feed()),
-        entries=feed_entries(archive, config),
+        entries=entries,
     )
     return OutputFile(urls.feed(), text.encode("utf-8"))
 

@@ -82,7 +82,7 @@ def test_feed_is_valid_atom_with_absolute_links() -> None:
     assert root.tag == f"{ATOM}feed"
     for name in ("id", "title", "updated", "author"):
         assert root.find(f"{ATOM}{name}") is not None, name
-    assert root.findtext(f"{ATOM}updated") == GENERATED
+    assert root.findtext(f"{ATOM}updated") == "2024-03-05T00:00:00+08:00"  # newest entry
     self_link = root.find(f"{ATOM}link[@rel='self']")
     assert self_link is not None and self_link.get("href") == BASE + "feed.xml"
     entries = root.findall(f"{ATOM}entry")
@@ -102,12 +102,29 @@ def test_feed_is_valid_atom_with_absolute_links() -> None:
     assert {c.get("term") for c in first_article.findall(f"{ATOM}category")} == {"东城区", "农业"}
 
 
-def test_feed_dates_follow_issue_dates() -> None:
-    root = ET.fromstring(files(config(BASE))["feed.xml"])
-    updated = [e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry")]
+def test_feed_dates_follow_issue_dates_and_never_invent_a_day() -> None:
+    text = files(config(BASE))["feed.xml"].decode("utf-8")
+    root = ET.fromstring(text)
+    entries = root.findall(f"{ATOM}entry")
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    dc_dates = [e.findtext("{http://purl.org/dc/elements/1.1/}date") for e in entries]
     assert updated[0] == "2024-03-05T00:00:00+08:00"
-    assert updated[3] == "2023-11-01T00:00:00+08:00"  # month precision: first day
-    assert updated[-1] == GENERATED  # undated issue: the build time
+    assert updated[3] == feeds.EPOCH and dc_dates[3] == "2023-11"  # month known, day not
+    assert updated[-1] == feeds.EPOCH and dc_dates[-1] is None  # undated
+    assert "2023-11-01" not in text
+
+
+def test_feed_updated_is_the_newest_entry_not_the_build_time() -> None:
+    archive = make_archive()
+    later = replace(archive, generated_at="2030-12-31T23:59:59+08:00")
+    assert files(config(BASE), archive)["feed.xml"] == files(config(BASE), later)["feed.xml"]
+
+
+def test_a_feed_without_dated_issues_is_stable() -> None:
+    undated = make_issue("c", IssueDate(), (article(1, "无日期"),))
+    root = ET.fromstring(files(config(BASE), Archive(issues=(undated,)))["feed.xml"])
+    assert root.findtext(f"{ATOM}updated") == feeds.EPOCH
+    assert root.find(f"{ATOM}entry/{ATOM}updated").text == feeds.EPOCH  # type: ignore[union-attr]
 
 
 def test_feed_without_base_url_uses_relative_links_and_urn_ids() -> None:
