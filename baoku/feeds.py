@@ -7,6 +7,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import jinja2
@@ -18,6 +19,7 @@ from .config import Config
 from .model import Archive, Article, Issue, OutputFile
 
 MAX_FEED_ENTRIES = 50
+MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 SUMMARY_CHARS = 120
 CHINA_OFFSET = "+08:00"
 EPOCH = "1970-01-01T00:00:00Z"
@@ -215,17 +217,56 @@ def site_paths(archive: Archive) -> Iterator[tuple[str, str | None]]:
 
 
 def sitemap_entries(archive: Archive, config: Config) -> list[SitemapEntry]:
+    """Every page a search engine should list: not the build report, which is for librarians."""
     seen: dict[str, SitemapEntry] = {}
     for path, lastmod in site_paths(archive):
         loc = absolute_url(config.base_url, path)
-        if loc and loc not in seen:
+        if loc and loc not in seen and path != urls.report_page():
             seen[loc] = SitemapEntry(loc, lastmod)
     return list(seen.values())
 
 
-def render_sitemap(archive: Archive, config: Config, env: jinja2.Environment) -> OutputFile:
-    text = env.get_template("sitemap.xml").render(entries=sitemap_entries(archive, config))
-    return OutputFile(urls.sitemap(), text.encode("utf-8"))
+def sitemap_part(number: int) -> str:
+    """The site path of the ``number``-th (from 1) sitemap file, beside the pages it lists."""
+    return f"sitemap-{number}.xml"
+
+
+def render_sitemap(archive: Archive, config: Config, env: jinja2.Environment
+                   ) -> Iterator[OutputFile]:
+    """``sitemap.xml``, a sitemap index, and the files it names, each of at most
+    ``MAX_SITEMAP_URLS`` URLs; every file is at the site root, which all URLs are under."""
+    entries = sitemap_entries(archive, config)
+    parts = [entries[i:i + MAX_SITEMAP_URLS]
+             for i in range(0, len(entries), MAX_SITEMAP_URLS)] or [[]]
+    template = env.get_template("sitemap.xml")
+    index: list[SitemapEntry] = []
+    for number, part in enumerate(parts, start=1):
+        path = sitemap_part(number)
+        yield OutputFile(path, template.render(entries=part).encode("utf-8"))
+        lastmods = [e.lastmod for e in part if e.lastmod]
+        index.append(SitemapEntry(absolute_url(config.base_url, path) or path,
+                                  max(lastmods, default=None)))
+    yield OutputFile(urls.sitemap(), _sitemap_index(index).encode("utf-8"))
+
+
+def _sitemap_index(parts: list[SitemapEntry]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for part in parts:
+        lastmod = f"<lastmod>{part.lastmod}</lastmod>" if part.lastmod else ""
+        lines.append(f"  <sitemap><loc>{escape(part.loc)}</loc>{lastmod}</sitemap>")
+    return "\n".join([*lines, "</sitemapindex>", ""])
+
+
+def robots_txt(config: Config) -> OutputFile:
+    """Every page may be crawled (the report asks not to be indexed in its own head);
+    names the sitemap when the site's address is known. Crawlers read robots.txt only at
+    a domain's root: under a project site's /<repo>/ it is a courtesy for a custom domain."""
+    lines = ["User-agent: *", "Disallow:"]
+    sitemap = absolute_url(config.base_url, urls.sitemap())
+    if sitemap:
+        lines.append(f"Sitemap: {sitemap}")
+    return OutputFile("robots.txt", ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def fallback_context(archive: Archive, config: Config) -> BaseContext:
@@ -352,12 +393,14 @@ def render_data_page(archive: Archive, env: jinja2.Environment,
 
 def extra_files(archive: Archive, config: Config, env: jinja2.Environment,
                 base_context: BaseContext | None = None) -> Iterator[OutputFile]:
-    """feed.xml, sitemap.xml (only with a base URL, see ``feed_warnings``), 404.html and
-    data/index.html. ``base_context(here, title, description)`` should be render.py's
-    builder of the template contract's base context; a minimal one is used without it."""
+    """feed.xml, the sitemap index and its parts (only with a base URL, see
+    ``feed_warnings``), robots.txt, 404.html and data/index.html.
+    ``base_context(here, title, description)`` should be render.py's builder of the
+    template contract's base context; a minimal one is used without it."""
     context = base_context or fallback_context(archive, config)
     yield render_feed(archive, config, env)
     if config.base_url:
-        yield render_sitemap(archive, config, env)
+        yield from render_sitemap(archive, config, env)
+    yield robots_txt(config)
     yield render_not_found(archive, config, env, context)
     yield render_data_page(archive, env, context)
