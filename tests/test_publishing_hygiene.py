@@ -15,7 +15,8 @@ from baoku.config import load_config
 from baoku.pipeline import build
 
 BASE = "https://example.org/archive/"
-MONTH_ONLY = "---\nnewspaper: 样例日报\ndate: 2023-08\n---\n\n占位标题\n\n本报讯（记者王小明）占位正文。\n"
+MONTH_ONLY = ("---\nnewspaper: 样例日报\ndate: 2023-08\n---\n\n"
+              "占位标题\n\n本报讯（记者王小明）占位正文。\n")
 
 pytestmark = pytest.mark.slow
 
