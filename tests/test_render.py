@@ -509,8 +509,8 @@ def test_short_tag_list_is_one_page(config: Config) -> None:
 def test_a_rebuild_on_another_day_changes_only_the_home_page_and_report(
         config: Config) -> None:
     """Only the home page states the build date, and only the report the time (the feed
-    dates itself by its newest entry): a rebuild reuses every other page (hard links, unchanged files for a deploy,
-    no rendering in a new process) instead of rewriting each one."""
+    dates itself by its newest entry): a rebuild reuses every other page (hard links,
+    unchanged files for a deploy, no rendering in a new process) instead of rewriting it."""
     morning = rendered(sample_archive(), config)
     evening = rendered(replace(sample_archive(), generated_at="2026-01-01T21:30:00+08:00"),
                        config)
