@@ -53,7 +53,8 @@ def _parser(prog: str, command: str | None) -> argparse.ArgumentParser:
     else:
         parser = argparse.ArgumentParser(prog=f"{prog} {command}", description=COMMANDS[command])
     parser.add_argument("--version", action="version", version=f"baoku {__version__}")
-    parser.set_defaults(serve=False, watch=False, port=DEFAULT_PORT, export_md=None, zip=None)
+    parser.set_defaults(serve=False, watch=False, port=DEFAULT_PORT, export_md=None, zip=None,
+                        strict=False)
     _add_site_options(parser)
     if command != "serve":
         _add_build_only_options(parser)
@@ -72,11 +73,11 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快）")
     parser.add_argument("--no-cache", action="store_true",
                         help="不使用增量缓存（.baoku-cache/），所有期次全部重新处理")
-    parser.add_argument("--strict", action="store_true",
-                        help="严格模式（适合持续集成）：只要有提示或读不了的文件，命令就以失败结束")
 
 
 def _add_build_only_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true",
+                        help="严格模式（适合持续集成）：只要有提示或读不了的文件，命令就以失败结束")
     parser.add_argument("--export-md", type=Path, metavar="SOURCE",
                         help="不生成网站，而是把一个 .txt 原始文本按目前的切分结果导出为同名 .md，"
                         "供馆员校对（不覆盖已有的 .md，不改动 .txt）")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 import urllib.error
 import urllib.request
@@ -130,3 +132,9 @@ def test_live_reload_only_in_watch_mode(site: Path) -> None:
         watching.stop()
         plain.stop()
     assert "live-reload" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_python_dash_m_baoku_is_the_same_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "baoku", "--version"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"baoku {baoku.__version__}"
