@@ -401,7 +401,7 @@ class Session:
                 keys.append(key)
             else:
                 issues.append(before.get(issue_id) or attach_raw_text(cached,
-                                                                      self.config.project_root))
+                                                                      self.config.source_root))
         if not jobs:
             return None, set()
         enricher = self._load_enricher(self.config)
@@ -411,7 +411,7 @@ class Session:
                 log(f"跳过 {error}")
                 return None, set()
             self.issues.put(key, issue)
-            issues.append(attach_raw_text(issue, self.config.project_root))
+            issues.append(attach_raw_text(issue, self.config.source_root))
         fresh = {issue_id for _, issue_id, _ in jobs}
         linked = link_related(pipeline.sort_issues(issues), only=fresh)
         return replace(previous, issues=linked, failures=tuple(failures)), fresh
@@ -528,7 +528,7 @@ class Session:
         return key
 
     def _compute_issue_key(self, source: Source, issue_id: str) -> str:
-        siblings = self._siblings.of(self.config.project_root / source.rel_path)
+        siblings = self._siblings.of(self.config.source_root / source.rel_path)
         digest = hashlib.sha256()
         # The read stage may add warnings that depend on other files (duplicate claims),
         # so everything about the source but its (hashed) text is part of the key.
@@ -552,7 +552,7 @@ class Session:
                    ) -> list[pipeline.Outcome]:
         """``_read_source`` for every path, the files not known unchanged read together
         in the build's pool (a new process knows none: every file, on every core)."""
-        states = [self._source_state(path, config.project_root) for path in paths]
+        states = [self._source_state(path, config.source_root) for path in paths]
         outcomes: list[pipeline.Outcome | None] = [
             (known, None) if (known := self._known_source(path, state)) is not None else None
             for path, state in zip(paths, states, strict=True)]

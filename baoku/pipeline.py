@@ -316,7 +316,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
             try:
                 if error is not None or not isinstance(issue, Issue):
                     raise _WorkerError(error or "")
-                issues.append(attach_raw_text(issue, config.project_root))
+                issues.append(attach_raw_text(issue, config.source_root))
             except Exception as exc:
                 message = (str(exc) if isinstance(exc, _WorkerError) else
                            f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
@@ -351,7 +351,7 @@ def start_reading(paths: list[Path], config: Config, hooks: Hooks
         yield None
         return
     try:
-        rels = [relative_path(path, config.project_root) for path in paths]
+        rels = [relative_path(path, config.source_root) for path in paths]
         yield _pool_reads(pool, paths, rels, config)
     finally:
         pool.shutdown()
@@ -398,7 +398,7 @@ def read_sources(paths: list[Path], config: Config, log: Log,
     ``outcomes``: the paths already read (``read_many``), in order."""
     sources: list[tuple[str, Source]] = []
     failures: list[Failure] = []
-    rels = [relative_path(path, config.project_root) for path in paths]
+    rels = [relative_path(path, config.source_root) for path in paths]
     if outcomes is None:
         outcomes = _read_all(paths, rels, config, read, pool)
     for rel, (source, error) in zip(rels, outcomes, strict=True):
@@ -417,7 +417,7 @@ def read_sources(paths: list[Path], config: Config, log: Log,
 def read_many(paths: list[Path], config: Config, enricher: Enricher) -> list[Outcome]:
     """``read_source`` for every path, in a process pool when worth it: (Source, None) or
     (None, the librarian's error message), in path order."""
-    rels = [relative_path(path, config.project_root) for path in paths]
+    rels = [relative_path(path, config.source_root) for path in paths]
     with _pool(config, None, len(paths)) as pool:  # reading needs no enricher
         return list(_read_all(paths, rels, config, read_source, pool))
 
@@ -429,14 +429,14 @@ def _read_all(paths: list[Path], rels: list[str], config: Config,
         yield from _pool_reads(pool, paths, rels, config)
         return
     for path, rel in zip(paths, rels, strict=True):
-        yield _read_outcome(read, path, config.project_root, rel)
+        yield _read_outcome(read, path, config.source_root, rel)
 
 
 def _pool_reads(pool: ProcessPoolExecutor, paths: list[Path], rels: list[str],
                 config: Config) -> Iterator[Outcome]:
     """``read_source`` of every path in ``pool``; ``map`` submits every job at once, so
     the workers start before the caller asks for the first outcome."""
-    jobs = [(path, config.project_root, rel) for path, rel in zip(paths, rels, strict=True)]
+    jobs = [(path, config.source_root, rel) for path, rel in zip(paths, rels, strict=True)]
     return pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
 
 

@@ -179,7 +179,10 @@ def _same_bytes(path: str, content: bytes) -> bool:
 
 
 def write_zip(site_dir: Path, zip_path: Path) -> int:
-    """Zip the built site with its start page at the zip root; returns the file count."""
+    """Zip the built site inside one top-level folder named after the zip (``baoku.zip``
+    unpacks into ``baoku/``, its start page ``baoku/index.html``, never scattering files
+    beside the zip); returns the file count."""
+    folder = zip_path.stem
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = zip_path.with_name(zip_path.name + ".part")
     count = 0
@@ -187,7 +190,7 @@ def write_zip(site_dir: Path, zip_path: Path) -> int:
         zf.comment = ZIP_COMMENT  # lets a later --zip recognise the file as ours
         for path in sorted(site_dir.rglob("*")):
             if path.is_file():
-                zf.write(path, path.relative_to(site_dir).as_posix())
+                zf.write(path, f"{folder}/{path.relative_to(site_dir).as_posix()}")
                 count += 1
     os.replace(tmp, zip_path)
     return count

@@ -304,6 +304,7 @@ class Watcher:
         self.last_preview = preview
         if preview is None:
             return
+        self.status.published()
         self.log(f"新版面已可浏览：{'、'.join(preview.issue_ids)}（{preview.pages} 页，"
                  f"用时 {preview.seconds:.2f} 秒），正在更新全站 …")
         self._update_search(quick=True)

@@ -54,7 +54,7 @@ def make_enricher(places: PlaceBook, taxonomy: Taxonomy, tokenizer: Tokenizer,
 
 
 GAZETTEER_MISSING = (
-    "未找到国家行政区划地名库（Python 包 cpca），"
+    "未找到程序自带的行政区划地名表（baoku/data/gazetteer/adcodes.csv，安装可能不完整），"
     "只能识别地名文件中的区县和按后缀识别的街道、乡镇、社区、村"
 )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import csv
-import importlib.util
 import itertools
 import re
 import tomllib
@@ -32,6 +31,7 @@ SUFFIX_LEVEL: dict[str, PlaceLevel] = {
     **dict.fromkeys(VILLAGE_SUFFIXES, "village"),
 }
 SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_LEVEL, key=len, reverse=True)))
+GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "adcodes.csv"
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 MAX_PREFIX = 4  # characters before the suffix in a pattern-recognised name
 TAG_WINDOW = 8  # characters tagged before a suffix, so words cut by the window stay whole
@@ -146,16 +146,9 @@ class Mention:
 # --- loading ---------------------------------------------------------------
 
 
-def gazetteer_csv() -> Path | None:
-    """``cpca``'s adcodes.csv, located without importing cpca (which pulls pandas)."""
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        path = Path(location) / "resources" / "adcodes.csv"
-        if path.is_file():
-            return path
-    return None
+def gazetteer_csv() -> Path:
+    """The packaged adcode table (from cpca, MIT; see ``data/gazetteer/SOURCE.md``)."""
+    return GAZETTEER_CSV
 
 
 def _entry_from_adcode(code: str, name: str, names: dict[str, str]) -> PlaceEntry | None:
@@ -177,7 +170,7 @@ def _entry_from_adcode(code: str, name: str, names: dict[str, str]) -> PlaceEntr
 def load_gazetteer(path: Path | None = None) -> tuple[PlaceEntry, ...]:
     """Provinces, cities and county-level districts with their adcodes."""
     path = path or gazetteer_csv()
-    if path is None:
+    if not path.is_file():  # a damaged install: places.toml and suffixes still work
         return ()
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [(r["adcode"].strip(), r["name"].strip()) for r in csv.DictReader(handle)]
