@@ -376,7 +376,9 @@ class Assembler:
             draft.byline = item.lead.byline
             draft.lead_byline = True
             draft.add_people(item.lead.people)
-            draft.add_body(visible_split(item.text, item.lead.byline)[1] or item.text)
+            rest = visible_split(item.text, item.lead.byline)[1]
+            if rest:
+                draft.add_body(rest)
         else:
             draft.add_body(item.text)
         return i + 1
