@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -117,3 +119,18 @@ def test_articles_are_numbered_in_reading_order_and_warnings_name_lines(text: st
         assert set(article.section_heads) <= set(article.paragraphs)
         assert all(p.strip() for p in article.paragraphs)
     assert all(w.startswith("第 ") and " 行" in w for w in result.warnings)
+
+
+def _layout_pages() -> list[str]:
+    """Every layout fixture's text, and the developers' real corpus pages when present."""
+    root = Path(__file__).resolve().parent.parent
+    texts = [json.loads(p.read_text(encoding="utf-8"))["text"]
+             for p in sorted((root / "tests" / "fixtures" / "layouts").glob("*.json"))]
+    for folder in (root.parent / "shared" / "corpus" / "seeds", root.parent / "shared" / "seeds"):
+        texts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    return texts
+
+
+def test_real_layouts_lose_and_duplicate_nothing() -> None:
+    for text in _layout_pages():
+        assert _produced(_segment(text)) == _expected(text)
