@@ -214,3 +214,43 @@ def test_segment_reports_its_confidence() -> None:
     result = segment(cleaned("全区召开会议\n\n本报讯（记者王小明）今天，全区召开会议。"))
     assert 0.0 <= result.confidence <= 1.0
     assert page_features(classify(cleaned("一行")))[0][0] == "bias"
+
+
+# -- shapes of papers the samples do not show (issue #27), in our own sentences ------------
+
+SHAPES = {
+    "a bare name under the headline": (
+        "节水工作要久久为功\n\n王浩\n\n今年以来，各地持续推进节水行动，取得了明显成效。\n\n"
+        "下一步，还要在制度建设上下功夫。", "王浩", ("王浩",), ()),
+    "names padded to three characters": (
+        "山区公路通到家门口\n\n本报记者  贺  勇  曹继炜\n\n清晨，山里的公路上已经有了往来的车辆。"
+        "\n\n村民说，路通了，日子也有了奔头。", "本报记者 贺 勇 曹继炜", ("贺勇", "曹继炜"), ()),
+    "a dateline with the reporter in brackets": (
+        "春耕备耕有序展开\n\n本报北京1月7日电  （记者魏哲哲）记者从有关部门获悉，各地春耕备耕工作"
+        "正有序展开。\n\n各地还加强了农资供应保障。", "本报北京1月7日电 （记者魏哲哲）",
+        ("魏哲哲",), ()),
+    "a bullet byline above a bare 本报讯": (
+        "社区食堂开张了\n\n□记者 刘怡辰\n\n本报讯 近日，城东社区食堂正式开张，老人们在家门口就能"
+        "吃上热饭。\n\n食堂每天提供两荤两素。", "□记者 刘怡辰 本报讯", ("刘怡辰",), ()),
+    "reporter and correspondent after the body": (
+        "旧厂房变身文化园\n\n本报讯 老厂房经过改造，成了市民休闲的好去处。\n\n改造保留了原有的"
+        "红砖墙。\n\n记者 张明 通讯员 李华", "本报讯 记者 张明 通讯员 李华", ("张明",), ("李华",)),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_bylines_of_other_papers(shape: str) -> None:
+    text, byline, reporters, correspondents = SHAPES[shape]
+    (article,) = segment(cleaned(text)).articles
+    assert (article.byline, article.reporters, article.correspondents) == (
+        byline, reporters, correspondents)
+    assert len(article.paragraphs) == 2
+
+
+def test_a_caption_with_its_credit_on_the_next_line_is_one_caption() -> None:
+    text = ("古镇迎来旅游旺季\n\n本报记者  赵  刚\n\n图①：游客在古镇街巷中游览。\n\n"
+            "黄  海摄（人民视觉）\n\n假期里，古镇迎来了大批游客。\n\n商户们的生意也红火起来。")
+    (article,) = segment(cleaned(text)).articles
+    assert article.captions == ("图①：游客在古镇街巷中游览。 黄 海摄（人民视觉）",)
+    assert article.photographers == ("黄海",)
+    assert article.paragraphs == ("假期里，古镇迎来了大批游客。", "商户们的生意也红火起来。")

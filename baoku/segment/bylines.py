@@ -9,6 +9,7 @@ from ..clean import HAN
 
 NAME = rf"[{HAN}]{{2,4}}"
 _NAME_RE = re.compile(rf"^{NAME}$")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 # Role words that precede names in a byline; order matters (longest first).
 _ROLE = (rf"(?:本报|本刊|特约|见习|实习|首席)?(?:融媒体?|全媒体|摄影|[{HAN}]{{1,4}}融媒体?)?记者"
          r"|(?:特约)?通讯员|实习生")
@@ -181,8 +182,18 @@ def _photographers(tokens: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+# An agency or source printed after a credit: "黄  海摄（人民视觉）", "X 摄（新华社发）".
+_AGENCY_AFTER = re.compile(r"(?<=摄)\s?[（(][^（）()]{2,10}[）)]$")
+
+
 def parse_credit(spaced: str) -> Credit | None:
     """A photo credit ending the line, bracketed ("…现场。（本报记者 张三 摄）") or not."""
+    agency = _AGENCY_AFTER.search(spaced)
+    if agency:
+        inner = parse_credit(spaced[:agency.start()])
+        if inner:
+            return Credit(inner.caption, f"{inner.credit}{spaced[agency.start():]}",
+                          inner.photographers)
     bracketed = _BRACKETED_CREDIT.search(spaced)
     if bracketed:
         inner = _parse_bare_credit(bracketed.group("inner"))
@@ -199,6 +210,8 @@ def _parse_bare_credit(spaced: str) -> Credit | None:
         return None
     before = spaced[:word.start()]
     tokens = _credit_tokens(before)
+    if len(tokens) >= 2 and all(len(t) == 1 and _HAN_CHAR.match(t) for t in tokens[-2:]):
+        tokens[-2:] = [tokens[-2] + tokens[-1]]  # a two-character name padded: "黄  海摄"
     credit_tokens: list[str] = []
     while tokens and _CREDIT_TOKEN.match(tokens[-1]) and tokens[-1]:
         credit_tokens.insert(0, tokens.pop())
@@ -215,7 +228,9 @@ def _parse_bare_credit(spaced: str) -> Credit | None:
 def _credit_start(spaced: str, first_token: str, caption_token_count: int) -> int:
     if caption_token_count == 0:
         return 0
-    return spaced.rindex(first_token, 0, len(spaced) - 1)
+    pattern = re.compile(r"\s?".join(map(re.escape, first_token)))  # padded names too
+    starts = [m.start() for m in pattern.finditer(spaced, 0, len(spaced) - 1)]
+    return starts[-1]
 
 
 # Words printed where a byline's names stand that name nobody.

@@ -218,6 +218,14 @@ class Assembler:
     def _on_credit(self, i: int) -> int:
         item = self.items[i]
         assert item.credit is not None
+        target = self.current
+        if i and self.items[i - 1].kind == "caption" and target is not None \
+                and target.captions and not self.items[i - 1].credit:
+            # the credit line of the caption right above it: one caption
+            target.captions[-1] = f"{target.captions[-1]} {item.spaced}"
+            target.photographers.extend(p for p in item.credit.photographers
+                                        if p not in target.photographers)
+            return i + 1
         self._caption(item.spaced, item.credit.photographers)
         return i + 1
 
@@ -333,6 +341,12 @@ class Assembler:
         if draft is not None and not draft.expects_byline and not item.lead.rest \
                 and not self._body_follows(i):
             return self._end_byline(i, item.spaced, item.lead.people)
+        if draft is not None and draft.byline and not draft.paragraphs and item.lead.rest:
+            # "□记者 X" on its own line above a bare "本报讯 …": one byline, two lines
+            draft.byline = f"{draft.byline} {item.lead.byline}"
+            draft.add_people(item.lead.people)
+            draft.add_body(visible_split(item.text, item.lead.byline)[1])
+            return i + 1
         if draft is None or not draft.expects_byline:
             draft = self._open(item.number)
         draft.expects_byline = False
