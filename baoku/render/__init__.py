@@ -22,6 +22,8 @@ from ..config import Config
 from ..feeds import extra_files
 from ..model import Archive, OutputFile
 from ..present import ArchiveIndex, build_index
+from ..search.fold import SCRIPT_NAME as FOLD_SCRIPT
+from ..search.fold import fold_script
 from ..templating import HtmlEnvironment
 from ..views import NavItem, SiteInfo
 from . import parallel
@@ -183,7 +185,8 @@ def render_page(env: jinja2.Environment, plan: PagePlan) -> OutputFile:
 
 
 def static_files(config: Config) -> Iterator[OutputFile]:
-    """``theme/static/**`` as ``static/**``; the librarian's files override built-in ones."""
+    """``theme/static/**`` as ``static/**``; the librarian's files override built-in ones.
+    Also the search pages' traditional -> simplified table, generated from baoku's data."""
     found: dict[str, Path] = {}
     for root in (config.builtin_theme_dir / "static", config.theme_dir / "static"):
         if root.is_dir():
@@ -192,6 +195,8 @@ def static_files(config: Config) -> Iterator[OutputFile]:
                     found[path.relative_to(root).as_posix()] = path
     for rel in sorted(found):
         yield OutputFile(urls.static_file(rel), found[rel].read_bytes())
+    if FOLD_SCRIPT not in found:
+        yield OutputFile(urls.static_file(FOLD_SCRIPT), fold_script().encode("utf-8"))
 
 
 def render_pages(config: Config, plans: Iterable[PagePlan],
