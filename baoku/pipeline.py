@@ -21,6 +21,7 @@ from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
 from .pages import load_site_pages
+from .present import distinct_labels
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
@@ -72,17 +73,41 @@ class _Stage:
         self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
 
 
+# content/pages/ holds the site pages (关于本馆 …), not issues.
+NOT_A_PAPER_FOLDER = "pages"
+
+
 def discover_sources(content_dir: Path) -> list[Path]:
-    """Source files in ``content_dir``, sorted by name; a ``.txt`` shadowed by a ``.md``
-    of the same stem is left to the Markdown reader as provenance."""
+    """Source files in ``content_dir`` and in its sub-folders one level down (one per
+    paper, e.g. ``content/平顶山日报/``), sorted by name; a ``.txt`` shadowed by a ``.md``
+    of the same stem in the same folder is left to the Markdown reader as provenance."""
     if not content_dir.is_dir():
         return []
-    found = [p for p in content_dir.iterdir()
+    folders = [content_dir, *sorted(p for p in content_dir.iterdir() if _is_paper_folder(p))]
+    found = [p for folder in folders for p in folder.iterdir()
              if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")]
-    stems_with_md = {p.stem for p in found if p.suffix.lower() == ".md"}
+    stems_with_md = {(p.parent, p.stem) for p in found if p.suffix.lower() == ".md"}
     return sorted((p for p in found
-                   if not (p.suffix.lower() == ".txt" and p.stem in stems_with_md)),
-                  key=lambda p: p.name)
+                   if not (p.suffix.lower() == ".txt" and (p.parent, p.stem) in stems_with_md)),
+                  key=lambda p: (p.name, p.parent.name))
+
+
+def _is_paper_folder(path: Path) -> bool:
+    return path.is_dir() and not path.name.startswith((".", "_")) \
+        and path.name != NOT_A_PAPER_FOLDER
+
+
+def paper_named(source: Source, path: Path, config: Config) -> Source:
+    """The source with its paper named: as the file says, else by its content sub-folder,
+    else ``[site] newspaper`` of baoku.toml."""
+    if source.meta.newspaper:
+        return source
+    folder = path.parent
+    in_sub_folder = folder.resolve() != config.content_dir.resolve()
+    name = folder.name if in_sub_folder else config.newspaper
+    if not name:
+        return source
+    return replace(source, meta=replace(source.meta, newspaper=name))
 
 
 def _sort_key(issue: Issue) -> tuple[int, str, str]:
@@ -96,7 +121,8 @@ def _negate(value: str) -> str:
 
 
 def sort_issues(issues: list[Issue]) -> tuple[Issue, ...]:
-    return tuple(sorted(issues, key=_sort_key))
+    """Newest first, issues that would share a label told apart."""
+    return distinct_labels(sorted(issues, key=_sort_key))
 
 
 def _unique_id(base: str, taken: set[str]) -> str:
@@ -358,9 +384,9 @@ def read_sources(paths: list[Path], config: Config, log: Log,
     rels = [relative_path(path, config.project_root) for path in paths]
     if outcomes is None:
         outcomes = _read_all(paths, rels, config, read, pool)
-    for rel, (source, error) in zip(rels, outcomes, strict=True):
+    for path, rel, (source, error) in zip(paths, rels, outcomes, strict=True):
         if isinstance(source, Source):
-            sources.append((rel, source))
+            sources.append((rel, paper_named(source, path, config)))
         else:
             message = error or f"{rel}：处理时出错（read）"
             failures.append(Failure(rel, "read", message))

@@ -55,7 +55,8 @@ class IssueSummary:
     path: str
     label: str  # full display name: paper, date, edition, page title
     newspaper: str  # "" when unknown
-    date_label: str  # 2023年8月18日 / 2023年8月（推断）/ 日期不详
+    date_label: str  # 2023年8月18日 / 2023年8月 / 日期不详 (an inferred date: see inferred)
+    inferred: str  # why the date was inferred, shown on a 推断 badge; "" when stated
     edition: str  # "" when unknown
     page_title: str  # 版名, "" when unknown
     article_count: int
@@ -134,10 +135,11 @@ class IssuePage:
     articles: tuple[ArticleSummary, ...]
     raw_text_path: str  # site path of the raw source text, "" when there is none
     data_path: str  # the issue's published JSON
-    source: str  # the source file, relative to the project root
+    source: str  # the source file, relative to the project root (shown in the report only)
     origin_label: str
     newer: IssueSummary | None  # neighbours in archive order (newest first)
     older: IssueSummary | None
+    corrected: bool = False  # a librarian's Markdown (人工校订) rather than segmented text
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ class ArticlePage:
     following: ArticleSummary | None
     reading_minutes: int
     char_count: int
-    gbt7714: str
+    gbt7714: str  # GB/T 7714-2015 [N/OL] up to the 版次; the page adds 引用日期 and address
     bibtex: str
     json_ld: str  # schema.org NewsArticle as JSON already safe inside <script>
     pagefind: PagefindData

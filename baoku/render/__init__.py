@@ -165,6 +165,7 @@ def site_context(site: SiteInfo, here: str, title: str, description: str) -> dic
         "canonical": absolute_url(site.base_url, here),
         "build_time": site.build_time,
         "feed": urls.feed(),
+        "search_page": urls.search_page(),
         "page": None,
     }
 

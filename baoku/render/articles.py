@@ -92,6 +92,7 @@ def plan_issues(archive: Archive, config: Config, index: ArchiveIndex,
             origin_label=ORIGIN_LABELS.get(issue.origin, issue.origin),
             newer=summaries[position - 1] if position > 0 else None,
             older=summaries[position + 1] if position + 1 < len(summaries) else None,
+            corrected=issue.origin == "markdown",
         )
 
 
@@ -196,7 +197,7 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
         following=siblings[position + 1] if position + 1 < len(siblings) else None,
         reading_minutes=minutes_for(chars),
         char_count=chars,
-        gbt7714=citation["gbt7714"],
+        gbt7714=citation["gbt7714_online"],
         bibtex=citation["bibtex"],
         json_ld=citation["json_ld"],
         pagefind=pagefind_data(issue, article),

@@ -25,10 +25,45 @@
     return Promise.reject(new Error("copy failed"));
   }
 
+  /* ---------- citations: the reader's date of access and the page address ---------- */
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  /* The address to cite: the built one when the site knows its base URL, else this
+     page's own when it is served (a file:// address cites nothing). */
+  function pageAddress() {
+    if (!/^https?:$/.test(location.protocol)) { return ""; }
+    return location.origin + location.pathname;
+  }
+
+  function fillCitations() {
+    var accessed = document.querySelector("#cite-gbt .cite-accessed");
+    if (accessed) { accessed.textContent = "[" + today() + "]"; }
+    var address = pageAddress();
+    var url = document.querySelector("#cite-gbt .cite-url");
+    if (url && !url.textContent.trim() && address) { url.textContent = " " + address + "."; }
+    var printUrl = document.querySelector(".print-header .print-url");
+    if (printUrl && !printUrl.textContent.trim()) { printUrl.textContent = address; }
+    var bibtex = document.getElementById("cite-bibtex");
+    var entry = bibtex && bibtex.getAttribute("data-bibtex");
+    if (entry) {
+      var extra = [];
+      if (!/\n {2}url = /.test(entry) && address) { extra.push("  url = {" + address + "}"); }
+      extra.push("  urldate = {" + today() + "}");
+      bibtex.textContent = entry.replace(/\n\}\s*$/, ",\n" + extra.join(",\n") + "\n}\n");
+    }
+  }
+
   function setupCopyButtons() {
     document.querySelectorAll("button[data-copy]").forEach(function (button) {
       var label = button.textContent;
       button.addEventListener("click", function () {
+        fillCitations();  // the date of access is the day the reader copies it
         var source = document.getElementById(button.getAttribute("data-copy"));
         if (!source) { return; }
         copyText(source.textContent.trim()).then(function () {
@@ -172,6 +207,7 @@
     });
   }
 
+  fillCitations();
   setupCopyButtons();
   setupArrowKeys();
   setupHighlight();
