@@ -116,14 +116,30 @@ class PaperGroup:
 
 @dataclass(frozen=True)
 class HomePage:
+    """An overview: the years (each its own page), the newest issues, a search box."""
+
     title: str
     description: str
     dated: tuple[IssueSummary, ...]  # newest first
     undated: tuple[IssueSummary, ...]
-    years: tuple[YearGroup, ...]  # newest first; the date browser
+    years: tuple[YearGroup, ...]  # newest first; each links to its year page
     papers: tuple[PaperGroup, ...]  # empty when the archive holds a single paper
     issue_count: int
     article_count: int
+    newest: tuple[IssueSummary, ...] = ()  # the latest issues, newest first
+    undated_path: str = ""  # the page of issues without a date, "" when there are none
+
+
+@dataclass(frozen=True)
+class YearPage:
+    """One year: a month jump bar, then each month's calendar and issues."""
+
+    title: str
+    description: str
+    year: YearGroup | None  # None on the page of undated issues
+    undated: tuple[IssueSummary, ...]  # the issues of the undated page
+    years: tuple[Link, ...]  # every year page (the current one without a path)
+    crumbs: tuple[Link, ...]
 
 
 @dataclass(frozen=True)

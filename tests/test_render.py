@@ -317,8 +317,8 @@ def test_plan_is_linear_in_articles(config: Config) -> None:
     plans = list(plan_pages(Archive(issues=issues, generated_at=GENERATED), config))
     # 1000 articles (page + text each), 20 issues, then home, districts, two places,
     # topic index and page, reporter index and page, report, search; each of the four
-    # tag lists holds all 1000 articles, on five pages of 200
-    assert len(plans) == 1000 * 2 + 20 + 6 + 4 * 5
+    # tag lists holds all 1000 articles, on five pages of 200; one year page (2020)
+    assert len(plans) == 1000 * 2 + 20 + 6 + 4 * 5 + 1
 
 
 def test_districts_are_grouped_by_city_and_cities_get_no_page(config: Config) -> None:
@@ -406,7 +406,7 @@ def test_untitled_article_gets_a_placeholder_headline(config: Config) -> None:
 
 MY_TEMPLATES = ("home.html", "issue.html", "article.html", "article.txt", "raw.txt",
                 "districts.html", "place.html", "topics.html", "topic.html", "reporters.html",
-                "reporter.html", "report.html")
+                "reporter.html", "report.html", "year.html")
 
 
 def documented_fields() -> set[str]:
@@ -455,8 +455,8 @@ def test_home_month_calendar_links_issue_days(config: Config) -> None:
     assert march.weeks[0][:4] == (None, None, None, None)  # 2024-03-01 was a Friday
     assert [i.id for i in days[5].issues] == ["d1", "d2"]
     assert [i.id for i in days[31].issues] == ["d3"] and days[6].issues == ()
-    html = rendered(archive, config)["index.html"]
-    assert '<td class="has-issue"><a href="issues/d1/index.html"' in html
+    html = rendered(archive, config)["years/2024/index.html"]  # the calendar: the year page
+    assert '<td class="has-issue"><a href="../../issues/d1/index.html"' in html
     assert "×2" in html
 
 

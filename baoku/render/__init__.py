@@ -28,7 +28,7 @@ from ..templating import HtmlEnvironment
 from ..views import NavItem, SiteInfo
 from . import parallel
 from .articles import plan_articles, plan_issues
-from .home import plan_home
+from .home import plan_home, plan_years
 from .misc import plan_report, plan_search, plan_site_pages, site_page_path
 from .places import PlaceTree, build_place_tree
 from .tags import plan_places, plan_reporters, plan_topics
@@ -130,6 +130,7 @@ def plan_issue_pages(archive: Archive, config: Config, issue_ids: Collection[str
 def _all_views(archive: Archive, config: Config, index: ArchiveIndex, tree: PlaceTree,
                citations: dict[str, dict[str, str]]) -> Iterable[tuple[str, str, Any]]:
     yield from plan_home(archive, index)
+    yield from plan_years(index)
     yield from plan_issues(archive, config, index)
     yield from plan_articles(archive, index, tree, citations)
     yield from plan_places(archive, index, tree)

@@ -31,14 +31,15 @@ from ..views import (
     PlaceTrail,
     RawText,
 )
-from .home import month_anchor, paper_anchor, paper_names
+from .home import date_page, month_anchor, paper_anchor, paper_names
 from .places import PlaceTree
 
 Plan = tuple[str, str, Any]
 
 
 def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
-    """首页 › paper › date › this issue; paper and date point into the home page."""
+    """首页 › paper › date › this issue; the paper points into the home page, the date
+    to its month on the year page."""
     crumbs = [Link("首页", urls.home())]
     if summary.newspaper:
         fragment = (paper_anchor(papers.index(summary.newspaper))
@@ -46,8 +47,8 @@ def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
         crumbs.append(Link(summary.newspaper, urls.home(), fragment))
     if summary.label == summary.date_label:
         return tuple(crumbs)  # the issue's own crumb already reads as its date
-    anchor = month_anchor(summary.iso_date) if summary.iso_date else "undated"
-    crumbs.append(Link(summary.date_label, urls.home(), anchor))
+    anchor = month_anchor(summary.iso_date) if summary.iso_date else ""
+    crumbs.append(Link(summary.date_label, date_page(summary.iso_date), anchor))
     return tuple(crumbs)
 
 

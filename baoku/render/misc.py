@@ -17,7 +17,7 @@ Plan = tuple[str, str, Any]
 
 
 # Top-level folders the build writes itself; a site page may not take one over.
-RESERVED = frozenset({"issues", "districts", "places", "topics", "reporters", "search",
+RESERVED = frozenset({"issues", "years", "districts", "places", "topics", "reporters", "search",
                       "report", "data", "static", "pagefind", "search-offline"})
 
 
