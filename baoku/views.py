@@ -323,6 +323,17 @@ class FailureRow:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A group of source files in the report, e.g. those needing review. The report shows
+    its sections in order; a new kind of check adds a section (its rows, its hint)."""
+
+    anchor: str
+    heading: str
+    hint: str
+    rows: tuple[ReportRow, ...]
+
+
+@dataclass(frozen=True)
 class ReportPage:
     title: str
     description: str
@@ -332,6 +343,8 @@ class ReportPage:
     warning_count: int
     junk_count: int
     article_count: int
+    sections: tuple[ReportSection, ...] = ()  # every row once, those needing review first
+    generated_label: str = ""  # generated_at as people write it: 2026年1月1日 08:00（北京时间）
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ the start page, an issue, an article and the offline search all work."""
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
