@@ -111,7 +111,8 @@ TrailCache = dict[tuple[str, str, str | None], PlaceTrail]
 
 def place_trails(article: Article, tree: PlaceTree, cache: TrailCache | None = None
                  ) -> tuple[PlaceTrail, ...]:
-    """Each place the article names once, with the places enclosing it; ``cache``: the
+    """Each place the article names once, with the places enclosing it (a place that
+    encloses another listed one appears only in that one's trail); ``cache``: the
     trails already made while planning this archive (a place recurs in many articles)."""
     cache = {} if cache is None else cache
     seen: dict[str, PlaceTrail] = {}
@@ -128,7 +129,9 @@ def place_trails(article: Article, tree: PlaceTree, cache: TrailCache | None = N
                 ancestors=tuple(Link(a, urls.place_page(a)) for a in tree.trail(place)),
             )
         seen[place.name] = trail
-    return tuple(seen.values())
+    # A place already shown as the district or town of another is not listed again.
+    enclosing = {a.label for trail in seen.values() for a in trail.ancestors}
+    return tuple(t for t in seen.values() if t.name not in enclosing)
 
 
 def pagefind_data(issue: Issue, article: Article) -> PagefindData:

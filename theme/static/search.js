@@ -667,6 +667,7 @@
       clear.textContent = "清除筛选条件";
       clear.addEventListener("click", function () {
         filterSelects.forEach(function (s) { s.value = ""; });
+        labelToggle();
         run();
         input.focus();
       });
@@ -758,7 +759,41 @@
     });
   }
 
+  /* Phones: the filters open as a sheet (search.css); without this script they stay
+     on the page. The toggle names how many filters are set. */
+  var toggle = form.querySelector(".filters-toggle");
+  var sheet = document.getElementById("search-filters");
+  function setSheet(open) {
+    form.classList.toggle("sheet-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    if (open) {
+      var first = sheet.querySelector("select");
+      if (first) first.focus();
+    }
+  }
+  function labelToggle() {
+    var n = Object.keys(currentFilters()).length;
+    toggle.textContent = n ? "筛选（" + n + "）" : "筛选";
+  }
+  form.classList.add("has-sheet");
+  toggle.addEventListener("click", function () {
+    setSheet(!form.classList.contains("sheet-open"));
+  });
+  sheet.querySelector(".sheet-close").addEventListener("click", function () {
+    setSheet(false);
+    toggle.focus();
+  });
+  sheet.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && form.classList.contains("sheet-open")) {
+      setSheet(false);
+      toggle.focus();
+    }
+  });
+  filterSelects.forEach(function (s) { s.addEventListener("change", labelToggle); });
+  window.addEventListener("popstate", labelToggle);
+
   readUrl();
+  labelToggle();
   ready = start();
   ready.catch(function (error) {
     setState("error", "检索索引加载失败：" + error.message, input.value.trim());
