@@ -259,5 +259,7 @@ def test_new_states_have_no_serious_accessibility_violations(
     first = archive["issues"][0]  # type: ignore[index]
     open_at(page, page_file(seed_base, urls.article_page(first["id"], 1)) + "#hl=社区", DESKTOP)
     page.wait_for_selector(".highlight-bar")  # type: ignore[attr-defined]
+    text, aside = box(page, "article.article"), box(page, ".article-aside")
+    assert aside["x"] >= text["x"] + text["width"] - 1  # the bar leaves the columns be
     found += blocking_violations(page, AXE)
     assert not found, "\n".join(found)

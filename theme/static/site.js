@@ -198,7 +198,8 @@
           ".article-header .subtitle, .article-body"));
       var marks = markTerms(roots, terms, fold);
       var bar = highlightBar(query, marks.length);
-      article.parentNode.insertBefore(bar, article);
+      var place = article.closest(".article-layout") || article;  // not a grid cell
+      place.parentNode.insertBefore(bar, place);
       bar.querySelector("button").addEventListener("click", function () {
         clearMarks(marks, bar);
         document.getElementById("main").focus({ preventScroll: true });
