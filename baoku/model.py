@@ -154,6 +154,8 @@ class Issue:
     confidence: float = 1.0  # segmentation confidence (1.0 for Markdown sources)
     doubts: tuple[str, ...] = ()
     raw_text_path: str | None = None  # provenance .txt beside an authoritative .md
+    # Tells apart issues that would otherwise carry the same label (see present.py).
+    label_suffix: str = ""
 
     @property
     def newspaper(self) -> str | None:
