@@ -225,7 +225,6 @@ def test_caption_block_with_shared_credit_goes_to_the_article_before() -> None:
     assert second.captions == ()
 
 
-@SHAPE_NOT_YET_LEARNED
 def test_photo_story_with_title_caption_text_and_credit() -> None:
     text = page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
                 "\n\n樱花园免费停车场启用", "4月22日，车辆停在免费停车位上。", "本报记者 王五 摄",
@@ -251,7 +250,6 @@ def test_single_lines_with_credits_in_a_box_are_captions() -> None:
     assert article.kind == "news"
 
 
-@SHAPE_NOT_YET_LEARNED
 def test_interleaved_feature_commentary_and_section_heads() -> None:
     text = page(
         "打造居民满意的幸福家园", "——湖光社区和谐社区创建记",
@@ -282,7 +280,6 @@ def test_interleaved_feature_commentary_and_section_heads() -> None:
         "打造居民满意的幸福家园", "示范区党工委副书记张毅点评", "区教体局筑牢防溺水安全防线"]
 
 
-@SHAPE_NOT_YET_LEARNED
 def test_feature_resumes_after_a_photo_story_and_a_short_news_item() -> None:
     feature_start = [
         "探索实施“456”机制", "——卫东区推动基层治理面观",
@@ -351,7 +348,6 @@ def test_text_before_the_first_headline_is_kept() -> None:
     assert article.paragraphs == ("这是一段导语，概括了整版内容。", BODY_A)
 
 
-@SHAPE_NOT_YET_LEARNED
 def test_headless_photo_story_and_empty_page() -> None:
     result = seg(page("## 标题一", "本报讯（记者王小明）" + BODY_A,
                       "\n\n\n当前，全镇2万余亩小青菜进入收获期。", "如今，小青菜产业兴旺。",
@@ -414,7 +410,6 @@ def test_last_paragraph_above_a_credit_stays_in_the_body() -> None:
     assert article.photographers == ("王五",)
 
 
-@SHAPE_NOT_YET_LEARNED
 def test_commentary_label_above_its_own_headline_is_the_column() -> None:
     result = seg(page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
                       "短评", "让服务更有温度", BODY_B,
@@ -425,7 +420,6 @@ def test_commentary_label_above_its_own_headline_is_the_column() -> None:
     assert comment.paragraphs == (BODY_B,)
 
 
-@SHAPE_NOT_YET_LEARNED
 def test_news_item_goes_on_after_two_photo_boxes() -> None:
     text = page("## 全区召开推进会", "本报讯（记者王小明）" + BODY_A,
                 "\n\n停车场启用", "车辆停在免费停车位上。", "本报记者 王五 摄",

@@ -22,17 +22,20 @@ _MAX_DOUBTS = 12
 
 
 def judge(items: list[Item], tagging: Tagging) -> dict[str, object]:
-    """``confidence`` and ``doubts`` for a page's Segmentation."""
+    """``confidence`` and ``doubts`` for a page's Segmentation.
+
+    Each line's doubt grows from 0 (margin of ``SURE_MARGIN`` or more) to 1 (a tie); lines
+    that start or name articles weigh twice. Confidence is one minus the weighted mean."""
     if not items:
         return {"confidence": 1.0, "doubts": ()}
-    doubtful = [(it, role, margin) for it, role, margin
-                in zip(items, tagging.roles, tagging.margins, strict=True)
-                if margin < SURE_MARGIN]
-    weight = sum(2 if role in _STRUCTURAL else 1 for _, role, _ in doubtful)
-    confidence = max(0.0, 1.0 - weight / len(items))
-    doubts = tuple(_describe(it, role) for it, role, _ in doubtful
-                   if role in _STRUCTURAL or role == "junk")[:_MAX_DOUBTS]
-    return {"confidence": round(confidence, 3), "doubts": doubts}
+    weights = [2 if role in _STRUCTURAL else 1 for role in tagging.roles]
+    doubt = sum(w * max(0.0, 1.0 - margin / SURE_MARGIN)
+                for w, margin in zip(weights, tagging.margins, strict=True))
+    confidence = max(0.0, 1.0 - doubt / sum(weights))
+    doubts = tuple(_describe(it, role) for it, role, margin
+                   in zip(items, tagging.roles, tagging.margins, strict=True)
+                   if margin < SURE_MARGIN and (role in _STRUCTURAL or role == "junk"))
+    return {"confidence": round(confidence, 3), "doubts": doubts[:_MAX_DOUBTS]}
 
 
 def needs_review(confidence: float) -> bool:

@@ -68,7 +68,9 @@ def tag_items(items: list[Item], model: Model | None = None) -> tuple[list[Item]
 def apply_role(item: Item, role: str) -> Item:
     marked = item.kind == "marked"
     if role in ("kicker", "headline", "subtitle"):
-        return replace(item, kind="marked" if marked else "head", role=role)
+        # a commentary label ("…点评", "短评") keeps its kind: it heads its own box
+        kind = "marked" if marked else "commentary" if item.kind == "commentary" else "head"
+        return replace(item, kind=kind, role=role)
     if marked:  # a '## ' line the model reads as something else: the marker is not text
         spaced = MARKED.match(item.spaced)
         item = replace(item, spaced=spaced.group("text").strip() if spaced else item.text)
@@ -77,6 +79,8 @@ def apply_role(item: Item, role: str) -> Item:
     if role == "byline":
         lead = item.lead or LeadByline(item.spaced, "", parse_names(item.spaced))
         return replace(item, kind="lead", lead=lead, role=role)
+    if role == "tail" and item.credit and not item.credit.caption:
+        return replace(item, kind="credit", role=role)  # a photo credit closing its box
     if role == "tail":
         tail = item.tail or (item.lead.people if item.lead else parse_names(item.spaced))
         return replace(item, kind="tail", tail=tail, role=role)
