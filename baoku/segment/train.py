@@ -30,6 +30,7 @@ PRACTICE_PAGES = 400
 # new ones.
 EPOCHS = 40
 REAL_WEIGHT = 6
+HANDWRITTEN_WEIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,11 @@ def examples(pages: Iterable[LabelledPage]) -> list[tuple[list[list[str]], tuple
 
 def train_model(pages: Iterable[LabelledPage], epochs: int = EPOCHS,
                 real_weight: int = REAL_WEIGHT) -> Model:
-    """Real pages count ``real_weight`` times: practice pages teach every shape, real ones
-    how papers actually mix them."""
-    weighted = [page for page in pages
-                for _ in range(1 if page.paper == "practice" else real_weight)]
+    """Real papers' pages count ``real_weight`` times: practice pages teach every shape,
+    real ones how papers actually mix them (the hand-written test pages twice)."""
+    weighted = [page for page in pages for _ in range(
+        real_weight if page.paper.startswith("paper-")
+        else HANDWRITTEN_WEIGHT if page.paper == "handwritten" else 1)]
     return train(examples(weighted), epochs=epochs)
 
 
