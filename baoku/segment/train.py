@@ -30,7 +30,7 @@ PRACTICE_PAGES = 400
 # new ones.
 EPOCHS = 40
 REAL_WEIGHT = 6
-HANDWRITTEN_WEIGHT = 2
+HANDWRITTEN_WEIGHT = 1
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def examples(pages: Iterable[LabelledPage]) -> list[tuple[list[list[str]], tuple
 def train_model(pages: Iterable[LabelledPage], epochs: int = EPOCHS,
                 real_weight: int = REAL_WEIGHT) -> Model:
     """Real papers' pages count ``real_weight`` times: practice pages teach every shape,
-    real ones how papers actually mix them (the hand-written test pages twice)."""
+    real ones how papers actually mix them (the hand-written test pages once)."""
     weighted = [page for page in pages for _ in range(
         real_weight if page.paper.startswith("paper-")
         else HANDWRITTEN_WEIGHT if page.paper == "handwritten" else 1)]
