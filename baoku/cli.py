@@ -14,11 +14,12 @@ from . import urls
 from .config import Config, ConfigError, load_config
 from .export_md import export_command
 from .feeds import feed_warnings
+from .footprint import measure, summary_lines
 from .incremental import BuildCounts, Session
 from .pipeline import BuildError, BuildResult
 from .progress import Progress
-from .publish import write_zip
 from .serve import DEFAULT_PORT, BuildStatus, PreviewServer
+from .zips import write_site_zip, write_year_zips
 
 DEFAULT_ZIP = Path("dist") / "baoku.zip"
 
@@ -43,6 +44,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--zip", nargs="?", type=Path, const=DEFAULT_ZIP, metavar="PATH",
                         help=f"另外打包成 zip（默认 {DEFAULT_ZIP}，相对项目根目录）；"
                         "解压后直接双击 index.html 即可离线浏览和搜索")
+    parser.add_argument("--split-years", action="store_true",
+                        help="与 --zip 一起用：每个年份一个压缩包（baoku-2023.zip …），"
+                        "各自解压即可离线浏览和检索该年份，另加一个链接各年份的 baoku-index.zip")
     parser.add_argument("--serve", action="store_true",
                         help="生成后在本机预览 output/（http://127.0.0.1:端口/）")
     parser.add_argument("--watch", action="store_true",
@@ -69,6 +73,7 @@ def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = No
         lines += [f"  - {f.message}" for f in archive.failures]
     if config is not None:
         lines += [f"提示：{w}" for w in feed_warnings(config)]
+        lines += summary_lines(measure(config.output_dir, result.article_count))
         report = config.output_dir / urls.file_of(urls.report_page())
         lines.append(f"网站已写入 {config.output_dir}；生成报告（含全部提示）：{report}")
     return "\n".join(lines)
@@ -123,13 +128,23 @@ def main(argv: list[str] | None = None) -> int:
     progress.close()
     print(summary(result, time.perf_counter() - started, session.counts, config))
     if args.zip is not None:
-        zip_path = args.zip if args.zip.is_absolute() else config.project_root / args.zip
-        count = write_zip(config.output_dir, zip_path)
-        print(f"已打包 {count} 个文件：{zip_path}（解压后打开 index.html 即可离线浏览）")
+        _write_zips(args, config, result)
     if args.watch or args.serve:
         status = BuildStatus(tuple(f.message for f in result.archive.failures))
         return _preview(args, session, status)
     return 0
+
+
+def _write_zips(args: argparse.Namespace, config: Config, result: BuildResult) -> None:
+    zip_path = args.zip if args.zip.is_absolute() else config.project_root / args.zip
+    if not args.split_years:
+        count = write_site_zip(config.output_dir, zip_path)
+        print(f"已打包 {count} 个文件：{zip_path}（解压后打开 index.html 即可离线浏览）")
+        return
+    years, index = write_year_zips(result.archive, config, config.output_dir, zip_path)
+    for year in years:
+        print(f"已打包 {year.path}（{year.issues} 期，{year.articles} 篇文章）")
+    print(f"年份索引：{index}（与各年份的压缩包解压到同一个文件夹，打开其中的 index.html）")
 
 
 def _preview(args: argparse.Namespace, session: Session, status: BuildStatus) -> int:

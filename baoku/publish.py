@@ -169,8 +169,11 @@ def _same_bytes(path: str, content: bytes) -> bool:
         return False
 
 
-def write_zip(site_dir: Path, zip_path: Path) -> int:
-    """Zip the built site with its start page at the zip root; returns the file count."""
+def write_zip(site_dir: Path, zip_path: Path,
+              extra: Iterable[tuple[str, bytes]] = ()) -> int:
+    """Zip the built site with its start page at the zip root, and ``extra`` files (site
+    path, bytes) that only the zip carries (the offline search packs); returns the file
+    count."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = zip_path.with_name(zip_path.name + ".part")
     count = 0
@@ -179,6 +182,9 @@ def write_zip(site_dir: Path, zip_path: Path) -> int:
             if path.is_file():
                 zf.write(path, path.relative_to(site_dir).as_posix())
                 count += 1
+        for rel, content in extra:
+            zf.writestr(rel, content)
+            count += 1
     os.replace(tmp, zip_path)
     return count
 
