@@ -249,12 +249,17 @@ def test_report_page_lists_failures_and_origins(config: Config) -> None:
         assert text in report
 
 
-def test_article_text_download(config: Config) -> None:
-    text = rendered(sample_archive(), config)["issues/new/01/article.txt"]
-    lines = text.splitlines()
-    assert lines[:4] == ["引题甲", "新闻一", "——副题甲", "本报讯（记者王一）"]
-    assert "小标题" in lines and "［图］图为活动现场。 李二 摄" in lines
-    assert "&" not in text or "&amp;" not in text  # plain text, not HTML-escaped
+def test_article_text_is_built_in_the_browser_not_published(config: Config) -> None:
+    """No second copy of every article as a file: the page's download button carries
+    what the text's footer names (the browser test downloads it)."""
+    files = rendered(sample_archive(), config)
+    assert not [path for path in files if path.endswith(".txt") and "/01/" in path]
+    html = files["issues/new/01/index.html"]
+    button = re.search(r'<button type="button" class="text-download" hidden ([^>]*)>', html)
+    assert button is not None
+    attrs = dict(re.findall(r'data-([a-z]+)="([^"]*)"', button.group(1)))
+    assert attrs["file"] == "new-01.txt"
+    assert attrs["source"].endswith("第 1 篇") and attrs["archive"] == config.site_title
 
 
 def test_text_is_escaped_in_html(config: Config) -> None:
@@ -263,7 +268,6 @@ def test_text_is_escaped_in_html(config: Config) -> None:
     html = files["issues/n/01/index.html"]
     assert "<script>alert(1)</script>" not in html
     assert "a &lt; b &amp; c" in html
-    assert "<script>alert(1)</script>" in files["issues/n/01/article.txt"]
 
 
 def test_raw_text_is_published_when_present(tmp_path: Path, config: Config) -> None:
@@ -316,7 +320,7 @@ def test_plan_is_linear_in_articles(config: Config) -> None:
     # 1000 articles (page + text each), 20 issues, then home, districts, two places,
     # topic index and page, reporter index and page, report, search; each of the four
     # tag lists holds all 1000 articles, on five pages of 200
-    assert len(plans) == 1000 * 2 + 20 + 6 + 4 * 5
+    assert len(plans) == 1000 + 20 + 6 + 4 * 5
 
 
 def test_districts_are_grouped_by_city_and_cities_get_no_page(config: Config) -> None:
@@ -402,7 +406,7 @@ def test_untitled_article_gets_a_placeholder_headline(config: Config) -> None:
     assert "<title>[无题名] · " in files["issues/p/01/index.html"]
 
 
-MY_TEMPLATES = ("home.html", "issue.html", "article.html", "article.txt", "raw.txt",
+MY_TEMPLATES = ("home.html", "issue.html", "article.html", "raw.txt",
                 "districts.html", "place.html", "topics.html", "topic.html", "reporters.html",
                 "reporter.html", "report.html")
 
