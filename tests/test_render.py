@@ -317,10 +317,10 @@ def test_plan_is_linear_in_articles(config: Config) -> None:
                      for n in range(1, 51))
     issues = tuple(issue(f"i{k}", *articles, date=f"2020-01-{k + 1:02d}") for k in range(20))
     plans = list(plan_pages(Archive(issues=issues, generated_at=GENERATED), config))
-    # 1000 articles (page + text each), 20 issues, then home, districts, two places,
-    # topic index and page, reporter index and page, report, search; each of the four
-    # tag lists holds all 1000 articles, on five pages of 200
-    assert len(plans) == 1000 + 20 + 6 + 4 * 5
+    # 1000 article pages, 20 issues, then home, districts, two places, topic index and
+    # page, reporter index and page, report, search; each of the four tag lists holds
+    # all 1000 articles, on two pages of 500
+    assert len(plans) == 1000 + 20 + 6 + 4 * 2
 
 
 def test_districts_are_grouped_by_city_and_cities_get_no_page(config: Config) -> None:
@@ -501,6 +501,24 @@ def test_long_tag_lists_are_split_into_pages(config: Config,
     assert second.title == "主题：教育（第 2 页）"
     html = rendered(archive, config)["topics/教育/2/index.html"]
     assert '<a href="../3/index.html">3</a>' in html and '<a href="../index.html">1</a>' in html
+
+
+def test_page_links_stay_bounded_however_long_the_list() -> None:
+    from baoku.render.tags import page_numbers
+
+    assert page_numbers(1, 3) == [1, 2, 3]
+    assert page_numbers(1, 100) == [1, 2, 3, 4, 100]
+    assert page_numbers(50, 100) == [1, 47, 48, 49, 50, 51, 52, 53, 100]
+    assert max(len(page_numbers(n, 1000)) for n in range(1, 1001)) == 9
+
+
+def test_tag_pages_list_one_line_an_article(config: Config) -> None:
+    files = rendered(sample_archive(), config)
+    html = files["topics/教育/index.html"]
+    rows = re.findall(r"<li><a href=\"\.\./\.\./issues/[^\"]+\">[^<]+</a> <span class=\"meta\">"
+                      r"[^<]+</span></li>", html)
+    assert len(rows) == 2, "headline and issue date, nothing more"
+    assert 'class="byline"' not in html and 'class="kicker"' not in html
 
 
 def test_short_tag_list_is_one_page(config: Config) -> None:
