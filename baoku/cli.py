@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"另外打包成 zip（默认 {DEFAULT_ZIP}，相对项目根目录）；"
                         "解压后直接双击 index.html 即可离线浏览和搜索")
     parser.add_argument("--split-years", action="store_true",
-                        help="与 --zip 一起用：每个年份一个压缩包（baoku-2023.zip …），"
+                        help="按年份打包（含 --zip）：每个年份一个压缩包（baoku-2023.zip …），"
                         "各自解压即可离线浏览和检索该年份，另加一个链接各年份的 baoku-index.zip")
     parser.add_argument("--serve", action="store_true",
                         help="生成后在本机预览 output/（http://127.0.0.1:端口/）")
@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     progress.close()
     print(summary(result, time.perf_counter() - started, session.counts, config))
+    if args.zip is None and args.split_years:
+        args.zip = DEFAULT_ZIP
     if args.zip is not None:
         _write_zips(args, config, result)
     if args.watch or args.serve:
