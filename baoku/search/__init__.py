@@ -104,8 +104,8 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
     for a zip: ``baoku.search.offline.offline_files``).
 
     ``only_shards`` limits Pagefind to those shards (incremental builds: pass
-    ``changed_shards(archive, site_dir)``; the caller put the others in place, packs
-    included). Returns warnings for the librarian.
+    ``changed_shards(archive, site_dir)``; the caller put the others in place).
+    Returns warnings for the librarian.
     """
     records = archive_records(archive)
     if not records:
