@@ -61,15 +61,16 @@ def test_in_place_build_is_byte_identical_to_full_build(case: str, project: Path
 
 def test_unchanged_pages_are_left_alone_in_place(project: Path) -> None:
     session = watch_session(project)
-    texts = sorted((project / "output" / "issues").rglob("*.txt"))
-    assert texts
-    inodes = {p: p.stat().st_ino for p in texts}
+    before = {p: (p.stat().st_ino, p.read_bytes())
+              for p in (project / "output" / "issues").rglob("*") if p.is_file()}
     home_inode = (project / "output" / "index.html").stat().st_ino
 
     add_source(project)
     session.build(QUIET)
 
-    assert [p for p in texts if p.stat().st_ino != inodes[p]] == [], "rewritten needlessly"
+    same = [p for p, (_, data) in before.items() if p.is_file() and p.read_bytes() == data]
+    assert len(same) > len(before) // 2, "most of the issues' pages did not change"
+    assert [p for p in same if p.stat().st_ino != before[p][0]] == [], "rewritten needlessly"
     assert (project / "output" / "index.html").stat().st_ino != home_inode, "home changed"
     assert session.counts.kept > session.counts.rendered
 
