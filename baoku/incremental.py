@@ -15,6 +15,7 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -46,11 +47,23 @@ def _hash_files(paths: Iterable[Path], root: Path | None = None) -> str:
     for path in paths:
         name = path.relative_to(root).as_posix() if root else str(path)
         digest.update(name.encode("utf-8") + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"missing")
+        digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+# Files above this size (or not regular: a pipe, /dev/zero behind a link) are known by
+# their size and times instead of their bytes: reading them could take forever.
+_HASH_LIMIT = 64 * 1024 * 1024
+
+
+def _file_digest(path: Path) -> bytes:
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _HASH_LIMIT:
+            return repr((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)).encode()
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"missing"
 
 
 def _tree_files(root: Path) -> list[Path]:
@@ -388,7 +401,7 @@ class Session:
                 keys.append(key)
             else:
                 issues.append(before.get(issue_id) or attach_raw_text(cached,
-                                                                      self.config.project_root))
+                                                                      self.config.source_root))
         if not jobs:
             return None, set()
         enricher = self._load_enricher(self.config)
@@ -398,7 +411,7 @@ class Session:
                 log(f"跳过 {error}")
                 return None, set()
             self.issues.put(key, issue)
-            issues.append(attach_raw_text(issue, self.config.project_root))
+            issues.append(attach_raw_text(issue, self.config.source_root))
         fresh = {issue_id for _, issue_id, _ in jobs}
         linked = link_related(pipeline.sort_issues(issues), only=fresh)
         return replace(previous, issues=linked, failures=tuple(failures)), fresh
@@ -515,7 +528,7 @@ class Session:
         return key
 
     def _compute_issue_key(self, source: Source, issue_id: str) -> str:
-        siblings = self._siblings.of(self.config.project_root / source.rel_path)
+        siblings = self._siblings.of(self.config.source_root / source.rel_path)
         digest = hashlib.sha256()
         # The read stage may add warnings that depend on other files (duplicate claims),
         # so everything about the source but its (hashed) text is part of the key.
@@ -539,7 +552,7 @@ class Session:
                    ) -> list[pipeline.Outcome]:
         """``_read_source`` for every path, the files not known unchanged read together
         in the build's pool (a new process knows none: every file, on every core)."""
-        states = [self._source_state(path, config.project_root) for path in paths]
+        states = [self._source_state(path, config.source_root) for path in paths]
         outcomes: list[pipeline.Outcome | None] = [
             (known, None) if (known := self._known_source(path, state)) is not None else None
             for path, state in zip(paths, states, strict=True)]

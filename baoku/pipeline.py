@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,10 +22,11 @@ from .export import export_data
 from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
-from .pages import load_site_pages
+from .pages import PAGES_DIR, site_pages
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
+from .safety import check_output, unreadable_reason
 from .search import build_search, remove_orphaned_scratch
 from .segment import segment
 
@@ -75,14 +78,54 @@ class _Stage:
 def discover_sources(content_dir: Path) -> list[Path]:
     """Source files in ``content_dir``, sorted by name; a ``.txt`` shadowed by a ``.md``
     of the same stem is left to the Markdown reader as provenance."""
-    if not content_dir.is_dir():
+    return scan_sources(content_dir, content_dir.parent)[0]
+
+
+_HIDDEN = "是隐藏文件（文件名以“.”开头，多为系统或编辑器留下的临时文件），已跳过"
+
+
+def _sources_in_subfolder(entry: os.DirEntry[str], project_root: Path) -> list[Failure]:
+    """A subfolder holding issue files (read only from ``content/`` itself): one failure."""
+    if entry.name.startswith(".") or entry.name == PAGES_DIR or not entry.is_dir(
+            follow_symlinks=False):
         return []
-    found = [p for p in content_dir.iterdir()
-             if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")]
+    try:
+        with os.scandir(entry.path) as inside:
+            count = sum(1 for e in inside if Path(e.name).suffix.lower() in SOURCE_SUFFIXES)
+    except OSError:
+        return []
+    if not count:
+        return []
+    rel = relative_path(Path(entry.path), project_root)
+    return [Failure(rel, "read", f"{rel}：是子文件夹，其中的 {count} 个 .txt/.md 文件没有读取"
+                    "（只读取 content 目录本身中的期次文件）；如需生成，请移到 content 目录中")]
+
+
+def scan_sources(content_dir: Path, project_root: Path) -> tuple[list[Path], list[Failure]]:
+    """``discover_sources``, and a failure for every entry named like a source that is
+    not read: hidden files, folders, pipes, links out of ``content_dir`` or to nowhere."""
+    if not content_dir.is_dir():
+        return [], []
+    found: list[Path] = []
+    skipped: list[Failure] = []
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            path = Path(entry.path)
+            if path.suffix.lower() not in SOURCE_SUFFIXES:
+                skipped += _sources_in_subfolder(entry, project_root)
+                continue
+            plain = entry.is_file(follow_symlinks=False)  # no system call on most systems
+            reason = _HIDDEN if entry.name.startswith(".") else (
+                None if plain else unreadable_reason(path, content_dir))
+            if reason is None:
+                found.append(path)
+                continue
+            rel = relative_path(path, project_root)
+            skipped.append(Failure(rel, "read", f"{rel}：{reason}"))
     stems_with_md = {p.stem for p in found if p.suffix.lower() == ".md"}
     return sorted((p for p in found
                    if not (p.suffix.lower() == ".txt" and p.stem in stems_with_md)),
-                  key=lambda p: p.name)
+                  key=lambda p: p.name), sorted(skipped, key=lambda f: f.rel_path)
 
 
 def _sort_key(issue: Issue) -> tuple[int, str, str]:
@@ -273,7 +316,7 @@ def process_sources(paths: list[Path], config: Config, enricher: Enricher,
             try:
                 if error is not None or not isinstance(issue, Issue):
                     raise _WorkerError(error or "")
-                issues.append(attach_raw_text(issue, config.project_root))
+                issues.append(attach_raw_text(issue, config.source_root))
             except Exception as exc:
                 message = (str(exc) if isinstance(exc, _WorkerError) else
                            f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
@@ -308,7 +351,7 @@ def start_reading(paths: list[Path], config: Config, hooks: Hooks
         yield None
         return
     try:
-        rels = [relative_path(path, config.project_root) for path in paths]
+        rels = [relative_path(path, config.source_root) for path in paths]
         yield _pool_reads(pool, paths, rels, config)
     finally:
         pool.shutdown()
@@ -355,7 +398,7 @@ def read_sources(paths: list[Path], config: Config, log: Log,
     ``outcomes``: the paths already read (``read_many``), in order."""
     sources: list[tuple[str, Source]] = []
     failures: list[Failure] = []
-    rels = [relative_path(path, config.project_root) for path in paths]
+    rels = [relative_path(path, config.source_root) for path in paths]
     if outcomes is None:
         outcomes = _read_all(paths, rels, config, read, pool)
     for rel, (source, error) in zip(rels, outcomes, strict=True):
@@ -374,7 +417,7 @@ def read_sources(paths: list[Path], config: Config, log: Log,
 def read_many(paths: list[Path], config: Config, enricher: Enricher) -> list[Outcome]:
     """``read_source`` for every path, in a process pool when worth it: (Source, None) or
     (None, the librarian's error message), in path order."""
-    rels = [relative_path(path, config.project_root) for path in paths]
+    rels = [relative_path(path, config.source_root) for path in paths]
     with _pool(config, None, len(paths)) as pool:  # reading needs no enricher
         return list(_read_all(paths, rels, config, read_source, pool))
 
@@ -386,14 +429,14 @@ def _read_all(paths: list[Path], rels: list[str], config: Config,
         yield from _pool_reads(pool, paths, rels, config)
         return
     for path, rel in zip(paths, rels, strict=True):
-        yield _read_outcome(read, path, config.project_root, rel)
+        yield _read_outcome(read, path, config.source_root, rel)
 
 
 def _pool_reads(pool: ProcessPoolExecutor, paths: list[Path], rels: list[str],
                 config: Config) -> Iterator[Outcome]:
     """``read_source`` of every path in ``pool``; ``map`` submits every job at once, so
     the workers start before the caller asks for the first outcome."""
-    jobs = [(path, config.project_root, rel) for path, rel in zip(paths, rels, strict=True)]
+    jobs = [(path, config.source_root, rel) for path, rel in zip(paths, rels, strict=True)]
     return pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
 
 
@@ -406,7 +449,10 @@ def now_iso(config: Config) -> str:
 def collect_archive(config: Config, log: Log, timer: _Timer,
                     hooks: Hooks = DEFAULT_HOOKS) -> Archive:
     """Every issue read, cut and enriched, newest first; related lists still empty."""
-    paths = discover_sources(config.content_dir)
+    check_output(config)  # before anything is read, cached or replaced
+    paths, skipped = scan_sources(config.content_dir, config.project_root)
+    for failure in skipped:
+        log(f"跳过 {failure.message}")
     with start_reading(paths, config, hooks) as reading:
         with timer.stage("load"):  # while the sources are read, when they are read in a pool
             enricher = hooks.load_enricher(config)
@@ -414,8 +460,12 @@ def collect_archive(config: Config, log: Log, timer: _Timer,
             # All in before the read pool goes: no pool is forked beside another's threads.
             reads = None if reading is None else list(reading)
     issues, failures = process_sources(paths, config, enricher, timer, log, hooks, reads)
-    return Archive(issues=sort_issues(issues), failures=tuple(failures),
-                   generated_at=now_iso(config), pages=load_site_pages(config.content_dir, log))
+    pages, page_failures = site_pages(config.content_dir, config.project_root)
+    for failure in page_failures:
+        log(f"跳过 {failure.message}")
+    return Archive(issues=sort_issues(issues),
+                   failures=(*skipped, *failures, *page_failures),
+                   generated_at=now_iso(config), pages=pages)
 
 
 def link_archive(archive: Archive, timer: _Timer, hooks: Hooks = DEFAULT_HOOKS) -> Archive:
@@ -464,7 +514,10 @@ def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> Bui
     collected = collect_archive(config, log, timer, hooks)
     if not collected.issues:
         raise BuildError(_nothing_built_message(config, collected))
-    staging = hooks.publisher(config.output_dir)
+    try:
+        staging = hooks.publisher(config.output_dir)
+    except OSError as exc:
+        raise BuildError(unwritable_message(config.output_dir, exc)) from exc
     search: Background[list[str]] | None = None
     try:
         # Search records hold no related lists: the search stage starts before that pass.
@@ -475,15 +528,40 @@ def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> Bui
         write_site(archive, config, staging, timer, result, hooks, search)
         with timer.stage("publish"):
             staging.commit()
-    except BaseException:
+    except BaseException as exc:
         if search is not None:
             search.cancel()
             remove_orphaned_scratch()  # the record pages its Pagefind runs were reading
         staging.discard()
+        if _publish_failure(exc, config.output_dir):
+            raise BuildError(unwritable_message(config.output_dir, exc)) from exc
         raise
     result.timings = timer.timings
     result.stats = staging.stats
     return result
+
+
+_WRITE_PROBLEMS = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完",
+                   errno.EROFS: "所在磁盘是只读的", errno.EACCES: "没有写入权限",
+                   errno.EPERM: "没有写入权限"}
+
+
+def _publish_failure(exc: BaseException, output_dir: Path) -> bool:
+    """A refused write beside or into ``output_dir`` (not, say, an unreadable theme file)."""
+    if not isinstance(exc, OSError):
+        return False
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    return exc.errno in _WRITE_PROBLEMS or (
+        bool(name) and Path(name).absolute().is_relative_to(output_dir.parent.absolute()))
+
+
+def unwritable_message(output_dir: Path, exc: OSError) -> str:
+    """The publish stage could not write: which folder, why, and what to do."""
+    problem = _WRITE_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f"（{exc.filename}）" if exc.filename else ""
+    return (f"发布阶段无法写入输出目录 {output_dir} 所在的位置：{problem}{where}。"
+            "上一次生成的网站保持不变。请腾出磁盘空间、检查该目录及其上级目录的写入权限，"
+            "或用 --output 换一个可写的目录后重试")
 
 
 def _nothing_built_message(config: Config, archive: Archive) -> str:

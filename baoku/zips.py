@@ -15,7 +15,7 @@ import html
 import json
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from .export import export_data
 from .model import Archive, Issue
 from .publish import write_zip
 from .render import render_site
+from .safety import ZIP_COMMENT
 from .search.offline import BUNDLE_LIST, offline_files
 from .search.pagefind import BUNDLE_DIR, bundle_path
 from .search.records import UNDATED_SHARD, year_of
@@ -74,18 +75,34 @@ def year_label(year: str) -> str:
     return f"{year}年" if year.isdigit() else "日期不详"
 
 
-def write_year_zips(archive: Archive, config: Config, site_dir: Path, zip_path: Path
+def index_zip_path(zip_path: Path) -> Path:
+    """The index zip of split zips: ``baoku.zip`` → ``baoku-index.zip``."""
+    return year_zip_path(zip_path, INDEX_STEM)
+
+
+def year_zip_path(zip_path: Path, year: str) -> Path:
+    return zip_path.with_name(f"{zip_path.stem}-{year}{zip_path.suffix}")
+
+
+def write_year_zips(archive: Archive, config: Config, site_dir: Path, zip_path: Path,
+                    check: Callable[[Path], None] = lambda path: None
                     ) -> tuple[list[YearZip], Path]:
     """One zip per year beside ``zip_path`` (``baoku.zip`` → ``baoku-2023.zip`` …) and the
-    index zip (``baoku-index.zip``); returns the year zips and the index zip's path."""
+    index zip (``baoku-index.zip``); returns the year zips and the index zip's path.
+    ``check(path)`` runs before each zip is written and raises to refuse it (a file there
+    that baoku did not write)."""
+    years = years_of(archive)
+    for year in years:
+        check(year_zip_path(zip_path, year))
     written = []
-    for year, issues in years_of(archive).items():
-        path = zip_path.with_name(f"{zip_path.stem}-{year}{zip_path.suffix}")
+    for year, issues in years.items():
+        path = year_zip_path(zip_path, year)
         site = year_archive(archive, issues)
         year_config = replace(config, site_title=f"{config.site_title} · {year_label(year)}")
         _write_entries(path, year_site_files(site, year_config, site_dir, year))
         written.append(YearZip(year, path, len(issues), sum(len(i.articles) for i in issues)))
-    index = zip_path.with_name(f"{zip_path.stem}-{INDEX_STEM}{zip_path.suffix}")
+    index = index_zip_path(zip_path)
+    check(index)
     _write_entries(index, [("index.html", index_page(config, written).encode("utf-8"))])
     return written, index
 
@@ -132,6 +149,7 @@ def _write_entries(zip_path: Path, entries: Iterable[tuple[str, bytes]]) -> int:
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED,
                              compresslevel=6) as zf:
+            zf.comment = ZIP_COMMENT  # a later --zip may replace it (baoku.safety)
             for rel, content in entries:
                 zf.writestr(f"{zip_path.stem}/{rel}", content)
                 count += 1

@@ -9,13 +9,12 @@ from baoku.zips import write_site_zip
 
 
 def unpack(zip_path: Path, folder: Path) -> Path:
-    """Unpack ``zip_path`` into ``folder``; returns the site root in it (the folder
-    holding ``index.html``: the zip's root, or its one top-level folder)."""
+    """Unpack ``zip_path`` into the empty ``folder``; returns the site root: the zip's one
+    top-level folder, named after the zip (checked: nothing lands beside it)."""
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(folder)
-    if (folder / "index.html").is_file():
-        return folder
-    (root,) = [p for p in folder.iterdir() if p.is_dir()]
+    (root,) = folder.iterdir()
+    assert root.name == zip_path.stem and (root / "index.html").is_file()
     return root
 
 

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..model import Article
+from ..read import ReadError, read_small_file
 from ..tokenizer import Tokenizer
 from .keywords import rank_terms
 
@@ -85,10 +86,11 @@ def load_taxonomy(path: Path | None) -> Taxonomy:
     if path is None:
         return parse_taxonomy(builtin_taxonomy_text())
     try:
-        return parse_taxonomy(path.read_text(encoding="utf-8"), path.name)
-    except (OSError, UnicodeDecodeError) as exc:
+        return parse_taxonomy(read_small_file(path, path.name).decode("utf-8-sig"), path.name)
+    except (ReadError, UnicodeDecodeError) as exc:  # too large, a pipe, not UTF-8 …
         fallback = parse_taxonomy(builtin_taxonomy_text())
-        warning = f"{path.name}：无法读取主题表（{exc}），改用内置主题表"
+        reason = str(exc).removeprefix(f"{path.name}：").removesuffix("，已跳过")
+        warning = f"{path.name}：无法读取主题表（{reason}），改用内置主题表"
         return Taxonomy(fallback.topics, (warning, *fallback.warnings))
 
 

@@ -51,7 +51,7 @@ def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
 
 
 def read_raw_text(config: Config, rel_path: str) -> str | None:
-    path = Path(config.project_root) / rel_path
+    path = Path(config.source_root) / rel_path
     if not path.is_file():
         return None
     data = path.read_bytes()

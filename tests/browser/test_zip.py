@@ -25,7 +25,9 @@ ISSUE_HREF = re.compile(r"/issues/[^/]+/index\.html$")
 @pytest.fixture(scope="module")
 def unzipped(seed_site: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out, _ = seed_site
-    return zipped_and_unpacked(out, tmp_path_factory.mktemp("zip"))
+    site = zipped_and_unpacked(out, tmp_path_factory.mktemp("zip"))
+    assert site.name == "baoku"
+    return site
 
 
 def hrefs(page: object) -> list[str]:
