@@ -37,7 +37,7 @@ from .related_cache import RelatedLists, load_related, save_related
 from .render.stamps import build_time_use, stamp
 
 CACHE_FORMAT = "1"
-SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
+SEARCH_DIRS = (search.BUNDLE_DIR,)  # written by ``build_search`` only
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__"}
 
@@ -683,9 +683,9 @@ class Session:
         fingerprints = search.shard_fingerprints(current)
         changed = search.changed_shards(archive, previous, fingerprints)
         for name in current:
-            if name not in changed:  # its bundle, and its offline packs when up to date
-                for folder in (search.bundle_path(name), search.pack_path(name)):
-                    _link_tree(previous / folder, site_dir / folder)
+            if name not in changed:
+                folder = search.bundle_path(name)
+                _link_tree(previous / folder, site_dir / folder)
         self.counts.shards_rebuilt = len(changed)
         return search.build_search(archive, config, site_dir, only_shards=changed)
 
