@@ -128,19 +128,23 @@ def test_the_fixtures_segment_well_with_the_shipped_model() -> None:
     assert total is not None and total.f1 >= 0.9, total.misses
 
 
+HELD_OUT = ("paper-08", "paper-19", "paper-23")  # a city evening, a national trade, a city paper
+
+
 @pytest.mark.slow
-def test_leave_one_paper_out_on_the_fixtures_has_a_floor() -> None:
-    """Train without each fixture paper, score it: what a new paper would get."""
+def test_papers_left_out_of_training_still_segment_well() -> None:
+    """Train without each of three papers, score it: what a new paper would get.
+    (``python -m baoku.segment.evaluate --lopo`` does this for every paper.)"""
     fixtures = fixture_pages(ROOT / FIXTURES)
     from baoku.segment.evaluate import GoldPage
     pages = [GoldPage(f.name, f.paper, f.text, gold_from_roles(f.text, f.roles))
-             for f in fixtures]
+             for f in fixtures if f.paper in HELD_OUT]
     by_paper = evaluate(pages, Models([*fixtures, *practice_pages()], lopo=True), False)
+    assert set(by_paper) == set(HELD_OUT)
     exact = sum(t.exact for t in by_paper.values())
     gold = sum(t.gold for t in by_paper.values())
     built = sum(t.built for t in by_paper.values())
-    f1 = 2 * exact / (gold + built)
-    assert f1 >= 0.6
+    assert 2 * exact / (gold + built) >= 0.7
 
 
 @pytest.mark.slow

@@ -79,8 +79,6 @@ def apply_role(item: Item, role: str) -> Item:
     if role == "byline":
         lead = item.lead or LeadByline(item.spaced, "", parse_names(item.spaced))
         return replace(item, kind="lead", lead=lead, role=role)
-    if role == "tail" and item.credit and not item.credit.caption:
-        return replace(item, kind="credit", role=role)  # a photo credit closing its box
     if role == "tail":
         tail = item.tail or (item.lead.people if item.lead else parse_names(item.spaced))
         return replace(item, kind="tail", tail=tail, role=role)
