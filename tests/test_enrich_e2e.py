@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import shared_tokenizer
 
 from baoku.enrich import enrich_issue, make_enricher
 from baoku.enrich.keywords import builtin_stopwords
@@ -13,7 +14,6 @@ from baoku.enrich.people import normalise_name, normalise_names
 from baoku.enrich.places import build_book, load_gazetteer, parse_local_places
 from baoku.enrich.topics import load_taxonomy, parse_taxonomy
 from baoku.model import Article, Issue, Source, SourceMeta
-from baoku.tokenizer import default_tokenizer
 
 GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "gold"
 TAXONOMY = {t.name for t in load_taxonomy(None).topics}
@@ -146,7 +146,7 @@ def test_malformed_place_file_is_reported_not_fatal(build_from) -> None:
 
 def test_enrich_issue_normalises_credits_and_is_pure() -> None:
     book = build_book(load_gazetteer(), parse_local_places(""))
-    enricher = make_enricher(book, parse_taxonomy(""), default_tokenizer())
+    enricher = make_enricher(book, parse_taxonomy(""), shared_tokenizer())
     article = Article(number=1, headline="卫东区召开会议", paragraphs=("会议强调要抓好落实。",),
                       reporters=("记者 张 亚丹", "张亚丹"), photographers=("李强 摄",),
                       correspondents=("通讯员王鹏",))

@@ -37,8 +37,8 @@ from baoku.enrich.places import (
 )
 from baoku.model import Archive, OutputFile
 from baoku.render import parallel
-from baoku.tokenizer import Tokenizer, default_tokenizer
-from tests.conftest import make_config
+from baoku.tokenizer import Tokenizer
+from tests.conftest import make_config, shared_tokenizer
 from tests.test_incremental import fragments, without_bundles
 
 DISTRICTS = ("东岭镇", "西河乡", "南山街道", "北湖镇", "石桥乡", "青松镇")
@@ -231,14 +231,14 @@ def small_book() -> PlaceBook:
 def test_known_mentions_match_the_char_by_char_scan(small_book: PlaceBook,
                                                      pieces: list[str]) -> None:
     text = "".join(pieces)
-    tokenizer = default_tokenizer()
+    tokenizer = shared_tokenizer()
     assert known_mentions(text, small_book, tokenizer) == _mentions_by_last_char(
         text, small_book, tokenizer)
 
 
 def test_small_book_has_one_and_many_character_surfaces(small_book: PlaceBook) -> None:
     assert "青" in small_book.surfaces and "青山县" in small_book.surfaces
-    names = [m.name for m in known_mentions("桃源镇在青山县。", small_book, default_tokenizer())]
+    names = [m.name for m in known_mentions("桃源镇在青山县。", small_book, shared_tokenizer())]
     assert names == ["桃源镇", "青山县"]
 
 
@@ -367,4 +367,4 @@ def _pagefind_processes(scratch: Path) -> list[int]:
 
 
 def test_an_empty_place_book_finds_nothing() -> None:
-    assert known_mentions("桃源镇在青山县。", PlaceBook(), default_tokenizer()) == []
+    assert known_mentions("桃源镇在青山县。", PlaceBook(), shared_tokenizer()) == []

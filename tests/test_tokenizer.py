@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 import rjieba
+from conftest import shared_tokenizer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from baoku import tokenizer as tokenizer_module
-from baoku.tokenizer import default_tokenizer
 
 PIECES = ["梁园区", "花椒", "种植", "社区", "近日", "湖滨路", "的", "，", " ", "A1", "村", "镇"]
 
@@ -20,13 +20,13 @@ def fresh_tags(text: str) -> tuple[tuple[str, str], ...]:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
 def test_tag_is_rjiebas_tagging_on_every_call(text: str) -> None:
-    tok = default_tokenizer()
+    tok = shared_tokenizer()
     assert tuple(tok.tag(text)) == fresh_tags(text)
     assert tuple(tok.tag(text)) == fresh_tags(text)  # the second answer may be remembered
 
 
 def test_a_new_word_changes_what_was_remembered() -> None:
-    tok = default_tokenizer()
+    tok = shared_tokenizer()
     text = "在翠柏苑乙栋"
     before = tok.tag(text)
     assert ("翠柏苑乙栋", "x") not in before
@@ -36,7 +36,7 @@ def test_a_new_word_changes_what_was_remembered() -> None:
 
 def test_long_texts_are_not_remembered_and_the_memory_is_bounded(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    tok = default_tokenizer()
+    tok = shared_tokenizer()
     long_text = "花椒种植" * 10
     tok.tag(long_text)
     assert long_text not in tok._tags
