@@ -26,6 +26,7 @@ from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import render_site
 from .search import build_search, remove_orphaned_scratch
 from .segment import segment
+from .templating import template_problem
 
 SOURCE_SUFFIXES = (".txt", ".md")
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -34,6 +35,26 @@ Log = Callable[[str], None]
 
 class BuildError(Exception):
     """Nothing could be built; the message is for the librarian (Chinese)."""
+
+
+class StageError(BuildError):
+    """A stage stopped the build, e.g. a template with a typo: ``render: article.html:17: …``."""
+
+    def __init__(self, stage: str, problem: str) -> None:
+        super().__init__(f"{stage}: {problem}")
+        self.stage = stage
+
+
+@contextmanager
+def template_errors(stage: str) -> Iterator[None]:
+    """A template's error as one line naming the stage, template and line, not a traceback."""
+    try:
+        yield
+    except Exception as exc:
+        problem = template_problem(exc)
+        if problem is None:
+            raise
+        raise StageError(stage, problem) from None
 
 
 @dataclass
@@ -431,7 +452,7 @@ def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer
     (``pagefind/``, ``search-offline/``)."""
     try:
         hooks.progress("生成页面", 0, 1)
-        with timer.stage("render+write"):
+        with timer.stage("render+write"), template_errors("render"):
             staging.write(hooks.render(archive, config))
         with timer.stage("data"):
             staging.write(export_data(archive))
