@@ -134,17 +134,17 @@ def test_sources_are_read_while_the_enricher_loads(tmp_path: Path,
     monkeypatch.setattr(read, "decode_bytes", marking_decode)  # forked workers inherit it
     seen: list[int] = []
 
-    def waiting_loader(config: Config) -> Enricher:
-        deadline = time.monotonic() + 10
-        while not any(markers.iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        seen.append(len(list(markers.iterdir())))
-        return pipeline.load_enricher(config)
+    class WaitingLoader(pipeline.NoCache):
+        def enricher(self, config: Config) -> Enricher:
+            deadline = time.monotonic() + 10
+            while not any(markers.iterdir()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen.append(len(list(markers.iterdir())))
+            return super().enricher(config)
 
     root = _project(tmp_path / "p")
     config = replace(make_config(root, root / "output"), workers=2)
-    result = pipeline.build(config, log=lambda m: None,
-                            hooks=replace(pipeline.DEFAULT_HOOKS, load_enricher=waiting_loader))
+    result = pipeline.build(config, WaitingLoader(), log=lambda m: None)
     assert seen and seen[0] > 0
     assert len(result.archive.issues) == 12 and len(result.archive.failures) == 1
 

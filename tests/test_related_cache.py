@@ -11,14 +11,14 @@ import pytest
 from test_incremental import QUIET, add_source, assert_same_tree, full_build, session_for
 from test_related import art, issue
 
-from baoku import incremental
 from baoku.enrich.related import (
     apply_related,
     link_related,
     related_inputs_digest,
     related_lists,
 )
-from baoku.model import Place
+from baoku.incremental import Session
+from baoku.model import Issue, Place
 from baoku.related_cache import FILE_NAME, load_related, save_related
 
 TOWN = Place(name="湖滨镇", level="town")
@@ -100,12 +100,13 @@ def test_damaged_or_foreign_files_are_a_miss(tmp_path: Path, content: bytes) -> 
 def ranked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times a Session ranked related articles."""
     calls: list[int] = []
+    keep = Session.keep_related
 
-    def counting(issues, only=None):
-        calls.append(len(issues))
-        return link_related(issues, only)
+    def counting(self: Session, linked: tuple[Issue, ...]) -> None:  # told after ranking
+        calls.append(len(linked))
+        keep(self, linked)
 
-    monkeypatch.setattr(incremental, "link_related", counting)
+    monkeypatch.setattr(Session, "keep_related", counting)
     return calls
 
 

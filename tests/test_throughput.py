@@ -305,16 +305,17 @@ def test_cancel_also_stops_what_the_background_process_started(tmp_path: Path) -
         time.sleep(0.02)
 
 
-def test_failed_render_stops_the_search_and_leaves_no_staging(tmp_path: Path) -> None:
-    def failing_render(archive: Archive, config: Config) -> Iterator[OutputFile]:
+def test_failed_render_stops_the_search_and_leaves_no_staging(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_render(archive: Archive, config: Config, *args: object) -> Iterator[OutputFile]:
         yield OutputFile("index.html", b"<html></html>")
         raise RuntimeError("模板坏了")
 
     root = _project(tmp_path)
     config = replace(make_config(root, root / "output", search=True), workers=2)
+    monkeypatch.setattr(pipeline, "render_site", failing_render)
     with pytest.raises(RuntimeError, match="模板坏了"):
-        pipeline.build(config, log=lambda m: None,
-                       hooks=replace(pipeline.DEFAULT_HOOKS, render=failing_render))
+        pipeline.build(config, log=lambda m: None)
     assert multiprocessing.active_children() == []
     assert sorted(p.name for p in root.iterdir()) == ["content"]
 
@@ -334,7 +335,8 @@ def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
     slow.chmod(0o755)
     monkeypatch.setattr(pagefind, "_executable", lambda: slow)
 
-    def render_until_pagefind_runs(archive: Archive, config: Config) -> Iterator[OutputFile]:
+    def render_until_pagefind_runs(archive: Archive, config: Config, *args: object
+                                   ) -> Iterator[OutputFile]:
         deadline = time.monotonic() + 30
         while not _pagefind_processes(scratch):
             assert time.monotonic() < deadline, "Pagefind never started"
@@ -344,9 +346,9 @@ def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
 
     root = _project(tmp_path)
     config = replace(make_config(root, root / "output", search=True), workers=2)
+    monkeypatch.setattr(pipeline, "render_site", render_until_pagefind_runs)
     with pytest.raises(RuntimeError, match="模板坏了"):
-        pipeline.build(config, log=lambda m: None,
-                       hooks=replace(pipeline.DEFAULT_HOOKS, render=render_until_pagefind_runs))
+        pipeline.build(config, log=lambda m: None)
     deadline = time.monotonic() + 10
     while _pagefind_processes(scratch):
         assert time.monotonic() < deadline, "Pagefind still runs after the build failed"

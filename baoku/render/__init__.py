@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 
@@ -226,11 +226,24 @@ def _render_batch(config: Config, plans: list[PagePlan], env: jinja2.Environment
             yield OutputFile(path, content)
 
 
-def render_site(archive: Archive, config: Config) -> Iterator[OutputFile]:
+class PageReuse(Protocol):
+    """Pages an earlier build rendered: ``render`` yields, for every plan, a page that
+    is still what ``render_page`` would make, or renders it (``render_pages``)."""
+
+    def render(self, plans: Iterable[PagePlan], config: Config, env: jinja2.Environment
+               ) -> Iterator[OutputFile]: ...
+
+
+def render_site(archive: Archive, config: Config, env: jinja2.Environment | None = None,
+                reuse: PageReuse | None = None) -> Iterator[OutputFile]:
+    """Every file of the site but the data and the search index: static files, the
+    planned pages (rendered, or the ones ``reuse`` still has), feeds, sitemap, 404."""
     yield from static_files(config)
-    env = make_environment(config)
+    env = env or make_environment(config)
     site = site_info(archive, config)
-    yield from render_pages(config, plan_pages(archive, config), env)
+    plans = plan_pages(archive, config)
+    yield from (render_pages(config, plans, env) if reuse is None
+                else reuse.render(plans, config, env))
     yield from extra_files(archive, config, env,
                            lambda here, title, description:
                            site_context(site, here, title, description))
