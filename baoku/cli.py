@@ -64,6 +64,7 @@ def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = No
                      f"{counts.cached} 个未变化的文件沿用缓存。")
     if counts is not None and counts.shards_rebuilt is not None:
         lines.append(f"检索索引：重建 {counts.shards_rebuilt} 个年份分片。")
+    lines += [f"提示：{w}" for w in result.search_warnings]
     if archive.failures:
         lines.append(f"未能读取 {len(archive.failures)} 个文件：")
         lines += [f"  - {f.message}" for f in archive.failures]

@@ -374,6 +374,9 @@ class Session:
         self.counts.shards_rebuilt = len(changed)
         return changed
 
+    def rewritten(self, page: str) -> None:
+        self._next_prints.pop(page, None)
+
     def publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
         """In place once this session has published (watch mode, search deferred);
         otherwise a staging folder swapped in whole."""

@@ -29,11 +29,11 @@ from .enrich import Enricher, enrich_issue, link_related, load_enricher
 from .export import export_data
 from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
-from .model import Archive, Failure, Issue, Source
+from .model import Archive, Failure, Issue, OutputFile, Source
 from .pages import load_site_pages
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
-from .render import PageReuse, make_environment, render_site
+from .render import PageReuse, make_environment, render_report, render_site
 from .search import build_search, remove_orphaned_scratch
 from .segment import segment
 from .templating import template_problem
@@ -118,6 +118,9 @@ class Cache(Protocol):
         """The search shards to rebuild, the unchanged ones put into ``site_dir`` from
         the previous output; None: build every shard."""
 
+    def rewritten(self, page: str) -> None:
+        """``page`` was written other than its plan renders it: never reuse those bytes."""
+
     def publisher(self, output_dir: Path) -> Publisher: ...
 
     def published(self, result: BuildResult) -> None:
@@ -170,6 +173,9 @@ class NoCache:
                        ) -> list[str] | None:
         return None
 
+    def rewritten(self, page: str) -> None:
+        pass
+
     def publisher(self, output_dir: Path) -> Publisher:
         return Staging(output_dir)
 
@@ -213,12 +219,15 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
         with timer.stage("related"):
             archive = related_stage(collected, cache)
         progress("生成页面", 0, 1)
+        env = cache.environment(config)
         with timer.stage("render+write"), template_errors("render"):
-            publisher.write(render_site(archive, config, cache.environment(config),
-                                        cache.pages(progress)))
+            report = write_all_but(publisher, REPORT_FILE,
+                                   render_site(archive, config, env, cache.pages(progress)))
         with timer.stage("data"):  # export
             publisher.write(export_data(archive))
         warnings = _finish_index(index, timer, progress)
+        with template_errors("render"):
+            write_report(publisher, report, archive, config, env, warnings, cache)
         progress("发布", 1, 1)
         with timer.stage("publish"):
             publisher.commit()
@@ -471,6 +480,32 @@ def template_errors(stage: str) -> Iterator[None]:
         if problem is None:
             raise
         raise StageError(stage, problem) from None
+
+
+REPORT_FILE = urls.file_of(urls.report_page())
+
+
+def write_all_but(publisher: Publisher, held: str, files: Iterable[OutputFile]
+                  ) -> OutputFile | None:
+    """Write ``files`` but the one at ``held``, which is returned (None if not among them)."""
+    kept = None
+    for f in files:
+        if f.path == held:
+            kept = f
+        else:
+            publisher.write_one(f)
+    return kept
+
+
+def write_report(publisher: Publisher, report: OutputFile | None, archive: Archive,
+                 config: Config, env: jinja2.Environment, search_warnings: list[str],
+                 cache: Cache) -> None:
+    """The build report, once the search stage is done: with its warnings, if any."""
+    if search_warnings:
+        report = render_report(archive, config, env, tuple(search_warnings))
+        cache.rewritten(urls.report_page())
+    if report is not None:
+        publisher.write_one(report)
 
 
 # --- index ------------------------------------------------------------------------------

@@ -314,6 +314,7 @@ class ReportPage:
     warning_count: int
     junk_count: int
     article_count: int
+    search_warnings: tuple[str, ...] = ()  # the search stage's, known only after render
 
 
 @dataclass(frozen=True)

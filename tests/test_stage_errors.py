@@ -80,3 +80,21 @@ def test_other_errors_are_not_taken_for_template_errors() -> None:
     missing = jinja2.TemplateNotFound("gone.html")
     assert template_problem(missing) == (
         "找不到模板 gone.html（请检查 extends、include 或 import 中的文件名）")
+
+
+def test_search_warnings_reach_the_summary_and_the_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    project = _project(tmp_path / "project", CRUMBS)  # a sound template
+    (project / "baoku.toml").write_text("[build]\nsearch = true\n", encoding="utf-8")
+    warning = "检索索引测试提示：第二年份分片未能生成"
+    monkeypatch.setattr(pipeline, "build_search", lambda *args, **kwargs: [warning])
+    assert main(["--root", str(project)]) == 0
+    assert f"提示：{warning}" in capsys.readouterr().out
+    report = project / "output" / "report" / "index.html"
+    assert warning in report.read_text(encoding="utf-8")
+
+    monkeypatch.setattr(pipeline, "build_search", lambda *args, **kwargs: [])
+    assert main(["--root", str(project)]) == 0  # the cached report page is not reused
+    assert warning not in capsys.readouterr().out
+    assert warning not in report.read_text(encoding="utf-8")

@@ -226,6 +226,14 @@ def _render_batch(config: Config, plans: list[PagePlan], env: jinja2.Environment
             yield OutputFile(path, content)
 
 
+def render_report(archive: Archive, config: Config, env: jinja2.Environment,
+                  search_warnings: tuple[str, ...]) -> OutputFile:
+    """The build report with the search stage's warnings, which come after the render."""
+    site = site_info(archive, config)
+    path, template, view = next(plan_report(archive, search_warnings))
+    return render_page(env, PagePlan(path, template, view, site))
+
+
 class PageReuse(Protocol):
     """Pages an earlier build rendered: ``render`` yields, for every plan, a page that
     is still what ``render_page`` would make, or renders it (``render_pages``)."""

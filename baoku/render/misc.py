@@ -36,7 +36,7 @@ def plan_site_pages(archive: Archive) -> Iterator[Plan]:
         )
 
 
-def plan_report(archive: Archive) -> Iterator[Plan]:
+def plan_report(archive: Archive, search_warnings: tuple[str, ...] = ()) -> Iterator[Plan]:
     rows = tuple(ReportRow(
         issue_id=i.id,
         issue_path=urls.issue_page(i.id),
@@ -56,6 +56,7 @@ def plan_report(archive: Archive) -> Iterator[Plan]:
         warning_count=sum(len(r.warnings) for r in rows),
         junk_count=sum(len(r.junk) for r in rows),
         article_count=sum(r.article_count for r in rows),
+        search_warnings=search_warnings,
     )
 
 
