@@ -15,7 +15,7 @@ from watchdog.observers import Observer
 
 from .config import CONFIG_FILE, Config, ConfigError
 from .incremental import Preview, Session
-from .pipeline import BuildError, BuildResult, Log
+from .pipeline import BuildError, Log
 from .serve import BuildStatus
 
 # Names that copy tools, browsers and editors give files still being written.
@@ -89,7 +89,6 @@ class Watcher:
         self.targets = watch_targets(session.config)
         self.builds = 0
         self.events = 0
-        self.last_result: BuildResult | None = None
         self.last_preview: Preview | None = None  # of the last rebuild, when it had one
         self._pending: set[Path] = set()
         self._last_event = 0.0
@@ -194,7 +193,6 @@ class Watcher:
         except Exception as exc:
             self._report_failure(f"生成失败：{type(exc).__name__}: {exc}")
         else:
-            self.last_result = result
             problems = tuple(f.message for f in result.archive.failures)
             self.status.update(problems)
             counts = self.session.counts

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from baoku.enrich.keywords import (
     KEYWORD_COUNT,
     builtin_stopwords,
-    extract_keywords,
     is_keyword,
     parse_stopwords,
+    pick_keywords,
+    rank_terms,
 )
 from baoku.model import Article
 from baoku.tokenizer import _TFIDF_STOP, _jieba_idf_path, load_idf
@@ -27,7 +28,9 @@ BODY = (
 
 def keywords(headline: str, body: str, stop: frozenset[str] | None = None) -> tuple[str, ...]:
     article = Article(number=1, headline=headline, paragraphs=(body,))
-    return extract_keywords(article, shared_tokenizer(), stop or builtin_stopwords())
+    tokenizer = shared_tokenizer()  # ranked and picked as enrich.tag_article does
+    return pick_keywords(rank_terms(article, tokenizer), tokenizer,
+                         stop or builtin_stopwords(), KEYWORD_COUNT)
 
 
 def test_stop_list_is_a_data_file_with_the_usual_words() -> None:

@@ -200,7 +200,7 @@ def _mentions_by_last_char(text: str, book: PlaceBook, tokenizer: Tokenizer
     found = []
     banned = negative_spans(text, book.negatives)
     for end in range(1, len(text) + 1):
-        for size in book.lengths_ending_in(text[end - 1]):
+        for size in book.endings.get(text[end - 1], ()):  # longest first
             if size > end:
                 continue
             surface = text[end - size:end]

@@ -7,17 +7,18 @@ from conftest import shared_tokenizer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from baoku.enrich.keywords import rank_terms
 from baoku.enrich.topics import (
     MAX_TOPICS,
     Taxonomy,
     Topic,
-    assign_topics,
     choose_topics,
     load_taxonomy,
     parse_taxonomy,
     topic_scores,
 )
 from baoku.model import Article
+from baoku.tokenizer import Tokenizer
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,12 @@ def taxonomy() -> Taxonomy:
     tax = load_taxonomy(None)
     shared_tokenizer().add_words(tax.words())
     return tax
+
+
+def assign_topics(article: Article, taxonomy: Taxonomy, tokenizer: Tokenizer
+                  ) -> tuple[str, ...]:
+    """An article's topics, scored as ``enrich.tag_article`` scores them."""
+    return choose_topics(topic_scores(dict(rank_terms(article, tokenizer)), taxonomy))
 
 
 def article(headline: str, *paragraphs: str) -> Article:

@@ -118,10 +118,6 @@ class PlaceBook:
         object.__setattr__(self, "single_chars",
                            frozenset(s for s in self.surfaces if len(s) == 1))
 
-    def lengths_ending_in(self, char: str) -> tuple[int, ...]:
-        """Lengths of the surfaces ending in ``char``, longest first."""
-        return self.endings.get(char, ())
-
     def words(self) -> list[str]:
         """Surfaces worth teaching the tokenizer (never split a place name)."""
         return sorted(s for s in self.surfaces if len(s) >= 3)
@@ -375,7 +371,7 @@ def known_mentions(text: str, book: PlaceBook, tokenizer: Tokenizer) -> list[Men
     """Gazetteer and local names found in ``text``, longest first, never overlapping."""
     found: list[Mention] = []
     banned = negative_spans(text, book.negatives)
-    endings, surfaces = book.endings, book.surfaces  # ``lengths_ending_in``, inlined: hot
+    endings, surfaces = book.endings, book.surfaces  # lengths of the surfaces ending in a char
     for end in _possible_ends(text, book):
         for size in endings[text[end - 1]]:
             if size > end:

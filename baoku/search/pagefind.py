@@ -52,17 +52,6 @@ def bundle_path(shard: str) -> str:
     return f"{BUNDLE_DIR}/{shard}/"
 
 
-def record_meta(record: SearchRecord) -> dict[str, str]:
-    meta = {"title": record.headline, "issue": record.issue_label}
-    if record.date:
-        meta["date"] = record.date
-    if record.paper:
-        meta["paper"] = record.paper
-    if record.image:
-        meta["image"] = record.image
-    return meta
-
-
 def record_filters(record: SearchRecord) -> dict[str, list[str]]:
     filters = {
         FILTER_DISTRICT: list(record.districts),
