@@ -34,6 +34,7 @@ from .model import Archive, Issue, OutputFile, Source
 from .page_prints import PagePrint, content_digest, load_prints, read_if_unchanged, save_prints
 from .publish import InPlaceUpdate, RecordingStaging, Staging
 from .related_cache import RelatedLists, load_related, save_related
+from .render import PagePlan, PageReuse
 from .render.stamps import build_time_use, stamp
 
 CACHE_FORMAT = "1"
@@ -326,12 +327,12 @@ class Session:
             self._environment = (key, render.make_environment(config))
         return self._environment[1]
 
-    def pages(self, progress: pipeline.Progress) -> render.PageReuse:
+    def pages(self, progress: pipeline.Progress) -> PageReuse:
         self._render_progress = progress
         return self
 
-    def render(self, plans: Iterable[render.PagePlan], config: Config, env: jinja2.Environment
-               ) -> Iterator[OutputFile]:
+    def render_pages(self, plans: Iterable[PagePlan], config: Config, env: jinja2.Environment
+                     ) -> Iterator[OutputFile]:
         """``render.PageReuse``: pages re-rendered only when their template set or view
         changed, otherwise their previous bytes are reused. Plans are taken a batch at a
         time, so a large archive's views are never all held."""
@@ -380,11 +381,11 @@ class Session:
     def publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
         """In place once this session has published (watch mode, search deferred);
         otherwise a staging folder swapped in whole."""
-        in_place = (self._published is not None and self.defer_search
-                    and output_dir.is_dir())
+        known = self._published
+        in_place = known is not None and self.defer_search and output_dir.is_dir()
         self.counts.in_place = in_place
-        self._publisher = (InPlaceUpdate(output_dir, self._published)
-                           if in_place else RecordingStaging(output_dir))
+        self._publisher = (InPlaceUpdate(output_dir, known) if known is not None and in_place
+                           else RecordingStaging(output_dir))
         return self._publisher
 
     def published(self, result: pipeline.BuildResult) -> None:
@@ -468,7 +469,7 @@ class Session:
         linked = link_related(pipeline.sort_issues(issues), only=fresh)
         return replace(previous, issues=linked, failures=tuple(failures)), fresh
 
-    def _publish_pages(self, plans: Iterable[render.PagePlan]) -> int:
+    def _publish_pages(self, plans: Iterable[PagePlan]) -> int:
         """Render and publish in place the plans whose fingerprint changed."""
         assert self._published is not None
         env = self.environment(self.config)
@@ -585,13 +586,13 @@ class Session:
         return (self._fingerprint, str(self.config.project_root), _stat_key(path),
                 tuple((p.name, _stat_key(p)) for p in self._siblings.of(path)))
 
-    def _render_batch(self, plans: list[render.PagePlan], config: Config,
+    def _render_batch(self, plans: list[PagePlan], config: Config,
                       env: jinja2.Environment, prints: dict[str, PagePrint]
                       ) -> Iterator[OutputFile]:
         """The pages of ``plans`` a publish needs: kept ones (in place: none at all; else
         their previous bytes), then the re-rendered ones. ``prints`` is filled."""
         in_place = self._publisher if isinstance(self._publisher, InPlaceUpdate) else None
-        stale: list[tuple[render.PagePlan, str]] = []  # to render, with their fingerprints
+        stale: list[tuple[PagePlan, str]] = []  # to render, with their fingerprints
         for plan in plans:
             fingerprint = self._page_print(plan, env)
             known = self._page_prints.get(plan.path)
@@ -624,7 +625,7 @@ class Session:
         content = read_if_unchanged(output_dir, known)
         return (known, OutputFile(known.file, content)) if content is not None else None
 
-    def _page_print(self, plan: render.PagePlan, env: jinja2.Environment | None = None) -> str:
+    def _page_print(self, plan: PagePlan, env: jinja2.Environment | None = None) -> str:
         """What the page's bytes depend on: code, settings, theme, its view, and only as
         much of the build time as its template shows (none, for most pages)."""
         digest = hashlib.sha256()
@@ -633,7 +634,7 @@ class Session:
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 
-    def _site_repr(self, plan: render.PagePlan, env: jinja2.Environment | None) -> str:
+    def _site_repr(self, plan: PagePlan, env: jinja2.Environment | None) -> str:
         """``repr`` of the plan's site with only what its template shows of the build time;
         every plan of a build shares one site, so this is worked out once per template use."""
         use = self._build_time_use(plan.template, env)

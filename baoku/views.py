@@ -338,4 +338,5 @@ class SearchPage:
 
     @property
     def search(self) -> dict[str, Any]:
-        return json.loads(self.context_json)
+        context: dict[str, Any] = json.loads(self.context_json)
+        return context

@@ -294,9 +294,9 @@ class FailingAfterRender(Session):
 
     fail = False
 
-    def render(self, plans: Iterable[PagePlan], config: Config, env: jinja2.Environment
-               ) -> Iterator[OutputFile]:
-        yield from super().render(plans, config, env)
+    def render_pages(self, plans: Iterable[PagePlan], config: Config,
+                     env: jinja2.Environment) -> Iterator[OutputFile]:
+        yield from super().render_pages(plans, config, env)
         if self.fail:
             raise RuntimeError("模拟的生成失败")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
 from ..model import Article
 
@@ -51,7 +52,13 @@ def normalise_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in cleaned if n))
 
 
-def normalised_people(article: Article) -> dict[str, tuple[str, ...]]:
+class Credits(TypedDict):
+    reporters: tuple[str, ...]
+    correspondents: tuple[str, ...]
+    photographers: tuple[str, ...]
+
+
+def normalised_people(article: Article) -> Credits:
     """The article's credit fields with their names cleaned, for ``replace``."""
     return {
         "reporters": normalise_names(article.reporters),

@@ -235,10 +235,10 @@ def render_report(archive: Archive, config: Config, env: jinja2.Environment,
 
 
 class PageReuse(Protocol):
-    """Pages an earlier build rendered: ``render`` yields, for every plan, a page that
-    is still what ``render_page`` would make, or renders it (``render_pages``)."""
+    """Pages an earlier build rendered: ``render_pages`` yields, for every plan, the page
+    an earlier build made when it is still what ``render_page`` would make, or renders it."""
 
-    def render(self, plans: Iterable[PagePlan], config: Config, env: jinja2.Environment
+    def render_pages(self, plans: Iterable[PagePlan], config: Config, env: jinja2.Environment
                ) -> Iterator[OutputFile]: ...
 
 
@@ -251,7 +251,7 @@ def render_site(archive: Archive, config: Config, env: jinja2.Environment | None
     site = site_info(archive, config)
     plans = plan_pages(archive, config)
     yield from (render_pages(config, plans, env) if reuse is None
-                else reuse.render(plans, config, env))
+                else reuse.render_pages(plans, config, env))
     yield from extra_files(archive, config, env,
                            lambda here, title, description:
                            site_context(site, here, title, description))
