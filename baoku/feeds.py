@@ -16,12 +16,12 @@ from .charts import BarChart, bar_chart
 from .citation import UNTITLED, absolute_url, authors
 from .config import Config
 from .model import Archive, Article, Issue, OutputFile
+from .present import UNKNOWN_DATE
 
 MAX_FEED_ENTRIES = 50
 SUMMARY_CHARS = 120
 CHINA_OFFSET = "+08:00"
 EPOCH = "1970-01-01T00:00:00Z"
-UNDATED = "日期不详"
 UNKNOWN_PAPER = "报纸名不详"
 
 # (here, title, description) -> the base template context of the template contract.
@@ -107,7 +107,7 @@ def rfc3339(date_value: str | None, fallback: str) -> str:
 
 def chinese_date(value: str | None) -> str:
     if not value:
-        return UNDATED
+        return UNKNOWN_DATE
     parts = [int(p) for p in value.split("-")]
     return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
@@ -290,12 +290,12 @@ def year_rows(archive: Archive) -> tuple[CountRow, ...]:
     """Dated years newest first, then one 日期不详 row when some issues have no date."""
     counts: dict[str, tuple[int, int]] = {}
     for issue in archive.issues:
-        year = issue.date.value[:4] if issue.date.value else UNDATED
+        year = issue.date.value[:4] if issue.date.value else UNKNOWN_DATE
         n_issues, n_articles = counts.get(year, (0, 0))
         counts[year] = (n_issues + 1, n_articles + len(issue.articles))
-    years = sorted((y for y in counts if y != UNDATED), reverse=True)
-    if UNDATED in counts:
-        years.append(UNDATED)
+    years = sorted((y for y in counts if y != UNKNOWN_DATE), reverse=True)
+    if UNKNOWN_DATE in counts:
+        years.append(UNKNOWN_DATE)
     return tuple(CountRow(y, *counts[y]) for y in years)
 
 
@@ -319,8 +319,8 @@ def data_page_view(archive: Archive) -> DataPage:
         issue_count=len(archive.issues),
         article_count=len(pairs),
         newspapers=tuple(sorted({i.newspaper for i in archive.issues if i.newspaper})),
-        first_date=chinese_date(dates[0]) if dates else UNDATED,
-        last_date=chinese_date(dates[-1]) if dates else UNDATED,
+        first_date=chinese_date(dates[0]) if dates else UNKNOWN_DATE,
+        last_date=chinese_date(dates[-1]) if dates else UNKNOWN_DATE,
         undated_issues=sum(1 for i in archive.issues if not i.date.value),
         by_year=by_year, by_district=by_district, by_topic=by_topic,
         year_chart=_chart("各年份文章数", by_year),

@@ -17,6 +17,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..cjk import HAN, is_cjk
 from ..model import Place, PlaceLevel
 from ..tokenizer import Tokenizer
 
@@ -31,7 +32,7 @@ SUFFIX_LEVEL: dict[str, PlaceLevel] = {
     **dict.fromkeys(VILLAGE_SUFFIXES, "village"),
 }
 SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_LEVEL, key=len, reverse=True)))
-CJK_RE = re.compile(r"[\u3400-\u9fff]")
+CJK_RE = re.compile(f"[{HAN}]")
 MAX_PREFIX = 4  # characters before the suffix in a pattern-recognised name
 TAG_WINDOW = 8  # characters tagged before a suffix, so words cut by the window stay whole
 
@@ -423,7 +424,7 @@ def _window_start(text: str, suffix_start: int, previous_end: int) -> int:
     the place found last before it (``previous_end``, -1 when there is none)."""
     start = max(0, suffix_start - TAG_WINDOW, previous_end)
     for i in range(suffix_start - 1, start - 1, -1):
-        if not "\u3400" <= text[i] <= "\u9fff":  # CJK_RE, without a match object per char
+        if not is_cjk(text[i]):
             return i + 1
     return start
 

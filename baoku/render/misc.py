@@ -16,14 +16,12 @@ from ..views import FailureRow, ReportPage, ReportRow, SearchPage, SitePageView
 Plan = tuple[str, str, Any]
 
 
-# Top-level folders the build writes itself; a site page may not take one over.
-RESERVED = frozenset({"issues", "districts", "places", "topics", "reporters", "search",
-                      "report", "data", "static", "pagefind", "search-offline"})
 
 
 def site_page_path(slug: str) -> str:
-    """``<slug>/``, or ``page-<slug>/`` when the slug names one of the build's own folders."""
-    return urls.site_page(f"page-{slug}" if slug.lower() in RESERVED else slug)
+    """``<slug>/`` (``pages.page_slug`` already kept it clear of the build's own folders;
+    a slug that is not, e.g. made by hand, becomes ``page-<slug>/``)."""
+    return urls.site_page(f"page-{slug}" if slug.lower() in urls.RESERVED_SEGMENTS else slug)
 
 
 def plan_site_pages(archive: Archive) -> Iterator[Plan]:

@@ -17,6 +17,7 @@ import numpy as np
 from ..atomic import write_new_file
 from ..config import PACKAGE_THEME
 from ..pids import process_alive
+from ..present import UNKNOWN_DATE
 from ..templating import HtmlEnvironment
 from .codepoints import (
     CJK_CLASS,
@@ -40,7 +41,6 @@ FILTER_YEAR = "年份"
 FILTER_PAPER = "报纸"
 FILTER_REPORTER = "记者"
 FILTER_NAMES = (FILTER_DISTRICT, FILTER_TOPIC, FILTER_YEAR, FILTER_PAPER, FILTER_REPORTER)
-UNDATED_LABEL = "日期不详"
 # Pagefind's own UI bundles: the search page has its own, so they are not shipped.
 UNUSED_ASSETS = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                  "pagefind-modular-ui.css", "pagefind-component-ui.js",
@@ -56,7 +56,7 @@ def record_filters(record: SearchRecord) -> dict[str, list[str]]:
     filters = {
         FILTER_DISTRICT: list(record.districts),
         FILTER_TOPIC: list(record.topics),
-        FILTER_YEAR: [record.year or UNDATED_LABEL],
+        FILTER_YEAR: [record.year or UNKNOWN_DATE],
         FILTER_PAPER: [record.paper] if record.paper else [],
         FILTER_REPORTER: list(record.reporters),
     }
