@@ -112,8 +112,10 @@ def chinese_date(value: str | None) -> str:
     return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
 
-def issue_label(issue: Issue) -> str:
-    """``平顶山日报 2023年8月25日 第3版 示范区新闻``, with placeholders for what is unknown."""
+def standalone_issue_title(issue: Issue) -> str:
+    """``平顶山日报 2023年8月25日 第3版 示范区新闻``, with placeholders for what is unknown:
+    the title where an issue stands alone (feed entries, downloads, the 404 page's list);
+    on the site's own pages ``present.issue_label`` names it, leaving unknowns out."""
     meta = issue.source.meta
     date = chinese_date(issue.date.value)
     if issue.date.value and issue.date.source == "inferred":
@@ -144,7 +146,8 @@ def _issue_entry(issue: Issue, config: Config, fallback: str) -> FeedEntry:
     path = urls.issue_page(issue.id)
     headlines = "；".join(a.headline for a in issue.articles)
     return FeedEntry(
-        id=_entry_id(config, path), title=xml_text(issue_label(issue)), link=_link(config, path),
+        id=_entry_id(config, path), title=xml_text(standalone_issue_title(issue)),
+        link=_link(config, path),
         updated=rfc3339(issue.date.value, fallback),
         summary=xml_text(f"本期共 {len(issue.articles)} 篇：{headlines}"),
         authors=(), categories=())
@@ -261,7 +264,7 @@ def not_found_context(config: Config, base: dict[str, Any]) -> dict[str, Any]:
 def render_not_found(archive: Archive, config: Config, env: jinja2.Environment,
                      base_context: BaseContext) -> OutputFile:
     base = base_context(urls.not_found_page(), "页面未找到", "您要找的页面不存在或已移动。")
-    recent = [(issue_label(i), urls.issue_page(i.id)) for i in archive.issues[:5]]
+    recent = [(standalone_issue_title(i), urls.issue_page(i.id)) for i in archive.issues[:5]]
     text = env.get_template("404.html").render(
         not_found_context(config, base), recent=recent,
         marker=urls.archive_data(), home=urls.home(), search=urls.search_page(),
@@ -331,7 +334,8 @@ def data_page_view(archive: Archive) -> DataPage:
             DataDownload("report.json", urls.report_data(), "构建报告：编码、警告、无法读取的文件"),
             DataDownload("feed.xml", urls.feed(), "Atom 订阅：最新各期与文章"),
         ),
-        issue_downloads=tuple(DataDownload(f"{i.id}.json", urls.issue_data(i.id), issue_label(i))
+        issue_downloads=tuple(DataDownload(f"{i.id}.json", urls.issue_data(i.id),
+                                           standalone_issue_title(i))
                               for i in archive.issues),
     )
 
