@@ -128,6 +128,7 @@ CASES: dict[str, Mutation] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_incremental_build_is_byte_identical_to_full_build(
         case: str, project: Path, tmp_path: Path) -> None:
@@ -156,6 +157,7 @@ def test_incremental_build_is_byte_identical_to_full_build(
         assert counts.kept == 0
 
 
+@pytest.mark.slow
 def test_a_chain_of_changes_stays_identical(project: Path, tmp_path: Path) -> None:
     session = session_for(project)
     session.build(QUIET)
@@ -165,6 +167,7 @@ def test_a_chain_of_changes_stays_identical(project: Path, tmp_path: Path) -> No
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_unchanged_pages_are_not_rendered_again(project: Path) -> None:
     session = session_for(project)
     session.build(QUIET)
@@ -176,6 +179,7 @@ def test_unchanged_pages_are_not_rendered_again(project: Path) -> None:
     assert again.rendered == 0 and again.kept == first.rendered
 
 
+@pytest.mark.slow
 def test_disk_cache_survives_a_new_process(project: Path) -> None:
     session_for(project).build(QUIET)
     fresh = session_for(project)
@@ -184,6 +188,7 @@ def test_disk_cache_survives_a_new_process(project: Path) -> None:
     assert fresh.counts.cached == len(list((project / "content").glob("*.txt")))
 
 
+@pytest.mark.slow
 def test_damaged_cache_entries_are_rebuilt(project: Path) -> None:
     session_for(project).build(QUIET)
     config = make_config(project, project / "output")
@@ -195,6 +200,7 @@ def test_damaged_cache_entries_are_rebuilt(project: Path) -> None:
     assert fresh.counts.assembled == len(list((project / "content").glob("*.txt")))
 
 
+@pytest.mark.slow
 def test_removed_sources_leave_the_cache(project: Path) -> None:
     session = session_for(project)
     session.build(QUIET)
@@ -229,6 +235,7 @@ def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["page.html"]
 
 
+@pytest.mark.slow
 def test_search_shards_are_rebuilt_only_where_needed(project: Path, tmp_path: Path) -> None:
     config = make_config(project, project / "output", search=True)
     session = Session(config)
@@ -270,6 +277,7 @@ def fragments(files: dict[str, bytes]) -> dict[str, bytes]:
     return found
 
 
+@pytest.mark.slow
 def test_deferred_search_catches_up_to_a_full_build(project: Path, tmp_path: Path) -> None:
     session = Session(make_config(project, project / "output", search=True),
                       defer_search=True)
@@ -301,6 +309,7 @@ class FailingAfterRender(Session):
             raise RuntimeError("模拟的生成失败")
 
 
+@pytest.mark.slow
 def test_a_failed_build_does_not_vouch_for_unpublished_pages(project: Path,
                                                              tmp_path: Path) -> None:
     session = FailingAfterRender(make_config(project, project / "output"))
@@ -314,6 +323,7 @@ def test_a_failed_build_does_not_vouch_for_unpublished_pages(project: Path,
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_sidecar_change_is_seen_and_unchanged_files_are_not_read_again(
         project: Path, tmp_path: Path) -> None:
     session = session_for(project)
@@ -337,6 +347,7 @@ def pack_inodes(output: Path) -> dict[str, int]:
             if p.is_file() and p.name != "index.js"}
 
 
+@pytest.mark.slow
 def test_a_new_process_packs_only_the_rebuilt_shards(project: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The offline packs of unchanged shards are linked from the last output, not packed
@@ -386,6 +397,7 @@ def _noting_reader(job: tuple[Path, Path, str]) -> pipeline.Outcome:
     return _REAL_READ(job)
 
 
+@pytest.mark.slow
 def test_a_new_session_reads_its_files_in_the_pool_as_a_full_build_does(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content = project / "content"

@@ -49,6 +49,7 @@ def _files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_pool_builds_the_same_site_as_in_process(tmp_path: Path) -> None:
     serial = _build(_project(tmp_path / "a"), workers=1)
     pooled = _build(_project(tmp_path / "b"), workers=3)
@@ -59,6 +60,7 @@ def test_pool_builds_the_same_site_as_in_process(tmp_path: Path) -> None:
     assert _files(tmp_path / "b" / "output") == _files(tmp_path / "a" / "output")
 
 
+@pytest.mark.slow
 def test_one_failing_source_is_isolated_in_the_pool(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     def fragile(text):  # type: ignore[no-untyped-def]
@@ -79,6 +81,7 @@ def test_default_workers_follow_the_cores() -> None:
     assert 1 <= default_workers() <= 8
 
 
+@pytest.mark.slow
 def test_sources_keep_their_order_and_ids_in_the_pool(tmp_path: Path) -> None:
     root = _project(tmp_path)
     (root / "content" / "2021-03-01_测试日报_01.md").write_text("# 空", encoding="utf-8")
@@ -88,6 +91,7 @@ def test_sources_keep_their_order_and_ids_in_the_pool(tmp_path: Path) -> None:
     assert len({i.id for i in result.archive.issues}) == len(result.archive.issues)
 
 
+@pytest.mark.slow
 def test_incremental_session_assembles_its_misses_in_the_pool(tmp_path: Path) -> None:
     from baoku.incremental import Session
 
@@ -118,6 +122,7 @@ def test_no_pool_is_forked_while_a_stage_runs_in_a_thread(tmp_path: Path) -> Non
     pool.shutdown()
 
 
+@pytest.mark.slow
 def test_sources_are_read_while_the_enricher_loads(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The read pool starts before the enricher is loaded: the loader sees files read."""

@@ -110,6 +110,7 @@ def ranked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+@pytest.mark.slow
 def test_a_new_process_reuses_the_lists_until_an_issue_changes(
         project: Path, tmp_path: Path, ranked: list[int]) -> None:
     session_for(project).build(QUIET)
@@ -126,6 +127,7 @@ def test_a_new_process_reuses_the_lists_until_an_issue_changes(
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_a_damaged_file_only_costs_a_ranking(project: Path, tmp_path: Path,
                                              ranked: list[int]) -> None:
     session_for(project).build(QUIET)
@@ -135,6 +137,7 @@ def test_a_damaged_file_only_costs_a_ranking(project: Path, tmp_path: Path,
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_without_the_disk_cache_nothing_is_kept(project: Path, ranked: list[int]) -> None:
     session = session_for(project, use_disk_cache=False)
     session.build(QUIET)

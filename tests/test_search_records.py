@@ -334,6 +334,7 @@ SOURCE = ("测试日报 2024年5月6日\n\n湛阳镇花椒丰收\n\n"
           "本报讯（记者王五）叶营村花椒迎来丰收，村民增收。\n")
 
 
+@pytest.mark.slow
 def test_site_without_search_says_so(build_from: object) -> None:
     out, _ = build_from({"content/2024-05-06-a.txt": SOURCE}, search=False)  # type: ignore[operator]
     html = (out / "search" / "index.html").read_text(encoding="utf-8")
@@ -341,6 +342,7 @@ def test_site_without_search_says_so(build_from: object) -> None:
     assert not (out / "pagefind").exists() and not (out / "search-offline").exists()
 
 
+@pytest.mark.slow
 def test_site_with_search_links_its_bundles(build_from: object) -> None:
     out, result = build_from({"content/2024-05-06-a.txt": SOURCE}, search=True)  # type: ignore[operator]
     assert result.search_warnings == []

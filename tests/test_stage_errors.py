@@ -43,6 +43,7 @@ def _crumbs_line() -> int:
     return next(n for n, line in enumerate(lines, 1) if CRUMBS in line)
 
 
+@pytest.mark.slow
 def test_a_template_syntax_error_is_one_line_naming_template_and_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _project(tmp_path / "project", "{{ crumbs(url, page.crumbs }}")
@@ -53,6 +54,7 @@ def test_a_template_syntax_error_is_one_line_naming_template_and_line(
     assert not (project / "output").exists(), "nothing is published"
 
 
+@pytest.mark.slow
 def test_an_undefined_value_names_the_page_template_and_the_macro(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _project(tmp_path / "project", "{{ crumbs(url, page.no_such_field) }}")
@@ -64,6 +66,7 @@ def test_an_undefined_value_names_the_page_template_and_the_macro(
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_page_failing_in_a_render_worker_is_reported_the_same_way(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = _project(tmp_path / "project", "{{ crumbs(url, page.no_such_field) }}")
@@ -82,6 +85,7 @@ def test_other_errors_are_not_taken_for_template_errors() -> None:
         "找不到模板 gone.html（请检查 extends、include 或 import 中的文件名）")
 
 
+@pytest.mark.slow
 def test_search_warnings_reach_the_summary_and_the_report(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -102,6 +102,7 @@ def test_no_fork_pool_while_a_stage_runs_in_a_thread() -> None:
     assert parallel.pool_workers(2, 100 * parallel.MIN_PARALLEL_PAGES) == 2
 
 
+@pytest.mark.slow
 def test_pooled_render_gives_the_same_files_in_the_same_order(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plans, _ = _plans(_project(tmp_path))
@@ -118,6 +119,7 @@ def test_pooled_render_gives_the_same_files_in_the_same_order(
     assert len(pooled) > 20
 
 
+@pytest.mark.slow
 def test_a_page_failing_in_a_worker_raises_its_own_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plans, _ = _plans(_project(tmp_path, issues=3))
@@ -129,6 +131,7 @@ def test_a_page_failing_in_a_worker_raises_its_own_error(
         list(render.render_pages(config, plans))
 
 
+@pytest.mark.slow
 def test_build_with_pool_and_background_search_matches_in_process_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_PARALLEL_PAGES", 1)
@@ -305,6 +308,7 @@ def test_cancel_also_stops_what_the_background_process_started(tmp_path: Path) -
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 def test_failed_render_stops_the_search_and_leaves_no_staging(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def failing_render(archive: Archive, config: Config, *args: object) -> Iterator[OutputFile]:
@@ -320,6 +324,7 @@ def test_failed_render_stops_the_search_and_leaves_no_staging(
     assert sorted(p.name for p in root.iterdir()) == ["content"]
 
 
+@pytest.mark.slow
 def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from baoku.search import pagefind
