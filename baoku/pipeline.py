@@ -77,8 +77,8 @@ class BuildResult:
 class Cache(Protocol):
     """What a build asks before doing a stage's work, and tells once it is done.
 
-    Every ``…_of``/lookup answers None for "not known, do the work"; ``keep_…`` hands
-    the cache what the work produced."""
+    A look-up answers None for "not known: do the work"; ``keep_…`` hands the cache what
+    the work produced. ``NoCache`` is the plain answer to every question."""
 
     def start(self, config: Config) -> None:
         """A build of ``config`` begins (the cache works out what its entries depend on)."""
@@ -197,13 +197,13 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     cache = cache if cache is not None else NoCache()
     timer = Timer()
     cache.start(config)
-    # read (beside loading the enricher) → clean → segment → enrich
+    # read (beside loading the enricher)
     paths = discover_sources(config.content_dir)
     sources, failures, enricher = read_stage(paths, config, cache, timer, log)
-    with timer.stage("segment+enrich"):
+    with timer.stage("segment+enrich"):  # clean → segment → enrich, source by source
         jobs = assemble_jobs(sources)
-        issues, failed = collect_issues(jobs, assemble_stage(jobs, config, enricher, cache,
-                                                             progress)[0], config, log)
+        outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress)
+        issues, failed = collect_issues(jobs, outcomes, config, log)
     progress("读取与切分", len(sources), len(sources))
     collected = Archive(issues=sort_issues(issues), failures=tuple(failures + failed),
                         generated_at=now_iso(config),
@@ -219,8 +219,8 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
         with timer.stage("related"):
             archive = related_stage(collected, cache)
         progress("生成页面", 0, 1)
-        env = cache.environment(config)
         with timer.stage("render+write"), template_errors("render"):
+            env = cache.environment(config)
             report = write_all_but(publisher, REPORT_FILE,
                                    render_site(archive, config, env, cache.pages(progress)))
         with timer.stage("data"):  # export
