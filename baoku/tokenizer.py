@@ -11,12 +11,13 @@ stages never pay for the dictionaries.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 # jieba's TF-IDF ignores these (its own default stop list); ours live in enrich's data.
 _TFIDF_STOP = frozenset(
@@ -80,6 +81,33 @@ def _jieba_idf_path() -> Path:
 
 
 @cache
+def _jieba_class() -> Any:
+    """rjieba's ``Jieba`` class. Importing the ``rjieba`` package builds a dictionary for
+    its module-level functions, which baoku never calls (~25 MB and ~0.1 s a process on
+    top of every tokenizer's own), so the class is taken from its extension module,
+    loaded as the package loads it (a later ``import rjieba`` reuses the module)."""
+    if "rjieba" in sys.modules:
+        return sys.modules["rjieba"].Jieba
+    try:
+        spec = importlib.util.find_spec("rjieba")
+        assert spec is not None and spec.submodule_search_locations
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        binary = next(p for p in folder.iterdir()
+                      if p.name.startswith("rjieba.") and p.suffix in (".so", ".pyd"))
+        extension = importlib.util.spec_from_file_location("rjieba.rjieba", binary)
+        assert extension is not None and extension.loader is not None
+        module = importlib.util.module_from_spec(extension)
+        sys.modules["rjieba.rjieba"] = module
+        extension.loader.exec_module(module)
+        return module.Jieba
+    except Exception:  # an rjieba laid out otherwise: the plain import, one dictionary more
+        sys.modules.pop("rjieba.rjieba", None)
+        import rjieba
+
+        return rjieba.Jieba
+
+
+@cache
 def jieba_idf() -> tuple[dict[str, float], float]:
     """jieba's IDF table and median, read once per process (never changed after)."""
     return load_idf(_jieba_idf_path())
@@ -123,9 +151,7 @@ class JiebaTokenizer:
     dictionary (about 0.1 s and 25 MB), so ``add_words`` changes this instance only."""
 
     def __init__(self) -> None:
-        import rjieba
-
-        self._jieba = rjieba.Jieba()
+        self._jieba = _jieba_class()()
         self._idf, self._median_idf = jieba_idf()
         self._keyword_idf = KeywordIdf(self._idf, self._median_idf)
         self._added: set[str] = set()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import rjieba
 from conftest import shared_tokenizer
@@ -45,3 +50,23 @@ def test_long_texts_are_not_remembered_and_the_memory_is_bounded(
     for text in ("花椒", "种植", "社区", "近日", "村"):
         assert tuple(tok.tag(text)) == fresh_tags(text)
     assert len(tok._tags) <= 3
+
+
+def test_a_tokenizer_loads_one_dictionary_and_rjieba_still_imports() -> None:
+    """The ``rjieba`` package's own dictionary (for module functions) is never built by a
+    build: a process holds only its tokenizers' dictionaries."""
+    script = (
+        "import sys\n"
+        "from baoku.tokenizer import JiebaTokenizer\n"
+        "tokenizer = JiebaTokenizer()\n"
+        "assert 'rjieba' not in sys.modules, 'the package (and its dictionary) was imported'\n"
+        "assert '梧桐坡' not in tokenizer.cut('梧桐坡举办读书节')\n"
+        "tokenizer.add_words(['梧桐坡'])\n"
+        "import rjieba\n"
+        "assert '梧桐坡' in tokenizer.cut('梧桐坡举办读书节')\n"
+        "assert '梧桐坡' not in rjieba.cut('梧桐坡举办读书节')\n"
+        "assert isinstance(tokenizer._jieba, rjieba.Jieba)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=root,
+                   env={**os.environ, "PYTHONPATH": str(root)})
