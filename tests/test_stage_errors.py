@@ -102,3 +102,25 @@ def test_search_warnings_reach_the_summary_and_the_report(
     assert main(["--root", str(project)]) == 0  # the cached report page is not reused
     assert warning not in capsys.readouterr().out
     assert warning not in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_template_typo_in_a_watch_session_is_the_banner_line(tmp_path: Path) -> None:
+    from baoku.incremental import Session
+    from baoku.serve import BuildStatus
+    from baoku.watch import Watcher
+
+    project = _project(tmp_path / "project", CRUMBS)
+    session = Session(make_config(project, project / "output"))
+    session.build(lambda message: None)
+    session.defer_search = True
+    status, messages = BuildStatus(), []
+    watcher = Watcher(session, status, log=messages.append)
+    template = project / "theme" / "templates" / "article.html"
+    template.write_text(BUILTIN_ARTICLE.read_text(encoding="utf-8").replace(
+        CRUMBS, "{{ crumbs(url, page.crumbs }}"), encoding="utf-8")
+    watcher.rebuild([template])
+    problems, stale = status.snapshot()
+    assert stale and len(problems) == 1
+    assert problems[0].startswith(f"render: article.html:{_crumbs_line()}: 模板语法有误：")
+    assert any(m.startswith("错误：render: article.html:") for m in messages)
