@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
+from .cache.session import BuildCounts, Session
 from .config import Config, ConfigError, load_config
 from .export_md import export_command
 from .feeds import feed_warnings
-from .incremental import BuildCounts, Session
 from .pipeline import BuildError, BuildResult
 from .progress import Progress
 from .publish import write_zip

@@ -4,7 +4,7 @@
 ``build(config, cache)`` is the only pipeline: a full build, ``build.py`` run again, and
 every build of a watch session run these same stages. Each stage asks ``cache`` what it
 can reuse (a source file's last reading, an enriched issue, the related lists, a rendered
-page, the search shards); ``NoCache`` reuses nothing, ``incremental.Session`` remembers.
+page, the search shards); ``NoCache`` reuses nothing, ``cache.session.Session`` remembers.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from pathlib import Path
 from watchdog.events import DirModifiedEvent, FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .cache.session import Preview, Session
 from .config import CONFIG_FILE, Config, ConfigError
-from .incremental import Preview, Session
 from .pipeline import BuildError, Log
 from .serve import BuildStatus
 

@@ -13,8 +13,8 @@ import pytest
 from conftest import FIXED_TIME, SEEDS, make_config
 from test_incremental import QUIET, assert_same_tree
 
+from baoku.cache.session import Session
 from baoku.enrich import load_enricher
-from baoku.incremental import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACE = "梧桐坡"
@@ -66,7 +66,7 @@ def _build_in_new_process(project: Path, output: Path, *, use_cache: bool) -> tu
         "import sys\n"
         "from pathlib import Path\n"
         "from baoku.config import load_config\n"
-        "from baoku.incremental import Session\n"
+        "from baoku.cache.session import Session\n"
         "project, output, use_cache = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]\n"
         "config = load_config(project, {'output_dir': output, 'search': False,\n"
         f"                               'fixed_time': {FIXED_TIME!r}}})\n"

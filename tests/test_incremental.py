@@ -16,8 +16,8 @@ from conftest import make_config
 
 from baoku import pipeline, search, urls
 from baoku.atomic import atomic_write
+from baoku.cache.session import IssueCache, Session, inputs_fingerprint
 from baoku.config import Config
-from baoku.incremental import IssueCache, Session, inputs_fingerprint
 from baoku.model import OutputFile
 from baoku.pipeline import build
 from baoku.render import PagePlan

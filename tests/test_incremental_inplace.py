@@ -24,7 +24,7 @@ from test_incremental import (
 )
 
 from baoku import render, urls
-from baoku.incremental import Session
+from baoku.cache.session import Session
 from baoku.model import OutputFile
 from baoku.publish import InPlaceUpdate
 

@@ -13,8 +13,8 @@ from conftest import make_config
 from test_incremental import QUIET, add_source, assert_same_tree, full_build, session_for
 
 from baoku import urls
-from baoku.incremental import Session
-from baoku.page_prints import FILE_NAME, PagePrint, content_digest, load_prints
+from baoku.cache.page_prints import FILE_NAME, PagePrint, content_digest, load_prints
+from baoku.cache.session import Session
 from baoku.render import make_environment
 from baoku.render.stamps import DATE, FULL, NONE, build_time_use, stamp
 

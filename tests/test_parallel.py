@@ -93,7 +93,7 @@ def test_sources_keep_their_order_and_ids_in_the_pool(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_incremental_session_assembles_its_misses_in_the_pool(tmp_path: Path) -> None:
-    from baoku.incremental import Session
+    from baoku.cache.session import Session
 
     serial = _build(_project(tmp_path / "a"), workers=1)
     root = _project(tmp_path / "b")

@@ -11,15 +11,15 @@ import pytest
 from test_incremental import QUIET, add_source, assert_same_tree, full_build, session_for
 from test_related import art, issue
 
+from baoku.cache.related_lists import FILE_NAME, load_related, save_related
+from baoku.cache.session import Session
 from baoku.enrich.related import (
     apply_related,
     link_related,
     related_inputs_digest,
     related_lists,
 )
-from baoku.incremental import Session
 from baoku.model import Issue, Place
-from baoku.related_cache import FILE_NAME, load_related, save_related
 
 TOWN = Place(name="湖滨镇", level="town")
 

@@ -106,7 +106,7 @@ def test_search_warnings_reach_the_summary_and_the_report(
 
 @pytest.mark.slow
 def test_a_template_typo_in_a_watch_session_is_the_banner_line(tmp_path: Path) -> None:
-    from baoku.incremental import Session
+    from baoku.cache.session import Session
     from baoku.serve import BuildStatus
     from baoku.watch import Watcher
 

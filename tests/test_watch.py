@@ -19,7 +19,7 @@ import pytest
 from conftest import SEEDS, make_config
 
 from baoku import urls
-from baoku.incremental import Session
+from baoku.cache.session import Session
 from baoku.serve import BuildStatus, PreviewServer, inject_banner
 from baoku.watch import Targets, Watcher, is_temporary, watch_targets
 

@@ -23,23 +23,23 @@ from pathlib import Path
 
 import jinja2
 
-from . import pipeline, render, search
-from .atomic import load_pickle, save_pickle
-from .config import Config
-from .enrich import Enricher, link_related, load_enricher
-from .enrich.related import apply_related, related_inputs_digest, related_lists
-from .gc_tuning import with_build_thresholds
-from .markdown_issue import attach_raw_text
-from .model import Archive, Issue, OutputFile, Source
+from .. import pipeline, render, search
+from ..atomic import load_pickle, save_pickle
+from ..config import Config
+from ..enrich import Enricher, link_related, load_enricher
+from ..enrich.related import apply_related, related_inputs_digest, related_lists
+from ..gc_tuning import with_build_thresholds
+from ..markdown_issue import attach_raw_text
+from ..model import Archive, Issue, OutputFile, Source
+from ..publish import InPlaceUpdate, RecordingStaging, Staging
+from ..render import PagePlan, PageReuse
+from ..render.stamps import build_time_use, stamp
 from .page_prints import PagePrint, content_digest, load_prints, read_if_unchanged, save_prints
-from .publish import InPlaceUpdate, RecordingStaging, Staging
-from .related_cache import RelatedLists, load_related, save_related
-from .render import PagePlan, PageReuse
-from .render.stamps import build_time_use, stamp
+from .related_lists import RelatedLists, load_related, save_related
 
 CACHE_FORMAT = "1"
 SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # baoku/
 _SKIP_DIRS = {"__pycache__"}
 
 
