@@ -25,6 +25,18 @@ def write_new_file(path: str, content: bytes) -> None:
         os.close(fd)
 
 
+# Published folders are world-readable: a web server running as another user serves them.
+SITE_FOLDER_MODE = 0o755
+
+
+def new_site_folder(prefix: str, parent: Path) -> Path:
+    """A new, uniquely named folder in ``parent`` that will be published (renamed into
+    the site): ``mkdtemp`` makes folders private (0700), so it is opened up to 0755."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(path, SITE_FOLDER_MODE)
+    return path
+
+
 def atomic_write(path: Path, content: bytes) -> None:
     """Replace ``path`` with ``content`` via a temporary file in the same folder; the file
     keeps its permissions (a new one gets 0644, not the temporary file's 0600)."""

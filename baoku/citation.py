@@ -174,9 +174,9 @@ def json_ld(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
     if names:
         data["author"] = [{"@type": "Person", "name": n} for n in names]
     if issue.date.value:
-        data["datePublished"] = issue.date.value
-    if issue.newspaper:
-        data["publisher"] = {"@type": "Organization", "name": issue.newspaper}
+        data["datePublished"] = issue.date.value  # as precise as known: never an invented day
+    data["publisher"] = {"@type": "Organization", "name": issue.newspaper or config.site_title}
+    data["isPartOf"] = _issue_ld(issue, config)
     keywords = list(dict.fromkeys(article.topics + article.keywords))
     if keywords:
         data["keywords"] = keywords
@@ -188,10 +188,44 @@ def json_ld(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
     if section:
         data["articleSection"] = section
     url = absolute_url(config.base_url, urls.article_page(issue.id, article.number))
+    page: dict[str, Any] = {"@type": "WebPage", "breadcrumb": _breadcrumbs(issue, article, config)}
     if url:
         data["url"] = url
-        data["mainEntityOfPage"] = url
+        page["@id"] = url
+    data["mainEntityOfPage"] = page
     return data
+
+
+def _issue_ld(issue: Issue, config: Config) -> dict[str, Any]:
+    """The issue as a schema.org ``PublicationIssue`` of its paper, when the paper is known."""
+    from .present import issue_label  # present imports this module
+
+    data: dict[str, Any] = {"@type": "PublicationIssue", "name": issue_label(issue)}
+    if issue.date.value:
+        data["datePublished"] = issue.date.value
+    url = absolute_url(config.base_url, urls.issue_page(issue.id))
+    if url:
+        data["url"] = url
+    if issue.newspaper:
+        data["isPartOf"] = {"@type": "Periodical", "name": issue.newspaper}
+    return data
+
+
+def _breadcrumbs(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
+    """Home > issue > article, as the page's breadcrumb shows them; ``item`` URLs only
+    when the site's address is known (JSON-LD has no page-relative form for them)."""
+    from .present import issue_label
+
+    trail = [("首页", urls.home()), (issue_label(issue), urls.issue_page(issue.id)),
+             (article.headline.strip() or UNTITLED, urls.article_page(issue.id, article.number))]
+    items = []
+    for position, (name, path) in enumerate(trail, start=1):
+        item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
+        url = absolute_url(config.base_url, path)
+        if url:
+            item["item"] = url
+        items.append(item)
+    return {"@type": "BreadcrumbList", "itemListElement": items}
 
 
 def json_ld_script(data: dict[str, Any]) -> str:

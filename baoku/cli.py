@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import urls
+from . import __version__, urls
 from .cache.session import BuildCounts, Session
 from .config import Config, ConfigError, load_config
 from .export_md import export_command
@@ -18,16 +18,53 @@ from .feeds import feed_warnings
 from .pipeline import BuildError, BuildResult
 from .progress import Progress
 from .publish import write_zip
+from .safety import check_zip_target
 from .serve import DEFAULT_PORT, BuildStatus, PreviewServer
 
 DEFAULT_ZIP = Path("dist") / "baoku.zip"
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="build.py",
-        description="报库：把 content/ 中的报纸期次文本生成静态网站（output/）。",
-    )
+COMMANDS = {
+    "build": "生成网站到 output/",
+    "serve": "生成并在本机预览，文件变化时自动重新生成并刷新浏览器页面",
+}
+USAGE = "%(prog)s [build|serve] [选项]"
+
+
+def parse_args(argv: list[str] | None, prog: str = "baoku") -> argparse.Namespace:
+    """``baoku build …``, ``baoku serve …``, or the flat options ``python build.py`` has
+    always taken (no command: build, with --serve/--watch/--export-md available)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv and argv[0] in COMMANDS else None
+    parser = _parser(prog, command)
+    args = parser.parse_args(argv)
+    args.command = command
+    if command == "serve":
+        args.serve = args.watch = True
+    return args
+
+
+def _parser(prog: str, command: str | None) -> argparse.ArgumentParser:
+    if command is None:
+        parser = argparse.ArgumentParser(
+            prog=prog, usage=USAGE,
+            description="报库：把 content/ 中的报纸期次文本生成静态网站（output/）。",
+            epilog="命令：" + "；".join(f"{prog} {name}：{text}" for name, text in COMMANDS.items())
+            + f"。不写命令时等同 {prog} build，并接受下列全部选项。")
+    else:
+        parser = argparse.ArgumentParser(prog=f"{prog} {command}", description=COMMANDS[command])
+    parser.add_argument("--version", action="version", version=f"baoku {__version__}")
+    parser.set_defaults(serve=False, watch=False, port=DEFAULT_PORT, export_md=None, zip=None,
+                        strict=False)
+    _add_site_options(parser)
+    if command != "serve":
+        _add_build_only_options(parser)
+    if command != "build":
+        _add_preview_options(parser, flags=command is None)
+    return parser
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, help="期次文件所在目录（默认 content/）")
     parser.add_argument("--output", type=Path, help="网站输出目录（默认 output/）")
     parser.add_argument("--root", type=Path, default=Path("."),
@@ -35,21 +72,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--base-url", help="网站的完整地址，用于 sitemap 与订阅源，"
                         "例如 https://user.github.io/repo/")
     parser.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快）")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="不使用增量缓存（.baoku-cache/），所有期次全部重新处理")
+
+
+def _add_build_only_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true",
+                        help="严格模式（适合持续集成）：只要有提示或读不了的文件，命令就以失败结束")
     parser.add_argument("--export-md", type=Path, metavar="SOURCE",
                         help="不生成网站，而是把一个 .txt 原始文本按目前的切分结果导出为同名 .md，"
                         "供馆员校对（不覆盖已有的 .md，不改动 .txt）")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="不使用增量缓存（.baoku-cache/），所有期次全部重新处理")
     parser.add_argument("--zip", nargs="?", type=Path, const=DEFAULT_ZIP, metavar="PATH",
                         help=f"另外打包成 zip（默认 {DEFAULT_ZIP}，相对项目根目录）；"
-                        "解压后直接双击 index.html 即可离线浏览和搜索")
-    parser.add_argument("--serve", action="store_true",
-                        help="生成后在本机预览 output/（http://127.0.0.1:端口/）")
-    parser.add_argument("--watch", action="store_true",
-                        help="生成、预览，并在 content/、theme/ 或 baoku.toml 变化时自动更新")
+                        "解压得到一个文件夹，双击其中的 index.html 即可离线浏览和搜索")
+
+
+def _add_preview_options(parser: argparse.ArgumentParser, *, flags: bool) -> None:
+    if flags:
+        parser.add_argument("--serve", action="store_true",
+                            help="生成后在本机预览 output/（http://127.0.0.1:端口/）")
+        parser.add_argument("--watch", action="store_true",
+                            help="生成、预览，并在 content/、theme/ 或 baoku.toml 变化时"
+                            "自动更新并刷新浏览器页面")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
                         help=f"预览端口（默认 {DEFAULT_PORT}，被占用时自动换一个空闲端口）")
-    return parser.parse_args(argv)
 
 
 def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = None,
@@ -79,6 +125,12 @@ def _config_from(args: argparse.Namespace) -> Config:
     return load_config(args.root, _overrides(args))
 
 
+def _zip_path(args: argparse.Namespace, config: Config) -> Path | None:
+    if args.zip is None:
+        return None
+    return args.zip if args.zip.is_absolute() else config.project_root / args.zip
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "content_dir": args.content,
@@ -102,8 +154,19 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def strict_failure(result: BuildResult, config: Config) -> str | None:
+    """Why ``--strict`` fails this build (any warning, also the feed's, or any unreadable
+    file), or None."""
+    warnings = result.warning_count + len(feed_warnings(config))
+    failures = len(result.archive.failures)
+    if not warnings and not failures:
+        return None
+    return (f"严格模式：本次生成有 {warnings} 条提示、{failures} 个读不了的文件，"
+            "按失败处理（网站已写入，详见生成报告）。")
+
+
+def main(argv: list[str] | None = None, prog: str = "baoku") -> int:
+    args = parse_args(argv, prog)
     if args.export_md is not None:
         return export_command(args.export_md, args.root)
     _interrupt_on_sigterm()
@@ -111,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress(sys.stderr)
     try:
         config = _config_from(args)
+        zip_path = _zip_path(args, config)
+        if zip_path is not None:
+            check_zip_target(zip_path, config)  # before the build changes anything
         session = Session(config, use_disk_cache=not args.no_cache, progress=progress)
         result = session.build(log=_stderr)
     except (ConfigError, BuildError) as exc:
@@ -123,20 +189,29 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     progress.close()
     print(summary(result, time.perf_counter() - started, session.counts, config))
-    if args.zip is not None:
-        zip_path = args.zip if args.zip.is_absolute() else config.project_root / args.zip
-        count = write_zip(config.output_dir, zip_path)
+    if zip_path is not None:
+        try:
+            count = write_zip(config.output_dir, zip_path)
+        except OSError as exc:
+            print(f"错误：无法写入 zip 文件 {zip_path}（{exc.strerror or exc}）；网站已生成，"
+                  "请检查磁盘空间和该目录的写入权限", file=sys.stderr)
+            return 1
         print(f"已打包 {count} 个文件：{zip_path}（解压后打开 index.html 即可离线浏览）")
     if args.watch or args.serve:
         status = BuildStatus(tuple(f.message for f in result.archive.failures))
         return _preview(args, session, status)
+    failed = strict_failure(result, config) if args.strict else None
+    if failed:
+        print(f"错误：{failed}", file=sys.stderr)
+        return 1
     return 0
 
 
 def _preview(args: argparse.Namespace, session: Session, status: BuildStatus) -> int:
     from .watch import Watcher  # watchdog is only needed in watch mode
 
-    server = PreviewServer(session.config.output_dir, status, port=args.port)
+    server = PreviewServer(session.config.output_dir, status, port=args.port,
+                           live_reload=args.watch)
     watcher = None
     if args.watch:
         session.progress = None

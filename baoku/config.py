@@ -7,10 +7,21 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 CONFIG_FILE = "baoku.toml"
-PACKAGE_THEME = Path(__file__).resolve().parent.parent / "theme"
 MAX_DEFAULT_WORKERS = 8  # more processes than this only add memory on a typical machine
+
+
+def _builtin_theme() -> Path:
+    """The built-in theme: ``baoku/theme/`` when installed from a wheel, else the checkout's
+    top-level ``theme/`` (source tree, editable install), which the wheel is built from."""
+    package = Path(__file__).resolve().parent
+    installed = package / "theme"
+    return installed if installed.is_dir() else package.parent / "theme"
+
+
+PACKAGE_THEME = _builtin_theme()
 
 
 def default_workers() -> int:
@@ -47,6 +58,15 @@ class Config:
     @property
     def builtin_theme_dir(self) -> Path:
         return PACKAGE_THEME
+
+    @property
+    def source_root(self) -> Path:
+        """What source paths are written relative to: the project folder, or, for a content
+        folder outside it, that folder's parent (``content/a.txt`` either way), so no
+        absolute path of the build machine reaches the site or its data."""
+        if self.content_dir.is_relative_to(self.project_root):
+            return self.project_root
+        return self.content_dir.parent
 
 
 _SITE_KEYS = {"title": "site_title", "description": "site_description", "base_url": "base_url"}
@@ -127,6 +147,18 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
             if key.endswith("_dir") or key.endswith("_file"):
                 value = Path(value).resolve()
             cfg = replace(cfg, **{key: value})
+    _check_base_url(cfg.base_url)
     if cfg.base_url and not cfg.base_url.endswith("/"):
         cfg = replace(cfg, base_url=cfg.base_url + "/")
     return cfg
+
+
+def _check_base_url(url: str) -> None:
+    """Feeds and the sitemap print it into every link: only a web address will do."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(
+            ch.isspace() or ord(ch) < 32 for ch in url):
+        raise ConfigError(f"网站地址 base_url “{url[:80]}”无效：应为以 http:// 或 https:// "
+                          "开头的完整网址，例如 https://user.github.io/repo/")

@@ -1,5 +1,5 @@
 """The archive as published data: ``data/archive.json``, ``data/issues/<id>.json``,
-``data/report.json`` (contract: ../shared/docs/data-export.md; add fields, never rename)."""
+``data/report.json`` (contract: docs/data-export.md and docs/schema/; add fields, never rename)."""
 
 from __future__ import annotations
 

@@ -26,10 +26,10 @@ def markdown_path_for(source: Path) -> Path:
 def understood_issue(source_path: Path, config: Config) -> Issue:
     """read → clean → segment → enrich for one raw source, as the build would do it."""
     try:
-        source = read_source(source_path, config.project_root)
+        source = read_source(source_path, config.source_root)
     except ReadError as exc:
         raise ExportError(str(exc)) from exc
-    rel = relative_path(source_path, config.project_root)
+    rel = relative_path(source_path, config.source_root)
     return assemble_issue(source, urls.issue_id_for(rel), load_enricher(config))
 
 

@@ -7,6 +7,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import jinja2
@@ -19,6 +20,7 @@ from .model import Archive, Article, Issue, OutputFile
 from .present import UNKNOWN_DATE
 
 MAX_FEED_ENTRIES = 50
+MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 SUMMARY_CHARS = 120
 CHINA_OFFSET = "+08:00"
 EPOCH = "1970-01-01T00:00:00Z"
@@ -36,7 +38,8 @@ class FeedEntry:
     id: str
     title: str
     link: str
-    updated: str  # RFC 3339
+    updated: str  # RFC 3339: the issue's day, or EPOCH when only a month or year is known
+    date: str | None  # the issue's date as known (dc:date: YYYY-MM-DD, YYYY-MM or YYYY)
     summary: str
     authors: tuple[str, ...]
     categories: tuple[str, ...]
@@ -95,14 +98,13 @@ def feed_warnings(config: Config) -> list[str]:
             "feed.xml 中的链接是相对于 feed.xml 自身位置的相对链接，条目 id 为 urn:uuid。"]
 
 
-def rfc3339(date_value: str | None, fallback: str) -> str:
-    """An issue date as an Atom timestamp (midnight, China time); partial dates take
-    the first day of their month or year."""
-    if not date_value:
-        return fallback or EPOCH
-    year, _, rest = date_value.partition("-")
-    month, _, day = rest.partition("-")
-    return f"{year}-{month or '01'}-{day or '01'}T00:00:00{CHINA_OFFSET}"
+def rfc3339(date_value: str | None) -> str:
+    """An issue date as an Atom timestamp: midnight (China time) of its day. Atom needs a
+    full timestamp and no day is ever invented, so a month, a year or no date gives the
+    fixed EPOCH ("not known"); the entry's dc:date keeps the date as precise as it is."""
+    if not date_value or len(date_value.split("-")) != 3:
+        return EPOCH
+    return f"{date_value}T00:00:00{CHINA_OFFSET}"
 
 
 def chinese_date(value: str | None) -> str:
@@ -142,23 +144,22 @@ def _summary(article: Article) -> str:
     return text[:SUMMARY_CHARS] + ("…" if len(text) > SUMMARY_CHARS else "")
 
 
-def _issue_entry(issue: Issue, config: Config, fallback: str) -> FeedEntry:
+def _issue_entry(issue: Issue, config: Config, updated: str) -> FeedEntry:
     path = urls.issue_page(issue.id)
     headlines = "；".join(a.headline for a in issue.articles)
     return FeedEntry(
         id=_entry_id(config, path), title=xml_text(standalone_issue_title(issue)),
-        link=_link(config, path),
-        updated=rfc3339(issue.date.value, fallback),
+        link=_link(config, path), updated=updated, date=issue.date.value,
         summary=xml_text(f"本期共 {len(issue.articles)} 篇：{headlines}"),
         authors=(), categories=())
 
 
-def _article_entry(issue: Issue, article: Article, config: Config, fallback: str) -> FeedEntry:
+def _article_entry(issue: Issue, article: Article, config: Config, updated: str) -> FeedEntry:
     path = urls.article_page(issue.id, article.number)
     return FeedEntry(
         id=_entry_id(config, path), title=xml_text(article.headline.strip() or UNTITLED),
         link=_link(config, path),
-        updated=rfc3339(issue.date.value, fallback), summary=xml_text(_summary(article)),
+        updated=updated, date=issue.date.value, summary=xml_text(_summary(article)),
         authors=tuple(xml_text(n) for n in authors(article)),
         categories=tuple(xml_text(t) for t in dict.fromkeys(article.districts + article.topics)))
 
@@ -167,23 +168,29 @@ def feed_entries(archive: Archive, config: Config) -> list[FeedEntry]:
     """Newest issues first (undated last), each followed by its articles; at most 50."""
     entries: list[FeedEntry] = []
     for issue in archive.issues:
-        entries.append(_issue_entry(issue, config, archive.generated_at))
-        entries.extend(_article_entry(issue, a, config, archive.generated_at)
-                       for a in issue.articles)
+        updated = rfc3339(issue.date.value)
+        entries.append(_issue_entry(issue, config, updated))
+        entries.extend(_article_entry(issue, a, config, updated) for a in issue.articles)
         if len(entries) >= MAX_FEED_ENTRIES:
             break
     return entries[:MAX_FEED_ENTRIES]
 
 
+def feed_updated(entries: list[FeedEntry]) -> str:
+    """The newest entry's date, not the build time: an unchanged archive, an unchanged feed."""
+    return max((e.updated for e in entries), default=EPOCH)
+
+
 def render_feed(archive: Archive, config: Config, env: jinja2.Environment) -> OutputFile:
+    entries = feed_entries(archive, config)
     text = env.get_template("feed.xml").render(
         feed_id=_entry_id(config, urls.home()),
         title=xml_text(config.site_title),
         subtitle=xml_text(config.site_description),
-        updated=archive.generated_at or EPOCH,
+        updated=feed_updated(entries),
         home_link=_link(config, urls.home()),
         self_link=_link(config, urls.feed()),
-        entries=feed_entries(archive, config),
+        entries=entries,
     )
     return OutputFile(urls.feed(), text.encode("utf-8"))
 
@@ -212,17 +219,56 @@ def site_paths(archive: Archive) -> Iterator[tuple[str, str | None]]:
 
 
 def sitemap_entries(archive: Archive, config: Config) -> list[SitemapEntry]:
+    """Every page a search engine should list: not the build report, which is for librarians."""
     seen: dict[str, SitemapEntry] = {}
     for path, lastmod in site_paths(archive):
         loc = absolute_url(config.base_url, path)
-        if loc and loc not in seen:
+        if loc and loc not in seen and path != urls.report_page():
             seen[loc] = SitemapEntry(loc, lastmod)
     return list(seen.values())
 
 
-def render_sitemap(archive: Archive, config: Config, env: jinja2.Environment) -> OutputFile:
-    text = env.get_template("sitemap.xml").render(entries=sitemap_entries(archive, config))
-    return OutputFile(urls.sitemap(), text.encode("utf-8"))
+def sitemap_part(number: int) -> str:
+    """The site path of the ``number``-th (from 1) sitemap file, beside the pages it lists."""
+    return f"sitemap-{number}.xml"
+
+
+def render_sitemap(archive: Archive, config: Config, env: jinja2.Environment
+                   ) -> Iterator[OutputFile]:
+    """``sitemap.xml``, a sitemap index, and the files it names, each of at most
+    ``MAX_SITEMAP_URLS`` URLs; every file is at the site root, which all URLs are under."""
+    entries = sitemap_entries(archive, config)
+    parts = [entries[i:i + MAX_SITEMAP_URLS]
+             for i in range(0, len(entries), MAX_SITEMAP_URLS)] or [[]]
+    template = env.get_template("sitemap.xml")
+    index: list[SitemapEntry] = []
+    for number, part in enumerate(parts, start=1):
+        path = sitemap_part(number)
+        yield OutputFile(path, template.render(entries=part).encode("utf-8"))
+        lastmods = [e.lastmod for e in part if e.lastmod]
+        index.append(SitemapEntry(absolute_url(config.base_url, path) or path,
+                                  max(lastmods, default=None)))
+    yield OutputFile(urls.sitemap(), _sitemap_index(index).encode("utf-8"))
+
+
+def _sitemap_index(parts: list[SitemapEntry]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for part in parts:
+        lastmod = f"<lastmod>{part.lastmod}</lastmod>" if part.lastmod else ""
+        lines.append(f"  <sitemap><loc>{escape(part.loc)}</loc>{lastmod}</sitemap>")
+    return "\n".join([*lines, "</sitemapindex>", ""])
+
+
+def robots_txt(config: Config) -> OutputFile:
+    """Every page may be crawled (the report asks not to be indexed in its own head);
+    names the sitemap when the site's address is known. Crawlers read robots.txt only at
+    a domain's root: under a project site's /<repo>/ it is a courtesy for a custom domain."""
+    lines = ["User-agent: *", "Disallow:"]
+    sitemap = absolute_url(config.base_url, urls.sitemap())
+    if sitemap:
+        lines.append(f"Sitemap: {sitemap}")
+    return OutputFile("robots.txt", ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def fallback_context(archive: Archive, config: Config) -> BaseContext:
@@ -350,12 +396,14 @@ def render_data_page(archive: Archive, env: jinja2.Environment,
 
 def extra_files(archive: Archive, config: Config, env: jinja2.Environment,
                 base_context: BaseContext | None = None) -> Iterator[OutputFile]:
-    """feed.xml, sitemap.xml (only with a base URL, see ``feed_warnings``), 404.html and
-    data/index.html. ``base_context(here, title, description)`` should be render.py's
-    builder of the template contract's base context; a minimal one is used without it."""
+    """feed.xml, the sitemap index and its parts (only with a base URL, see
+    ``feed_warnings``), robots.txt, 404.html and data/index.html.
+    ``base_context(here, title, description)`` should be render.py's builder of the
+    template contract's base context; a minimal one is used without it."""
     context = base_context or fallback_context(archive, config)
     yield render_feed(archive, config, env)
     if config.base_url:
-        yield render_sitemap(archive, config, env)
+        yield from render_sitemap(archive, config, env)
+    yield robots_txt(config)
     yield render_not_found(archive, config, env, context)
     yield render_data_page(archive, env, context)

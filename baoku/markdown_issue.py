@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .model import Article, ArticleKind, Issue, Segmentation, Source
+from .safety import unreadable_reason
 
 # Header lines right under "## headline": label -> Article field.
 META_LABELS: dict[str, str] = {
@@ -403,7 +405,8 @@ def raw_text_beside(path: Path) -> Path | None:
     not by listing the folder: archives hold thousands of files)."""
     for suffix in (".txt", ".TXT", ".Txt"):
         candidate = path.with_suffix(suffix)
-        if candidate.is_file():
+        # Never a link out of the folder: the raw text is published as it is.
+        if os.path.lexists(candidate) and unreadable_reason(candidate, path.parent) is None:
             return candidate
     return None
 

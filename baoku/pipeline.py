@@ -9,7 +9,9 @@ page, the search shards); ``NoCache`` reuses nothing, ``cache.session.Session`` 
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -30,10 +32,11 @@ from .export import export_data
 from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
-from .pages import load_site_pages
+from .pages import PAGES_DIR, site_pages
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import PageReuse, make_environment, render_report, render_site
+from .safety import check_output, unreadable_reason
 from .search import build_search, remove_orphaned_scratch
 from .segment import segment
 from .templating import template_problem
@@ -196,21 +199,30 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
     cache = cache if cache is not None else NoCache()
     timer = Timer()
+    check_output(config)  # before anything is read, cached or replaced
     cache.start(config)
     # read (beside loading the enricher)
-    paths = discover_sources(config.content_dir)
+    paths, skipped = scan_sources(config.content_dir, config.project_root)
+    for failure in skipped:
+        log(f"跳过 {failure.message}")
     sources, failures, enricher = read_stage(paths, config, cache, timer, log)
     with timer.stage("segment+enrich"):  # clean → segment → enrich, source by source
         jobs = assemble_jobs(sources)
         outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress)
         issues, failed = collect_issues(jobs, outcomes, config, log)
     progress("读取与切分", len(sources), len(sources))
-    collected = Archive(issues=sort_issues(issues), failures=tuple(failures + failed),
-                        generated_at=now_iso(config),
-                        pages=load_site_pages(config.content_dir, log))
+    pages, page_failures = site_pages(config.content_dir, config.project_root)
+    for failure in page_failures:
+        log(f"跳过 {failure.message}")
+    collected = Archive(issues=sort_issues(issues),
+                        failures=(*skipped, *failures, *failed, *page_failures),
+                        generated_at=now_iso(config), pages=pages)
     if not collected.issues:
         raise BuildError(_nothing_built_message(config, collected))
-    publisher = cache.publisher(config.output_dir)
+    try:
+        publisher = cache.publisher(config.output_dir)
+    except OSError as exc:
+        raise BuildError(unwritable_message(config.output_dir, exc)) from exc
     index: Background[list[str]] | None = None
     try:
         # index: search records hold no related lists, so it runs beside the rest
@@ -231,12 +243,14 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
         progress("发布", 1, 1)
         with timer.stage("publish"):
             publisher.commit()
-    except BaseException:
+    except BaseException as exc:
         if index is not None:
             index.cancel()
             remove_orphaned_scratch()  # the record pages its Pagefind runs were reading
         publisher.discard()
         cache.abandoned()
+        if isinstance(exc, OSError) and _publish_failure(exc, config.output_dir):
+            raise BuildError(unwritable_message(config.output_dir, exc)) from exc
         raise
     result = BuildResult(archive, timer.timings, publisher.stats, warnings)
     cache.published(result)
@@ -249,14 +263,54 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
 def discover_sources(content_dir: Path) -> list[Path]:
     """Source files in ``content_dir``, sorted by name; a ``.txt`` shadowed by a ``.md``
     of the same stem is left to the Markdown reader as provenance."""
-    if not content_dir.is_dir():
+    return scan_sources(content_dir, content_dir.parent)[0]
+
+
+_HIDDEN = "是隐藏文件（文件名以“.”开头，多为系统或编辑器留下的临时文件），已跳过"
+
+
+def _sources_in_subfolder(entry: os.DirEntry[str], project_root: Path) -> list[Failure]:
+    """A subfolder holding issue files (read only from ``content/`` itself): one failure."""
+    if entry.name.startswith(".") or entry.name == PAGES_DIR or not entry.is_dir(
+            follow_symlinks=False):
         return []
-    found = [p for p in content_dir.iterdir()
-             if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and not p.name.startswith(".")]
+    try:
+        with os.scandir(entry.path) as inside:
+            count = sum(1 for e in inside if Path(e.name).suffix.lower() in SOURCE_SUFFIXES)
+    except OSError:
+        return []
+    if not count:
+        return []
+    rel = relative_path(Path(entry.path), project_root)
+    return [Failure(rel, "read", f"{rel}：是子文件夹，其中的 {count} 个 .txt/.md 文件没有读取"
+                    "（只读取 content 目录本身中的期次文件）；如需生成，请移到 content 目录中")]
+
+
+def scan_sources(content_dir: Path, project_root: Path) -> tuple[list[Path], list[Failure]]:
+    """``discover_sources``, and a failure for every entry named like a source that is
+    not read: hidden files, folders, pipes, links out of ``content_dir`` or to nowhere."""
+    if not content_dir.is_dir():
+        return [], []
+    found: list[Path] = []
+    skipped: list[Failure] = []
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            path = Path(entry.path)
+            if path.suffix.lower() not in SOURCE_SUFFIXES:
+                skipped += _sources_in_subfolder(entry, project_root)
+                continue
+            plain = entry.is_file(follow_symlinks=False)  # no system call on most systems
+            reason = _HIDDEN if entry.name.startswith(".") else (
+                None if plain else unreadable_reason(path, content_dir))
+            if reason is None:
+                found.append(path)
+                continue
+            rel = relative_path(path, project_root)
+            skipped.append(Failure(rel, "read", f"{rel}：{reason}"))
     stems_with_md = {p.stem for p in found if p.suffix.lower() == ".md"}
     return sorted((p for p in found
                    if not (p.suffix.lower() == ".txt" and p.stem in stems_with_md)),
-                  key=lambda p: p.name)
+                  key=lambda p: p.name), sorted(skipped, key=lambda f: f.rel_path)
 
 
 def read_stage(paths: list[Path], config: Config, cache: Cache, timer: Timer, log: Log
@@ -285,7 +339,7 @@ def read_stage(paths: list[Path], config: Config, cache: Cache, timer: Timer, lo
 def _reading(paths: list[Path], config: Config) -> Iterator[Iterable[Outcome]]:
     """Every path's outcome, in order, as they come: read in a pool started now (so
     the caller can load the enricher meanwhile), or in this process when few."""
-    rels = [relative_path(path, config.project_root) for path in paths]
+    rels = [relative_path(path, config.source_root) for path in paths]
     pool = _make_pool(config, None, len(paths))  # reading needs no enricher
     try:
         yield _read_all(paths, rels, config, pool)
@@ -300,7 +354,7 @@ def read_sources(paths: list[Path], config: Config, log: Log, outcomes: Iterable
     the failures; ``outcomes``: every path's, in order."""
     sources: list[tuple[str, Source]] = []
     failures: list[Failure] = []
-    rels = [relative_path(path, config.project_root) for path in paths]
+    rels = [relative_path(path, config.source_root) for path in paths]
     for rel, (source, error) in zip(rels, outcomes, strict=True):
         if isinstance(source, Source):
             sources.append((rel, source))
@@ -333,9 +387,9 @@ def _read_all(paths: list[Path], rels: list[str], config: Config,
     """Not a generator: with a pool, ``map`` submits every job now, so the workers read
     while the caller does something else before it asks for the first outcome."""
     if pool is not None:
-        jobs = [(path, config.project_root, rel) for path, rel in zip(paths, rels, strict=True)]
+        jobs = [(path, config.source_root, rel) for path, rel in zip(paths, rels, strict=True)]
         return pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
-    return (_read_outcome(path, config.project_root, rel)
+    return (_read_outcome(path, config.source_root, rel)
             for path, rel in zip(paths, rels, strict=True))
 
 
@@ -401,7 +455,7 @@ def collect_issues(jobs: list[AssembleJob], outcomes: list[Outcome], config: Con
         try:
             if error is not None or not isinstance(issue, Issue):
                 raise _WorkerError(error or "")
-            issues.append(attach_raw_text(issue, config.project_root))
+            issues.append(attach_raw_text(issue, config.source_root))
         except Exception as exc:
             message = (str(exc) if isinstance(exc, _WorkerError) else
                        f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
@@ -639,6 +693,27 @@ class _Stage:
     def __exit__(self, *exc: object) -> None:
         elapsed = time.perf_counter() - self.start
         self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
+
+
+_WRITE_PROBLEMS = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完",
+                   errno.EROFS: "所在磁盘是只读的", errno.EACCES: "没有写入权限",
+                   errno.EPERM: "没有写入权限"}
+
+
+def _publish_failure(exc: OSError, output_dir: Path) -> bool:
+    """A refused write beside or into ``output_dir`` (not, say, an unreadable theme file)."""
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    return exc.errno in _WRITE_PROBLEMS or (
+        bool(name) and Path(name).absolute().is_relative_to(output_dir.parent.absolute()))
+
+
+def unwritable_message(output_dir: Path, exc: OSError) -> str:
+    """The publish stage could not write: which folder, why, and what to do."""
+    problem = _WRITE_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f"（{exc.filename}）" if exc.filename else ""
+    return (f"发布阶段无法写入输出目录 {output_dir} 所在的位置：{problem}{where}。"
+            "上一次生成的网站保持不变。请腾出磁盘空间、检查该目录及其上级目录的写入权限，"
+            "或用 --output 换一个可写的目录后重试")
 
 
 def _nothing_built_message(config: Config, archive: Archive) -> str:

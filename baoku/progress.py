@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import TextIO
 
@@ -42,11 +43,13 @@ class Progress:
         if not finished and now - self._drawn_at < REDRAW_EVERY:
             return
         self._drawn_at = now
-        line = bar_line(stage, done, total)
-        padding = " " * max(0, self._line_width - len(line))
+        line = bar_line(stage, done, total, elapsed=now - self.started)
+        # Pad by screen columns, not characters: a shorter line must cover the last one.
+        width = display_width(line)
+        padding = " " * max(0, self._line_width - width)
         self.stream.write(f"\r{line}{padding}")
         self.stream.flush()
-        self._line_width = len(line)
+        self._line_width = width
 
     def close(self) -> None:
         """Clear the bar so the summary starts on a clean line."""
@@ -56,9 +59,20 @@ class Progress:
             self._line_width = 0
 
 
-def bar_line(stage: str, done: int, total: int) -> str:
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide and full-width characters (CJK) take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def elapsed_text(seconds: float) -> str:
+    minutes, secs = divmod(int(max(seconds, 0)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def bar_line(stage: str, done: int, total: int, elapsed: float | None = None) -> str:
     total = max(total, 1)
     done = min(max(done, 0), total)
     filled = round(BAR_WIDTH * done / total)
     bar = "█" * filled + "░" * (BAR_WIDTH - filled)
-    return f"{stage} [{bar}] {done}/{total} {100 * done // total:3d}%"
+    line = f"{stage} [{bar}] {done}/{total} {100 * done // total:3d}%"
+    return line if elapsed is None else f"{line} {elapsed_text(elapsed)}"

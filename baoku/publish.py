@@ -9,10 +9,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable
@@ -20,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .atomic import write_new_file
+from .atomic import new_site_folder, write_new_file
 from .model import OutputFile
 from .pids import process_alive
+from .safety import STAMP_NAME, STAMP_TEXT, ZIP_COMMENT, check_replaceable
+from .tree_removal import remove_tree
 
 
 @dataclass
@@ -48,11 +48,11 @@ class Staging:
     """A temporary folder beside ``output_dir`` that becomes ``output_dir`` on commit."""
 
     def __init__(self, output_dir: Path) -> None:
+        check_replaceable(output_dir)
         self.output_dir = output_dir
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(output_dir)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
-                                          dir=output_dir.parent))
+        self.path = _staging_folder(output_dir)
         self.stats = WriteStats()
         self._dirs: set[str] = set()
         # A first build has nothing to compare against: skip a failing stat per file.
@@ -86,6 +86,9 @@ class Staging:
     def commit(self) -> None:
         """Swap the staging folder in; the old output is removed only afterwards, by a
         detached process (``remove_in_background``): the build does not wait for it."""
+        stamp = os.path.join(self._root, STAMP_NAME)
+        if not os.path.exists(stamp):  # may be linked from the previous output: same bytes
+            write_new_file(stamp, STAMP_TEXT)
         if self.output_dir.is_dir() and _exchange(self.path, self.output_dir):
             remove_in_background(self.path)  # now holds the previous output
             return
@@ -93,18 +96,24 @@ class Staging:
         if self.output_dir.exists():
             old = self.output_dir.with_name(f".{self.output_dir.name}.old-{os.getpid()}")
             if old.exists():
-                shutil.rmtree(old)
+                remove_tree(str(old))
             os.replace(self.output_dir, old)
         os.replace(self.path, self.output_dir)
         if old is not None:
             remove_in_background(old)
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_tree(str(self.path))
+
+
+def _staging_folder(output_dir: Path) -> Path:
+    """A new folder beside ``output_dir``, named for this process (it becomes the site)."""
+    return new_site_folder(f".{output_dir.name}.build-{os.getpid()}-", output_dir.parent)
 
 
 # Run with -I -S: no site packages or user settings, nothing but the standard library.
-_REMOVE_SCRIPT = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+_REMOVER = Path(__file__).with_name("tree_removal.py")
+_REMOVE_SCRIPT = f"import runpy; runpy.run_path({str(_REMOVER)!r}, run_name='__main__')"
 
 
 def remove_in_background(folder: Path) -> None:
@@ -118,7 +127,7 @@ def remove_in_background(folder: Path) -> None:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(str(folder))
         return
     # Reaped by a daemon thread when a long session (serve, watch) outlives it.
     threading.Thread(target=remover.wait, name="baoku-remove-old", daemon=True).start()
@@ -154,7 +163,7 @@ def remove_stale_staging(output_dir: Path) -> list[Path]:
         for path in output_dir.parent.glob(f".{output_dir.name}.{kind}-*"):
             pid = path.name.removeprefix(f".{output_dir.name}.{kind}-").split("-")[0]
             if path.is_dir() and not (pid.isdigit() and process_alive(int(pid))):
-                shutil.rmtree(path, ignore_errors=True)
+                remove_tree(str(path))
                 removed.append(path)
     return removed
 
@@ -170,14 +179,18 @@ def _same_bytes(path: str, content: bytes) -> bool:
 
 
 def write_zip(site_dir: Path, zip_path: Path) -> int:
-    """Zip the built site with its start page at the zip root; returns the file count."""
+    """Zip the built site inside one top-level folder named after the zip (``baoku.zip``
+    unpacks into ``baoku/``, its start page ``baoku/index.html``, never scattering files
+    beside the zip); returns the file count."""
+    folder = zip_path.stem
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = zip_path.with_name(zip_path.name + ".part")
     count = 0
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.comment = ZIP_COMMENT  # lets a later --zip recognise the file as ours
         for path in sorted(site_dir.rglob("*")):
             if path.is_file():
-                zf.write(path, path.relative_to(site_dir).as_posix())
+                zf.write(path, f"{folder}/{path.relative_to(site_dir).as_posix()}")
                 count += 1
     os.replace(tmp, zip_path)
     return count
@@ -214,8 +227,7 @@ class InPlaceUpdate:
     def __init__(self, output_dir: Path, known: dict[str, tuple[int, int]]) -> None:
         self.output_dir = output_dir
         remove_stale_staging(output_dir)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.build-{os.getpid()}-",
-                                          dir=output_dir.parent))
+        self.path = _staging_folder(output_dir)
         self.stats = WriteStats()
         self.known = known
         self.published: dict[str, tuple[int, int]] = {}
@@ -258,10 +270,10 @@ class InPlaceUpdate:
             target = self.output_dir / rel
             target.unlink(missing_ok=True)
             _remove_empty_parents(target.parent, self.output_dir)
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_tree(str(self.path))
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_tree(str(self.path))
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 import tomllib
 import unicodedata
 from collections import defaultdict
@@ -20,11 +21,13 @@ from . import dates
 from .cjk import HAN, cjk_mask, code_points, is_cjk
 from .model import IssueDate, Source, SourceMeta
 from .nfkc import nfkc
+from .safety import unreadable_reason
 
 # One printed page is tens of kilobytes of text and a whole day's paper about a megabyte.
 # A file over 20 MB is a mistake (months of issues in one file, a disk image …) that would
 # keep every later stage busy for minutes, so it is refused with a message instead.
 MAX_BYTES = 20 * 1024 * 1024
+MAX_SIDECAR_BYTES = 1024 * 1024  # a few lines of metadata
 _SAMPLE = 64 * 1024
 # Share of undecodable bytes above which the file is refused rather than repaired.
 _MAX_BAD_RATIO = 0.01
@@ -181,7 +184,8 @@ def _bom_decode(data: bytes, rel: str) -> Decoded | None:
         body = data[len(bom):]
         text = _strict(body, encoding)
         if text is None:
-            return _lenient(body, encoding, rel)
+            mixed = _mixed_lines(body) if encoding == "utf-8" else None
+            return mixed or _lenient(body, encoding, rel)
         warnings = () if encoding == "utf-8" else (_encoding_warning(encoding),)
         return Decoded(text, "utf-8-sig" if encoding == "utf-8" else encoding, warnings)
     return None
@@ -267,6 +271,9 @@ def _chinese_decode(data: bytes) -> Decoded | None:
     text = _strict(data, "utf-8")
     if text is not None:
         return _gbk_in_disguise(data, text) or Decoded(text, "utf-8")
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        return mixed
     gb = _strict(data, "gb18030")
     utf16 = _utf16_pure_chinese(data, gb)
     if utf16 is not None:
@@ -279,6 +286,52 @@ def _chinese_decode(data: bytes) -> Decoded | None:
     if big5 is not None and _text_likeness(big5[:_SAMPLE]) >= 0.9:
         return Decoded(big5, "big5", (_encoding_warning("big5"),))
     return None
+
+
+def _mixed_lines(data: bytes) -> Decoded | None:
+    """Lines partly UTF-8, partly GBK (two files pasted together): each line decoded on
+    its own. Only when every other line is clean GBK Chinese, so one damaged byte in a
+    UTF-8 file is left to ``_lenient`` rather than read as GBK mojibake."""
+    texts: list[str] = []
+    gbk_lines: list[int] = []
+    utf8_chinese = False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        text = _strict(line, "utf-8")
+        if text is None:
+            text = _strict(line, "gb18030")
+            if text is None or not _clean_chinese_line(text):
+                return None
+            gbk_lines.append(number)
+        else:  # a short GBK line can be valid UTF-8 too: only Chinese text counts
+            utf8_chinese = utf8_chinese or _clean_chinese_line(text)
+        texts.append(text)
+    if not (utf8_chinese and gbk_lines):
+        return None
+    where = "、".join(map(str, gbk_lines[:10])) + ("等" if len(gbk_lines) > 10 else "")
+    return Decoded("\n".join(texts), "utf-8", (
+        f"文件混用了 UTF-8 与 GBK 两种编码（第{where}行是 GBK），已逐行识别并转换，"
+        "请核对这些行，建议统一另存为 UTF-8",))
+
+
+def _clean_chinese_line(text: str) -> bool:
+    cjk = "".join(ch for ch in text if is_cjk(ch))
+    return bool(cjk) and len(cjk.encode("gb2312", errors="ignore")) >= 0.9 * 2 * len(cjk)
+
+
+def _without_stray_nuls(data: bytes) -> Decoded | None:
+    """Text with a few NUL bytes (a damaged copy): the NULs removed and reported. Binary
+    data has many NULs and control bytes, or does not decode once they are gone."""
+    count = data.count(b"\x00")
+    if count > max(16, len(data) // 100):
+        return None
+    stripped = data.replace(b"\x00", b"")
+    if _too_many_controls(stripped):
+        return None
+    decoded = _chinese_decode(stripped)
+    if decoded is None:
+        return None
+    warning = f"已删除 {count} 个 NUL 空字节（文件可能在复制或保存时受损），请对照原件核对"
+    return replace(decoded, warnings=(*decoded.warnings, warning))
 
 
 def _arbitrate(data: bytes, gb: str, big5: str) -> Decoded:
@@ -385,7 +438,7 @@ def decode_bytes(data: bytes, rel: str) -> Decoded:
                 raise ReadError(f"{rel}：这是{kind}，不是纯文本，已跳过；请另存为纯文本（.txt）")
             raise ReadError(f"{rel}：看起来是二进制文件（{kind}），不是文本，已跳过")
         if b"\x00" in data[:_SAMPLE]:
-            decoded = _utf16_without_bom(data)
+            decoded = _utf16_without_bom(data) or _without_stray_nuls(data)
             if decoded is None:
                 raise ReadError(f"{rel}：看起来是二进制文件（含有 NUL 字节），不是文本，已跳过")
         elif _too_many_controls(data):
@@ -461,21 +514,59 @@ def _unclosed_front_matter(text: str) -> bool:
             and re.match(rf"^\s*[\w{HAN}]+\s*[:：]", lines[1]) is not None)
 
 
-def _load_yaml(text: str) -> object:
-    """YAML with the safe loader; values it cannot build (``2023-02-30`` as a date, very
-    deep nesting) are read again as plain strings so that validation can name them."""
+class _KeyCheckingLoader(yaml.SafeLoader):
+    """The safe loader, noting every key a mapping repeats (PyYAML keeps the last)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: list[str] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen and key_node.value not in self.repeated:
+                    self.repeated.append(key_node.value)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+def load_yaml(text: str) -> tuple[object, tuple[str, ...]]:
+    """(data, warnings) with the safe loader; values it cannot build (``2023-02-30`` as a
+    date) are read again as plain strings so that validation can name them. Repeated keys
+    are reported; nesting too deep for the loader raises ``yaml.YAMLError``."""
+    if len(text) > MAX_YAML_CHARS:
+        raise yaml.YAMLError("too long")  # PyYAML reads ~1 MB a second
     if _nesting_depth(text) > _MAX_YAML_DEPTH:
         raise yaml.YAMLError("nested too deeply")  # PyYAML would recurse for seconds
+    loader = _KeyCheckingLoader(text)
     try:
-        return yaml.safe_load(text)
-    except (ValueError, TypeError, OverflowError, RecursionError):
+        data = loader.get_single_data()
+    except (ValueError, TypeError, OverflowError):
+        data = _plain_yaml(text)
+    except RecursionError as exc:
+        raise yaml.YAMLError("nested too deeply") from exc
+    finally:
+        loader.dispose()
+    warnings = tuple(f"键 {_shown(key)} 出现了不止一次，采用最后一次的值"
+                     for key in loader.repeated[:10])
+    return data, warnings
+
+
+def _plain_yaml(text: str) -> object:
+    try:
         return yaml.load(text, Loader=yaml.BaseLoader)  # builds plain strings only
+    except RecursionError as exc:
+        raise yaml.YAMLError("nested too deeply") from exc
 
 
 _MAX_YAML_DEPTH = 32
+# Metadata is a few lines; a longer block is a mistake (an article pasted into a value).
+MAX_YAML_CHARS = 64 * 1024
 
 
 def _nesting_depth(text: str) -> int:
+    """Flow nesting (brackets), or block nesting estimated from the deepest indentation."""
     depth = deepest = 0
     for ch in text:
         if ch in "[{":
@@ -483,14 +574,31 @@ def _nesting_depth(text: str) -> int:
             deepest = max(deepest, depth)
         elif ch in "]}":
             depth = max(0, depth - 1)
-    return deepest
+    indents = (len(line) - len(line.lstrip(" -")) for line in text.split("\n"))
+    return max(deepest, max(indents, default=0) // 2)
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: one line, at most ``limit`` characters."""
+    text = " ".join(_printed(value).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _printed(value: object) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an integer of thousands of digits (YAML reads one happily)
+        return f"（{type(value).__name__}）"
 
 
 def parse_front_matter(block: str) -> tuple[dict[str, object], tuple[str, ...]]:
     """The YAML mapping, or {} and a warning naming the file line (front matter starts on
     line 2, after the opening ``---``)."""
+    if len(block) > MAX_YAML_CHARS:
+        return {}, (f"头部信息（front matter）过长（{len(block)} 字，上限 {MAX_YAML_CHARS} 字），"
+                    "已忽略头部信息，正文照常生成",)
     try:
-        data = _load_yaml(block) if block.strip() else {}
+        data, repeated = load_yaml(block) if block.strip() else ({}, ())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         if mark is None:
@@ -504,13 +612,15 @@ def parse_front_matter(block: str) -> tuple[dict[str, object], tuple[str, ...]]:
         return {}, ()
     if not isinstance(data, dict):
         return {}, ("头部信息（front matter）应为“键: 值”的形式，已忽略头部信息，正文照常生成",)
-    return data, ()
+    return data, tuple(f"头部信息中{w}" for w in repeated)
 
 
 def _read_sidecar(path: Path, rel: str) -> tuple[dict[str, object], tuple[str, ...]]:
     try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        raw = _read_bytes(path, rel, MAX_SIDECAR_BYTES).decode("utf-8-sig")
+    except ReadError as exc:
+        return {}, (f"附属信息文件 {exc}".replace("，已跳过", "，已忽略"),)
+    except UnicodeDecodeError:
         return {}, (f"附属信息文件 {rel} 无法读取（应为 UTF-8 文本），已忽略",)
     if path.name.endswith(".toml"):
         try:
@@ -518,7 +628,7 @@ def _read_sidecar(path: Path, rel: str) -> tuple[dict[str, object], tuple[str, .
         except tomllib.TOMLDecodeError as exc:
             return {}, (f"附属信息文件 {rel} 格式有误（{_toml_where(exc)}），已忽略",)
     try:
-        data = _load_yaml(raw)
+        data, repeated = load_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark is not None else "无法解析"
@@ -527,7 +637,7 @@ def _read_sidecar(path: Path, rel: str) -> tuple[dict[str, object], tuple[str, .
         return {}, ()
     if not isinstance(data, dict):
         return {}, (f"附属信息文件 {rel} 应为“键: 值”的形式，已忽略",)
-    return data, ()
+    return data, tuple(f"附属信息文件 {rel} 中{w}" for w in repeated)
 
 
 def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
@@ -535,10 +645,36 @@ def _toml_where(exc: tomllib.TOMLDecodeError) -> str:
     return f"第{match[1]}行" if match else "无法解析"
 
 
+def _sidecar_candidates(path: Path) -> list[Path]:
+    """Whatever exists under a sidecar name beside ``path``; a name too long for the file
+    system has no sidecar."""
+    found = []
+    for suffix in SIDECAR_SUFFIXES:
+        candidate = path.with_name(path.stem + suffix)
+        try:
+            if os.path.lexists(candidate):
+                found.append(candidate)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def find_sidecars(path: Path) -> list[Path]:
-    """Sidecar files beside ``path``, in order of preference."""
-    candidates = (path.with_name(path.stem + suffix) for suffix in SIDECAR_SUFFIXES)
-    return [candidate for candidate in candidates if candidate.is_file()]
+    """Sidecar files beside ``path``, in order of preference (links out of its folder,
+    folders and pipes are never read)."""
+    return _sorted_sidecars(path)[0]
+
+
+def _sorted_sidecars(path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(usable sidecars, [(skipped one, why)])."""
+    usable, skipped = [], []
+    for candidate in _sidecar_candidates(path):
+        reason = unreadable_reason(candidate, path.parent)
+        if reason is None:
+            usable.append(candidate)
+        else:
+            skipped.append((candidate, reason))
+    return usable, skipped
 
 
 def validate_declared(data: dict[str, object], where: str,
@@ -550,39 +686,62 @@ def validate_declared(data: dict[str, object], where: str,
     for key, value in data.items():
         field_name = _KEY_ALIASES.get(str(key).strip().lower())
         if field_name is None:
-            unknown.append(str(key))
+            unknown.append(_shown(key))
         elif isinstance(value, dict | list):
-            warnings.append(f"{where}中 {key} 的值应为一段文字，不能是列表或表格，已忽略")
-        elif value is not None and str(value).strip():
+            warnings.append(f"{where}中 {_shown(key)} 的值应为一段文字，不能是列表或表格，已忽略")
+        elif value is not None and _printed(value).strip():
             values[field_name] = value
     if unknown:
-        warnings.append(f"{where}中有不认识的键：{'、'.join(unknown)}（可用：newspaper、date、"
+        listed = "、".join(unknown[:10]) + (f" 等 {len(unknown)} 个" if len(unknown) > 10 else "")
+        warnings.append(f"{where}中有不认识的键：{listed}（可用：newspaper、date、"
                         "edition、title），已忽略")
+    texts = {name: clean_meta_text(values.get(name), f"{where}中 {name} ", warnings)
+             for name in ("newspaper", "edition", "title")}
+    edition = values.get("edition")
     declared = Declared(
-        newspaper=_text_value(values.get("newspaper")),
-        edition=_edition_value(values.get("edition")),
-        title=_text_value(values.get("title")),
+        newspaper=texts["newspaper"],
+        edition=f"第{texts['edition']}版" if type(edition) is int and texts["edition"]
+        else texts["edition"],
+        title=texts["title"],
     )
     if "date" in values:
         date = dates.parse_declared(values["date"], source)
         if date is None:
-            warnings.append(f"{where}中的日期“{values['date']}”无法识别（应为 YYYY-MM-DD、"
+            warnings.append(f"{where}中的日期“{_shown(values['date'])}”无法识别（应为 YYYY-MM-DD、"
                             "YYYY-MM 或 YYYY），已忽略")
         declared = replace(declared, date=date)
     return declared, tuple(warnings)
 
 
-def _text_value(value: object) -> str | None:
+# A newspaper name, an edition, a title: a line of text. Longer values are a mistake
+# (a pasted article, a file's worth of junk) copied onto every page of the issue.
+MAX_META_CHARS = 200
+# Characters that are invisible or reorder text (bidi overrides, zero-width ones), and
+# lone surrogates (from a YAML escape such as "\ud800") that no page or JSON file can hold.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+                        "\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_meta_text(value: object, label: str, warnings: list[str],
+                    limit: int = MAX_META_CHARS) -> str | None:
+    """A metadata value as one clean line of at most ``limit`` characters; what was
+    removed or cut is added to ``warnings`` (``label`` names the value)."""
     if value is None or isinstance(value, dict | list):
         return None
-    text = " ".join(str(value).split())
+    try:
+        text = " ".join(str(value).split())
+    except ValueError:  # see ``_printed``
+        warnings.append(f"{label}的值是位数过多的数字，已忽略")
+        return None
+    invisible = len(_INVISIBLE.findall(text))
+    if invisible:
+        text = " ".join(_INVISIBLE.sub("", text).split())
+        warnings.append(f"{label}的值中有 {invisible} 个不可见字符"
+                        "（控制符、方向控制符或零宽字符），已删除")
+    if len(text) > limit:
+        warnings.append(f"{label}的值过长（{len(text)} 字），已截取前 {limit} 字，请核对")
+        text = text[:limit]
     return text or None
-
-
-def _edition_value(value: object) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"第{value}版"
-    return _text_value(value)
 
 
 def _merge(primary: Declared, fallback: Declared, primary_name: str,
@@ -670,12 +829,16 @@ def _has_surrogates(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def _read_bytes(path: Path, rel: str) -> bytes:
+def _read_bytes(path: Path, rel: str, limit: int | None = None) -> bytes:
+    limit = limit or MAX_BYTES
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe would block, a device never end
+            raise ReadError(f"{rel}：不是普通文件（可能是文件夹、管道或设备），已跳过")
+        size = status.st_size
+        if size > limit:
             raise ReadError(f"{rel}：文件过大（{size / 1024 / 1024:.1f} MB，上限 "
-                            f"{MAX_BYTES // 1024 // 1024} MB）；一版报纸的文本通常只有几十 KB，"
+                            f"{limit / 1024 / 1024:g} MB）；一版报纸的文本通常只有几十 KB，"
                             "请检查是否放错了文件，或拆分成每期一个文件，已跳过")
         return path.read_bytes()
     except OSError as exc:
@@ -693,7 +856,9 @@ def _declared_meta(path: Path, block: str | None, text: str, project_root: Path
         warnings += problems
     elif _unclosed_front_matter(text):
         warnings.append("第1行是“---”，但没有找到结束的“---”，头部信息未生效，已按正文处理")
-    sidecars = find_sidecars(path)
+    sidecars, skipped = _sorted_sidecars(path)
+    warnings += (f"附属信息文件 {relative_path(c, project_root)} {why.replace('已跳过', '已忽略')}"
+                 for c, why in skipped)
     if not sidecars:
         return front, tuple(warnings)
     sidecar_path = sidecars[0]
@@ -708,6 +873,20 @@ def _declared_meta(path: Path, block: str | None, text: str, project_root: Path
     # The sidecar is what a librarian writes to correct a file they cannot edit: it wins.
     merged, problems = _merge(side, front, f"附属信息文件 {side_rel} ", "头部信息")
     return merged, (*warnings, *problems)
+
+
+def read_small_file(path: Path, rel: str) -> bytes:
+    """The bytes of a librarian's settings file (places, topics): a regular file of at
+    most ``MAX_SIDECAR_BYTES`` × 8, or ReadError naming ``rel``."""
+    return _read_bytes(path, rel, 8 * MAX_SIDECAR_BYTES)
+
+
+def read_text(path: Path, rel: str) -> tuple[str, tuple[str, ...]]:
+    """Any text file a librarian writes (a site page): bytes within the size limit,
+    decoded, newlines and control characters normalised; ReadError naming ``rel``."""
+    decoded = decode_bytes(_read_bytes(path, rel), rel)
+    text, cleaned = normalise_text(decoded.text)
+    return text, (*decoded.warnings, *cleaned)
 
 
 def read_source(path: Path, project_root: Path) -> Source:
@@ -753,18 +932,30 @@ def duplicate_claims(sources: Sequence[Source]) -> dict[str, tuple[str, ...]]:
                 and meta.date.source != "inferred":
             by_claim[(meta.newspaper, meta.date.value, meta.edition)].append(source)
     for group in by_hash.values():
-        for source in group:
-            for other in group:
-                if other is not source:
-                    extra[source.rel_path].append(
-                        f"与 {other.rel_path} 内容完全相同（重复文件），两者都已生成，请删除其一")
+        _note_group(extra, group, "内容完全相同（重复文件）", "请删除多余的文件")
     for (paper, day, edition), group in by_claim.items():
         if len({s.sha256 for s in group}) < 2:
             continue
         claim = f"{paper} {day}" + (f" {edition}" if edition else "")
-        for source in group:
-            others = "、".join(o.rel_path for o in group if o is not source)
-            extra[source.rel_path].append(
-                f"与 {others} 声称是同一期（{claim}），两者都已生成，请核对日期或版次")
+        _note_group(extra, group, f"声称是同一期（{claim}）", "请核对日期或版次")
     return {rel: tuple(warnings) for rel, warnings in sorted(extra.items())}
+
+
+_GROUP_SHOWN = 5  # members a group's warning names; a large group is counted, not listed
+
+
+def _note_group(extra: dict[str, list[str]], group: list[Source], what: str, todo: str
+                ) -> None:
+    """One warning per member of a group, naming a few of the others: a group of
+    thousands of copies costs thousands of short warnings, not millions."""
+    if len(group) < 2:
+        return
+    names = sorted(s.rel_path for s in group)
+    for source in group:
+        others = [n for n in names[:_GROUP_SHOWN + 1] if n != source.rel_path][:_GROUP_SHOWN]
+        listed = "、".join(others)
+        if len(group) - 1 > len(others):
+            listed += f" 等 {len(group) - 1} 个文件"
+        both = "两者" if len(group) == 2 else f"这 {len(group)} 个文件"
+        extra[source.rel_path].append(f"与 {listed} {what}，{both}都已生成，{todo}")
 

@@ -4,6 +4,7 @@ settled incremental builds of one long-lived ``Session`` while the preview serve
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from watchdog.observers import Observer
 from .cache.session import Preview, Session
 from .config import CONFIG_FILE, Config, ConfigError
 from .pipeline import BuildError, Log
+from .safety import UnsafeOutput
 from .serve import BuildStatus
 
 # Names that copy tools, browsers and editors give files still being written.
@@ -24,6 +26,11 @@ TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download
 TEMP_PREFIXES = (".", "#", "~$")
 QUIET_SECONDS = 0.3  # a burst of events ends after this long without a new one
 SETTLE_SECONDS = 0.1  # then the changed files must keep their size and mtime this long
+# A source that looks cut off (its last line unfinished, or shorter than the version last
+# built) may be a copy that stalled: it is built only once untouched for this long.
+STALL_SECONDS = 10.0
+SOURCE_SUFFIXES = (".txt", ".md")
+_CLEAN_ENDINGS = frozenset("。！？!?.…”’」』）)》】—")
 
 
 def is_temporary(path: Path) -> bool:
@@ -77,15 +84,49 @@ def _fingerprint(paths: list[Path]) -> list[tuple[int, int] | None]:
     return found
 
 
+def _ends_cleanly(tail: bytes) -> bool:
+    """The file's last character ends a line or a sentence (and is whole: a copy cut off
+    inside a character is not)."""
+    tail = tail.rstrip(b" \t\r")
+    if tail.endswith(b"\n"):
+        return True
+    for encoding in ("utf-8", "gb18030"):
+        for width in range(1, 5):
+            try:
+                last = tail[-width:].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if len(last) == 1 and last in _CLEAN_ENDINGS:
+                return True
+            break
+    return False
+
+
+def _source_sizes(content_dir: Path) -> dict[Path, int]:
+    sizes = {}
+    try:
+        with os.scandir(content_dir) as entries:
+            for entry in entries:
+                if Path(entry.name).suffix.lower() in SOURCE_SUFFIXES and entry.is_file():
+                    sizes[Path(entry.path)] = entry.stat().st_size
+    except OSError:
+        return {}
+    return sizes
+
+
 class Watcher:
     """Turns file events into incremental builds; ``builds`` counts the builds run."""
 
     def __init__(self, session: Session, status: BuildStatus, *,
                  reload_config: Callable[[], Config] | None = None, log: Log = print,
-                 quiet: float = QUIET_SECONDS, settle: float = SETTLE_SECONDS) -> None:
+                 quiet: float = QUIET_SECONDS, settle: float = SETTLE_SECONDS,
+                 stall: float = STALL_SECONDS) -> None:
         self.session, self.status, self.log = session, status, log
         self.reload_config = reload_config
-        self.quiet, self.settle = quiet, settle
+        self.quiet, self.settle, self.stall = quiet, settle, stall
+        self._built_sizes: dict[Path, int] = {}  # source sizes as last built
+        # (size and mtime, since when) of sources held back as possibly cut off
+        self._unchanged_since: dict[Path, tuple[tuple[int, int] | None, float]] = {}
         self.targets = watch_targets(session.config)
         self.builds = 0
         self.events = 0
@@ -108,6 +149,7 @@ class Watcher:
             return bool(self._pending) or self._building
 
     def start(self) -> None:
+        self._built_sizes = _source_sizes(self.session.config.content_dir)
         for folder in self.targets.folders:
             self._schedule(folder, recursive=True)
         for file in self.targets.files:
@@ -173,19 +215,65 @@ class Watcher:
             with self._lock:
                 unchanged = sorted(self._pending) == paths
             if unchanged and _fingerprint(paths) == before:
-                return True
+                hold = self._hold_seconds(paths)
+                if hold <= 0:
+                    return True
+                self._stop.wait(hold)  # then the quiet window and the checks again
+                continue
             with self._lock:
                 self._last_event = time.monotonic()
         return False
 
+    def _hold_seconds(self, paths: list[Path]) -> float:
+        """How much longer to wait before a source that looks cut off may be built."""
+        hold = 0.0
+        content = self.session.config.content_dir
+        for path in paths:
+            if path.parent != content or path.suffix.lower() not in SOURCE_SUFFIXES \
+                    or not self._looks_cut_off(path):
+                continue
+            hold = max(hold, self.stall - self._seconds_unchanged(path))
+        return hold
+
+    def _seconds_unchanged(self, path: Path) -> float:
+        """How long ``path`` has kept its size and mtime, by this process's own clock
+        (a network share's clock may be ahead of ours)."""
+        now = time.monotonic()
+        state = _fingerprint([path])[0]
+        known = self._unchanged_since.get(path)
+        if known is None or known[0] != state:
+            self._unchanged_since[path] = (state, now)
+            return 0.0
+        return now - known[1]
+
+    def _looks_cut_off(self, path: Path) -> bool:
+        try:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # a pipe would block the watch
+                return False
+            size = status.st_size
+            with path.open("rb") as handle:
+                handle.seek(max(0, size - 16))
+                tail = handle.read()
+        except OSError:
+            return False
+        if not tail:
+            return False
+        shrunk = size < self._built_sizes.get(path, 0)
+        return shrunk or not _ends_cleanly(tail)
+
     def rebuild(self, changed: list[Path]) -> None:
         started = time.perf_counter()
+        for path in changed:
+            self._unchanged_since.pop(path, None)
         try:
             if self.reload_config and self.session.config.project_root / CONFIG_FILE in changed:
                 self.session.update_config(self.reload_config())
             else:
                 self._preview()
             result = self.session.build(log=self.log)
+        except UnsafeOutput as exc:
+            self._report_failure(str(exc))
         except ConfigError as exc:
             self._report_failure(f"配置文件有误：{exc}")
         except BuildError as exc:
@@ -193,6 +281,7 @@ class Watcher:
         except Exception as exc:
             self._report_failure(f"生成失败：{type(exc).__name__}: {exc}")
         else:
+            self._built_sizes.update(_source_sizes(self.session.config.content_dir))
             problems = tuple(f.message for f in result.archive.failures)
             self.status.update(problems)
             counts = self.session.counts
@@ -213,6 +302,7 @@ class Watcher:
         self.last_preview = preview
         if preview is None:
             return
+        self.status.published()
         self.log(f"新版面已可浏览：{'、'.join(preview.issue_ids)}（{preview.pages} 页，"
                  f"用时 {preview.seconds:.2f} 秒），正在更新全站 …")
         self._update_search(quick=True)

@@ -542,8 +542,9 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
                   "Pagefind（单个进程装下全部索引，10,000 页已用约 3.4 GB，10 万页预计超过 "
                   "20 GB，会拖垮共享机器）；`--baoku-only` 时 Hugo 也不测。"]
     if any(row.get("combined") for row in rows):
-        lines += ["", "\\* 完整生成取自增量会话（`cache.session.Session`，即 `build.py` 的默认路径，"
-                  "但不写磁盘缓存）的首次冷生成；峰值内存为 getrusage 的最大进程 RSS。"]
+        lines += ["", "\\* 完整生成取自增量会话（`cache.session.Session`，"
+                  "即 `build.py` 的默认路径，但不写磁盘缓存）的首次冷生成；"
+                  "峰值内存为 getrusage 的最大进程 RSS。"]
     lines += ["", "### baoku 分阶段用时（秒）", ""]
     stages = sorted({s for row in rows for s in row["baoku_detail"]["timings"]},
                     key=lambda s: list(rows[0]["baoku_detail"]["timings"]).index(s)

@@ -20,7 +20,8 @@ from baoku.tokenizer import JiebaTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "content"
-SHARED = ROOT.parent / "shared"
+SHARED = ROOT.parent / "shared"  # beside the checkout here and in CI, never in a user's clone
+GOLD = SHARED / "gold"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -35,6 +36,19 @@ FIXED_TIME = "2026-01-01T08:00:00+08:00"
 # One jieba dictionary for the unit tests of a module, loaded on first use; the words a test
 # teaches it stay in this instance (the build gives every enricher a dictionary of its own).
 shared_tokenizer = functools.cache(JiebaTokenizer)
+
+
+def require_shared(path: Path) -> Path:
+    """``path`` under ../shared, or skip: a user's clone has no shared/ folder beside it."""
+    if not path.exists():
+        pytest.skip(f"needs {path} (the project's shared folder beside the checkout), "
+                    "which exists only in the project's own workspace and CI")
+    return path
+
+
+def gold_paths() -> list[Path]:
+    """The public gold annotations, or skip when ../shared/gold is absent."""
+    return sorted(require_shared(GOLD).glob("*.json"))
 
 
 def seed_paths() -> list[Path]:
@@ -86,6 +100,17 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResu
 SiteBuilder = Callable[..., tuple[Path, BuildResult]]
 
 
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``files`` (relative path -> text, written as UTF-8, or bytes) below ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
 @pytest.fixture
 def build_from(tmp_path: Path) -> SiteBuilder:
     """Build a site from inline files: ``build_from({"content/a.txt": "…"})``.
@@ -98,13 +123,7 @@ def build_from(tmp_path: Path) -> SiteBuilder:
                ) -> tuple[Path, BuildResult]:
         project = tmp_path / "project"
         (project / "content").mkdir(parents=True, exist_ok=True)
-        for rel, content in files.items():
-            path = project / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        write_files(project, files)
         out = project / "output"
         return out, build(make_config(project, out, search=search), log=lambda m: None)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import gold_paths
 
 from baoku import read
 from baoku.pipeline import BuildResult
@@ -251,10 +252,7 @@ def test_file_name_that_is_not_utf8_builds(build_from) -> None:
 
 @pytest.mark.slow
 def test_seed_dates_agree_with_the_gold_guesses(seed_site) -> None:
-    gold_dir = Path(__file__).resolve().parent.parent.parent / "shared" / "gold"
-    golds = sorted(gold_dir.glob("*.json"))
-    if not golds:
-        pytest.skip("gold annotations not available")
+    golds = gold_paths()
     out, _ = seed_site
     summary = json.loads((out / "data/archive.json").read_text(encoding="utf-8"))
     by_name = {Path(i["source"]).name: i for i in summary["issues"]}

@@ -135,7 +135,27 @@ def test_json_ld_without_base_url_or_date_has_no_url() -> None:
     config = default_config(Path("/tmp/site"))
     issue = make_issue(ARTICLE, date=IssueDate(), newspaper=None)
     data = json_ld(issue, ARTICLE, config)
-    assert "url" not in data and "datePublished" not in data and "publisher" not in data
+    assert "url" not in data and "datePublished" not in data
+    assert data["publisher"] == {"@type": "Organization", "name": config.site_title}
+    assert "@id" not in data["mainEntityOfPage"]
+    crumbs = data["mainEntityOfPage"]["breadcrumb"]["itemListElement"]
+    assert [c["position"] for c in crumbs] == [1, 2, 3] and not any("item" in c for c in crumbs)
+
+
+def test_json_ld_names_the_issue_and_the_breadcrumb_trail() -> None:
+    config = replace(default_config(Path("/tmp/site")), base_url="https://example.org/a/")
+    month_only = make_issue(ARTICLE, date=IssueDate("2021-04", "month", "inferred"))
+    data = json_ld(month_only, ARTICLE, config)
+    assert data["datePublished"] == "2021-04"  # no invented day
+    part = data["isPartOf"]
+    assert part["@type"] == "PublicationIssue" and part["datePublished"] == "2021-04"
+    assert part["url"] == "https://example.org/a/issues/x/"
+    assert part["isPartOf"] == {"@type": "Periodical", "name": "河洛晚报"}
+    page = data["mainEntityOfPage"]
+    assert page["@id"] == data["url"] == "https://example.org/a/issues/x/02/"
+    crumbs = page["breadcrumb"]["itemListElement"]
+    assert [c.get("item") for c in crumbs] == ["https://example.org/a/", part["url"], data["url"]]
+    assert crumbs[-1]["name"] == ARTICLE.headline
 
 
 def test_json_ld_script_cannot_close_the_script_tag() -> None:

@@ -18,7 +18,7 @@ from conftest import ROOT
 
 from baoku import urls
 from baoku.cli import DEFAULT_ZIP, main, parse_args
-from baoku.progress import Progress, bar_line
+from baoku.progress import Progress, bar_line, display_width
 
 ISSUE = """示范区报
 2024年3月5日 第2版
@@ -80,8 +80,8 @@ def test_zip_default_path_is_documented_and_written(project: Path,
     assert main(["--root", str(project), "--zip"]) == 0
     with zipfile.ZipFile(project / DEFAULT_ZIP) as archive:
         names = set(archive.namelist())
-    assert "index.html" in names
-    built = {p.relative_to(project / "output").as_posix()
+    assert "baoku/index.html" in names
+    built = {"baoku/" + p.relative_to(project / "output").as_posix()
              for p in (project / "output").rglob("*") if p.is_file()}
     assert names == built
 
@@ -166,3 +166,27 @@ def test_watch_serves_a_dropped_file(project: Path) -> None:
             time.sleep(0.05)
     finally:
         stop(process)
+
+
+def test_display_width_counts_chinese_as_two_columns() -> None:
+    assert display_width("abc") == 3
+    assert display_width("生成页面") == 8
+    assert display_width("（全角）") == 8
+
+
+def test_a_shorter_chinese_line_is_padded_over_the_whole_previous_one() -> None:
+    ticks = iter([1.0, 2.0, 3.0])
+    stream = io.StringIO()
+    progress = Progress(stream, tty=True, show_after=0.0, clock=lambda: next(ticks))
+    progress("读取与切分全部期次", 9, 10)
+    progress("索引", 10, 10)
+    first, second = stream.getvalue().split("\r")[1:]
+    assert display_width(second) == display_width(first)
+
+
+def test_the_bar_shows_elapsed_time() -> None:
+    assert bar_line("生成页面", 1, 2, elapsed=75.4).endswith(" 1:15")
+    ticks = iter([0.0, 125.0])
+    stream = io.StringIO()
+    Progress(stream, tty=True, clock=lambda: next(ticks))("生成页面", 2, 2)
+    assert stream.getvalue().endswith("2:05")

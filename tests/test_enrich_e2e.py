@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import shared_tokenizer
+from conftest import gold_paths, shared_tokenizer
 
 from baoku.enrich import enrich_issue, make_enricher
 from baoku.enrich.keywords import builtin_stopwords
@@ -15,7 +15,6 @@ from baoku.enrich.places import build_book, load_gazetteer, parse_local_places
 from baoku.enrich.topics import load_taxonomy, parse_taxonomy
 from baoku.model import Article, Issue, Source, SourceMeta
 
-GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "gold"
 TAXONOMY = {t.name for t in load_taxonomy(None).topics}
 
 
@@ -104,7 +103,7 @@ def test_most_bodied_articles_get_one_to_four_taxonomy_topics(articles: list[dic
 def test_topics_agree_with_the_gold_annotations_mostly(articles: list[dict]) -> None:
     by_headline = {a["headline"]: a for a in articles}
     agree = total = 0
-    for path in sorted(GOLD.glob("*.json")):
+    for path in gold_paths():
         for gold in json.loads(path.read_text(encoding="utf-8"))["articles"]:
             built = by_headline.get(gold["headline"])
             if built is None:

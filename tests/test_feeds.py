@@ -82,7 +82,7 @@ def test_feed_is_valid_atom_with_absolute_links() -> None:
     assert root.tag == f"{ATOM}feed"
     for name in ("id", "title", "updated", "author"):
         assert root.find(f"{ATOM}{name}") is not None, name
-    assert root.findtext(f"{ATOM}updated") == GENERATED
+    assert root.findtext(f"{ATOM}updated") == "2024-03-05T00:00:00+08:00"  # newest entry
     self_link = root.find(f"{ATOM}link[@rel='self']")
     assert self_link is not None and self_link.get("href") == BASE + "feed.xml"
     entries = root.findall(f"{ATOM}entry")
@@ -102,12 +102,29 @@ def test_feed_is_valid_atom_with_absolute_links() -> None:
     assert {c.get("term") for c in first_article.findall(f"{ATOM}category")} == {"东城区", "农业"}
 
 
-def test_feed_dates_follow_issue_dates() -> None:
-    root = ET.fromstring(files(config(BASE))["feed.xml"])
-    updated = [e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry")]
+def test_feed_dates_follow_issue_dates_and_never_invent_a_day() -> None:
+    text = files(config(BASE))["feed.xml"].decode("utf-8")
+    root = ET.fromstring(text)
+    entries = root.findall(f"{ATOM}entry")
+    updated = [e.findtext(f"{ATOM}updated") for e in entries]
+    dc_dates = [e.findtext("{http://purl.org/dc/elements/1.1/}date") for e in entries]
     assert updated[0] == "2024-03-05T00:00:00+08:00"
-    assert updated[3] == "2023-11-01T00:00:00+08:00"  # month precision: first day
-    assert updated[-1] == GENERATED  # undated issue: the build time
+    assert updated[3] == feeds.EPOCH and dc_dates[3] == "2023-11"  # month known, day not
+    assert updated[-1] == feeds.EPOCH and dc_dates[-1] is None  # undated
+    assert "2023-11-01" not in text
+
+
+def test_feed_updated_is_the_newest_entry_not_the_build_time() -> None:
+    archive = make_archive()
+    later = replace(archive, generated_at="2030-12-31T23:59:59+08:00")
+    assert files(config(BASE), archive)["feed.xml"] == files(config(BASE), later)["feed.xml"]
+
+
+def test_a_feed_without_dated_issues_is_stable() -> None:
+    undated = make_issue("c", IssueDate(), (article(1, "无日期"),))
+    root = ET.fromstring(files(config(BASE), Archive(issues=(undated,)))["feed.xml"])
+    assert root.findtext(f"{ATOM}updated") == feeds.EPOCH
+    assert root.find(f"{ATOM}entry/{ATOM}updated").text == feeds.EPOCH  # type: ignore[union-attr]
 
 
 def test_feed_without_base_url_uses_relative_links_and_urn_ids() -> None:
@@ -134,9 +151,14 @@ def test_feed_is_capped_at_fifty_entries() -> None:
 
 
 def test_sitemap_lists_every_page_once_with_absolute_locs() -> None:
-    root = ET.fromstring(files(config(BASE))["sitemap.xml"])
+    out = files(config(BASE))
+    index = ET.fromstring(out["sitemap.xml"])
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    assert [s.findtext(f"{SITEMAP}loc") for s in index] == [BASE + "sitemap-1.xml"]
+    root = ET.fromstring(out["sitemap-1.xml"])
     locs = [u.findtext(f"{SITEMAP}loc") for u in root.findall(f"{SITEMAP}url")]
     assert len(locs) == len(set(locs))
+    assert BASE + "report/" not in locs  # the librarians' report is not for search engines
     assert BASE in locs and BASE + "issues/b/02/" in locs
     assert BASE + "places/%E4%B8%9C%E5%9F%8E%E5%8C%BA/" in locs  # 东城区, percent-encoded
     assert BASE + "topics/%E5%86%9C%E4%B8%9A/" in locs
@@ -145,6 +167,26 @@ def test_sitemap_lists_every_page_once_with_absolute_locs() -> None:
                 for u in root.findall(f"{SITEMAP}url")}
     assert lastmods[BASE + "issues/b/"] == "2024-03-05"
     assert lastmods[BASE + "issues/a/"] is None  # month precision: no lastmod
+
+
+def test_a_large_sitemap_is_split_into_files_named_by_an_index(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "MAX_SITEMAP_URLS", 4)
+    out = files(config(BASE))
+    index = ET.fromstring(out["sitemap.xml"])
+    named = [s.findtext(f"{SITEMAP}loc", "")[len(BASE):] for s in index]
+    assert len(named) > 2 and named == [f"sitemap-{n}.xml" for n in range(1, len(named) + 1)]
+    counts = [len(ET.fromstring(out[name]).findall(f"{SITEMAP}url")) for name in named]
+    assert max(counts) == 4 and sum(counts) == len(feeds.sitemap_entries(make_archive(),
+                                                                        config(BASE)))
+    lastmods = [s.findtext(f"{SITEMAP}lastmod") for s in index]
+    assert "2024-03-05" in lastmods  # a part's newest known day
+
+
+def test_robots_txt_names_the_sitemap_only_when_the_address_is_known() -> None:
+    assert files(config(BASE))["robots.txt"].decode() == (
+        f"User-agent: *\nDisallow:\nSitemap: {BASE}sitemap.xml\n")
+    assert "Sitemap" not in files(config())["robots.txt"].decode()
 
 
 def test_404_with_base_url_links_absolutely_and_has_no_script() -> None:
@@ -213,8 +255,13 @@ def test_seed_feed_and_sitemap(seed_site_with_base_url: Path) -> None:
         link = entry.find(f"{ATOM}link").get("href", "")  # type: ignore[union-attr]
         assert link.startswith(BASE)
         assert (out / urls.file_of(link[len(BASE):])).is_file(), link
-    sitemap = ET.parse(out / "sitemap.xml").getroot()
+    index = ET.parse(out / "sitemap.xml").getroot()
+    parts = [s.findtext(f"{SITEMAP}loc", "") for s in index.findall(f"{SITEMAP}sitemap")]
+    assert parts == [BASE + "sitemap-1.xml"]
+    sitemap = ET.parse(out / "sitemap-1.xml").getroot()
     locs = [u.findtext(f"{SITEMAP}loc", "") for u in sitemap.findall(f"{SITEMAP}url")]
+    robots = (out / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
     articles = list(out.glob("issues/*/*/index.html"))
     assert len(locs) >= len(articles) + 5
     for loc in locs:

@@ -166,7 +166,7 @@ def test_discarded_staging_leaves_nothing(tmp_path: Path) -> None:
     assert leftovers(output) == []
 
 
-def test_zip_holds_every_file_with_the_start_page_at_its_root(tmp_path: Path) -> None:
+def test_zip_holds_every_file_in_one_top_level_folder(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "issues" / "a").mkdir(parents=True)
     (site / "index.html").write_text("<p>首页</p>", encoding="utf-8")
@@ -174,8 +174,8 @@ def test_zip_holds_every_file_with_the_start_page_at_its_root(tmp_path: Path) ->
     target = tmp_path / "dist" / "baoku.zip"
     assert write_zip(site, target) == 2
     with zipfile.ZipFile(target) as archive:
-        assert sorted(archive.namelist()) == ["index.html", "issues/a/index.html"]
-        assert archive.read("issues/a/index.html").decode("utf-8") == "<p>一期</p>"
+        assert sorted(archive.namelist()) == ["baoku/index.html", "baoku/issues/a/index.html"]
+        assert archive.read("baoku/issues/a/index.html").decode("utf-8") == "<p>一期</p>"
     assert [p.name for p in target.parent.iterdir()] == ["baoku.zip"]
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import socket
+import stat
 import statistics
 import time
 import urllib.error
@@ -353,3 +355,56 @@ def test_a_dropped_issue_is_searchable_before_its_years_index_is_rebuilt(
         listing = json.loads((project / "output" / "pagefind" / "bundles.json").read_text(
             encoding="utf-8"))
         assert "pending" not in listing, "the pending bundle was retired"
+
+
+@pytest.mark.parametrize("cut_at", ["inside a character", "a line end, shorter than before"])
+def test_a_stalled_copy_never_replaces_a_complete_issue(live: Live, cut_at: str) -> None:
+    live.wait_idle()
+    builds_before = live.watcher.builds
+    target = live.content / "2024-03-05_a.txt"
+    complete = target.read_bytes()
+    longer = complete + "补充段落写着白玉兰。\n".encode() * 20
+    if cut_at == "inside a character":
+        cut = longer.index("白玉兰".encode()) + 1
+    else:
+        cut = complete.index(b"\n", len(complete) // 2) + 1
+    with target.open("wb") as handle:  # a copy over the complete file that stalls
+        handle.write(longer[:cut])
+        handle.flush()
+        time.sleep(live.watcher.quiet + live.watcher.settle + 2.0)
+        assert live.watcher.builds == builds_before, "a stalled copy was built"
+        assert "各镇组织农技人员" in fetch(data_url(live.base, target.name))[1]
+        handle.write(longer[cut:])
+    wait_for(lambda: "白玉兰" in fetch(data_url(live.base, target.name))[1])
+
+
+def test_a_binary_site_page_does_not_block_later_updates(live: Live) -> None:
+    live.wait_idle()
+    (live.content / "pages").mkdir(exist_ok=True)
+    (live.content / "pages" / "broken.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(256) * 8)
+    wait_for(lambda: any("pages/broken.md" in p for p in live.status.snapshot()[0]))
+    name = "2024-03-11_f.txt"
+    (live.content / name).write_text(issue_text("老年大学开学", "新学期开设书法课。", 11),
+                                     encoding="utf-8")
+    wait_for(lambda: fetch(issue_url(live.base, name))[0] == 200)
+    live.wait_idle()
+    assert not any("生成失败" in m for m in live.messages)
+
+
+def test_folders_published_by_watch_mode_are_world_readable(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    for rel, text in BASE_FILES.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text, encoding="utf-8")
+    old_umask = os.umask(0o022)
+    try:
+        with running(project, search=True) as live:
+            (live.content / "2024-03-07_c.txt").write_text(
+                issue_text("植树活动", "志愿者栽下树苗两百棵。", 7), encoding="utf-8")
+            wait_for(lambda: any(m.startswith("搜索索引已更新") for m in live.messages))
+            live.wait_idle()
+            private = [p for p in (project / "output").rglob("*")
+                       if p.is_dir() and not p.stat().st_mode & stat.S_IXOTH]
+    finally:
+        os.umask(old_umask)
+    assert private == []

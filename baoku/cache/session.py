@@ -16,6 +16,7 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -48,11 +49,23 @@ def _hash_files(paths: Iterable[Path], root: Path | None = None) -> str:
     for path in paths:
         name = path.relative_to(root).as_posix() if root else str(path)
         digest.update(name.encode("utf-8") + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"missing")
+        digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+# Files above this size (or not regular: a pipe, /dev/zero behind a link) are known by
+# their size and times instead of their bytes: reading them could take forever.
+_HASH_LIMIT = 64 * 1024 * 1024
+
+
+def _file_digest(path: Path) -> bytes:
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _HASH_LIMIT:
+            return repr((st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)).encode()
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"missing"
 
 
 def _tree_files(root: Path) -> list[Path]:
@@ -465,7 +478,7 @@ class Session:
                 log(f"跳过 {error}")
                 return None, set()
             reused = before.get(issue_id) if issue_id not in fresh else None
-            issues.append(reused or attach_raw_text(issue, self.config.project_root))
+            issues.append(reused or attach_raw_text(issue, self.config.source_root))
         linked = link_related(pipeline.sort_issues(issues), only=fresh)
         return replace(previous, issues=linked, failures=tuple(failures)), fresh
 
@@ -572,7 +585,7 @@ class Session:
         return key
 
     def _compute_issue_key(self, source: Source, issue_id: str) -> str:
-        siblings = self._siblings.of(self.config.project_root / source.rel_path)
+        siblings = self._siblings.of(self.config.source_root / source.rel_path)
         digest = hashlib.sha256()
         # The read stage may add warnings that depend on other files (duplicate claims),
         # so everything about the source but its (hashed) text is part of the key.
@@ -583,7 +596,7 @@ class Session:
         return digest.hexdigest()
 
     def _source_state(self, path: Path) -> object:
-        return (self._fingerprint, str(self.config.project_root), _stat_key(path),
+        return (self._fingerprint, str(self.config.source_root), _stat_key(path),
                 tuple((p.name, _stat_key(p)) for p in self._siblings.of(path)))
 
     def _render_batch(self, plans: list[PagePlan], config: Config,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from ..config import Config
 from ..model import Article, Issue, Place
+from ..safety import safe_file
 from ..tokenizer import JiebaTokenizer, Tokenizer
 from .keywords import builtin_stopwords, pick_keywords, rank_terms
 from .people import normalised_people
@@ -54,17 +55,20 @@ def make_enricher(places: PlaceBook, taxonomy: Taxonomy, tokenizer: Tokenizer,
 
 
 GAZETTEER_MISSING = (
-    "未找到国家行政区划地名库（Python 包 cpca），"
+    "未找到程序自带的行政区划地名表（baoku/data/gazetteer/adcodes.csv，安装可能不完整），"
     "只能识别地名文件中的区县和按后缀识别的街道、乡镇、社区、村"
 )
 
 
 def load_enricher(config: Config) -> Enricher:
+    # A place or topic file inside content/ that links out of it is not read.
+    places_file, skipped = safe_file(config.places_file, config.content_dir, "地名文件")
+    topics_file, skipped_topics = safe_file(config.topics_file, config.content_dir, "主题文件")
     gazetteer = load_gazetteer()
-    book = build_book(gazetteer, load_local_places(config.places_file))
-    if not gazetteer:
-        book = replace(book, warnings=(GAZETTEER_MISSING, *book.warnings))
-    return make_enricher(book, load_taxonomy(config.topics_file), JiebaTokenizer())
+    book = build_book(gazetteer, load_local_places(places_file))
+    missing = () if gazetteer else (GAZETTEER_MISSING,)
+    book = replace(book, warnings=(*missing, *skipped, *skipped_topics, *book.warnings))
+    return make_enricher(book, load_taxonomy(topics_file), JiebaTokenizer())
 
 
 def article_text(article: Article) -> str:

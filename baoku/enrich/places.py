@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import csv
-import importlib.util
 import itertools
 import re
 import tomllib
@@ -19,6 +18,7 @@ import numpy as np
 
 from ..cjk import HAN, is_cjk
 from ..model import Place, PlaceLevel
+from ..read import ReadError, read_small_file
 from ..tokenizer import Tokenizer
 
 EntryLevel = Literal["province", "city", "district", "town", "village"]
@@ -32,6 +32,7 @@ SUFFIX_LEVEL: dict[str, PlaceLevel] = {
     **dict.fromkeys(VILLAGE_SUFFIXES, "village"),
 }
 SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_LEVEL, key=len, reverse=True)))
+GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "adcodes.csv"
 CJK_RE = re.compile(f"[{HAN}]")
 MAX_PREFIX = 4  # characters before the suffix in a pattern-recognised name
 TAG_WINDOW = 8  # characters tagged before a suffix, so words cut by the window stay whole
@@ -142,16 +143,9 @@ class Mention:
 # --- loading ---------------------------------------------------------------
 
 
-def gazetteer_csv() -> Path | None:
-    """``cpca``'s adcodes.csv, located without importing cpca (which pulls pandas)."""
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        path = Path(location) / "resources" / "adcodes.csv"
-        if path.is_file():
-            return path
-    return None
+def gazetteer_csv() -> Path:
+    """The packaged adcode table (from cpca, MIT; see ``data/gazetteer/SOURCE.md``)."""
+    return GAZETTEER_CSV
 
 
 def _entry_from_adcode(code: str, name: str, names: dict[str, str]) -> PlaceEntry | None:
@@ -173,7 +167,7 @@ def _entry_from_adcode(code: str, name: str, names: dict[str, str]) -> PlaceEntr
 def load_gazetteer(path: Path | None = None) -> tuple[PlaceEntry, ...]:
     """Provinces, cities and county-level districts with their adcodes."""
     path = path or gazetteer_csv()
-    if path is None:
+    if not path.is_file():  # a damaged install: places.toml and suffixes still work
         return ()
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [(r["adcode"].strip(), r["name"].strip()) for r in csv.DictReader(handle)]
@@ -255,6 +249,7 @@ def parse_local_places(text: str, label: str = "places.toml") -> LocalPlaces:
         if entry:
             entries.append(entry)
             aliases.update(dict.fromkeys(names, entry.name))
+    warnings += _parent_cycles(entries, label)
     ignore = table.get("ignore", {})
     negatives = _str_list(ignore.get("words", [])) if isinstance(ignore, dict) else None
     if negatives is None:
@@ -263,13 +258,36 @@ def parse_local_places(text: str, label: str = "places.toml") -> LocalPlaces:
     return LocalPlaces(tuple(entries), aliases, tuple(negatives), tuple(warnings))
 
 
+def _parent_cycles(entries: Sequence[PlaceEntry], label: str) -> list[str]:
+    """A warning for every loop of ``parent`` links (甲 under 乙, 乙 under 甲): such places
+    have no district and no city."""
+    parents = {e.name: e.parent for e in entries}
+    seen: set[frozenset[str]] = set()
+    warnings = []
+    for start in parents:
+        chain = [start]
+        node = parents[start]
+        while node is not None and node in parents and node not in chain:
+            chain.append(node)
+            node = parents[node]
+        if node is None or node not in chain:
+            continue
+        loop = chain[chain.index(node):]
+        if frozenset(loop) not in seen:
+            seen.add(frozenset(loop))
+            warnings.append(f"{label}：上级地名（parent）形成了循环：{' → '.join([*loop, node])}，"
+                            "这些地名的上级无法确定，请改正")
+    return warnings
+
+
 def load_local_places(path: Path | None) -> LocalPlaces:
     if path is None or not path.is_file():
         return LocalPlaces()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return LocalPlaces(warnings=(f"{path.name}：无法读取地名文件（{exc}）",))
+        text = read_small_file(path, path.name).decode("utf-8-sig")
+    except (ReadError, UnicodeDecodeError) as exc:  # too large, a pipe, not UTF-8 …
+        reason = str(exc).removeprefix(f"{path.name}：").removesuffix("，已跳过")
+        return LocalPlaces(warnings=(f"{path.name}：无法读取地名文件（{reason}）",))
     return parse_local_places(text, path.name)
 
 

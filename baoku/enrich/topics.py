@@ -8,6 +8,8 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from ..read import ReadError, read_small_file
+
 MAX_TOPICS = 4
 MIN_SCORE = 0.12  # absolute floor: below it an article gets no topic at all
 RELATIVE_FLOOR = 0.45  # a further topic needs this share of the best topic's score
@@ -81,10 +83,11 @@ def load_taxonomy(path: Path | None) -> Taxonomy:
     if path is None:
         return parse_taxonomy(builtin_taxonomy_text())
     try:
-        return parse_taxonomy(path.read_text(encoding="utf-8"), path.name)
-    except (OSError, UnicodeDecodeError) as exc:
+        return parse_taxonomy(read_small_file(path, path.name).decode("utf-8-sig"), path.name)
+    except (ReadError, UnicodeDecodeError) as exc:  # too large, a pipe, not UTF-8 …
         fallback = parse_taxonomy(builtin_taxonomy_text())
-        warning = f"{path.name}：无法读取主题表（{exc}），改用内置主题表"
+        reason = str(exc).removeprefix(f"{path.name}：").removesuffix("，已跳过")
+        warning = f"{path.name}：无法读取主题表（{reason}），改用内置主题表"
         return Taxonomy(fallback.topics, (warning, *fallback.warnings))
 
 

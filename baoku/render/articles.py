@@ -55,8 +55,11 @@ def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
 def read_raw_text(config: Config, rel_path: str) -> str | None:
     """The provenance text beside a Markdown issue, decoded as the read stage decodes a
     source; None when it is gone or is not text."""
+    path = Path(config.source_root) / rel_path
+    if not path.is_file():
+        return None
     try:
-        return decode_bytes((Path(config.project_root) / rel_path).read_bytes(), rel_path).text
+        return decode_bytes(path.read_bytes(), rel_path).text
     except (OSError, ReadError):
         return None
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
-from ..atomic import write_new_file
+from ..atomic import new_site_folder, write_new_file
 from ..config import PACKAGE_THEME
 from ..pids import process_alive
 from ..present import UNKNOWN_DATE
@@ -360,7 +360,7 @@ async def _swap_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: P
 
     async def one(name: str, records: Sequence[SearchRecord]) -> None:
         async with gate:
-            fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+            fresh = new_site_folder(f".{name}-", root)
             try:
                 await _build_shard(records, fresh)
                 _move_bundle(fresh, root / name)
@@ -398,7 +398,7 @@ def build_pending_bundle(records: Sequence[SearchRecord], site_dir: Path, name: 
     root = site_dir / BUNDLE_DIR
     root.mkdir(parents=True, exist_ok=True)
     remove_orphaned_scratch()
-    fresh = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+    fresh = new_site_folder(f".{name}-", root)
     try:
         _run(_build_shard(records, fresh, pending=True))
         if (root / name).exists():  # the same pending records built before

@@ -24,9 +24,10 @@ def unzipped(seed_site: tuple[Path, object], tmp_path_factory: pytest.TempPathFa
     folder = tmp_path_factory.mktemp("zip")
     target = folder / "baoku.zip"
     write_zip(out, target)
-    site = folder / "site"
     with zipfile.ZipFile(target) as archive:
-        archive.extractall(site)
+        archive.extractall(folder / "unpacked")
+    (site,) = (folder / "unpacked").iterdir()  # one top-level folder, nothing beside it
+    assert site.name == "baoku"
     return site
 
 
