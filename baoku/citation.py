@@ -103,16 +103,26 @@ def _gbt_date(issue: Issue) -> str:
 
 def gbt7714(issue: Issue, article: Article) -> str:
     """GB/T 7714-2015 newspaper article: ``作者. 题名[N]. 报纸名, 出版日期(版次).``"""
+    return _gbt_head(issue, article, "N") + "."
+
+
+def gbt7714_online(issue: Issue, article: Article) -> str:
+    """GB/T 7714-2015 online newspaper article up to the 版次:
+    ``作者. 题名[N/OL]. 报纸名, 出版日期(版次)``; the page adds ``[引用日期]. 网址.``
+    when the reader copies it (the date of access is the reader's)."""
+    return _gbt_head(issue, article, "N/OL")
+
+
+def _gbt_head(issue: Issue, article: Article, kind: str) -> str:
     parts = []
     names = authors(article)
     if names:
         parts.append(f"{_gbt_authors(names)}. ")
-    parts.append(f"{full_title(article)}[N]. ")
+    parts.append(f"{full_title(article)}[{kind}]. ")
     parts.append(f"{issue.newspaper or UNKNOWN_NEWSPAPER}, {_gbt_date(issue)}")
     edition = edition_number(issue.source.meta.edition)
     if edition:
         parts.append(f"({edition})")
-    parts.append(".")
     return "".join(parts)
 
 
@@ -242,6 +252,7 @@ def citation_context(issue: Issue, article: Article, config: Config) -> dict[str
     """Everything an article page shows under "引用本文", in one dict for the template."""
     return {
         "gbt7714": gbt7714(issue, article),
+        "gbt7714_online": gbt7714_online(issue, article),
         "bibtex": bibtex(issue, article, config.base_url),
         "json_ld": json_ld_script(json_ld(issue, article, config)),
     }

@@ -49,6 +49,9 @@ class Config:
     site_title: str = "报库 · 数字报纸档案"
     site_description: str = "地方报纸数字档案：按期、按地区、按主题浏览与检索。"
     base_url: str = ""  # absolute site URL for sitemap/feeds, e.g. https://user.github.io/repo/
+    # The paper an issue belongs to when neither its file nor its content sub-folder
+    # names one ("" = unknown).
+    newspaper: str = ""
     topics_file: Path | None = None  # defaults to the built-in taxonomy when None
     places_file: Path | None = None  # archive-level place list (content/places.toml)
     search: bool = True  # build the Pagefind index (and its packs for file://)
@@ -69,7 +72,8 @@ class Config:
         return self.content_dir.parent
 
 
-_SITE_KEYS = {"title": "site_title", "description": "site_description", "base_url": "base_url"}
+_SITE_KEYS = {"title": "site_title", "description": "site_description", "base_url": "base_url",
+              "newspaper": "newspaper"}
 _PATH_KEYS = {
     "content": "content_dir",
     "output": "output_dir",

@@ -150,6 +150,8 @@ class Issue:
     warnings: tuple[str, ...] = ()  # every warning met for this source, in stage order
     origin: Literal["segmented", "markdown"] = "segmented"
     raw_text_path: str | None = None  # provenance .txt beside an authoritative .md
+    # Tells apart issues that would otherwise carry the same label (see present.py).
+    label_suffix: str = ""
 
     @property
     def newspaper(self) -> str | None:

@@ -33,6 +33,7 @@ from .gc_tuning import with_build_thresholds
 from .markdown_issue import attach_raw_text, markdown_issue
 from .model import Archive, Failure, Issue, OutputFile, Source
 from .pages import PAGES_DIR, site_pages
+from .present import distinct_labels
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import PageReuse, make_environment, render_report, render_site
@@ -261,8 +262,9 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
 
 
 def discover_sources(content_dir: Path) -> list[Path]:
-    """Source files in ``content_dir``, sorted by name; a ``.txt`` shadowed by a ``.md``
-    of the same stem is left to the Markdown reader as provenance."""
+    """Source files in ``content_dir`` and in its paper folders one level down (e.g.
+    ``content/平顶山日报/``), sorted by name; a ``.txt`` shadowed by a ``.md`` of the same
+    stem in the same folder is left to the Markdown reader as provenance."""
     return scan_sources(content_dir, content_dir.parent)[0]
 
 
@@ -270,7 +272,8 @@ _HIDDEN = "是隐藏文件（文件名以“.”开头，多为系统或编辑�
 
 
 def _sources_in_subfolder(entry: os.DirEntry[str], project_root: Path) -> list[Failure]:
-    """A subfolder holding issue files (read only from ``content/`` itself): one failure."""
+    """A folder holding issue files that is not read (below a paper folder, or named
+    ``_…``): one failure."""
     if entry.name.startswith(".") or entry.name == PAGES_DIR or not entry.is_dir(
             follow_symlinks=False):
         return []
@@ -282,22 +285,44 @@ def _sources_in_subfolder(entry: os.DirEntry[str], project_root: Path) -> list[F
     if not count:
         return []
     rel = relative_path(Path(entry.path), project_root)
-    return [Failure(rel, "read", f"{rel}：是子文件夹，其中的 {count} 个 .txt/.md 文件没有读取"
-                    "（只读取 content 目录本身中的期次文件）；如需生成，请移到 content 目录中")]
+    return [Failure(rel, "read", f"{rel}：此文件夹中的 {count} 个 .txt/.md 文件没有读取（只读取 "
+                    "content 目录本身和其下每种报纸一个的子文件夹中的期次文件，名称以“_”开头的"
+                    "文件夹除外）；如需生成，请移到 content 目录或报纸文件夹中")]
+
+
+def _is_paper_folder(entry: os.DirEntry[str]) -> bool:
+    """A sub-folder of ``content/`` holding one paper's issues (not the site pages)."""
+    return not entry.name.startswith((".", "_")) and entry.name != PAGES_DIR \
+        and entry.is_dir(follow_symlinks=False)
 
 
 def scan_sources(content_dir: Path, project_root: Path) -> tuple[list[Path], list[Failure]]:
     """``discover_sources``, and a failure for every entry named like a source that is
-    not read: hidden files, folders, pipes, links out of ``content_dir`` or to nowhere."""
+    not read: hidden files, deeper folders, pipes, links out of ``content_dir`` or to
+    nowhere."""
     if not content_dir.is_dir():
         return [], []
+    found, skipped = _scan_folder(content_dir, content_dir, project_root, top=True)
+    stems_with_md = {(p.parent, p.stem) for p in found if p.suffix.lower() == ".md"}
+    return sorted((p for p in found
+                   if not (p.suffix.lower() == ".txt" and (p.parent, p.stem) in stems_with_md)),
+                  key=lambda p: (p.name, p.parent.name)), sorted(skipped, key=lambda f: f.rel_path)
+
+
+def _scan_folder(folder: Path, content_dir: Path, project_root: Path, top: bool
+                 ) -> tuple[list[Path], list[Failure]]:
     found: list[Path] = []
     skipped: list[Failure] = []
-    with os.scandir(content_dir) as entries:
+    with os.scandir(folder) as entries:
         for entry in entries:
             path = Path(entry.path)
             if path.suffix.lower() not in SOURCE_SUFFIXES:
-                skipped += _sources_in_subfolder(entry, project_root)
+                if top and _is_paper_folder(entry):
+                    inside, problems = _scan_folder(path, content_dir, project_root, top=False)
+                    found += inside
+                    skipped += problems
+                else:
+                    skipped += _sources_in_subfolder(entry, project_root)
                 continue
             plain = entry.is_file(follow_symlinks=False)  # no system call on most systems
             reason = _HIDDEN if entry.name.startswith(".") else (
@@ -307,10 +332,25 @@ def scan_sources(content_dir: Path, project_root: Path) -> tuple[list[Path], lis
                 continue
             rel = relative_path(path, project_root)
             skipped.append(Failure(rel, "read", f"{rel}：{reason}"))
-    stems_with_md = {p.stem for p in found if p.suffix.lower() == ".md"}
-    return sorted((p for p in found
-                   if not (p.suffix.lower() == ".txt" and p.stem in stems_with_md)),
-                  key=lambda p: p.name), sorted(skipped, key=lambda f: f.rel_path)
+    return found, skipped
+
+
+def _names_a_paper(folder: str) -> bool:
+    """A folder such as 平顶山日报 names its paper; one such as 2023 or 2023-08 does not."""
+    return any(ch.isalpha() for ch in folder)
+
+
+def paper_named(source: Source, path: Path, config: Config) -> Source:
+    """The source with its paper named: as the file says, else by its content sub-folder
+    (unless that is named like a date), else ``[site] newspaper`` of baoku.toml."""
+    if source.meta.newspaper:
+        return source
+    folder = path.parent
+    in_sub_folder = folder.resolve() != config.content_dir.resolve()
+    name = folder.name if in_sub_folder and _names_a_paper(folder.name) else config.newspaper
+    if not name:
+        return source
+    return replace(source, meta=replace(source.meta, newspaper=name))
 
 
 def read_stage(paths: list[Path], config: Config, cache: Cache, timer: Timer, log: Log
@@ -355,9 +395,9 @@ def read_sources(paths: list[Path], config: Config, log: Log, outcomes: Iterable
     sources: list[tuple[str, Source]] = []
     failures: list[Failure] = []
     rels = [relative_path(path, config.source_root) for path in paths]
-    for rel, (source, error) in zip(rels, outcomes, strict=True):
+    for path, rel, (source, error) in zip(paths, rels, outcomes, strict=True):
         if isinstance(source, Source):
-            sources.append((rel, source))
+            sources.append((rel, paper_named(source, path, config)))
         else:
             message = error or f"{rel}：处理时出错（read）"
             failures.append(Failure(rel, "read", message))
@@ -490,7 +530,8 @@ def _assemble_each(jobs: list[AssembleJob], enricher: Enricher, progress: Progre
 
 
 def sort_issues(issues: list[Issue]) -> tuple[Issue, ...]:
-    return tuple(sorted(issues, key=_sort_key))
+    """Newest first, issues that would share a label told apart."""
+    return distinct_labels(sorted(issues, key=_sort_key))
 
 
 def _sort_key(issue: Issue) -> tuple[int, str, str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,8 +28,9 @@ def headline_of(article: Article) -> str:
     return article.headline.strip() or UNTITLED
 
 
-def date_label(date: IssueDate) -> str:
-    """``2023年8月18日``, ``2023年8月（推断）``, ``2023年``, or ``日期不详``."""
+def date_label(date: IssueDate, mark_inferred: bool = True) -> str:
+    """``2023年8月18日``, ``2023年8月（推断）``, ``2023年``, or ``日期不详``; without
+    ``mark_inferred`` an inferred date reads like any other (pages show a badge)."""
     if not date.value:
         return UNKNOWN_DATE
     parts = date.value.split("-")
@@ -40,9 +41,20 @@ def date_label(date: IssueDate) -> str:
         text += f"{int(parts[1])}月"
     if len(parts) > 2:
         text += f"{int(parts[2])}日"
-    if date.source == "inferred":
+    if date.source == "inferred" and mark_inferred:
         text += "（推断）"
     return text
+
+
+INFERRED_PREFIX = "日期由正文推断为"
+
+
+def inferred_evidence(issue: Issue) -> str:
+    """Why the date was inferred (the read stage's note), "" for a date read as stated."""
+    if issue.date.source != "inferred":
+        return ""
+    note = next((w for w in issue.source.warnings if w.startswith(INFERRED_PREFIX)), "")
+    return note.removesuffix("，请核对") or "日期由正文推断"
 
 
 def sort_date(date: IssueDate) -> str:
@@ -54,11 +66,26 @@ def sort_date(date: IssueDate) -> str:
 
 
 def issue_label(issue: Issue) -> str:
+    """Paper, date, edition and page title; an inferred date is marked apart (a badge)."""
     meta = issue.source.meta
-    parts = [issue.newspaper or "", date_label(issue.date) if issue.date.value else "",
+    parts = [issue.newspaper or "",
+             date_label(issue.date, mark_inferred=False) if issue.date.value else "",
              meta.edition or "", meta.title or ""]
     label = " ".join(p for p in parts if p)
-    return label or issue.id
+    return (label or issue.id) + issue.label_suffix
+
+
+def distinct_labels(issues: Sequence[Issue]) -> tuple[Issue, ...]:
+    """The issues, those sharing a label told apart by their order: ``（第2份）`` …"""
+    by_label: dict[str, list[int]] = {}
+    for n, issue in enumerate(issues):
+        by_label.setdefault(issue_label(replace(issue, label_suffix="")), []).append(n)
+    out = [replace(issue, label_suffix="") if issue.label_suffix else issue for issue in issues]
+    for positions in by_label.values():
+        if len(positions) > 1:
+            for k, n in enumerate(sorted(positions, key=lambda n: issues[n].id), start=1):
+                out[n] = replace(out[n], label_suffix=f"（第{k}份）")
+    return tuple(out)
 
 
 def summarize_issue(issue: Issue) -> IssueSummary:
@@ -68,7 +95,8 @@ def summarize_issue(issue: Issue) -> IssueSummary:
         path=urls.issue_page(issue.id),
         label=issue_label(issue),
         newspaper=issue.newspaper or "",
-        date_label=date_label(issue.date),
+        date_label=date_label(issue.date, mark_inferred=False),
+        inferred=inferred_evidence(issue),
         edition=meta.edition or "",
         page_title=meta.title or "",
         article_count=len(issue.articles),

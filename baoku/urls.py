@@ -65,6 +65,14 @@ def issue_page(issue_id: str) -> str:
     return f"issues/{issue_id}/"
 
 
+UNDATED_YEAR = "undated"
+
+
+def year_page(year: str) -> str:
+    """A year's calendar and issues; ``UNDATED_YEAR`` for the issues without a date."""
+    return f"years/{year}/"
+
+
 def article_page(issue_id: str, number: int) -> str:
     return f"issues/{issue_id}/{number:02d}/"
 

@@ -55,7 +55,8 @@ class IssueSummary:
     path: str
     label: str  # full display name: paper, date, edition, page title
     newspaper: str  # "" when unknown
-    date_label: str  # 2023年8月18日 / 2023年8月（推断）/ 日期不详
+    date_label: str  # 2023年8月18日 / 2023年8月 / 日期不详 (an inferred date: see inferred)
+    inferred: str  # why the date was inferred, shown on a 推断 badge; "" when stated
     edition: str  # "" when unknown
     page_title: str  # 版名, "" when unknown
     article_count: int
@@ -115,14 +116,30 @@ class PaperGroup:
 
 @dataclass(frozen=True)
 class HomePage:
+    """An overview: the years (each its own page), the newest issues, a search box."""
+
     title: str
     description: str
     dated: tuple[IssueSummary, ...]  # newest first
     undated: tuple[IssueSummary, ...]
-    years: tuple[YearGroup, ...]  # newest first; the date browser
+    years: tuple[YearGroup, ...]  # newest first; each links to its year page
     papers: tuple[PaperGroup, ...]  # empty when the archive holds a single paper
     issue_count: int
     article_count: int
+    newest: tuple[IssueSummary, ...] = ()  # the latest issues, newest first
+    undated_path: str = ""  # the page of issues without a date, "" when there are none
+
+
+@dataclass(frozen=True)
+class YearPage:
+    """One year: a month jump bar, then each month's calendar and issues."""
+
+    title: str
+    description: str
+    year: YearGroup | None  # None on the page of undated issues
+    undated: tuple[IssueSummary, ...]  # the issues of the undated page
+    years: tuple[Link, ...]  # every year page (the current one without a path)
+    crumbs: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -134,10 +151,11 @@ class IssuePage:
     articles: tuple[ArticleSummary, ...]
     raw_text_path: str  # site path of the raw source text, "" when there is none
     data_path: str  # the issue's published JSON
-    source: str  # the source file, relative to the project root
+    source: str  # the source file, relative to the project root (shown in the report only)
     origin_label: str
     newer: IssueSummary | None  # neighbours in archive order (newest first)
     older: IssueSummary | None
+    corrected: bool = False  # a librarian's Markdown (人工校订) rather than segmented text
 
 
 @dataclass(frozen=True)
@@ -198,7 +216,7 @@ class ArticlePage:
     following: ArticleSummary | None
     reading_minutes: int
     char_count: int
-    gbt7714: str
+    gbt7714: str  # GB/T 7714-2015 [N/OL] up to the 版次; the page adds 引用日期 and address
     bibtex: str
     json_ld: str  # schema.org NewsArticle as JSON already safe inside <script>
     pagefind: PagefindData
@@ -305,6 +323,17 @@ class FailureRow:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A group of source files in the report, e.g. those needing review. The report shows
+    its sections in order; a new kind of check adds a section (its rows, its hint)."""
+
+    anchor: str
+    heading: str
+    hint: str
+    rows: tuple[ReportRow, ...]
+
+
+@dataclass(frozen=True)
 class ReportPage:
     title: str
     description: str
@@ -314,6 +343,8 @@ class ReportPage:
     warning_count: int
     junk_count: int
     article_count: int
+    sections: tuple[ReportSection, ...] = ()  # every row once, those needing review first
+    generated_label: str = ""  # generated_at as people write it: 2026年1月1日 08:00（北京时间）
     search_warnings: tuple[str, ...] = ()  # the search stage's, known only after render
 
 

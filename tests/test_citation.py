@@ -15,6 +15,7 @@ from baoku.citation import (
     citation_context,
     edition_number,
     gbt7714,
+    gbt7714_online,
     json_ld,
     json_ld_script,
 )
@@ -164,7 +165,8 @@ def test_json_ld_script_cannot_close_the_script_tag() -> None:
     text = json_ld_script(json_ld(make_issue(art), art, config))
     assert "</" not in text and "<b>" not in text
     assert json.loads(text)["headline"] == "</script><b>"
-    assert set(citation_context(make_issue(art), art, config)) == {"gbt7714", "bibtex", "json_ld"}
+    assert set(citation_context(make_issue(art), art, config)) == {"gbt7714", "gbt7714_online",
+                                                                  "bibtex", "json_ld"}
 
 
 def test_article_without_headline_still_has_a_title() -> None:
@@ -202,7 +204,11 @@ def test_seed_article_citation_follows_gbt7714(seed_site) -> None:  # type: igno
     assert gbt7714(issue, art) == expected
     assert issue.date.value and issue.date.value.startswith("2023-08")
     page = (out / "issues" / issue.id / f"{art.number:02d}" / "index.html").read_text("utf-8")
-    assert expected in page  # the article page's citation block
+    # The article page cites the online archive: [N/OL], then the reader's date of access
+    # and the address (filled in by the page).
+    online = gbt7714_online(issue, art)
+    assert online == expected.removesuffix(".").replace("[N]", "[N/OL]")
+    assert f'{online}<span class="cite-accessed"></span>.' in page
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert len(scripts) == 1
     data = json.loads(scripts[0])

@@ -270,8 +270,10 @@ def test_undated_issue_and_unreadable_file(build_from) -> None:
     assert result.archive.failures
     issue = result.archive.issues[0]
     assert issue.date.value is None  # nothing in the name or text dates it
-    home = page_at(site, urls.home())
-    assert "undated" in home.ids
+    home = squash(" ".join(e.text for e in page_at(site, urls.home()).find("main")))
+    assert "日期不详" in home  # its own page, linked from the home page's years
+    undated = (site / urls.year_page(urls.UNDATED_YEAR) / "index.html").read_text("utf-8")
+    assert f'href="../../issues/{issue.id}/index.html"' in undated
     crumbs = squash(page_at(site, urls.issue_page(issue.id)).find(
         "nav", class_="breadcrumb")[0].text)
     assert "日期不详" in crumbs

@@ -135,6 +135,9 @@ def test_gazetteer_district_found_in_plain_text(enricher: Enricher) -> None:
         "村民们返乡创业，推动乡村振兴和城乡融合。",
         "在玉米高产示范区，农技人员现场指导。",
         "走进农业科技示范区，参观现代高效农业。",
+        # The suffix starts a verb (镇压), or the word before it takes the place as object.
+        "要因苗适墒镇压保苗，确保苗全苗壮。",
+        "居民热心社区公共事务，积极参与议事。",
     ],
 )
 def test_common_words_are_not_places(enricher: Enricher, text: str) -> None:
@@ -159,6 +162,9 @@ def test_ignore_word_blocks_a_guarded_alias_inside_it() -> None:
         ("在双河镇石桥村，村民种下花椒。", [("双河镇", "town"), ("石桥村", "village")]),
         ("目前，柳溪街道已完成改造。", [("柳溪街道", "town")]),
         ("记者来到桃源乡，看到一片丰收景象。", [("桃源乡", "town")]),
+        # A noun after the suffix (镇政府, 社区居委会) still follows a name.
+        ("双河镇政府组织志愿者清扫街巷。", [("双河镇", "town")]),
+        ("柳溪社区居委会开展入户走访。", [("柳溪社区", "village")]),
     ],
 )
 def test_unlisted_towns_and_villages_found_by_suffix(enricher: Enricher, text: str,

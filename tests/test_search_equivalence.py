@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from baoku.config import PACKAGE_THEME
 from baoku.search.codepoints import QUOTE_CHARS
+from baoku.search.fold import fold
 from baoku.search.pagefind import index_text
 
 # The per-character implementation ``index_text`` replaced, kept as the reference: each
@@ -19,7 +20,7 @@ _SPACES = re.compile(r"[ \t]{2,}")
 
 
 def reference_index_text(text: str) -> str:
-    return _SPACES.sub(" ", _CJK_CHAR.sub(r" \1 ", text)).strip()
+    return _SPACES.sub(" ", _CJK_CHAR.sub(r" \1 ", fold(text))).strip()
 
 
 # Chinese from every indexed block and its edges, with the whitespace and ASCII around it.
@@ -41,6 +42,8 @@ def test_index_text_matches_the_per_character_reference(text: str) -> None:
 def test_index_text_examples() -> None:
     assert index_text("  梁园区\t\t人民 路 ") == "梁 园 区 人 民 路"
     assert index_text("甲\n乙 丙") == "甲 \n 乙 丙"
+    # Traditional characters are indexed folded to simplified.
+    assert index_text("梁園區") == "梁 园 区"
     # Quotes stick to a character: Pagefind drops them with it, so 五星支部 is a phrase.
     assert index_text("推进“五星”支部") == "推 进“ 五 星” 支 部"
     assert index_text("（梁园区）say \"hi\"") == "（梁 园 区） say \"hi\""

@@ -242,7 +242,8 @@ def test_every_record_is_indexed_with_chinese_split_into_characters(tmp_path: Pa
     assert "湛 阳 镇 花 椒" in content  # the unit the search page queries by
     assert first["meta"]["title"] == "湛阳镇花椒丰收"  # shown as printed
     assert by_url["/issues/a/02/index.html"]["filters"] == {"年份": ["2023"],
-                                                            "报纸": ["测试日报"]}
+                                                            "报纸": ["测试日报"],
+                                                            "分片": ["2023"]}
     assert not list(site.glob("**/baoku-shard-*"))
 
 
@@ -257,9 +258,9 @@ def test_record_pages_go_to_a_memory_folder_with_room_and_are_removed(
     seen: list[str] = []
     real = pagefind._write_record_pages
 
-    def spy(records: object, into: Path, pending: bool) -> None:
+    def spy(records: object, into: Path, pending: bool, shard: str = "") -> None:
         seen.append(str(into.parent))
-        real(records, into, pending)  # type: ignore[arg-type]
+        real(records, into, pending, shard)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pagefind, "_write_record_pages", spy)
     config = load_config(tmp_path, {"search": True})
@@ -393,7 +394,8 @@ def test_shards_are_indexed_largest_first_so_the_last_runs_are_short(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[str] = []
 
-    async def fake_build_shard(records: object, out_dir: Path, pending: bool = False) -> None:
+    async def fake_build_shard(records: object, out_dir: Path, pending: bool = False,
+                               shard: str = "") -> None:
         started.append(out_dir.name)
 
     monkeypatch.setattr(pagefind, "_build_shard", fake_build_shard)

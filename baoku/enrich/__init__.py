@@ -15,7 +15,7 @@ from ..model import Article, Issue, Place
 from ..safety import safe_file
 from ..tokenizer import JiebaTokenizer, Tokenizer
 from .keywords import builtin_stopwords, pick_keywords, rank_terms
-from .people import normalised_people
+from .people import merge_misread_names, normalised_people
 from .places import (
     PlaceBook,
     article_places,
@@ -94,9 +94,9 @@ def enrich_issue(issue: Issue, enricher: Enricher) -> Issue:
     texts = [article_text(a) for a in issue.articles]
     mentions = [find_mentions(text, book, tokenizer) for text in texts]
     context = issue_context(texts, mentions, book)
-    articles = tuple(
+    articles, notes = merge_misread_names([
         tag_article(article, enricher, article_places(text, found, book, context))
         for article, text, found in zip(issue.articles, texts, mentions, strict=True)
-    )
-    warnings = tuple(w for w in enricher.warnings if w not in issue.warnings)
+    ])
+    warnings = tuple(w for w in (*enricher.warnings, *notes) if w not in issue.warnings)
     return replace(issue, articles=articles, warnings=issue.warnings + warnings)

@@ -73,6 +73,14 @@ GENERIC_PREFIXES = frozenset(
 )
 # A single-character suffix followed by one of these is part of a longer word (村民, 镇区).
 SUFFIX_WORD_CONTINUATIONS = frozenset("民级里干务容貌落庄区长情")
+# Words that take a place as their object (热心社区公共事务, 扎根乡村) or are taken for
+# nouns by the tagger: met walking left from a suffix, the name ends before them.
+NOT_NAME_WORDS = frozenset(
+    ["热心", "关心", "爱心", "热爱", "扎根", "融入", "奉献", "情系", "心系", "立足", "面向",
+     "聚焦", "助力", "服务", "走进", "深入", "回到", "来到", "居民", "群众", "村民"]
+)
+# How far past a suffix the tagger looks to see whether the suffix begins a longer word.
+SUFFIX_LOOKAHEAD = 4
 # Anaphora that point at the district already in context.
 DISTRICT_ANAPHORA = ("该区", "全区", "区委", "区里", "我区", "本区", "区政府", "区人大", "区政协")
 # Part-of-speech flags of a word that, right before a generic name, makes it a common
@@ -451,6 +459,8 @@ def _stops_name(word: str, flag: str, prefix: str, after_place: bool) -> bool:
     """Whether ``word`` (left of ``prefix``) ends the name instead of belonging to it."""
     if len(word) == 1 and (word in FUNCTION_CHARS or word in DETERMINER_CHARS):
         return True
+    if word in NOT_NAME_WORDS:
+        return True
     if flag in STOP_POS:
         # a lone verb or adverb right before the suffix (助乡, 不出社区) stops too
         return len(word) > 1 or len(prefix) >= 2 or not prefix
@@ -496,6 +506,8 @@ def _pattern_candidate(text: str, match: re.Match[str], previous_end: int,
         return None  # a quoted coinage (“熟人社区”), not an address
     if text.endswith(_generic_words_longer_than(len(suffix)), 0, s_end):
         return None  # 驻村, 返乡, 美丽乡村 …
+    if _suffix_starts_a_word(text, s_start, s_end, tokenizer):
+        return None  # 镇压, 乡愁: the suffix is the start of another word
     w_start = _window_start(text, s_start, previous_end)
     after_place = w_start in place_ends
     prefix = _name_prefix(text[w_start:s_start], tokenizer, after_place)
@@ -504,6 +516,22 @@ def _pattern_candidate(text: str, match: re.Match[str], previous_end: int,
     if NUMERAL_RE.match(prefix):
         return None
     return Mention(s_start - len(prefix), s_end, prefix + suffix, SUFFIX_LEVEL[suffix])
+
+
+def _suffix_starts_a_word(text: str, s_start: int, s_end: int, tokenizer: Tokenizer) -> bool:
+    """Whether the tagger reads the suffix as the start of a verb or adjective that runs
+    on past it (因苗适墒镇压保苗: 镇压, not a town 因苗适墒镇); nouns such as 镇政府 or
+    社区居委会 still follow a name."""
+    if s_end >= len(text):
+        return False
+    position = max(0, s_start - 1)
+    for word, flag in tokenizer.tag(text[position:s_end + SUFFIX_LOOKAHEAD]):
+        end = position + len(word)
+        if end >= s_end:
+            return end > s_end and s_start <= position < s_end \
+                and (flag in STOP_POS or flag in WEAK_POS)
+        position = end
+    return False
 
 
 def pattern_mentions(text: str, known: Sequence[Mention], tokenizer: Tokenizer

@@ -22,11 +22,13 @@ from ..config import Config
 from ..feeds import extra_files
 from ..model import Archive, OutputFile
 from ..present import ArchiveIndex, build_index
+from ..search.fold import SCRIPT_NAME as FOLD_SCRIPT
+from ..search.fold import fold_script
 from ..templating import HtmlEnvironment
 from ..views import NavItem, SiteInfo
 from . import parallel
 from .articles import plan_articles, plan_issues
-from .home import plan_home
+from .home import plan_home, plan_years
 from .misc import plan_report, plan_search, plan_site_pages, site_page_path
 from .places import PlaceTree, build_place_tree
 from .tags import plan_places, plan_reporters, plan_topics
@@ -128,6 +130,7 @@ def plan_issue_pages(archive: Archive, config: Config, issue_ids: Collection[str
 def _all_views(archive: Archive, config: Config, index: ArchiveIndex, tree: PlaceTree,
                citations: dict[str, dict[str, str]]) -> Iterable[tuple[str, str, Any]]:
     yield from plan_home(archive, index)
+    yield from plan_years(index)
     yield from plan_issues(archive, config, index)
     yield from plan_articles(archive, index, tree, citations)
     yield from plan_places(archive, index, tree)
@@ -163,6 +166,7 @@ def site_context(site: SiteInfo, here: str, title: str, description: str) -> dic
         "canonical": absolute_url(site.base_url, here),
         "build_time": site.build_time,
         "feed": urls.feed(),
+        "search_page": urls.search_page(),
         "page": None,
     }
 
@@ -183,7 +187,8 @@ def render_page(env: jinja2.Environment, plan: PagePlan) -> OutputFile:
 
 
 def static_files(config: Config) -> Iterator[OutputFile]:
-    """``theme/static/**`` as ``static/**``; the librarian's files override built-in ones."""
+    """``theme/static/**`` as ``static/**``; the librarian's files override built-in ones.
+    Also the search pages' traditional -> simplified table, generated from baoku's data."""
     found: dict[str, Path] = {}
     for root in (config.builtin_theme_dir / "static", config.theme_dir / "static"):
         if root.is_dir():
@@ -192,6 +197,8 @@ def static_files(config: Config) -> Iterator[OutputFile]:
                     found[path.relative_to(root).as_posix()] = path
     for rel in sorted(found):
         yield OutputFile(urls.static_file(rel), found[rel].read_bytes())
+    if FOLD_SCRIPT not in found:
+        yield OutputFile(urls.static_file(FOLD_SCRIPT), fold_script().encode("utf-8"))
 
 
 def render_pages(config: Config, plans: Iterable[PagePlan],

@@ -32,14 +32,15 @@ from ..views import (
     PlaceTrail,
     RawText,
 )
-from .home import month_anchor, paper_anchor, paper_names
+from .home import date_page, month_anchor, paper_anchor, paper_names
 from .places import PlaceTree
 
 Plan = tuple[str, str, Any]
 
 
 def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
-    """首页 › paper › date › this issue; paper and date point into the home page."""
+    """首页 › paper › date › this issue; the paper points into the home page, the date
+    to its month on the year page."""
     crumbs = [Link("首页", urls.home())]
     if summary.newspaper:
         fragment = (paper_anchor(papers.index(summary.newspaper))
@@ -47,8 +48,8 @@ def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
         crumbs.append(Link(summary.newspaper, urls.home(), fragment))
     if summary.label == summary.date_label:
         return tuple(crumbs)  # the issue's own crumb already reads as its date
-    anchor = month_anchor(summary.iso_date) if summary.iso_date else "undated"
-    crumbs.append(Link(summary.date_label, urls.home(), anchor))
+    anchor = month_anchor(summary.iso_date) if summary.iso_date else ""
+    crumbs.append(Link(summary.date_label, date_page(summary.iso_date), anchor))
     return tuple(crumbs)
 
 
@@ -92,6 +93,7 @@ def plan_issues(archive: Archive, config: Config, index: ArchiveIndex,
             origin_label=ORIGIN_LABELS.get(issue.origin, issue.origin),
             newer=summaries[position - 1] if position > 0 else None,
             older=summaries[position + 1] if position + 1 < len(summaries) else None,
+            corrected=issue.origin == "markdown",
         )
 
 
@@ -109,7 +111,8 @@ TrailCache = dict[tuple[str, str, str | None], PlaceTrail]
 
 def place_trails(article: Article, tree: PlaceTree, cache: TrailCache | None = None
                  ) -> tuple[PlaceTrail, ...]:
-    """Each place the article names once, with the places enclosing it; ``cache``: the
+    """Each place the article names once, with the places enclosing it (a place that
+    encloses another listed one appears only in that one's trail); ``cache``: the
     trails already made while planning this archive (a place recurs in many articles)."""
     cache = {} if cache is None else cache
     seen: dict[str, PlaceTrail] = {}
@@ -126,7 +129,9 @@ def place_trails(article: Article, tree: PlaceTree, cache: TrailCache | None = N
                 ancestors=tuple(Link(a, urls.place_page(a)) for a in tree.trail(place)),
             )
         seen[place.name] = trail
-    return tuple(seen.values())
+    # A place already shown as the district or town of another is not listed again.
+    enclosing = {a.label for trail in seen.values() for a in trail.ancestors}
+    return tuple(t for t in seen.values() if t.name not in enclosing)
 
 
 def pagefind_data(issue: Issue, article: Article) -> PagefindData:
@@ -196,7 +201,7 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
         following=siblings[position + 1] if position + 1 < len(siblings) else None,
         reading_minutes=minutes_for(chars),
         char_count=chars,
-        gbt7714=citation["gbt7714"],
+        gbt7714=citation["gbt7714_online"],
         bibtex=citation["bibtex"],
         json_ld=citation["json_ld"],
         pagefind=pagefind_data(issue, article),

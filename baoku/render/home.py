@@ -1,4 +1,5 @@
-"""The home page: issues newest first, a year → month browser, papers, undated issues."""
+"""The home page (an overview: years, newest issues, search box) and a page per year
+(a month bar, each month's calendar and issues); undated issues have a page of their own."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ from collections.abc import Iterator
 
 from .. import urls
 from ..model import Archive
-from ..present import ArchiveIndex
-from ..views import CalendarDay, HomePage, IssueSummary, MonthGroup, PaperGroup, YearGroup
+from ..present import UNKNOWN_DATE, ArchiveIndex
+from ..views import (
+    CalendarDay,
+    HomePage,
+    IssueSummary,
+    Link,
+    MonthGroup,
+    PaperGroup,
+    YearGroup,
+    YearPage,
+)
 
 UNKNOWN_MONTH = "月份不详"
+NEWEST_ISSUES = 12
 
 
 def month_anchor(iso_date: str) -> str:
-    """The home-page element id of an issue's month (or year when the month is unknown)."""
+    """The year-page element id of an issue's month (or year when the month is unknown)."""
     parts = iso_date.split("-")
     return f"m-{parts[0]}-{parts[1]}" if len(parts) > 1 else f"m-{parts[0]}-00"
 
@@ -80,6 +91,11 @@ def group_by_paper(summaries: list[IssueSummary], names: list[str]) -> tuple[Pap
     return tuple(groups)
 
 
+def date_page(iso_date: str) -> str:
+    """The page listing an issue of this date: its year's, or the undated issues'."""
+    return urls.year_page(iso_date.split("-")[0] if iso_date else urls.UNDATED_YEAR)
+
+
 def plan_home(archive: Archive, index: ArchiveIndex) -> Iterator[tuple[str, str, HomePage]]:
     summaries = list(index.issues.values())
     dated = [s for s in summaries if s.iso_date]
@@ -94,4 +110,34 @@ def plan_home(archive: Archive, index: ArchiveIndex) -> Iterator[tuple[str, str,
         papers=group_by_paper(summaries, paper_names(archive)),
         issue_count=len(summaries),
         article_count=len(index.articles),
+        newest=tuple(dated[:NEWEST_ISSUES]),
+        undated_path=urls.year_page(urls.UNDATED_YEAR) if undated else "",
     )
+
+
+def plan_years(index: ArchiveIndex) -> Iterator[tuple[str, str, YearPage]]:
+    """A page per year, newest first, and one for the undated issues when there are any."""
+    summaries = list(index.issues.values())
+    years = group_by_date([s for s in summaries if s.iso_date])
+    undated = tuple(s for s in summaries if not s.iso_date)
+    pages = [(urls.year_page(y.year), f"{y.year}年") for y in years]
+    if undated:
+        pages.append((urls.year_page(urls.UNDATED_YEAR), UNKNOWN_DATE))
+
+    def switcher(here: str) -> tuple[Link, ...]:
+        return tuple(Link(label, None if path == here else path) for path, label in pages)
+
+    home = Link("首页", urls.home())
+    for year in years:
+        path = urls.year_page(year.year)
+        yield path, "year.html", YearPage(
+            title=f"{year.year}年",
+            description=f"{year.year}年共 {year.issue_count} 期：出版日历与各期目录。",
+            year=year, undated=(), years=switcher(path),
+            crumbs=(home, Link(f"{year.year}年")))
+    if undated:
+        path = urls.year_page(urls.UNDATED_YEAR)
+        yield path, "year.html", YearPage(
+            title=UNKNOWN_DATE, description=f"无法确定出版日期的 {len(undated)} 期。",
+            year=None, undated=undated, years=switcher(path),
+            crumbs=(home, Link(UNKNOWN_DATE)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from .. import urls
@@ -11,7 +12,7 @@ from ..config import Config
 from ..model import Archive
 from ..present import ORIGIN_LABELS
 from ..search import page_context
-from ..views import FailureRow, ReportPage, ReportRow, SearchPage, SitePageView
+from ..views import FailureRow, ReportPage, ReportRow, ReportSection, SearchPage, SitePageView
 
 Plan = tuple[str, str, Any]
 
@@ -49,6 +50,8 @@ def plan_report(archive: Archive, search_warnings: tuple[str, ...] = ()) -> Iter
         title="生成报告",
         description="每个来源文件的切分方式、编码、提示、杂项行与读取失败的文件。",
         generated_at=archive.generated_at,
+        generated_label=time_label(archive.generated_at),
+        sections=report_sections(rows),
         rows=rows,
         failures=tuple(FailureRow(f.rel_path, f.stage, f.message) for f in archive.failures),
         warning_count=sum(len(r.warnings) for r in rows),
@@ -56,6 +59,30 @@ def plan_report(archive: Archive, search_warnings: tuple[str, ...] = ()) -> Iter
         article_count=sum(r.article_count for r in rows),
         search_warnings=search_warnings,
     )
+
+
+def report_sections(rows: tuple[ReportRow, ...]) -> tuple[ReportSection, ...]:
+    """Files with something to check first, then the rest; empty sections are left out."""
+    review = tuple(r for r in rows if r.warnings or r.junk)
+    fine = tuple(r for r in rows if not (r.warnings or r.junk))
+    sections = (
+        ReportSection("review", "需要核对", "这些文件有提示或杂项行，请逐条核对。", review),
+        ReportSection("fine", "没有提示", "这些文件读取和切分时没有发现问题。", fine),
+    )
+    return tuple(s for s in sections if s.rows)
+
+
+def time_label(iso: str) -> str:
+    """``2026-01-01T08:00:00+08:00`` as ``2026年1月1日 08:00（UTC+08:00）``; the text as
+    given when it is not an ISO time."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = moment.strftime("%z")
+    where = "北京时间" if zone == "+0800" else f"UTC{zone[:3]}:{zone[3:]}" if zone else ""
+    text = f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+    return f"{text}（{where}）" if where else text
 
 
 def plan_search(archive: Archive, config: Config) -> Iterator[Plan]:

@@ -69,17 +69,15 @@ def region_anchor(region: str) -> str:
 
 
 def region_groups(districts: tuple[TagCount, ...], tree: PlaceTree) -> tuple[TagGroup, ...]:
-    """Districts under their city, when the gazetteer names one; others last."""
+    """Districts under their city, when the gazetteer names one (the others go to the
+    page's one catch-all group, see ``plan_places``)."""
     if not any(t.name in tree.regions for t in districts):
         return ()
     by_region: dict[str, list[TagCount]] = {}
     for tag in districts:
-        by_region.setdefault(tree.regions.get(tag.name, ""), []).append(tag)
-    named = sorted(r for r in by_region if r)
-    groups = [TagGroup(r, region_anchor(r), tuple(by_region[r])) for r in named]
-    if "" in by_region:
-        groups.append(TagGroup("其他", "r-other", tuple(by_region[""])))
-    return tuple(groups)
+        if tag.name in tree.regions:
+            by_region.setdefault(tree.regions[tag.name], []).append(tag)
+    return tuple(TagGroup(r, region_anchor(r), tuple(by_region[r])) for r in sorted(by_region))
 
 
 def place_crumbs(name: str, tree: PlaceTree) -> tuple[Link, ...]:
@@ -103,13 +101,18 @@ def plan_places(archive: Archive, index: ArchiveIndex, tree: PlaceTree) -> Itera
 
     roots = tree.roots()
     districts = _by_count([count(n) for n in roots if tree.places[n].level == "district"])
+    grouped = region_groups(districts, tree)
+    # One catch-all: districts of no known city (when others have one) and places of no
+    # known district.
+    cityless = [t for t in districts if t.name not in tree.regions] if grouped else []
     yield urls.district_index(), "districts.html", TagIndexPage(
         title="地区",
         description="按区县浏览：每个区县下的街道乡镇、社区村及相关文章。",
         kind="place",
         tags=districts,
-        others=_by_count([count(n) for n in roots if tree.places[n].level != "district"]),
-        groups=region_groups(districts, tree),
+        others=_by_count(cityless + [count(n) for n in roots
+                                     if tree.places[n].level != "district"]),
+        groups=grouped,
     )
     for name in sorted(tree.places):
         place = tree.places[name]

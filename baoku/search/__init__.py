@@ -289,13 +289,17 @@ def page_context(archive: Archive, config: Config) -> dict[str, object]:
     ``bundle_list``: site path of ``bundles.json`` (the page learns the bundles from it,
     so it does not change when the shards do); ``offline_index``: site path of
     ``search-offline/index.js``, the same for pages opened from disk; ``filters``: (URL
-    parameter, label) pairs; ``sorts``: (value, label) pairs; ``enabled``.
+    parameter, label) pairs, without 报纸 when the archive holds one paper or none;
+    ``sorts``: (value, label) pairs; ``enabled``.
     """
     enabled = config.search and any(issue.articles for issue in archive.issues)
+    papers = {issue.newspaper for issue in archive.issues if issue.newspaper}
+    filters = [(param, label) for param, label in FILTER_PARAMS.items()
+               if param != "paper" or len(papers) > 1]
     return {
         "enabled": enabled,
         "bundle_list": BUNDLE_LIST,
         "offline_index": INDEX_FILE,
-        "filters": list(FILTER_PARAMS.items()),
+        "filters": filters,
         "sorts": list(SORTS),
     }

@@ -25,6 +25,7 @@ from .codepoints import (
     character_classes,
     joined_code_points,
 )
+from .fold import fold_points
 from .records import SearchRecord
 
 # Pagefind's language-neutral index: the text arrives split into single characters
@@ -41,6 +42,9 @@ FILTER_YEAR = "年份"
 FILTER_PAPER = "报纸"
 FILTER_REPORTER = "记者"
 FILTER_NAMES = (FILTER_DISTRICT, FILTER_TOPIC, FILTER_YEAR, FILTER_PAPER, FILTER_REPORTER)
+# Not shown to readers: the bundle a page is in. Pagefind sorts each bundle by date, but
+# ranks merged bundles by score, so "newest first" asks bundle by bundle (newest first).
+FILTER_SHARD = "分片"
 # Pagefind's own UI bundles: the search page has its own, so they are not shipped.
 UNUSED_ASSETS = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                  "pagefind-modular-ui.css", "pagefind-component-ui.js",
@@ -52,13 +56,14 @@ def bundle_path(shard: str) -> str:
     return f"{BUNDLE_DIR}/{shard}/"
 
 
-def record_filters(record: SearchRecord) -> dict[str, list[str]]:
+def record_filters(record: SearchRecord, shard: str = "") -> dict[str, list[str]]:
     filters = {
         FILTER_DISTRICT: list(record.districts),
         FILTER_TOPIC: list(record.topics),
         FILTER_YEAR: [record.year or UNKNOWN_DATE],
         FILTER_PAPER: [record.paper] if record.paper else [],
         FILTER_REPORTER: list(record.reporters),
+        FILTER_SHARD: [shard] if shard else [],
     }
     return {name: values for name, values in filters.items() if values}
 
@@ -82,7 +87,8 @@ def index_text(text: str) -> str:
 
 
 def index_texts(texts: Sequence[str]) -> list[str]:
-    """``index_text`` of each text, worked out for all of them at once.
+    """``index_text`` of each text, worked out for all of them at once, traditional
+    characters folded to simplified (``baoku.search.fold``).
 
     The texts become one array of code points, and a space goes before every position
     where a word of Chinese starts or ends; one pass over a shard's texts costs far less
@@ -91,6 +97,7 @@ def index_texts(texts: Sequence[str]) -> list[str]:
     if not texts:
         return []
     points, separators = _code_points(texts)
+    points = fold_points(points)
     before = _space_before(points)
     places = np.arange(len(points), dtype=_index_type(points)) \
         + np.cumsum(before, dtype=_index_type(points))
@@ -167,17 +174,19 @@ def _record_template() -> jinja2.Template:
 
 
 def record_page(record: SearchRecord, pending: bool = False,
-                texts: tuple[str, str] | None = None) -> str:
+                texts: tuple[str, str] | None = None, shard: str = "") -> str:
     """The HTML page Pagefind indexes for a record (never published); ``pending``: for a
     pending bundle, whose results replace those of the same page in the shards.
-    ``texts``: the record's heading and body through ``index_text``, when known."""
+    ``texts``: the record's heading and body through ``index_text``, when known;
+    ``shard``: the bundle it goes into (a hidden filter for sorting by date)."""
     heading, body = texts or tuple(index_texts([record.heading, record.body]))
     return _record_template().render(
-        record=record, filters=record_filters(record), sort_date=record_sort(record)["date"],
+        record=record, filters=record_filters(record, shard), sort_date=record_sort(record)["date"],
         heading=heading, body=body, pending=pending)
 
 
-def _write_record_pages(records: Sequence[SearchRecord], into: Path, pending: bool) -> None:
+def _write_record_pages(records: Sequence[SearchRecord], into: Path, pending: bool,
+                        shard: str = "") -> None:
     spaced = index_texts([text for r in records for text in (r.heading, r.body)])
     root, folders = str(into), set()
     for n, record in enumerate(records):
@@ -186,12 +195,12 @@ def _write_record_pages(records: Sequence[SearchRecord], into: Path, pending: bo
         if folder not in folders:
             os.makedirs(folder, exist_ok=True)
             folders.add(folder)
-        page = record_page(record, pending, (spaced[2 * n], spaced[2 * n + 1]))
+        page = record_page(record, pending, (spaced[2 * n], spaced[2 * n + 1]), shard)
         write_new_file(target, page.encode("utf-8"))
 
 
 async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
-                       pending: bool = False) -> None:
+                       pending: bool = False, shard: str = "") -> None:
     """Index a shard's record pages with one run of the Pagefind (extended) binary into
     ``out_dir``, without the UI assets the search page does not use.
 
@@ -203,7 +212,7 @@ async def _build_shard(records: Sequence[SearchRecord], out_dir: Path,
     """
     with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-",
                                      dir=scratch_dir()) as tmp:
-        _write_record_pages(records, Path(tmp), pending)
+        _write_record_pages(records, Path(tmp), pending, shard)
         process = await asyncio.create_subprocess_exec(
             str(_executable()), "--site", tmp, "--output-path", str(out_dir.resolve()),
             "--force-language", LANGUAGE, "--keep-index-url", "--silent",
@@ -302,7 +311,7 @@ async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: 
         async with gate:
             if out_dir.exists():
                 shutil.rmtree(out_dir)
-            await _build_shard(records, out_dir)
+            await _build_shard(records, out_dir, shard=name)
         if on_built is not None:  # outside the gate: the next shard's Pagefind starts
             await asyncio.to_thread(on_built, name)
 
@@ -362,7 +371,7 @@ async def _swap_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: P
         async with gate:
             fresh = new_site_folder(f".{name}-", root)
             try:
-                await _build_shard(records, fresh)
+                await _build_shard(records, fresh, shard=name)
                 _move_bundle(fresh, root / name)
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
@@ -400,7 +409,7 @@ def build_pending_bundle(records: Sequence[SearchRecord], site_dir: Path, name: 
     remove_orphaned_scratch()
     fresh = new_site_folder(f".{name}-", root)
     try:
-        _run(_build_shard(records, fresh, pending=True))
+        _run(_build_shard(records, fresh, pending=True, shard=name))
         if (root / name).exists():  # the same pending records built before
             shutil.rmtree(root / name)
         fresh.rename(root / name)

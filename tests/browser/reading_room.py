@@ -24,7 +24,8 @@ def _load(out: Path, rel: str) -> dict:
 
 
 def reading_room_pages(out: Path) -> list[ScreenPage]:
-    """Home, the newest issue, its first article, a district page, a topic page, search."""
+    """Home, the newest year, the newest issue, its first article, a district page, a
+    topic page, search."""
     issues = _load(out, urls.archive_data())["issues"]
     details = [_load(out, issue["data"]) for issue in issues]
     articles = [a for d in details for a in d["articles"]]
@@ -33,8 +34,10 @@ def reading_room_pages(out: Path) -> list[ScreenPage]:
     topic = next((t for a in articles for t in a["topics"]), None)
     assert district, "the seed build names no district: the district page cannot be checked"
     assert topic, "the seed build has no topic: the topic page cannot be checked"
+    year = next(i["date"][:4] for i in issues if i.get("date"))
     return [
         ScreenPage("home", urls.home(), ""),
+        ScreenPage("year", urls.year_page(year), f"{year}年"),
         ScreenPage("issue", first_issue["url"], "", first_article["headline"]),
         ScreenPage("article", first_article["url"], first_article["headline"]),
         ScreenPage("district", urls.place_page(district), district),
@@ -46,4 +49,5 @@ def reading_room_pages(out: Path) -> list[ScreenPage]:
 def extra_pages() -> list[ScreenPage]:
     """This engineer's own pages: the data page and the 404 page."""
     return [ScreenPage("data", urls.data_page(), "馆藏数据"),
-            ScreenPage("404", urls.not_found_page(), "找不到这个页面")]
+            ScreenPage("404", urls.not_found_page(), "找不到这个页面"),
+            ScreenPage("report", urls.report_page(), "生成报告")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -85,5 +86,8 @@ def test_offline_search_from_disk(unzipped: Path, seed_site: tuple[Path, object]
     assert query in texts, f"results for {query!r} should include {headline!r}"
     links.first.click()
     page.wait_for_load_state()  # type: ignore[attr-defined]
-    assert ARTICLE_HREF.search(page.url)  # type: ignore[attr-defined]
+    # The article is opened with the search words to mark (#hl=…).
+    assert ARTICLE_HREF.search(page.url.split("#")[0])  # type: ignore[attr-defined]
+    assert page.url.endswith("#hl=" + quote(query))  # type: ignore[attr-defined]
+    page.locator("mark.search-term").first.wait_for()  # type: ignore[attr-defined]
     assert page.locator("[data-pagefind-body]").count() == 1  # type: ignore[attr-defined]

@@ -4,13 +4,16 @@
   "use strict";
 
   var PAGE_SIZE = 20;
-  var MAX_CHECKED = 200;
   var TYPE_DELAY_MS = 200;
   var FILTER_LISTS_IDLE_MS = 1500;
   var QUOTES = /["'“”‘’「」『』《》〈〉【】〔〕（）()[\]]/g;
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var ASCII_TOKEN = /[a-z0-9]+(?:\.[0-9]+)*/g;
-  var CJK_GAP = /(?<=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]) +(?=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’])/g;
+  // Chinese characters and punctuation (as the clean stage counts them): no space is
+  // printed next to one.
+  var WIDE = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…—·《》";
+  var WIDE_GAP = new RegExp("[ \\t\\n]+(?=[" + WIDE + "])|(?<=[" + WIDE + "])[ \\t\\n]+", "g");
+  var SHARD_FILTER = "分片";  // hidden: the bundle a page is in (sorting by date)
 
   var section = document.querySelector(".search-page");
   if (!section || section.dataset.enabled === "false") return;  // the page says why
@@ -26,8 +29,23 @@
 
   /* ---------- shared helpers ---------- */
 
+  /* Traditional characters fold to simplified (static/ts-fold.js, from OpenCC's
+     table), as the index does: 梁園區 finds 梁园区. */
+  var FOLD = (function (pairs) {
+    var map = new Map();
+    var chars = Array.from(pairs || "");
+    for (var i = 0; i + 1 < chars.length; i += 2) map.set(chars[i], chars[i + 1]);
+    return map;
+  })(window.baokuFoldPairs);
+
+  function fold(text) {
+    var out = "";
+    for (var ch of text) out += FOLD.get(ch) || ch;
+    return out;
+  }
+
   function normalize(text) {
-    return text.normalize("NFKC").toLowerCase();
+    return fold(text.normalize("NFKC").toLowerCase());
   }
 
   /* Split a query into ASCII tokens and CJK runs. */
@@ -61,19 +79,12 @@
     return ups.concat(to.slice(i)).join("/") + target.search + target.hash;
   }
 
-  /* Pagefind excerpts are escaped HTML with <mark>; keep only text and marks. */
-  function segmentsFromHtml(html) {
-    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
-    return Array.prototype.map.call(doc.body.childNodes, function (node) {
-      return [node.textContent, node.nodeName === "MARK"];
-    });
-  }
-
   /* ---------- the Pagefind engine ---------- */
 
-  /* pagefind/bundles.json names the bundles to merge, primary first. While a watch
-     session's pending bundle holds changed issues, it also lists the pages whose results
-     from the other bundles are out of date ("replaced"). */
+  /* pagefind/bundles.json names the bundles to merge, primary first, newest year first.
+     While a watch session's pending bundle holds changed issues, it is named
+     ("pending") and the pages whose results from the other bundles are out of date are
+     listed ("replaced"). */
   function loadBundleList() {
     return fetch(bundleListUrl, { cache: "no-store" }).then(function (response) {
       if (!response.ok) throw new Error("无法加载 " + bundleListUrl);
@@ -82,6 +93,8 @@
       var names = listing.bundles || [];
       if (!names.length) throw new Error("没有检索索引");
       return {
+        names: names,
+        pending: listing.pending || "",
         urls: names.map(function (name) { return new URL(name + "/", bundleListUrl).href; }),
         replaced: new Set((listing.replaced || []).map(function (file) {
           return new URL(file, siteRoot).href;
@@ -93,12 +106,12 @@
   /* ``packed``: null when Pagefind loads its own files (http), else ``scriptPacks()``. */
   function pagefindEngine(packed) {
     var pf = null;
-    var replaced = new Set();
+    var bundles = null;
     return {
       mode: packed ? "offline" : "pagefind",
       init: function () {
         return (packed ? packed.init() : Promise.resolve()).then(loadBundleList).then(function (list) {
-          replaced = list.replaced;
+          bundles = list;
           var script = list.urls[0] + "pagefind.js";
           return (packed ? packed.importModule(script) : import(script)).then(function (module) {
             pf = module;
@@ -128,13 +141,14 @@
           return facets;
         });
       },
+      /* A cursor over every match: ``total`` (exact once ``done``), ``next(n)``. */
       search: function (query, filters, sort) {
-        var options = { filters: {} };
-        Object.keys(filters).forEach(function (name) { options.filters[name] = [filters[name]]; });
-        if (sort === "date") options.sort = { date: "desc" };
         var units = queryUnits(query);
-        return candidates(pagefindQueries(units), options).then(function (found) {
-          return keepMatching(found, units, sort === "date", replaced);
+        var queries = pagefindQueries(units);
+        var options = { filters: filterOptions(filters) };
+        return candidates(queries, options).then(function (found) {
+          if (sort !== "date") return verifiedCursor(found.results, units);
+          return dateCursor(found, queries, options.filters, units);
         });
       }
     };
@@ -142,11 +156,11 @@
     /* Pagefind takes one exact phrase per query, so a query of several parts is asked
        part by part, one after the other, and only pages found for every part are kept:
        in the first part's order when sorting by date (Pagefind's order), otherwise by
-       their summed scores. */
+       their summed scores. ``shards``: matches per bundle, when Pagefind counted them. */
     function candidates(queries, options) {
       if (queries.length < 2) {
         return pf.search(queries.length ? queries[0] : null, options).then(function (found) {
-          return found.results;
+          return { results: found.results, shards: (found.filters || {})[SHARD_FILTER] || null };
         });
       }
       var answers = [];
@@ -155,9 +169,122 @@
           return pf.search(q, options).then(function (found) { answers.push(found.results); });
         });
       }, Promise.resolve()).then(function () {
-        return pagesInEvery(answers, !!options.sort);
+        return { results: pagesInEvery(answers, !!options.sort), shards: null };
       });
     }
+
+    /* Reads candidates in order, ``count`` at a time, keeping those that hold the query
+       (see containsAll) and are not out of date. */
+    function verifiedCursor(list, units) {
+      var position = 0;
+      var cursor = { total: list.length, done: !list.length, rejected: 0 };
+      cursor.next = function (count) {
+        var hits = [];
+        function step() {
+          if (hits.length >= count || position >= list.length) {
+            cursor.done = position >= list.length;
+            cursor.total = list.length - cursor.rejected;
+            return hits;
+          }
+          var batch = list.slice(position, position + count - hits.length);
+          position += batch.length;
+          return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+            data.forEach(function (d) {
+              if (isOutdated(d, bundles.replaced) || !containsAll(d.content || "", units)) {
+                cursor.rejected++;
+              } else {
+                hits.push(pagefindHit(d, units));
+              }
+            });
+            return step();
+          });
+        }
+        return Promise.resolve().then(step);
+      };
+      return cursor;
+    }
+
+    /* Newest first over every match: Pagefind sorts each bundle by date but ranks merged
+       bundles by score, so the bundles (newest year first) are asked one at a time through
+       the hidden shard filter and read in turn; a pending bundle's few matches are read
+       at once and merged in by date. */
+    function dateCursor(found, queries, filters, units) {
+      var counts = found.shards;
+      var order = bundles.names.filter(function (name) {
+        return name !== bundles.pending && (!counts || counts[name]);
+      });
+      var current = null;
+      var finished = 0;  // rejected by the bundles already read
+      var pending = null;
+      var cursor = { total: found.results.length, done: !found.results.length };
+
+      function inShard(name) {
+        var options = { filters: Object.assign({}, filters), sort: { date: "desc" } };
+        options.filters[SHARD_FILTER] = [name];
+        return candidates(queries, options).then(function (inside) {
+          return verifiedCursor(inside.results, units);
+        });
+      }
+
+      function loadPending() {
+        if (pending) return Promise.resolve(pending);
+        if (!bundles.pending || (counts && !counts[bundles.pending])) {
+          pending = [];
+          return Promise.resolve(pending);
+        }
+        return inShard(bundles.pending).then(function (c) {
+          return c.next(Infinity).then(function (hits) {
+            finished += c.rejected;
+            pending = hits.sort(function (a, b) { return compareDates(b, a); });
+            return pending;
+          });
+        });
+      }
+
+      cursor.next = function (count) {
+        var hits = [];
+        function fill() {
+          cursor.total = found.results.length - finished - (current ? current.rejected : 0);
+          if (hits.length >= count) return hits;
+          if (!current || current.done) {
+            if (current) finished += current.rejected;
+            current = null;
+            if (!order.length) {
+              hits.push.apply(hits, pending.splice(0));
+              cursor.done = true;
+              cursor.total = found.results.length - finished;
+              return hits;
+            }
+            return inShard(order.shift()).then(function (c) { current = c; return fill(); });
+          }
+          return current.next(count - hits.length).then(function (more) {
+            more.forEach(function (hit) {
+              while (pending.length && compareDates(pending[0], hit) > 0) hits.push(pending.shift());
+              hits.push(hit);
+            });
+            return fill();
+          });
+        }
+        return loadPending().then(fill);
+      };
+      return cursor;
+    }
+  }
+
+  function filterOptions(filters) {
+    var options = {};
+    Object.keys(filters).forEach(function (name) { options[name] = [filters[name]]; });
+    return options;
+  }
+
+  function sortKey(hit) {
+    return hit.date ? (hit.date + "-01-01").slice(0, 10) : "";
+  }
+
+  function compareDates(a, b) {
+    var x = sortKey(a);
+    var y = sortKey(b);
+    return x < y ? -1 : x > y ? 1 : 0;
   }
 
   function pagesInEvery(answers, keepOrder) {
@@ -181,7 +308,7 @@
      characters in that order, not every page holding each of them (100k articles:
      新华区 7,736 candidates instead of 34,612; Pagefind's search 1.4-4x faster). The
      index glues quotes to their character, so “五星”支部 still holds the phrase 五星支部,
-     as it holds the pair 星支 for keepMatching. Latin words and numbers go together as
+     as it holds the pair 星支 for containsAll. Latin words and numbers go together as
      plain words. No part at all: a filter-only search. */
   function pagefindQueries(units) {
     var queries = units.runs.map(function (run) {
@@ -191,41 +318,31 @@
     return queries.filter(function (q, i) { return queries.indexOf(q) === i; });
   }
 
-  /* Undo the index's character spacing for display. */
-  function joinCjk(text) {
-    return text.replace(/\u200b/g, "").replace(CJK_GAP, "");
+  /* The index spaces out every Chinese character (and Pagefind marks word breaks with
+     U+200B); the text as printed has no space next to Chinese characters or Chinese
+     punctuation (the clean stage removed those), so every such gap goes. */
+  function asPrinted(text) {
+    return text.replace(/\u200b/g, "").replace(WIDE_GAP, "");
   }
 
-  /* Pagefind ranks pages that match only some characters of a Chinese query (the
-     browser and the index segment names differently), so keep only pages whose text
-     holds every bigram and token of the query. */
-  function keepMatching(candidates, units, byDate, replaced) {
-    var kept = [];
-    var checked = 0;
-    var outdated = 0;
-    function next() {
-      // Merged bundles do not share one date order, so date sorting reads every
-      // candidate (up to MAX_CHECKED) and sorts here.
-      var enough = kept.length >= PAGE_SIZE && !byDate;
-      if (enough || checked >= candidates.length || checked >= MAX_CHECKED) {
-        if (byDate) kept.sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : 0; });
-        if (!hasUnits(units)) {
-          return { total: candidates.length - outdated, hits: kept.slice(0, PAGE_SIZE) };
-        }
-        var more = checked < candidates.length;
-        return { total: kept.length, more: more, hits: kept.slice(0, PAGE_SIZE) };
-      }
-      var batch = candidates.slice(checked, checked + PAGE_SIZE);
-      checked += batch.length;
-      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
-        data.forEach(function (d) {
-          if (isOutdated(d, replaced)) outdated++;
-          else if (containsAll(d.content || "", units)) kept.push(pagefindHit(d, units));
-        });
-        return next();
-      });
-    }
-    return Promise.resolve().then(next);
+  /* Pagefind's content starts with the record's heading and ". "; excerpts are of the
+     body. Cut only when what precedes holds the headline, so a body is never cut. */
+  function bodyOf(content, title) {
+    var cut = content.indexOf(". ");
+    if (cut < 0) return content;
+    var head = asPrinted(content.slice(0, cut)).replace(/\s+/g, "");
+    return head.indexOf(normalize(title).replace(/\s+/g, "")) !== -1 ? content.slice(cut + 2) : content;
+  }
+
+  /* Pagefind ranks pages whose Chinese matches only in part of a phrase it cannot place
+     (quotes, line ends), so keep only pages whose text holds every bigram and token of
+     the query (an exact phrase match nearly always does). */
+  function containsAll(text, units) {
+    if (!hasUnits(units)) return true;
+    var flat = normalize(text).replace(QUOTES, "").replace(/[\s\u200b]+/g, "");
+    var needles = units.ascii.slice();
+    units.runs.forEach(function (r) { needles = needles.concat(bigrams(r)); });
+    return needles.every(function (n) { return flat.indexOf(n) !== -1; });
   }
 
   /* A shard's copy of a page a pending bundle has replaced (or that is gone). */
@@ -234,25 +351,18 @@
     return replaced.has(new URL(data.url, location.href).href);
   }
 
-  function containsAll(text, units) {
-    var flat = normalize(text).replace(QUOTES, "").replace(/\s+/g, "");
-    var needles = units.ascii.slice();
-    units.runs.forEach(function (r) { needles = needles.concat(bigrams(r)); });
-    return needles.every(function (n) { return flat.indexOf(n) !== -1; });
-  }
-
   function pagefindHit(data, units) {
     // Every bundle was given the site root as its base URL, so URLs are root-relative.
     var target = new URL(data.url, location.href);
     var meta = data.meta || {};
+    var title = meta.title || target.pathname;
     return {
       href: relativeTo(target),
-      title: meta.title || target.pathname,
+      title: title,
       date: meta.date || "",
       paper: meta.paper || "",
       issue: meta.issue || "",
-      excerpt: hasUnits(units) ? excerptSegments(joinCjk(data.content || ""), units)
-        : segmentsFromHtml(joinCjk(data.excerpt || ""))
+      excerpt: excerptSegments(asPrinted(bodyOf(data.content || "", title)), units)
     };
   }
 
@@ -394,6 +504,14 @@
   var ready = null;
   var sequence = 0;
   var timer = 0;
+  var composing = false;
+  var cursor = null;
+  var baseTitle = document.title;
+  var more = document.createElement("button");
+  more.type = "button";
+  more.id = "search-more";
+  more.className = "search-more";
+  more.textContent = "显示更多结果";
 
   function currentFilters() {
     var filters = {};
@@ -403,17 +521,32 @@
     return filters;
   }
 
-  function syncUrl() {
+  function stateQuery() {
     var params = new URLSearchParams();
     if (input.value.trim()) params.set("q", input.value.trim());
     filterSelects.forEach(function (s) { if (s.value) params.set(s.name, s.value); });
     if (sortSelect.value) params.set("sort", sortSelect.value);
     var query = params.toString();
+    return query ? "?" + query : "";
+  }
+
+  /* Each search the reader asks is its own history entry (Back returns to the previous
+     one); a search replayed from the history changes nothing. */
+  function syncUrl(fromHistory) {
+    var query = stateQuery();
+    if (fromHistory || query === location.search) return;
     try {
-      history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+      history.pushState(null, "", location.pathname + query);
     } catch (e) {
-      /* some file:// setups refuse replaceState; searching still works */
+      /* some file:// setups refuse pushState; searching still works */
     }
+  }
+
+  function syncTitle(query) {
+    var filters = currentFilters();
+    var words = query ? ["“" + query + "”"] : [];
+    Object.keys(filters).forEach(function (name) { words.push(name + "：" + filters[name]); });
+    document.title = words.length ? words.join(" ") + " · " + baseTitle : baseTitle;
   }
 
   function readUrl() {
@@ -430,13 +563,16 @@
     select.value = value;
   }
 
+  /* A list with one choice or none filters nothing: it is hidden (unless chosen). */
   function fillFilters(facets) {
     filterSelects.forEach(function (select) {
       var chosen = select.value;
-      (facets[select.dataset.filter] || []).forEach(function (value) {
+      var values = facets[select.dataset.filter] || [];
+      values.forEach(function (value) {
         if (value !== chosen) select.appendChild(new Option(value, value));
       });
       select.value = chosen;
+      select.closest("label").hidden = values.length < 2 && !chosen;
     });
     form.dataset.filters = "ready";  // the lists are complete
   }
@@ -448,23 +584,50 @@
     status.textContent = message;
   }
 
-  function render(found, query) {
-    var list = document.createElement("ol");
-    list.className = "search-hits";
-    found.hits.forEach(function (hit) { list.appendChild(hitElement(hit)); });
-    results.replaceChildren(list);
-    var count = found.more ? "至少 " + found.total : String(found.total);
-    var shown = found.total > found.hits.length ? "，显示前 " + found.hits.length + " 篇" : "";
+  function countMessage(shown) {
     var where = engine.mode === "offline" ? "（离线检索）" : "";
-    setState("done", "找到 " + count + " 篇文章" + shown + where, query);
+    var rest = cursor.done ? "" : "，已显示 " + shown + " 篇";
+    return "找到 " + cursor.total + " 篇文章" + rest + where;
   }
 
-  function hitElement(hit) {
+  function render(hits, query) {
+    var list = document.createElement("ol");
+    list.className = "search-hits";
+    hits.forEach(function (hit) { list.appendChild(hitElement(hit, query)); });
+    results.replaceChildren(list);
+    if (!cursor.done) results.appendChild(more);
+    setState("done", countMessage(hits.length), query);
+  }
+
+  function showMore() {
+    var mine = sequence;
+    var list = results.querySelector(".search-hits");
+    var query = results.dataset.query;
+    more.disabled = true;
+    results.setAttribute("aria-busy", "true");
+    return cursor.next(PAGE_SIZE).then(function (hits) {
+      if (mine !== sequence) return;
+      results.removeAttribute("aria-busy");
+      more.disabled = false;
+      var first = null;
+      hits.forEach(function (hit) {
+        var item = hitElement(hit, query);
+        first = first || item;
+        list.appendChild(item);
+      });
+      if (cursor.done) more.remove();
+      setState("done", countMessage(list.children.length), query);
+      if (first) first.querySelector("a").focus();  // keyboard readers go on from here
+    });
+  }
+
+  function hitElement(hit, query) {
     var item = document.createElement("li");
     item.className = "search-hit";
     var heading = document.createElement("h2");
     var link = document.createElement("a");
-    link.href = hit.href;
+    // The article page marks the reader's words (site.js) and offers to clear them.
+    link.href = hit.href + (query ? "#hl=" + encodeURIComponent(query) : "");
     link.textContent = hit.title;
     heading.appendChild(link);
     var meta = document.createElement("p");
@@ -486,12 +649,72 @@
     return item;
   }
 
-  function run() {
+  /* Nothing found: say which filters narrowed the search, offer to clear them, and
+     suggest the words of the query that do find something on their own. */
+  function renderNone(query, filters, mine) {
+    var names = Object.keys(filters);
+    var what = query ? "“" + query + "”" : "所选条件";
+    var message = "没有找到与" + what + "相关的文章";
+    if (names.length) {
+      message += "（筛选：" + names.map(function (n) { return n + "“" + filters[n] + "”"; }).join("、") + "）";
+    }
+    var box = document.createElement("div");
+    box.className = "search-none";
+    if (names.length) {
+      var clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "search-clear";
+      clear.textContent = "清除筛选条件";
+      clear.addEventListener("click", function () {
+        filterSelects.forEach(function (s) { s.value = ""; });
+        labelToggle();
+        run();
+        input.focus();
+      });
+      box.appendChild(clear);
+    }
+    results.replaceChildren(box);
+    setState("none", message + "。", query);
+    return suggestions(query, filters).then(function (found) {
+      if (mine !== sequence || !found.length) return;
+      var p = document.createElement("p");
+      p.className = "search-suggest";
+      p.append("可以试试：");
+      found.forEach(function (s, i) {
+        if (i) p.append("、");
+        var link = document.createElement("a");
+        var params = new URLSearchParams();
+        if (s.query) params.set("q", s.query);
+        if (sortSelect.value) params.set("sort", sortSelect.value);
+        link.href = location.pathname + "?" + params.toString();
+        link.textContent = (s.query ? "“" + s.query + "”" : "不加筛选") + "（" + s.total + " 篇）";
+        p.appendChild(link);
+      });
+      box.appendChild(p);
+    });
+  }
+
+  function suggestions(query, filters) {
+    var tries = [];
+    var words = query.split(/\s+/).filter(Boolean);
+    if (words.length > 1) tries = words.map(function (w) { return { query: w, filters: {} }; });
+    if (Object.keys(filters).length && query) tries.unshift({ query: query, filters: {} });
+    return tries.reduce(function (chain, t) {
+      return chain.then(function (found) {
+        return engine.search(t.query, t.filters, "").then(function (c) {
+          return c.total ? found.concat([{ query: t.query, total: c.total }]) : found;
+        });
+      });
+    }, Promise.resolve([])).catch(function () { return []; });
+  }
+
+  function run(fromHistory) {
     var query = input.value.trim();
     var filters = currentFilters();
     var sort = sortSelect.value;
     var mine = ++sequence;
-    syncUrl();
+    syncUrl(fromHistory === true);
+    syncTitle(query);
     if (!query && !Object.keys(filters).length) {
       results.replaceChildren();
       setState("empty", "请输入检索词，或选择筛选条件。", "");
@@ -502,14 +725,16 @@
     return ready.then(function () {
       return engine.search(query, filters, sort);
     }).then(function (found) {
-      if (mine !== sequence) return;
+      if (mine !== sequence) return null;
+      cursor = found;
+      return found.next(PAGE_SIZE);
+    }).then(function (hits) {
+      if (mine !== sequence || hits === null) return;
       results.removeAttribute("aria-busy");
-      if (!found.total) {
-        results.replaceChildren();
-        var what = query ? "“" + query + "”" : "所选条件";
-        setState("none", "没有找到与" + what + "相关的文章。", query);
+      if (!hits.length) {
+        renderNone(query, filters, mine);
       } else {
-        render(found, query);
+        render(hits, query);
       }
       loadFilterListsWhenIdle();
     }).catch(function (error) {
@@ -534,18 +759,73 @@
     });
   }
 
+  /* Phones: the filters open as a sheet (search.css); without this script they stay
+     on the page. The toggle names how many filters are set. */
+  var toggle = form.querySelector(".filters-toggle");
+  var sheet = document.getElementById("search-filters");
+  function setSheet(open) {
+    form.classList.toggle("sheet-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    if (open) {
+      var first = sheet.querySelector("select");
+      if (first) first.focus();
+    }
+  }
+  function labelToggle() {
+    var n = Object.keys(currentFilters()).length;
+    toggle.textContent = n ? "筛选（" + n + "）" : "筛选";
+  }
+  form.classList.add("has-sheet");
+  toggle.addEventListener("click", function () {
+    setSheet(!form.classList.contains("sheet-open"));
+  });
+  sheet.querySelector(".sheet-close").addEventListener("click", function () {
+    setSheet(false);
+    toggle.focus();
+  });
+  sheet.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && form.classList.contains("sheet-open")) {
+      setSheet(false);
+      toggle.focus();
+    }
+  });
+  filterSelects.forEach(function (s) { s.addEventListener("change", labelToggle); });
+  window.addEventListener("popstate", labelToggle);
+
   readUrl();
+  labelToggle();
   ready = start();
   ready.catch(function (error) {
     setState("error", "检索索引加载失败：" + error.message, input.value.trim());
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (composing) return;  // Enter that ends a composition is not a search
     clearTimeout(timer);
     run();
   });
-  input.addEventListener("input", schedule);
-  filterSelects.concat([sortSelect]).forEach(function (s) { s.addEventListener("change", run); });
+  // An input method composes Chinese from Latin letters (liangyuan -> 梁园区): nothing is
+  // searched while it composes, and the finished word is.
+  input.addEventListener("compositionstart", function () {
+    composing = true;
+    clearTimeout(timer);
+  });
+  input.addEventListener("compositionend", function () {
+    composing = false;
+    schedule();
+  });
+  input.addEventListener("input", function (event) {
+    if (composing || event.isComposing) return;
+    schedule();
+  });
+  more.addEventListener("click", showMore);
+  filterSelects.concat([sortSelect]).forEach(function (s) {
+    s.addEventListener("change", function () { run(); });
+  });
+  window.addEventListener("popstate", function () {
+    readUrl();
+    run(true);
+  });
   // The filter lists wait until the reader touches a filter or the page has been idle
   // for a moment after results: with Pagefind they mean fetching and decoding every
   // bundle's filter files, which the search itself does not need, and a search asked
@@ -569,5 +849,5 @@
     select.addEventListener("focus", loadFilterLists);
     select.addEventListener("pointerdown", loadFilterLists);
   });
-  ready.then(run).then(loadFilterListsWhenIdle, loadFilterListsWhenIdle);
+  ready.then(function () { return run(true); }).then(loadFilterListsWhenIdle, loadFilterListsWhenIdle);
 })();

@@ -25,10 +25,45 @@
     return Promise.reject(new Error("copy failed"));
   }
 
+  /* ---------- citations: the reader's date of access and the page address ---------- */
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  /* The address to cite: the built one when the site knows its base URL, else this
+     page's own when it is served (a file:// address cites nothing). */
+  function pageAddress() {
+    if (!/^https?:$/.test(location.protocol)) { return ""; }
+    return location.origin + location.pathname;
+  }
+
+  function fillCitations() {
+    var accessed = document.querySelector("#cite-gbt .cite-accessed");
+    if (accessed) { accessed.textContent = "[" + today() + "]"; }
+    var address = pageAddress();
+    var url = document.querySelector("#cite-gbt .cite-url");
+    if (url && !url.textContent.trim() && address) { url.textContent = " " + address + "."; }
+    var printUrl = document.querySelector(".print-header .print-url");
+    if (printUrl && !printUrl.textContent.trim()) { printUrl.textContent = address; }
+    var bibtex = document.getElementById("cite-bibtex");
+    var entry = bibtex && bibtex.getAttribute("data-bibtex");
+    if (entry) {
+      var extra = [];
+      if (!/\n {2}url = /.test(entry) && address) { extra.push("  url = {" + address + "}"); }
+      extra.push("  urldate = {" + today() + "}");
+      bibtex.textContent = entry.replace(/\n\}\s*$/, ",\n" + extra.join(",\n") + "\n}\n");
+    }
+  }
+
   function setupCopyButtons() {
     document.querySelectorAll("button[data-copy]").forEach(function (button) {
       var label = button.textContent;
       button.addEventListener("click", function () {
+        fillCitations();  // the date of access is the day the reader copies it
         var source = document.getElementById(button.getAttribute("data-copy"));
         if (!source) { return; }
         copyText(source.textContent.trim()).then(function () {
@@ -59,6 +94,122 @@
     });
   }
 
+  /* ---------- the reader's search words, marked on the article (#hl=…) ---------- */
+
+  var SCRIPT_URL = document.currentScript ? document.currentScript.src : "";
+  var HL_TERM = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)*/g;
+
+  function highlightQuery() {
+    var match = /^#hl=(.*)$/.exec(location.hash);
+    if (!match) { return ""; }
+    try { return decodeURIComponent(match[1]).trim(); } catch (e) { return ""; }
+  }
+
+  /* The fold table (static/ts-fold.js) is loaded only when there is something to mark. */
+  function withFold(done) {
+    if (window.baokuFoldPairs !== undefined || !SCRIPT_URL) { done(); return; }
+    var script = document.createElement("script");
+    script.src = new URL("ts-fold.js", SCRIPT_URL).href;
+    script.onload = done;
+    script.onerror = done;
+    document.head.appendChild(script);
+  }
+
+  function folder() {
+    var map = new Map();
+    var chars = Array.from(window.baokuFoldPairs || "");
+    for (var i = 0; i + 1 < chars.length; i += 2) { map.set(chars[i], chars[i + 1]); }
+    // One character for one character (UTF-16 units kept), so offsets stay valid.
+    return function (text) {
+      return text.replace(/[A-Z]/g, function (ch) { return ch.toLowerCase(); })
+        .replace(/[^\x00-\x7f]/g, function (ch) {
+        var to = map.get(ch);
+        return to && to.length === ch.length ? to : ch;
+      });
+    };
+  }
+
+  function markTerms(roots, terms, fold) {
+    var pattern = new RegExp(terms.map(function (t) {
+      return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("|"), "g");
+    var marks = [];
+    roots.forEach(function (root) {
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      while (walker.nextNode()) { nodes.push(walker.currentNode); }
+      nodes.forEach(function (node) {
+        var folded = fold(node.nodeValue);
+        var found = [];
+        var m;
+        pattern.lastIndex = 0;
+        while ((m = pattern.exec(folded)) !== null) { found.push([m.index, m[0].length]); }
+        for (var i = found.length - 1; i >= 0; i--) {
+          var rest = node.splitText(found[i][0]);
+          rest.splitText(found[i][1]);
+          var mark = document.createElement("mark");
+          mark.className = "search-term";
+          rest.parentNode.replaceChild(mark, rest);
+          mark.appendChild(rest);
+          marks.unshift(mark);
+        }
+      });
+    });
+    return marks;
+  }
+
+  function clearMarks(marks, bar) {
+    marks.forEach(function (mark) {
+      var parent = mark.parentNode;
+      parent.replaceChild(document.createTextNode(mark.textContent), mark);
+      parent.normalize();
+    });
+    bar.remove();
+    try {
+      history.replaceState(null, "", location.pathname + location.search);
+    } catch (e) { /* some file:// setups refuse it; the marks are gone all the same */ }
+  }
+
+  function highlightBar(query, count) {
+    var bar = document.createElement("p");
+    bar.className = "highlight-bar";
+    bar.setAttribute("role", "status");
+    bar.append(count ? "已标出检索词“" + query + "”，共 " + count + " 处。"
+      : "本文正文中没有找到检索词“" + query + "”的原样文字。");
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "highlight-clear";
+    clear.textContent = "清除标记";
+    bar.appendChild(clear);
+    return bar;
+  }
+
+  function setupHighlight() {
+    var query = highlightQuery();
+    var article = document.querySelector("article.article");
+    if (!query || !article) { return; }
+    withFold(function () {
+      var fold = folder();
+      var terms = (fold(query.normalize("NFKC")).match(HL_TERM) || [])
+        .sort(function (a, b) { return b.length - a.length; });
+      if (!terms.length) { return; }
+      var roots = Array.prototype.slice.call(
+        article.querySelectorAll(".article-header .headline, .article-header .kicker, " +
+          ".article-header .subtitle, .article-body"));
+      var marks = markTerms(roots, terms, fold);
+      var bar = highlightBar(query, marks.length);
+      var place = article.closest(".article-layout") || article;  // not a grid cell
+      place.parentNode.insertBefore(bar, place);
+      bar.querySelector("button").addEventListener("click", function () {
+        clearMarks(marks, bar);
+        document.getElementById("main").focus({ preventScroll: true });
+      });
+      if (marks.length) { marks[0].scrollIntoView({ block: "center" }); }
+    });
+  }
+
+  fillCitations();
   setupCopyButtons();
   setupArrowKeys();
+  setupHighlight();
 }());
