@@ -427,3 +427,18 @@ def test_a_new_session_reads_its_files_in_the_pool_as_a_full_build_does(
 
     session.build(QUIET)
     assert session.counts.read_cached == len(files) - 1  # all but the unreadable one
+
+
+@pytest.mark.slow
+def test_a_sidecar_in_a_paper_folder_is_seen_by_the_cache(project: Path, tmp_path: Path) -> None:
+    """Paper folders one level down: their files' sidecars count like those in content/."""
+    paper = project / "content" / "示范区报"
+    paper.mkdir()
+    first = sorted((project / "content").glob("*.txt"))[0]
+    moved = first.rename(paper / first.name)
+    session = session_for(project)
+    session.build(QUIET)
+    (paper / f"{moved.stem}.yaml").write_text("edition: 第9版\n", encoding="utf-8")
+    session.build(QUIET)
+    assert session.counts.assembled == 1, "the issue whose sidecar appeared is read again"
+    assert_same_tree(project / "output", full_build(project, tmp_path))

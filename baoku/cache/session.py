@@ -106,25 +106,31 @@ def theme_fingerprint(config: Config) -> str:
 
 
 class Siblings:
-    """Files of a folder that share a source's stem: ``x.txt`` beside ``x.md``, metadata
-    sidecars such as ``x.meta.toml`` or ``x.yaml``. One listing per build, looked up by
-    prefix, so the cost stays linear in the number of files."""
+    """Files of a source's folder that share its stem: ``x.txt`` beside ``x.md``, metadata
+    sidecars such as ``x.meta.toml`` or ``x.yaml``. One listing per folder (``content/`` and
+    each paper folder in it) per build, looked up by prefix, so the cost stays linear in
+    the number of files."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    def __init__(self) -> None:
+        self.listings: dict[Path, list[str]] = {}
+
+    def _names(self, folder: Path) -> list[str]:
+        names = self.listings.get(folder)
+        if names is None:
+            names = self.listings[folder] = (sorted(p.name for p in folder.iterdir())
+                                             if folder.is_dir() else [])
+        return names
 
     def of(self, path: Path) -> list[Path]:
-        if path.parent != self.folder:
-            return []
+        names = self._names(path.parent)
         prefix = path.stem + "."
-        start = bisect.bisect_left(self.names, prefix)
+        start = bisect.bisect_left(names, prefix)
         found = []
-        for name in self.names[start:]:
+        for name in names[start:]:
             if not name.startswith(prefix):
                 break
             if name != path.name:
-                found.append(self.folder / name)
+                found.append(path.parent / name)
         return found
 
 
@@ -244,7 +250,7 @@ class Session:
         self._related: tuple[str, RelatedLists | None] = ("", None)  # see ``related``
         self._related_key = ""
         self._theme = ""
-        self._siblings = Siblings(config.content_dir)
+        self._siblings = Siblings()
         self._sources: dict[Path, tuple[object, Source]] = {}  # read results by file state
         self._states: dict[Path, object] = {}  # this build's file states (``source``)
         self._used_keys: set[str] = set()
@@ -278,7 +284,7 @@ class Session:
         self.counts = BuildCounts()
         self._fingerprint = inputs_fingerprint(config)
         self._theme = theme_fingerprint(config)
-        self._siblings = Siblings(config.content_dir)
+        self._siblings = Siblings()
         self._states = {}
         self._used_keys = set()
         self._next_prints = {}
@@ -459,7 +465,7 @@ class Session:
         lists; and the ids of the issues assembled afresh. (None, …) when the change is one
         the fast path does not cover (a source removed, renamed or failing). The read and
         assemble stages are the build's, asking this cache."""
-        self._siblings = Siblings(self.config.content_dir)
+        self._siblings = Siblings()
         paths = pipeline.discover_sources(self.config.content_dir)
         sources, failures, enricher = pipeline.read_stage(paths, self.config, self,
                                                           pipeline.Timer(), _quiet)
