@@ -244,7 +244,7 @@ def json_ld_script(data: dict[str, Any]) -> str:
     Mark it safe in the template (``|safe``): ``<``, ``>`` and ``&`` are escaped as
     JSON unicode escapes, which JSON-LD parsers read back unchanged.
     """
-    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    text = orjson.dumps(data).decode("utf-8")  # compact: every article page carries it
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -15,11 +15,12 @@ from .cache.session import BuildCounts, Session
 from .config import Config, ConfigError, load_config
 from .export_md import export_command
 from .feeds import feed_warnings
+from .footprint import measure, summary_lines
 from .pipeline import BuildError, BuildResult
 from .progress import Progress
-from .publish import write_zip
 from .safety import check_zip_target
 from .serve import DEFAULT_PORT, BuildStatus, PreviewServer
+from .zips import index_zip_path, write_site_zip, write_year_zips
 
 DEFAULT_ZIP = Path("dist") / "baoku.zip"
 
@@ -55,7 +56,7 @@ def _parser(prog: str, command: str | None) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(prog=f"{prog} {command}", description=COMMANDS[command])
     parser.add_argument("--version", action="version", version=f"baoku {__version__}")
     parser.set_defaults(serve=False, watch=False, port=DEFAULT_PORT, export_md=None, zip=None,
-                        strict=False)
+                        split_years=False, strict=False)
     _add_site_options(parser)
     if command != "serve":
         _add_build_only_options(parser)
@@ -85,6 +86,9 @@ def _add_build_only_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--zip", nargs="?", type=Path, const=DEFAULT_ZIP, metavar="PATH",
                         help=f"另外打包成 zip（默认 {DEFAULT_ZIP}，相对项目根目录）；"
                         "解压得到一个文件夹，双击其中的 index.html 即可离线浏览和搜索")
+    parser.add_argument("--split-years", action="store_true",
+                        help="按年份打包（含 --zip）：每个年份一个压缩包（baoku-2023.zip …），"
+                        "各自解压即可离线浏览和检索该年份，另加一个链接各年份的 baoku-index.zip")
 
 
 def _add_preview_options(parser: argparse.ArgumentParser, *, flags: bool) -> None:
@@ -116,6 +120,7 @@ def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = No
         lines += [f"  - {f.message}" for f in archive.failures]
     if config is not None:
         lines += [f"提示：{w}" for w in feed_warnings(config)]
+        lines += summary_lines(measure(config.output_dir, result.article_count))
         report = config.output_dir / urls.file_of(urls.report_page())
         lines.append(f"网站已写入 {config.output_dir}；生成报告（含全部提示）：{report}")
     return "\n".join(lines)
@@ -126,9 +131,11 @@ def _config_from(args: argparse.Namespace) -> Config:
 
 
 def _zip_path(args: argparse.Namespace, config: Config) -> Path | None:
-    if args.zip is None:
+    """Where ``--zip`` writes (``--split-years`` alone zips to the default path)."""
+    zip_arg = DEFAULT_ZIP if args.zip is None and args.split_years else args.zip
+    if zip_arg is None:
         return None
-    return args.zip if args.zip.is_absolute() else config.project_root / args.zip
+    return zip_arg if zip_arg.is_absolute() else config.project_root / zip_arg
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -175,8 +182,9 @@ def main(argv: list[str] | None = None, prog: str = "baoku") -> int:
     try:
         config = _config_from(args)
         zip_path = _zip_path(args, config)
-        if zip_path is not None:
-            check_zip_target(zip_path, config)  # before the build changes anything
+        if zip_path is not None:  # before the build changes anything
+            check_zip_target(index_zip_path(zip_path) if args.split_years else zip_path,
+                             config)
         session = Session(config, use_disk_cache=not args.no_cache, progress=progress)
         result = session.build(log=_stderr)
     except (ConfigError, BuildError) as exc:
@@ -190,13 +198,9 @@ def main(argv: list[str] | None = None, prog: str = "baoku") -> int:
     progress.close()
     print(summary(result, time.perf_counter() - started, session.counts, config))
     if zip_path is not None:
-        try:
-            count = write_zip(config.output_dir, zip_path)
-        except OSError as exc:
-            print(f"错误：无法写入 zip 文件 {zip_path}（{exc.strerror or exc}）；网站已生成，"
-                  "请检查磁盘空间和该目录的写入权限", file=sys.stderr)
-            return 1
-        print(f"已打包 {count} 个文件：{zip_path}（解压后打开 index.html 即可离线浏览）")
+        written = _write_zips(args, config, result, zip_path)
+        if written:
+            return written
     if args.watch or args.serve:
         status = BuildStatus(tuple(f.message for f in result.archive.failures))
         return _preview(args, session, status)
@@ -204,6 +208,29 @@ def main(argv: list[str] | None = None, prog: str = "baoku") -> int:
     if failed:
         print(f"错误：{failed}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _write_zips(args: argparse.Namespace, config: Config, result: BuildResult,
+                zip_path: Path) -> int:
+    """Write the zip, or the year zips and their index; the exit code (0: written)."""
+    try:
+        if not args.split_years:
+            count = write_site_zip(config.output_dir, zip_path)
+            print(f"已打包 {count} 个文件：{zip_path}（解压后打开 index.html 即可离线浏览）")
+            return 0
+        years, index = write_year_zips(result.archive, config, config.output_dir, zip_path,
+                                       check=lambda path: check_zip_target(path, config))
+    except ConfigError as exc:  # a year's zip would replace a file that is not ours
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"错误：无法写入 zip 文件 {zip_path}（{exc.strerror or exc}）；网站已生成，"
+              "请检查磁盘空间和该目录的写入权限", file=sys.stderr)
+        return 1
+    for year in years:
+        print(f"已打包 {year.path}（{year.issues} 期，{year.articles} 篇文章）")
+    print(f"年份索引：{index}（与各年份的压缩包解压到同一个文件夹，打开其中的 index.html）")
     return 0
 
 

@@ -15,8 +15,9 @@ SCHEMA = 1
 
 
 def _dump(value: Any) -> bytes:
-    # orjson: the same JSON as the standard library's, ~10x faster (about 5 s of a 10k build)
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    """Compact JSON (the contract allows it): indenting made the export a sixth larger.
+    orjson: the same JSON as the standard library's, ~10x faster (about 5 s of a 10k build)."""
+    return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def issue_summary(issue: Issue) -> dict[str, Any]:

@@ -178,10 +178,12 @@ def _same_bytes(path: str, content: bytes) -> bool:
         return False
 
 
-def write_zip(site_dir: Path, zip_path: Path) -> int:
+def write_zip(site_dir: Path, zip_path: Path,
+              extra: Iterable[tuple[str, bytes]] = ()) -> int:
     """Zip the built site inside one top-level folder named after the zip (``baoku.zip``
     unpacks into ``baoku/``, its start page ``baoku/index.html``, never scattering files
-    beside the zip); returns the file count."""
+    beside the zip), with ``extra`` files (site path, bytes) that only the zip carries
+    (the offline search packs); returns the file count."""
     folder = zip_path.stem
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = zip_path.with_name(zip_path.name + ".part")
@@ -192,6 +194,9 @@ def write_zip(site_dir: Path, zip_path: Path) -> int:
             if path.is_file():
                 zf.write(path, f"{folder}/{path.relative_to(site_dir).as_posix()}")
                 count += 1
+        for rel, content in extra:
+            zf.writestr(f"{folder}/{rel}", content)
+            count += 1
     os.replace(tmp, zip_path)
     return count
 

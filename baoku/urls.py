@@ -109,11 +109,6 @@ def search_page() -> str:
     return "search/"
 
 
-def article_text(issue_id: str, number: int) -> str:
-    """The plain-text download of an article."""
-    return f"{article_page(issue_id, number)}article.txt"
-
-
 def raw_text(issue_id: str) -> str:
     """The raw source text published beside an issue (原始文本)."""
     return f"{issue_page(issue_id)}source.txt"

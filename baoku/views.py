@@ -195,7 +195,8 @@ class ArticlePage:
     description: str
     id: str
     path: str
-    text_path: str  # the plain-text download
+    # What the plain-text download (built in the browser from the page) is cited as.
+    text_source: str
     issue: IssueSummary
     crumbs: tuple[Link, ...]
     number: int
@@ -220,21 +221,6 @@ class ArticlePage:
     bibtex: str
     json_ld: str  # schema.org NewsArticle as JSON already safe inside <script>
     pagefind: PagefindData
-
-
-@dataclass(frozen=True)
-class ArticleText:
-    """The plain-text download of one article (``article.txt``)."""
-
-    title: str
-    description: str
-    headline: str
-    kicker: str
-    subtitle: str
-    byline: str
-    paragraphs: tuple[str, ...]
-    captions: tuple[str, ...]
-    source_line: str  # paper, date and issue, for citing the download
 
 
 @dataclass(frozen=True)

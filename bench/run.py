@@ -117,6 +117,24 @@ def _own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime + _children_cpu()
 
 
+def folders_of(output: Path) -> dict[str, tuple[int, int]]:
+    """(bytes, files) of each top-level folder of a site (``issues/`` split into article
+    pages and the rest), files at the top as ``(root)``."""
+    found: dict[str, list[int]] = {}
+    for path in output.rglob("*"):
+        if not path.is_file():
+            continue
+        parts = path.relative_to(output).parts
+        key = parts[0] if len(parts) > 1 else "(root)"
+        if key == "issues":
+            key = "issues (articles)" if len(parts) == 4 and parts[3] == "index.html" \
+                else "issues (issue pages, texts)"
+        entry = found.setdefault(key, [0, 0])
+        entry[0] += path.stat().st_size
+        entry[1] += 1
+    return {key: (b, f) for key, (b, f) in sorted(found.items(), key=lambda kv: -kv[1][0])}
+
+
 def folder_size(folder: Path) -> tuple[int, int]:
     """(bytes, files) under ``folder``."""
     total, count = 0, 0
@@ -272,7 +290,8 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
             "issues": len(result.archive.issues), "total": time.perf_counter() - started,
             "peak_own_mb": own, "peak_children_mb": children, "cpu": _own_cpu(),
             "size": folder_size(output),
-            "search_size": [folder_size(output / d) for d in (BUNDLE_DIR, OFFLINE_DIR)]}
+            "search_size": [folder_size(output / d) for d in (BUNDLE_DIR, OFFLINE_DIR)],
+            "folders": folders_of(output)}
     session.defer_search = True
     times: dict[str, dict[str, float]] = {}
 
@@ -400,6 +419,7 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
         row["baoku_size"] = folder_size(project / "output")
         row["baoku_search_size"] = [folder_size(project / "output" / d)
                                     for d in (BUNDLE_DIR, OFFLINE_DIR)]
+        row["baoku_folders"] = folders_of(project / "output")
     if incremental or combined:
         print(f"[{articles}] baoku 增量生成（watch 会话）…", flush=True)
         inc = folder / "incremental.json"
@@ -413,6 +433,7 @@ def run_size(articles: int, seed: int, incremental: bool, combined: bool,
             row["baoku_detail"] = session["full"]
             row["baoku_size"] = session["full"]["size"]
             row["baoku_search_size"] = session["full"]["search_size"]
+            row["baoku_folders"] = session["full"]["folders"]
     if baoku_only:
         return row
     hugo_dir = folder / "hugo"
@@ -571,8 +592,35 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
                      f"{files:,} 个文件 | {pf_size / MB:,.1f} MB，{pf_files:,} | "
                      f"{off_size / MB:,.1f} MB，{off_files:,} | {theirs} | "
                      f"{_ratio(size, hsize)} |")
+    lines += _per_article_table([r for r in rows if "baoku_folders" in r])
     lines += _incremental_table([r for r in rows if "incremental" in r])
     return "\n".join(lines)
+
+
+PER_ARTICLE_TARGET_KB = 15  # the issue's target for the site a reader browses online
+
+
+def _per_article_table(rows: list[dict]) -> list[str]:
+    """Published bytes (KB = 1,000 bytes) and files per article, by folder."""
+    if not rows:
+        return []
+    lines = ["", "### Published site: bytes and files per article "
+             f"(target: all-in ≤ {PER_ARTICLE_TARGET_KB} KB an article)", "",
+             "KB = 1,000 bytes. The offline search packs (`search-offline/`) are only in the "
+             "`--zip` archives, not in the site.", "",
+             "| folder | " + " | ".join(f"{r['articles']:,} articles: KB, files an article"
+                                      for r in rows) + " |",
+             "|---" * (len(rows) + 1) + "|"]
+    folders = list(dict.fromkeys(k for r in rows for k in r["baoku_folders"]))
+    for folder in ["all", *folders]:
+        cells = []
+        for row in rows:
+            n = max(1, row["articles"])
+            size, files = (row["baoku_size"] if folder == "all"
+                           else row["baoku_folders"].get(folder, (0, 0)))
+            cells.append(f"{size / 1000 / n:,.2f}, {files / n:.3f}")
+        lines.append(f"| {folder} | " + " | ".join(cells) + " |")
+    return lines
 
 
 INCREMENTAL_STEPS = {

@@ -86,6 +86,39 @@ def test_zip_default_path_is_documented_and_written(project: Path,
     assert names == built
 
 
+def test_summary_gives_the_published_size(project: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project)]) == 0
+    out = capsys.readouterr().out
+    files = [p for p in (project / "output").rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    assert f"网站大小：{size / 1e6:,.1f} MB，{len(files):,} 个文件" in out
+    assert "GitHub Pages" not in out, "a small site fits: no warning"
+
+
+def test_split_years_writes_a_zip_a_year_and_an_index(project: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "content" / "2023-05-06_b.txt").write_text(
+        ISSUE.replace("2024年3月5日", "2023年5月6日").replace("春耕", "夏收"), encoding="utf-8")
+    assert main(["--root", str(project), "--split-years"]) == 0  # implies --zip
+    dist = project / DEFAULT_ZIP.parent
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "baoku-2023.zip", "baoku-2024.zip", "baoku-index.zip"]
+    for year, other in (("2023", "2024"), ("2024", "2023")):
+        with zipfile.ZipFile(dist / f"baoku-{year}.zip") as archive:
+            names = archive.namelist()
+            home = archive.read(f"baoku-{year}/index.html").decode("utf-8")
+        assert {n.split("/")[0] for n in names} == {f"baoku-{year}"}, "one top-level folder"
+        issues = {n.split("/")[2] for n in names if n.startswith(f"baoku-{year}/issues/")}
+        assert issues == {f"{year}-{'05-06_b' if year == '2023' else '03-05_a'}"}
+        assert f"baoku-{year}/data/archive.json" in names
+        assert f"{year}年" in home and f"{other}年" not in home
+    with zipfile.ZipFile(dist / "baoku-index.zip") as archive:
+        index = archive.read("baoku-index/index.html").decode("utf-8")
+    assert 'href="../baoku-2024/index.html"' in index and 'href="../baoku-2023/index.html"' in index
+    assert "已打包" in capsys.readouterr().out
+
+
 def test_progress_bar_on_a_terminal() -> None:
     ticks = iter([0.0, 1.0, 1.05, 1.2, 2.0])
     stream = io.StringIO()

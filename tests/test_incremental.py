@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +19,6 @@ from baoku.config import Config
 from baoku.model import OutputFile
 from baoku.pipeline import build
 from baoku.render import PagePlan
-from tests.test_offline_packs import parse_pack
 
 QUIET = lambda message: None  # noqa: E731
 
@@ -255,26 +252,16 @@ def test_search_shards_are_rebuilt_only_where_needed(project: Path, tmp_path: Pa
 
 
 def without_bundles(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Every file but those of the Pagefind bundles and of their offline packs."""
+    """Every file but those of the Pagefind bundles."""
     return {path: data for path, data in files.items()
-            if not (path.startswith(("pagefind/", f"{search.OFFLINE_DIR}/"))
-                    and path.count("/") > 1)}
+            if not (path.startswith("pagefind/") and path.count("/") > 1)}
 
 
 def fragments(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The bundles' content fragments, checked to be exactly the fragments their offline
-    packs hold."""
-    found = {path: data for path, data in files.items()
-             if path.startswith("pagefind/") and "/fragment/" in path}
-    packed: dict[str, bytes] = {}
-    for path, data in files.items():
-        if path.startswith(f"{search.OFFLINE_DIR}/") and path.endswith(".js") \
-                and path.count("/") == 2:
-            bundle, _, content = parse_pack(data.decode("ascii"))
-            packed.update({f"pagefind/{bundle}/{rel}": base64.b64decode(text)
-                           for rel, text in content.items() if "fragment/" in rel})
-    assert packed == found, "the offline packs hold exactly the bundles' fragments"
-    return found
+    """The bundles' content fragments (checked: no offline packs in a published site)."""
+    assert not any(path.startswith(f"{search.OFFLINE_DIR}/") for path in files)
+    return {path: data for path, data in files.items()
+            if path.startswith("pagefind/") and "/fragment/" in path}
 
 
 @pytest.mark.slow
@@ -340,50 +327,6 @@ def test_sidecar_change_is_seen_and_unchanged_files_are_not_read_again(
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
-def pack_inodes(output: Path) -> dict[str, int]:
-    """The packs' files (``index.js``, rewritten with the bundle list, left out)."""
-    return {p.relative_to(output).as_posix(): p.stat().st_ino
-            for p in (output / search.OFFLINE_DIR).rglob("*")
-            if p.is_file() and p.name != "index.js"}
-
-
-@pytest.mark.slow
-def test_a_new_process_packs_only_the_rebuilt_shards(project: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The offline packs of unchanged shards are linked from the last output, not packed
-    again; a shard Pagefind rebuilt is packed again."""
-    from baoku.search import offline
-
-    packed: list[str] = []
-    pack = offline._pack
-
-    def noting(site_dir: Path, bundle: str, digest: str) -> int:
-        packed.append(bundle)
-        return pack(site_dir, bundle, digest)
-
-    monkeypatch.setattr(offline, "_pack", noting)
-    config = replace(make_config(project, project / "output", search=True), workers=1)
-    Session(config).build(QUIET)
-    shards = json.loads((project / "output" / search.MANIFEST).read_text("utf-8"))["shards"]
-    assert sorted(packed) == sorted(shards)
-    before = pack_inodes(project / "output")
-
-    packed.clear()
-    Session(config).build(QUIET)  # a new process: `python build.py` run a second time
-    assert packed == []
-    assert pack_inodes(project / "output") == before, "the same files, linked"
-
-    add_source(project)  # dated 2024: that year's shard changes
-    Session(config).build(QUIET)
-    assert packed == ["2024"]
-    after = pack_inodes(project / "output")
-    assert {p for p in after if after[p] != before.get(p)} <= {
-        p for p in after if p.startswith(f"{search.OFFLINE_DIR}/2024/")}
-    out = tmp_path / "full-search"
-    build(replace(make_config(project, out, search=True), workers=1), log=QUIET)
-    got, want = tree(project / "output"), tree(out)
-    assert without_bundles(got) == without_bundles(want)
-    assert fragments(got) == fragments(want)
 
 
 _REAL_READ = pipeline._read_in_worker

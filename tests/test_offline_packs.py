@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -19,10 +18,10 @@ from baoku.search.offline import (
     REGISTER_INDEX,
     fnv1a,
     index_script,
+    offline_files,
     pack_count,
     pack_of,
     pack_scripts,
-    sync_packs,
 )
 
 
@@ -101,35 +100,50 @@ def make_bundle(site: Path, name: str, entry: str, fragments: int = 3) -> None:
         (folder / "fragment" / f"zh_{n}.pf_fragment").write_bytes(bytes([n]) * 50)
 
 
-def test_sync_packs_packs_each_bundle_once_and_drops_the_rest(tmp_path: Path,
-                                                              monkeypatch: object) -> None:
+def write_bundle_list(site: Path, bundles: list[str]) -> None:
+    listing = site / "pagefind" / "bundles.json"
+    listing.write_text(json.dumps({"bundles": bundles}), encoding="utf-8")
+
+
+def packs_of(files: dict[str, bytes], bundle: str) -> dict[str, bytes]:
+    prefix = f"{OFFLINE_DIR}/{bundle}/"
+    return unpacked({rel[len(prefix):]: data.decode("ascii")
+                     for rel, data in files.items() if rel.startswith(prefix)})
+
+
+def test_offline_files_pack_every_listed_bundle_with_the_index_last(
+        tmp_path: Path, monkeypatch: object) -> None:
     monkeypatch.setattr(offline, "PACK_BYTES", 60)  # type: ignore[attr-defined]
     make_bundle(tmp_path, "2023", '{"v": 1}')
     make_bundle(tmp_path, "2024", '{"v": 1}')
-    (tmp_path / OFFLINE_DIR / "old-bundle").mkdir(parents=True)
-    (tmp_path / OFFLINE_DIR / "t0.js").write_text("an older offline index", encoding="utf-8")
+    write_bundle_list(tmp_path, ["2024", "2023", "missing"])
 
-    assert sync_packs(tmp_path, ["2024", "2023", "missing"]) == {"2024": 3, "2023": 3}
+    files = dict(offline_files(tmp_path))
 
-    packs = tmp_path / OFFLINE_DIR
-    assert sorted(p.name for p in packs.iterdir()) == ["2023", "2024"]
-    scripts = {p.name: p.read_text(encoding="ascii") for p in (packs / "2024").glob("*.js")}
-    files = unpacked(scripts)
-    assert "pagefind-worker.js" not in files  # never runs from disk
-    assert files["fragment/zh_2.pf_fragment"] == bytes([2]) * 50
-    stamps = {p: p.stat().st_mtime_ns for p in packs.rglob("*") if p.is_file()}
+    assert list(files)[-1] == INDEX_FILE
+    (index,) = parse_call(files[INDEX_FILE].decode("ascii"), REGISTER_INDEX)
+    assert index == {"bundles": ["2024", "2023"], "packs": {"2024": 3, "2023": 3}}
+    packed = packs_of(files, "2024")
+    assert "pagefind-worker.js" not in packed  # never runs from disk
+    assert packed["fragment/zh_2.pf_fragment"] == bytes([2]) * 50
+    assert not (tmp_path / OFFLINE_DIR).exists(), "packs go into a zip, never the site"
 
-    assert sync_packs(tmp_path, ["2024", "2023"]) == {"2024": 3, "2023": 3}
-    assert {p: p.stat().st_mtime_ns for p in packs.rglob("*") if p.is_file()} == stamps
 
-    make_bundle(tmp_path, "2024", '{"v": 2}', fragments=1)  # rebuilt by Pagefind
-    os.remove(tmp_path / "pagefind" / "2024" / "fragment" / "zh_2.pf_fragment")
-    assert sync_packs(tmp_path, ["2024"]) == {"2024": 2}  # two fragments left
-    assert not (packs / "2023").exists()
-    files = unpacked({p.name: p.read_text(encoding="ascii") for p in (packs / "2024").glob("*.js")})
-    assert files["pagefind-entry.json"] == b'{"v": 2}'
-    assert "fragment/zh_2.pf_fragment" not in files
-    assert not [p for p in packs.rglob(".*")], "no temporary folder left behind"
+def test_offline_files_of_some_bundles_name_only_those(tmp_path: Path) -> None:
+    make_bundle(tmp_path, "2023", '{"v": 1}')
+    make_bundle(tmp_path, "2024", '{"v": 2}')
+    write_bundle_list(tmp_path, ["2024", "2023"])
+
+    files = dict(offline_files(tmp_path, ["2023"]))
+
+    (index,) = parse_call(files[INDEX_FILE].decode("ascii"), REGISTER_INDEX)
+    assert index["bundles"] == ["2023"]
+    assert not packs_of(files, "2024")
+    assert packs_of(files, "2023")["pagefind-entry.json"] == b'{"v": 1}'
+
+
+def test_a_site_without_a_bundle_list_has_no_offline_files(tmp_path: Path) -> None:
+    assert list(offline_files(tmp_path)) == []
 
 
 def test_index_script_lists_the_packed_bundles_in_order() -> None:
@@ -139,18 +153,6 @@ def test_index_script_lists_the_packed_bundles_in_order() -> None:
     assert data == {"bundles": ["pending-1", "2023"], "pending": "pending-1",
                     "replaced": ["issues/a/"], "packs": {"pending-1": 1, "2023": 2}}
     assert f"{OFFLINE_DIR}/index.js" == INDEX_FILE
-
-
-def test_new_packing_code_packs_every_bundle_again(tmp_path: Path, monkeypatch: object) -> None:
-    make_bundle(tmp_path, "2024", '{"v": 1}')
-    sync_packs(tmp_path, ["2024"])
-    core = tmp_path / OFFLINE_DIR / "2024" / "core.js"
-    core.write_text("stale", encoding="ascii")
-    sync_packs(tmp_path, ["2024"])
-    assert core.read_text(encoding="ascii") == "stale", "up to date: left alone"
-    monkeypatch.setattr(offline, "_code", lambda: b"a later baoku")  # type: ignore[attr-defined]
-    sync_packs(tmp_path, ["2024"])
-    assert parse_pack(core.read_text(encoding="ascii"))[1] == CORE_PACK
 
 
 @settings(max_examples=60, deadline=None)

@@ -258,12 +258,17 @@ def test_report_page_lists_failures_and_origins(config: Config) -> None:
         assert text in report
 
 
-def test_article_text_download(config: Config) -> None:
-    text = rendered(sample_archive(), config)["issues/new/01/article.txt"]
-    lines = text.splitlines()
-    assert lines[:4] == ["引题甲", "新闻一", "——副题甲", "本报讯（记者王一）"]
-    assert "小标题" in lines and "［图］图为活动现场。 李二 摄" in lines
-    assert "&" not in text or "&amp;" not in text  # plain text, not HTML-escaped
+def test_article_text_is_built_in_the_browser_not_published(config: Config) -> None:
+    """No second copy of every article as a file: the page's download button carries
+    what the text's footer names (the browser test downloads it)."""
+    files = rendered(sample_archive(), config)
+    assert not [path for path in files if path.endswith(".txt") and "/01/" in path]
+    html = files["issues/new/01/index.html"]
+    button = re.search(r'<button type="button" class="text-download" hidden ([^>]*)>', html)
+    assert button is not None
+    attrs = dict(re.findall(r'data-([a-z]+)="([^"]*)"', button.group(1)))
+    assert attrs["file"] == "new-01.txt"
+    assert attrs["source"].endswith("第 1 篇") and attrs["archive"] == config.site_title
 
 
 def test_text_is_escaped_in_html(config: Config) -> None:
@@ -272,7 +277,6 @@ def test_text_is_escaped_in_html(config: Config) -> None:
     html = files["issues/n/01/index.html"]
     assert "<script>alert(1)</script>" not in html
     assert "a &lt; b &amp; c" in html
-    assert "<script>alert(1)</script>" in files["issues/n/01/article.txt"]
 
 
 def test_raw_text_is_published_when_present(tmp_path: Path, config: Config) -> None:
@@ -322,10 +326,10 @@ def test_plan_is_linear_in_articles(config: Config) -> None:
                      for n in range(1, 51))
     issues = tuple(issue(f"i{k}", *articles, date=f"2020-01-{k + 1:02d}") for k in range(20))
     plans = list(plan_pages(Archive(issues=issues, generated_at=GENERATED), config))
-    # 1000 articles (page + text each), 20 issues, then home, districts, two places,
-    # topic index and page, reporter index and page, report, search; each of the four
-    # tag lists holds all 1000 articles, on five pages of 200; one year page (2020)
-    assert len(plans) == 1000 * 2 + 20 + 6 + 4 * 5 + 1
+    # 1000 article pages, 20 issues, then home, districts, two places, topic index and
+    # page, reporter index and page, report, search; each of the four tag lists holds
+    # all 1000 articles, on two pages of 500; one year page (2020)
+    assert len(plans) == 1000 + 20 + 6 + 4 * 2 + 1
 
 
 def test_districts_are_grouped_by_city_and_cities_get_no_page(config: Config) -> None:
@@ -412,7 +416,7 @@ def test_untitled_article_gets_a_placeholder_headline(config: Config) -> None:
     assert "<title>[无题名] · " in files["issues/p/01/index.html"]
 
 
-MY_TEMPLATES = ("home.html", "issue.html", "article.html", "article.txt", "raw.txt",
+MY_TEMPLATES = ("home.html", "issue.html", "article.html", "raw.txt",
                 "districts.html", "place.html", "topics.html", "topic.html", "reporters.html",
                 "reporter.html", "report.html", "year.html")
 
@@ -507,6 +511,24 @@ def test_long_tag_lists_are_split_into_pages(config: Config,
     assert second.title == "主题：教育（第 2 页）"
     html = rendered(archive, config)["topics/教育/2/index.html"]
     assert '<a href="../3/index.html">3</a>' in html and '<a href="../index.html">1</a>' in html
+
+
+def test_page_links_stay_bounded_however_long_the_list() -> None:
+    from baoku.render.tags import page_numbers
+
+    assert page_numbers(1, 3) == [1, 2, 3]
+    assert page_numbers(1, 100) == [1, 2, 3, 4, 100]
+    assert page_numbers(50, 100) == [1, 47, 48, 49, 50, 51, 52, 53, 100]
+    assert max(len(page_numbers(n, 1000)) for n in range(1, 1001)) == 9
+
+
+def test_tag_pages_list_one_line_an_article(config: Config) -> None:
+    files = rendered(sample_archive(), config)
+    html = files["topics/教育/index.html"]
+    rows = re.findall(r"<li><a href=\"\.\./\.\./issues/[^\"]+\">[^<]+</a> <span class=\"meta\">"
+                      r"[^<]+</span></li>", html)
+    assert len(rows) == 2, "headline and issue date, nothing more"
+    assert 'class="byline"' not in html and 'class="kicker"' not in html
 
 
 def test_short_tag_list_is_one_page(config: Config) -> None:

@@ -39,7 +39,7 @@ from .page_prints import PagePrint, content_digest, load_prints, read_if_unchang
 from .related_lists import RelatedLists, load_related, save_related
 
 CACHE_FORMAT = "1"
-SEARCH_DIRS = (search.BUNDLE_DIR, search.OFFLINE_DIR)  # written by ``build_search`` only
+SEARCH_DIRS = (search.BUNDLE_DIR,)  # written by ``build_search`` only
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # baoku/
 _SKIP_DIRS = {"__pycache__"}
 
@@ -388,9 +388,9 @@ class Session:
         current = search.assign_shards(search.archive_records(archive))
         changed = search.changed_shards(archive, previous, search.shard_fingerprints(current))
         for name in current:
-            if name not in changed:  # its bundle, and its offline packs when up to date
-                for folder in (search.bundle_path(name), search.pack_path(name)):
-                    _link_tree(previous / folder, site_dir / folder)
+            if name not in changed:
+                folder = search.bundle_path(name)
+                _link_tree(previous / folder, site_dir / folder)
         self.counts.shards_rebuilt = len(changed)
         return changed
 

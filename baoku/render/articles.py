@@ -23,7 +23,6 @@ from ..present import (
 from ..read import ReadError, decode_bytes
 from ..views import (
     ArticlePage,
-    ArticleText,
     Block,
     IssuePage,
     IssueSummary,
@@ -170,7 +169,6 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
     key = issue.article_id(article)
     summary = index.issues[issue.id]
     path = urls.article_page(issue.id, article.number)
-    text_path = urls.article_text(issue.id, article.number)
     citation = citations[key]
     chars = cjk_count(article.text)
     related = tuple(index.summaries[r] for r in dict.fromkeys(article.related)
@@ -180,7 +178,7 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
         description=description_of(article, index.summaries[key]),
         id=key,
         path=path,
-        text_path=text_path,
+        text_source=f"{summary.label}，第 {article.number} 篇",
         issue=summary,
         crumbs=(*crumbs, Link(headline_of(article))),
         number=article.number,
@@ -205,15 +203,4 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
         bibtex=citation["bibtex"],
         json_ld=citation["json_ld"],
         pagefind=pagefind_data(issue, article),
-    )
-    yield text_path, "article.txt", ArticleText(
-        title=headline_of(article),
-        description=description_of(article, index.summaries[key]),
-        headline=headline_of(article),
-        kicker=article.kicker or "",
-        subtitle=article.subtitle or "",
-        byline=article.byline or "",
-        paragraphs=article.paragraphs,
-        captions=article.captions,
-        source_line=f"{summary.label}，第 {article.number} 篇",
     )

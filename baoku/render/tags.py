@@ -26,7 +26,18 @@ TEMPLATES = {PlacePage: "place.html", TopicPage: "topic.html", ReporterPage: "re
 Groups = dict[str, list[ArticleSummary]]
 
 
-PAGE_SIZE = 200  # articles per tag page; longer lists continue on …/2/, …/3/
+# Articles per tag page (one line each); longer lists continue on …/2/, …/3/.
+PAGE_SIZE = 500
+# Page links either side of the current page; the first and last are always linked, so a
+# page's navigation stays the same size however long the list.
+PAGE_LINKS_AROUND = 3
+
+
+def page_numbers(current: int, last: int, around: int = PAGE_LINKS_AROUND) -> list[int]:
+    """The page numbers a page of a ``last``-page list links: the first, the last and
+    those within ``around`` of ``current``."""
+    near = range(max(1, current - around), min(last, current + around) + 1)
+    return sorted({1, last, *near})
 
 
 def paginate(path: str, view: Any) -> Iterator[Plan]:
@@ -39,7 +50,7 @@ def paginate(path: str, view: Any) -> Iterator[Plan]:
         return
     for number, chunk in enumerate(chunks, start=1):
         links = tuple(Link(str(n), None if n == number else urls.paged(path, n))
-                      for n in range(1, len(chunks) + 1))
+                      for n in page_numbers(number, len(chunks)))
         title = view.title if number == 1 else f"{view.title}（第 {number} 页）"
         yield urls.paged(path, number), template, replace(
             view, articles=chunk, pages=links, title=title)

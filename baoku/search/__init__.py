@@ -15,8 +15,7 @@ import orjson
 from ..atomic import atomic_write
 from ..config import PACKAGE_THEME, Config
 from ..model import Archive
-from .offline import INDEX_FILE, OFFLINE_DIR, index_script, pack_bundle, sync_packs
-from .offline import pack_path as pack_path  # re-exported for incremental builds
+from .offline import BUNDLE_LIST, INDEX_FILE, OFFLINE_DIR
 from .pagefind import (
     BUNDLE_DIR,
     FILTER_NAMES,
@@ -31,9 +30,9 @@ from .records import SearchRecord, archive_records, assign_shards, issue_groups
 from .records import issue_records as issue_records  # re-exported for watch sessions
 
 MANIFEST = f"{BUNDLE_DIR}/shards.json"
-# What the search page merges, read by the browser: the index stage alone writes it, once
-# the bundles it names are in place, so a page never names a bundle that is not there.
-BUNDLE_LIST = f"{BUNDLE_DIR}/bundles.json"
+# BUNDLE_LIST (``pagefind/bundles.json``) is what the search page merges, read by the
+# browser: the index stage alone writes it, once the bundles it names are in place, so a
+# page never names a bundle that is not there.
 PENDING_PREFIX = "pending-"
 # A watch session makes a changed issue searchable with a pending bundle of its own
 # articles rather than by rebuilding its year's shard (up to MAX_SHARD_PAGES pages, ~3.5 ms
@@ -100,11 +99,12 @@ def changed_shards(archive: Archive, site_dir: Path,
 
 def build_search(archive: Archive, config: Config, site_dir: Path,
                  only_shards: Iterable[str] | None = None) -> list[str]:
-    """Write the Pagefind shards and their offline packs into ``site_dir``.
+    """Write the Pagefind shards into ``site_dir`` (their offline packs are made only
+    for a zip: ``baoku.search.offline.offline_files``).
 
     ``only_shards`` limits Pagefind to those shards (incremental builds: pass
-    ``changed_shards(archive, site_dir)``; the caller put the others in place, packs
-    included). Returns warnings for the librarian.
+    ``changed_shards(archive, site_dir)``; the caller put the others in place).
+    Returns warnings for the librarian.
     """
     records = archive_records(archive)
     if not records:
@@ -119,9 +119,7 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
 def _build_online(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
                   only: Iterable[str] | None, workers: int) -> list[str]:
     try:
-        # Each bundle is packed for file:// as soon as Pagefind is done with it.
-        build_bundles(shards, site_dir, only=only, workers=workers,
-                      on_built=functools.partial(pack_bundle, site_dir))
+        build_bundles(shards, site_dir, only=only, workers=workers)
     except Exception as exc:  # the shards built still search
         return [f"Pagefind 索引生成失败（{type(exc).__name__}: {exc}），部分或全部文章暂时无法检索"]
     return []
@@ -191,8 +189,8 @@ def write_bundle_list(site_dir: Path, bundles: Sequence[str], pending: str | Non
     while a pending bundle serves changed issues, its name and the pages (files relative
     to the site root) whose results from the other bundles are out of date.
 
-    The offline packs follow: those of the bundles named are brought up to date and
-    ``search-offline/index.js``, the same list for pages opened from disk, is rewritten.
+    Offline packs are not part of the published site (they doubled its size); a folder
+    of them an older baoku left here is removed. ``--zip`` packs the bundles named here.
     """
     listing: dict[str, object] = {"bundles": list(bundles)}
     if pending is not None:
@@ -201,8 +199,7 @@ def write_bundle_list(site_dir: Path, bundles: Sequence[str], pending: str | Non
         listing["replaced"] = sorted(replaced)
     text = json.dumps(listing, ensure_ascii=False, indent=1) + "\n"
     _replace_file(site_dir / BUNDLE_LIST, text.encode("utf-8"))
-    counts = sync_packs(site_dir, bundles)
-    _replace_file(site_dir / INDEX_FILE, index_script(listing, counts).encode("utf-8"))
+    shutil.rmtree(site_dir / OFFLINE_DIR, ignore_errors=True)
 
 
 def pending_changes(indexed: Sequence[SearchRecord], current: Sequence[SearchRecord]

@@ -13,24 +13,21 @@ Layout, under ``search-offline/``:
 - ``<bundle>/core.js``: the files Pagefind loads to open a bundle (its top-level files).
 - ``<bundle>/p<N>.js``: every other file (index chunks, fragments, filters), in the pack
   ``fnv1a(path) % count``; ``search.js`` computes the same hash to find a file's pack.
-- ``<bundle>/bundle.txt``: a digest of the bundle's entry file and the pack count; a
-  bundle whose digest still matches is not packed again.
+
+The packs are made only when a zip is written (``offline_files``): the site published
+online does not carry them, as they are a second, base64 copy of ``pagefind/``.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
-import hashlib
 import json
 import math
 import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from .pagefind import bundle_path
+from .pagefind import BUNDLE_DIR, bundle_path
 
 OFFLINE_DIR = "search-offline"
 INDEX_FILE = f"{OFFLINE_DIR}/index.js"
@@ -38,7 +35,7 @@ INDEX_FILE = f"{OFFLINE_DIR}/index.js"
 # and fragments it reads, so small packs waste little; bigger ones mean fewer files.
 PACK_BYTES = 128 * 1024
 CORE_PACK = "core"
-SOURCE_FILE = "bundle.txt"
+BUNDLE_LIST = f"{BUNDLE_DIR}/bundles.json"
 ENTRY_FILE = "pagefind-entry.json"
 # Pagefind's worker script never runs from disk (no origin), so it is not packed.
 SKIPPED_FILES = frozenset({"pagefind-worker.js"})
@@ -107,88 +104,38 @@ def _call(function: str, *args: object) -> str:
     return f"{function}({','.join(json.dumps(a, ensure_ascii=True) for a in args)});\n"
 
 
-def bundle_digest(site_dir: Path, bundle: str) -> str | None:
-    """What a bundle's packs are made from: its entry file, which names the
-    content-hashed metadata, which names every other file; and this module's code. None
-    when the bundle has no entry file."""
-    try:
-        entry = (site_dir / bundle_path(bundle) / ENTRY_FILE).read_bytes()
-    except OSError:
-        return None
-    return hashlib.sha256(_code() + entry).hexdigest()[:32]
-
-
-@functools.cache
-def _code() -> bytes:
-    return Path(__file__).read_bytes()
-
-
-def sync_packs(site_dir: Path, bundles: Iterable[str]) -> dict[str, int]:
-    """Bring the packs of ``bundles`` up to date with their Pagefind folders in
-    ``site_dir`` and remove those of any other bundle; returns each packed bundle's pack
-    count (a bundle without an entry file is left out)."""
-    root = site_dir / OFFLINE_DIR
+def offline_files(site_dir: Path, bundles: Iterable[str] | None = None
+                  ) -> Iterator[tuple[str, bytes]]:
+    """The offline packs of a built site, as (site path, bytes), ``index.js`` last: for a
+    zip only, never written into the published site. ``bundles``: the bundles to pack
+    (default: every one ``pagefind/bundles.json`` names, in its order); one without an
+    entry file is left out. Nothing when the site has no bundle list (search off)."""
+    listing = _bundle_list(site_dir)
+    if listing is None:
+        return
+    names = [str(n) for n in listing.get("bundles", [])]
+    if bundles is not None:
+        wanted = set(bundles)
+        names = [n for n in names if n in wanted]
+        listing = {"bundles": names}  # a pending bundle's notes belong to the whole list
     counts: dict[str, int] = {}
-    for bundle in bundles:
-        count = pack_bundle(site_dir, bundle)
-        if count is not None:
-            counts[bundle] = count
-    if root.is_dir():  # other bundles' packs, and any file an older baoku left here
-        for entry in root.iterdir():
-            if entry.is_dir() and entry.name not in counts:
-                shutil.rmtree(entry, ignore_errors=True)
-            elif entry.is_file() and entry.name != Path(INDEX_FILE).name:
-                entry.unlink(missing_ok=True)
-    return counts
+    for bundle in names:
+        folder = site_dir / bundle_path(bundle)
+        if not (folder / ENTRY_FILE).is_file():
+            continue
+        scripts = pack_scripts(bundle, bundle_files(folder))
+        counts[bundle] = len(scripts) - 1
+        for name, text in scripts.items():
+            yield f"{pack_path(bundle)}/{name}", text.encode("ascii")
+    yield INDEX_FILE, index_script(listing, counts).encode("ascii")
 
 
-def pack_bundle(site_dir: Path, bundle: str) -> int | None:
-    """Pack one bundle unless its packs are up to date; its pack count (None: the bundle
-    has no entry file)."""
-    digest = bundle_digest(site_dir, bundle)
-    if digest is None:
-        return None
-    packed = _packed(site_dir / pack_path(bundle), digest)
-    return packed if packed is not None else _pack(site_dir, bundle, digest)
-
-
-def _packed(folder: Path, digest: str) -> int | None:
-    """The pack count of ``folder`` when it was packed from the bundle ``digest`` names."""
+def _bundle_list(site_dir: Path) -> dict[str, object] | None:
     try:
-        source, count = (folder / SOURCE_FILE).read_text(encoding="utf-8").split()
+        listing = json.loads((site_dir / BUNDLE_LIST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return int(count) if source == digest and count.isdigit() else None
-
-
-def _pack(site_dir: Path, bundle: str, digest: str) -> int:
-    """Write a bundle's packs into a new folder and swap it in (two renames)."""
-    files = bundle_files(site_dir / bundle_path(bundle))
-    scripts = pack_scripts(bundle, files)
-    root = site_dir / OFFLINE_DIR
-    root.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{bundle}-", dir=root))
-    try:
-        for name, text in scripts.items():
-            (fresh / name).write_text(text, encoding="ascii")
-        count = len(scripts) - 1
-        (fresh / SOURCE_FILE).write_text(f"{digest} {count}\n", encoding="utf-8")
-        os.chmod(fresh, 0o755)
-        _swap_folder(fresh, site_dir / pack_path(bundle))
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    return count
-
-
-def _swap_folder(fresh: Path, live: Path) -> None:
-    if not live.exists():
-        fresh.rename(live)
-        return
-    old = live.with_name(f".{live.name}-old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
-    live.rename(old)
-    fresh.rename(live)
-    shutil.rmtree(old, ignore_errors=True)
+    return listing if isinstance(listing, dict) else None
 
 
 def index_script(listing: Mapping[str, object], counts: Mapping[str, int]) -> str:

@@ -6,7 +6,7 @@ import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -303,7 +303,7 @@ def _clean_environment() -> dict[str, str]:
 
 
 async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
-                        workers: int, on_built: Callable[[str], object] | None) -> None:
+                        workers: int) -> None:
     gate = asyncio.Semaphore(max(1, workers))
 
     async def one(name: str, records: Sequence[SearchRecord]) -> None:
@@ -312,8 +312,6 @@ async def _build_shards(shards: Mapping[str, Sequence[SearchRecord]], site_dir: 
             if out_dir.exists():
                 shutil.rmtree(out_dir)
             await _build_shard(records, out_dir, shard=name)
-        if on_built is not None:  # outside the gate: the next shard's Pagefind starts
-            await asyncio.to_thread(on_built, name)
 
     await asyncio.gather(*(one(name, shards[name]) for name in _largest_first(shards)))
 
@@ -326,21 +324,19 @@ def _largest_first(shards: Mapping[str, Sequence[SearchRecord]]) -> list[str]:
 
 
 def build_bundles(shards: Mapping[str, Sequence[SearchRecord]], site_dir: Path,
-                  only: Iterable[str] | None = None, workers: int = 1,
-                  on_built: Callable[[str], object] | None = None) -> list[str]:
+                  only: Iterable[str] | None = None, workers: int = 1) -> list[str]:
     """Write ``pagefind/<shard>/`` for every shard (or only those named in ``only``).
 
     Each shard gets its own Pagefind process, at most ``workers`` at a time, so peak
-    memory follows the shard size, not the archive size. ``on_built(name)`` runs in a
-    thread as soon as a bundle is complete, while later shards are still indexed.
-    Bundles of shards that no longer exist are removed. Returns the shard names written.
+    memory follows the shard size, not the archive size. Bundles of shards that no
+    longer exist are removed. Returns the shard names written.
     """
     wanted = set(shards) if only is None else set(only) & set(shards)
     selected = {name: shards[name] for name in shards if name in wanted}
     remove_stale_bundles(site_dir, keep=set(shards))
     remove_orphaned_scratch()
     if selected:
-        _run(_build_shards(selected, site_dir, workers, on_built))
+        _run(_build_shards(selected, site_dir, workers))
     return list(selected)
 
 

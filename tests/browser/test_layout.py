@@ -14,7 +14,11 @@ from test_screens import SUB_PATH, pages_host  # noqa: F401 (a fixture)
 from baoku import urls
 from tests.browser.test_search import search_url, wait_for_results
 from tests.browser.test_search_reading import base as reading_base  # noqa: F401 (a fixture)
-from tests.browser.test_search_reading import load_everything, reading_site  # noqa: F401
+from tests.browser.test_search_reading import (  # noqa: F401 (fixtures)
+    load_everything,
+    reading_disk_site,
+    reading_site,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 
+from tests.zipped import zipped_and_unpacked
+
 pytestmark = pytest.mark.browser
 
 # (query, headline substring of the article that must be among the first five results).
@@ -85,11 +87,18 @@ def site(seed_site: tuple[Path, object]) -> Path:
     return seed_site[0]
 
 
+@pytest.fixture(scope="module")
+def disk_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed site as its zip unpacks: the published site plus the offline packs."""
+    return zipped_and_unpacked(site, tmp_path_factory.mktemp("unzipped"))
+
+
 @pytest.fixture(scope="module", params=["http", "file"])
-def search_base(request: pytest.FixtureRequest, site: Path, serve: object) -> str:
+def search_base(request: pytest.FixtureRequest, site: Path, disk_site: Path,
+                serve: object) -> str:
     if request.param == "http":
         return serve(site) + "search/index.html"  # type: ignore[operator]
-    return (site / "search" / "index.html").as_uri()
+    return (disk_site / "search" / "index.html").as_uri()
 
 
 def expected_mode(base: str) -> str:
@@ -204,8 +213,9 @@ def test_source_html_is_never_injected(page: object, build_from: object, serve: 
             "本报讯（记者王五）示范区举行<img src=x onerror=\"window.pwned=1\">粗体活动，"
             "<script>window.pwned=2</script>居民踊跃参加粗体比赛。\n")
     out, _ = build_from({"content/2024-05-06-test.txt": text}, search=True)  # type: ignore[operator]
+    unpacked = zipped_and_unpacked(out, out.parent / "unzipped")
     for base in (serve(out) + "search/index.html",  # type: ignore[operator]
-                 (out / "search" / "index.html").as_uri()):
+                 (unpacked / "search" / "index.html").as_uri()):
         result = run_query(page, base, "粗体")
         assert result["state"] == "done", result["status"]
         for hit in result["hits"]:  # type: ignore[union-attr]
@@ -274,24 +284,20 @@ def test_filter_lists_fill_by_themselves_once_the_page_is_idle(
 
 @pytest.fixture(scope="module")
 def small_pack_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed site with its bundles packed again into 2 KB packs: dozens per bundle, so
-    the page must find each file in the pack the build's hash put it in."""
-    from baoku.search import offline, write_bundle_list
+    """The seed site as its zip unpacks, with its bundles packed into 2 KB packs: dozens
+    per bundle, so the page must find each file in the pack the zip's hash put it in."""
+    from baoku.search import offline
 
-    copy = tmp_path_factory.mktemp("small-packs") / "site"
-    shutil.copytree(site, copy)
-    shutil.rmtree(copy / offline.OFFLINE_DIR)
-    listing = json.loads((copy / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(offline, "PACK_BYTES", 2048)
-        write_bundle_list(copy, listing["bundles"])
-    return copy
+        return zipped_and_unpacked(site, tmp_path_factory.mktemp("small-packs"))
 
 
 def test_search_from_disk_finds_what_http_finds(page: object, site: Path, serve: object,
-                                                small_pack_site: Path) -> None:
+                                                disk_site: Path, small_pack_site: Path) -> None:
     packs = list((small_pack_site / "search-offline").glob("*/p*.js"))
-    assert len(packs) > 3 * len(list((site / "search-offline").glob("*/p*.js")))
+    assert len(packs) > 3 * len(list((disk_site / "search-offline").glob("*/p*.js")))
+    assert not (site / "search-offline").exists(), "the published site carries no packs"
     http_base = serve(site) + "search/index.html"  # type: ignore[operator]
     disk_base = (small_pack_site / "search" / "index.html").as_uri()
     for query, _ in [*QUERY_TABLE, (NO_RESULT_QUERY, "")]:
@@ -308,11 +314,11 @@ def test_search_from_disk_finds_what_http_finds(page: object, site: Path, serve:
 
 
 def test_http_falls_back_to_the_packs_when_pagefind_cannot_load(
-        page: object, site: Path, serve: object, tmp_path: Path) -> None:
-    """A host that does not serve Pagefind's files (here: every pagefind.js missing)
-    still searches, from the script packs of the same bundles."""
+        page: object, disk_site: Path, serve: object, tmp_path: Path) -> None:
+    """An unpacked zip served by a host that does not serve Pagefind's files (here:
+    every pagefind.js missing) still searches, from the script packs of the same bundles."""
     copy = tmp_path / "site"
-    shutil.copytree(site, copy)
+    shutil.copytree(disk_site, copy)
     for script in (copy / "pagefind").glob("*/pagefind.js"):
         script.unlink()
     base = serve(copy) + "search/index.html"  # type: ignore[operator]

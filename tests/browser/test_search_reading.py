@@ -13,6 +13,7 @@ import pytest
 
 from tests.browser.test_search import search_url, wait_for_results
 from tests.conftest import make_config
+from tests.zipped import zipped_and_unpacked
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,11 +47,18 @@ def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def reading_disk_site(reading_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reading site as its zip unpacks: only the zip carries the offline packs."""
+    return zipped_and_unpacked(reading_site, tmp_path_factory.mktemp("reading-unzipped"))
+
+
 @pytest.fixture(scope="module", params=["http", "file"])
 def base(request: pytest.FixtureRequest, reading_site: Path, serve: object) -> str:
     if request.param == "http":
         return serve(reading_site) + "search/index.html"  # type: ignore[operator]
-    return (reading_site / "search" / "index.html").as_uri()
+    disk = request.getfixturevalue("reading_disk_site")
+    return (disk / "search" / "index.html").as_uri()
 
 
 def hit_count(page: object) -> int:

@@ -1,4 +1,6 @@
-/* 报库: copy buttons and ← → keys between articles. Works from file:// (no fetch). */
+/* 报库: citations and copy buttons, the plain-text download of an article, ← → keys
+   between articles and the reader's search words marked on an article (#hl=).
+   Works from file:// (no fetch). */
 (function () {
   "use strict";
 
@@ -91,6 +93,52 @@
       if (!rel) { return; }
       var link = document.querySelector(".pager a[rel='" + rel + "']");
       if (link) { window.location.href = link.href; }
+    });
+  }
+
+  function textOf(selector) {
+    var element = document.querySelector(selector);
+    return element ? element.textContent.trim() : "";
+  }
+
+  /* The article as plain text, laid out as the page reads: kicker, headline, subtitle,
+     byline, paragraphs, captions, then a footer naming the article, the archive and its
+     address. Built here from the page, so the site carries no second copy of every text. */
+  function articleText(button) {
+    var lines = [];
+    [".article-header .kicker", ".article-header .headline", ".article-header .subtitle",
+     ".article-header .byline"].forEach(function (selector) {
+      var text = textOf(selector);
+      if (text) { lines.push(text); }
+    });
+    lines.push("");
+    document.querySelectorAll(".article-body > :not(figure)").forEach(function (block) {
+      var text = block.textContent.trim();
+      if (text) { lines.push(text, ""); }
+    });
+    document.querySelectorAll(".article-body figcaption").forEach(function (caption) {
+      lines.push("［图］" + caption.textContent.trim());
+    });
+    var address = button.getAttribute("data-address") || window.location.href.split("#")[0];
+    lines.push("——", button.getAttribute("data-source"),
+               button.getAttribute("data-archive"), address);
+    return lines.join("\n") + "\n";
+  }
+
+  function setupTextDownload() {
+    document.querySelectorAll("button.text-download").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        // The BOM makes the file read as UTF-8 wherever it is opened, whatever the charset.
+        var blob = new Blob(["\ufeff" + articleText(button)], { type: "text/plain;charset=utf-8" });
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = button.getAttribute("data-file") || "article.txt";
+        document.body.appendChild(link);
+        link.click();
+        document.body.removeChild(link);
+        window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+      });
     });
   }
 
@@ -210,6 +258,7 @@
 
   fillCitations();
   setupCopyButtons();
+  setupTextDownload();
   setupArrowKeys();
   setupHighlight();
 }());
