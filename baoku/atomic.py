@@ -38,16 +38,25 @@ def new_site_folder(prefix: str, parent: Path) -> Path:
 
 
 def atomic_write(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content`` via a temporary file in the same folder."""
+    """Replace ``path`` with ``content`` via a temporary file in the same folder; the file
+    keeps its permissions (a new one gets 0644, not the temporary file's 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
+        os.chmod(tmp, _mode_of(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o644
 
 
 def load_pickle(path: Path) -> object | None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
+from .cjk import HAN
 from .model import CleanText, Line, Source
 
-# Ideographs (incl. extension A and compatibility ideographs).
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Ideographs plus CJK and full-width punctuation: characters between which a space is noise.
 _WIDE = HAN + r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·《》"
 _HAN_RE = re.compile(f"[{HAN}]")

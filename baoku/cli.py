@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, urls
+from .cache.session import BuildCounts, Session
 from .config import Config, ConfigError, load_config
 from .export_md import export_command
 from .feeds import feed_warnings
 from .footprint import measure, summary_lines
-from .incremental import BuildCounts, Session
 from .pipeline import BuildError, BuildResult
 from .progress import Progress
 from .safety import check_zip_target
@@ -114,6 +114,7 @@ def summary(result: BuildResult, seconds: float, counts: BuildCounts | None = No
                      f"{counts.cached} 个未变化的文件沿用缓存。")
     if counts is not None and counts.shards_rebuilt is not None:
         lines.append(f"检索索引：重建 {counts.shards_rebuilt} 个年份分片。")
+    lines += [f"提示：{w}" for w in result.search_warnings]
     if archive.failures:
         lines.append(f"未能读取 {len(archive.failures)} 个文件：")
         lines += [f"  - {f.message}" for f in archive.failures]

@@ -17,13 +17,13 @@ from .charts import BarChart, bar_chart
 from .citation import UNTITLED, absolute_url, authors
 from .config import Config
 from .model import Archive, Article, Issue, OutputFile
+from .present import UNKNOWN_DATE
 
 MAX_FEED_ENTRIES = 50
 MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 SUMMARY_CHARS = 120
 CHINA_OFFSET = "+08:00"
 EPOCH = "1970-01-01T00:00:00Z"
-UNDATED = "日期不详"
 UNKNOWN_PAPER = "报纸名不详"
 
 # (here, title, description) -> the base template context of the template contract.
@@ -109,13 +109,15 @@ def rfc3339(date_value: str | None) -> str:
 
 def chinese_date(value: str | None) -> str:
     if not value:
-        return UNDATED
+        return UNKNOWN_DATE
     parts = [int(p) for p in value.split("-")]
     return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
 
-def issue_label(issue: Issue) -> str:
-    """``平顶山日报 2023年8月25日 第3版 示范区新闻``, with placeholders for what is unknown."""
+def standalone_issue_title(issue: Issue) -> str:
+    """``平顶山日报 2023年8月25日 第3版 示范区新闻``, with placeholders for what is unknown:
+    the title where an issue stands alone (feed entries, downloads, the 404 page's list);
+    on the site's own pages ``present.issue_label`` names it, leaving unknowns out."""
     meta = issue.source.meta
     date = chinese_date(issue.date.value)
     if issue.date.value and issue.date.source == "inferred":
@@ -146,8 +148,8 @@ def _issue_entry(issue: Issue, config: Config, updated: str) -> FeedEntry:
     path = urls.issue_page(issue.id)
     headlines = "；".join(a.headline for a in issue.articles)
     return FeedEntry(
-        id=_entry_id(config, path), title=xml_text(issue_label(issue)), link=_link(config, path),
-        updated=updated, date=issue.date.value,
+        id=_entry_id(config, path), title=xml_text(standalone_issue_title(issue)),
+        link=_link(config, path), updated=updated, date=issue.date.value,
         summary=xml_text(f"本期共 {len(issue.articles)} 篇：{headlines}"),
         authors=(), categories=())
 
@@ -308,7 +310,7 @@ def not_found_context(config: Config, base: dict[str, Any]) -> dict[str, Any]:
 def render_not_found(archive: Archive, config: Config, env: jinja2.Environment,
                      base_context: BaseContext) -> OutputFile:
     base = base_context(urls.not_found_page(), "页面未找到", "您要找的页面不存在或已移动。")
-    recent = [(issue_label(i), urls.issue_page(i.id)) for i in archive.issues[:5]]
+    recent = [(standalone_issue_title(i), urls.issue_page(i.id)) for i in archive.issues[:5]]
     text = env.get_template("404.html").render(
         not_found_context(config, base), recent=recent,
         marker=urls.archive_data(), home=urls.home(), search=urls.search_page(),
@@ -337,12 +339,12 @@ def year_rows(archive: Archive) -> tuple[CountRow, ...]:
     """Dated years newest first, then one 日期不详 row when some issues have no date."""
     counts: dict[str, tuple[int, int]] = {}
     for issue in archive.issues:
-        year = issue.date.value[:4] if issue.date.value else UNDATED
+        year = issue.date.value[:4] if issue.date.value else UNKNOWN_DATE
         n_issues, n_articles = counts.get(year, (0, 0))
         counts[year] = (n_issues + 1, n_articles + len(issue.articles))
-    years = sorted((y for y in counts if y != UNDATED), reverse=True)
-    if UNDATED in counts:
-        years.append(UNDATED)
+    years = sorted((y for y in counts if y != UNKNOWN_DATE), reverse=True)
+    if UNKNOWN_DATE in counts:
+        years.append(UNKNOWN_DATE)
     return tuple(CountRow(y, *counts[y]) for y in years)
 
 
@@ -366,8 +368,8 @@ def data_page_view(archive: Archive) -> DataPage:
         issue_count=len(archive.issues),
         article_count=len(pairs),
         newspapers=tuple(sorted({i.newspaper for i in archive.issues if i.newspaper})),
-        first_date=chinese_date(dates[0]) if dates else UNDATED,
-        last_date=chinese_date(dates[-1]) if dates else UNDATED,
+        first_date=chinese_date(dates[0]) if dates else UNKNOWN_DATE,
+        last_date=chinese_date(dates[-1]) if dates else UNKNOWN_DATE,
         undated_issues=sum(1 for i in archive.issues if not i.date.value),
         by_year=by_year, by_district=by_district, by_topic=by_topic,
         year_chart=_chart("各年份文章数", by_year),
@@ -378,7 +380,8 @@ def data_page_view(archive: Archive) -> DataPage:
             DataDownload("report.json", urls.report_data(), "构建报告：编码、警告、无法读取的文件"),
             DataDownload("feed.xml", urls.feed(), "Atom 订阅：最新各期与文章"),
         ),
-        issue_downloads=tuple(DataDownload(f"{i.id}.json", urls.issue_data(i.id), issue_label(i))
+        issue_downloads=tuple(DataDownload(f"{i.id}.json", urls.issue_data(i.id),
+                                           standalone_issue_title(i))
                               for i in archive.issues),
     )
 

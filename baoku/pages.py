@@ -22,10 +22,6 @@ from .safety import unreadable_reason, within
 
 PAGES_DIR = "pages"
 DEFAULT_ORDER = 100
-# First path segments the site already uses; a page slug must not shadow them.
-RESERVED_SLUGS = frozenset({"issues", "places", "districts", "topics", "reporters", "search",
-                            "report", "data", "static", "pagefind", "index", "404", "feed",
-                            "sitemap", "pages", "dates", "years", "charts", "downloads"})
 
 
 class PageError(ValueError):
@@ -62,7 +58,7 @@ def page_slug(declared: object, stem: str) -> str:
     """The page's URL segment: the front matter ``slug`` or the file name, made URL-safe and
     kept clear of the site's own sections."""
     slug = urls.tag_slug(_text(declared) or stem)
-    return f"{slug}-page" if slug.lower() in RESERVED_SLUGS else slug
+    return f"{slug}-page" if slug.lower() in urls.RESERVED_SEGMENTS else slug
 
 
 def load_site_page(path: Path, warnings: list[str] | None = None) -> SitePage:

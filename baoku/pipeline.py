@@ -1,4 +1,11 @@
-"""The build, stage by stage: read → clean → segment → enrich → render → index → publish."""
+"""The build, stage by stage: read → clean → segment → enrich → related → render → export
+→ index → publish.
+
+``build(config, cache)`` is the only pipeline: a full build, ``build.py`` run again, and
+every build of a watch session run these same stages. Each stage asks ``cache`` what it
+can reuse (a source file's last reading, an enriched issue, the related lists, a rendered
+page, the search shards); ``NoCache`` reuses nothing, ``cache.session.Session`` remembers.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Protocol
+
+import jinja2
 
 from . import urls
 from .background import Background, stage_threads_running
@@ -26,18 +36,30 @@ from .pages import PAGES_DIR, site_pages
 from .present import distinct_labels
 from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
-from .render import render_site
+from .render import PageReuse, make_environment, render_report, render_site
 from .safety import check_output, unreadable_reason
 from .search import build_search, remove_orphaned_scratch
 from .segment import segment
+from .templating import template_problem
 
 SOURCE_SUFFIXES = (".txt", ".md")
 CHINA_TZ = timezone(timedelta(hours=8))
 Log = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (stage label, done, total)
+AssembleJob = tuple[Source, str, str]  # (source, issue id, rel path)
+Outcome = tuple[Issue | Source | None, str | None]  # (result, or the error message)
 
 
 class BuildError(Exception):
     """Nothing could be built; the message is for the librarian (Chinese)."""
+
+
+class StageError(BuildError):
+    """A stage stopped the build, e.g. a template with a typo: ``render: article.html:17: …``."""
+
+    def __init__(self, stage: str, problem: str) -> None:
+        super().__init__(f"{stage}: {problem}")
+        self.stage = stage
 
 
 @dataclass
@@ -56,24 +78,187 @@ class BuildResult:
         return sum(len(i.warnings) for i in self.archive.issues) + len(self.archive.failures)
 
 
-class _Timer:
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
+class Cache(Protocol):
+    """What a build asks before doing a stage's work, and tells once it is done.
 
-    def stage(self, name: str) -> _Stage:
-        return _Stage(self, name)
+    A look-up answers None for "not known: do the work"; ``keep_…`` hands the cache what
+    the work produced. ``NoCache`` is the plain answer to every question."""
+
+    def start(self, config: Config) -> None:
+        """A build of ``config`` begins (the cache works out what its entries depend on)."""
+
+    def source(self, path: Path) -> Source | None:
+        """``path`` as last read, when neither it nor its sidecars changed since."""
+
+    def keep_source(self, path: Path, source: Source) -> None: ...
+
+    def enricher(self, config: Config) -> Enricher:
+        """The enricher for ``config`` (place and topic files included)."""
+
+    def issue(self, source: Source, issue_id: str) -> Issue | None:
+        """The enriched issue made from ``source`` under ``issue_id`` before."""
+
+    def keep_issue(self, source: Source, issue_id: str, issue: Issue) -> None: ...
+
+    def related(self, issues: tuple[Issue, ...]) -> tuple[Issue, ...] | None:
+        """``issues`` with the related lists ranked last time from the same inputs."""
+
+    def keep_related(self, linked: tuple[Issue, ...]) -> None: ...
+
+    def environment(self, config: Config) -> jinja2.Environment:
+        """The Jinja environment for ``config``'s theme."""
+
+    def pages(self, progress: Progress) -> PageReuse | None:
+        """Which rendered pages can be reused (None: render every page)."""
+
+    def index_in_this_process(self, config: Config) -> bool:
+        """The index stage updates this cache, so it cannot run in a forked process."""
+
+    def defer_index(self, site_dir: Path) -> bool:
+        """Leave the index to a later step (watch mode: pages first), keeping the old one."""
+
+    def changed_shards(self, archive: Archive, config: Config, site_dir: Path
+                       ) -> list[str] | None:
+        """The search shards to rebuild, the unchanged ones put into ``site_dir`` from
+        the previous output; None: build every shard."""
+
+    def rewritten(self, page: str) -> None:
+        """``page`` was written other than its plan renders it: never reuse those bytes."""
+
+    def publisher(self, output_dir: Path) -> Publisher: ...
+
+    def published(self, result: BuildResult) -> None:
+        """The build is in ``output_dir``: what it made is now what later builds reuse."""
+
+    def abandoned(self) -> None:
+        """The build failed (its publisher is discarded)."""
 
 
-class _Stage:
-    def __init__(self, timer: _Timer, name: str) -> None:
-        self.timer, self.name = timer, name
+class NoCache:
+    """A ``Cache`` that reuses nothing and remembers nothing: a fresh, full build."""
 
-    def __enter__(self) -> None:
-        self.start = time.perf_counter()
+    def start(self, config: Config) -> None:
+        pass
 
-    def __exit__(self, *exc: object) -> None:
-        elapsed = time.perf_counter() - self.start
-        self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
+    def source(self, path: Path) -> Source | None:
+        return None
+
+    def keep_source(self, path: Path, source: Source) -> None:
+        pass
+
+    def enricher(self, config: Config) -> Enricher:
+        return load_enricher(config)
+
+    def issue(self, source: Source, issue_id: str) -> Issue | None:
+        return None
+
+    def keep_issue(self, source: Source, issue_id: str, issue: Issue) -> None:
+        pass
+
+    def related(self, issues: tuple[Issue, ...]) -> tuple[Issue, ...] | None:
+        return None
+
+    def keep_related(self, linked: tuple[Issue, ...]) -> None:
+        pass
+
+    def environment(self, config: Config) -> jinja2.Environment:
+        return make_environment(config)
+
+    def pages(self, progress: Progress) -> PageReuse | None:
+        return None
+
+    def index_in_this_process(self, config: Config) -> bool:
+        return False
+
+    def defer_index(self, site_dir: Path) -> bool:
+        return False
+
+    def changed_shards(self, archive: Archive, config: Config, site_dir: Path
+                       ) -> list[str] | None:
+        return None
+
+    def rewritten(self, page: str) -> None:
+        pass
+
+    def publisher(self, output_dir: Path) -> Publisher:
+        return Staging(output_dir)
+
+    def published(self, result: BuildResult) -> None:
+        pass
+
+    def abandoned(self) -> None:
+        pass
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """A ``Progress`` that shows nothing."""
+
+
+@with_build_thresholds
+def build(config: Config, cache: Cache | None = None, log: Log = print,
+          progress: Progress = no_progress) -> BuildResult:
+    """Build the whole site into ``config.output_dir``; the old output survives failures."""
+    cache = cache if cache is not None else NoCache()
+    timer = Timer()
+    check_output(config)  # before anything is read, cached or replaced
+    cache.start(config)
+    # read (beside loading the enricher)
+    paths, skipped = scan_sources(config.content_dir, config.project_root)
+    for failure in skipped:
+        log(f"跳过 {failure.message}")
+    sources, failures, enricher = read_stage(paths, config, cache, timer, log)
+    with timer.stage("segment+enrich"):  # clean → segment → enrich, source by source
+        jobs = assemble_jobs(sources)
+        outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress)
+        issues, failed = collect_issues(jobs, outcomes, config, log)
+    progress("读取与切分", len(sources), len(sources))
+    pages, page_failures = site_pages(config.content_dir, config.project_root)
+    for failure in page_failures:
+        log(f"跳过 {failure.message}")
+    collected = Archive(issues=sort_issues(issues),
+                        failures=(*skipped, *failures, *failed, *page_failures),
+                        generated_at=now_iso(config), pages=pages)
+    if not collected.issues:
+        raise BuildError(_nothing_built_message(config, collected))
+    try:
+        publisher = cache.publisher(config.output_dir)
+    except OSError as exc:
+        raise BuildError(unwritable_message(config.output_dir, exc)) from exc
+    index: Background[list[str]] | None = None
+    try:
+        # index: search records hold no related lists, so it runs beside the rest
+        if config.search:
+            index = start_index(collected, config, publisher.path, cache)
+        with timer.stage("related"):
+            archive = related_stage(collected, cache)
+        progress("生成页面", 0, 1)
+        with timer.stage("render+write"), template_errors("render"):
+            env = cache.environment(config)
+            report = write_all_but(publisher, REPORT_FILE,
+                                   render_site(archive, config, env, cache.pages(progress)))
+        with timer.stage("data"):  # export
+            publisher.write(export_data(archive))
+        warnings = _finish_index(index, timer, progress)
+        with template_errors("render"):
+            write_report(publisher, report, archive, config, env, warnings, cache)
+        progress("发布", 1, 1)
+        with timer.stage("publish"):
+            publisher.commit()
+    except BaseException as exc:
+        if index is not None:
+            index.cancel()
+            remove_orphaned_scratch()  # the record pages its Pagefind runs were reading
+        publisher.discard()
+        cache.abandoned()
+        if isinstance(exc, OSError) and _publish_failure(exc, config.output_dir):
+            raise BuildError(unwritable_message(config.output_dir, exc)) from exc
+        raise
+    result = BuildResult(archive, timer.timings, publisher.stats, warnings)
+    cache.published(result)
+    return result
+
+
+# --- read ---------------------------------------------------------------------------
 
 
 def discover_sources(content_dir: Path) -> list[Path]:
@@ -168,27 +353,87 @@ def paper_named(source: Source, path: Path, config: Config) -> Source:
     return replace(source, meta=replace(source.meta, newspaper=name))
 
 
-def _sort_key(issue: Issue) -> tuple[int, str, str]:
-    value = issue.date.value
-    return (0, _negate(value), issue.id) if value else (1, "", issue.id)
+def read_stage(paths: list[Path], config: Config, cache: Cache, timer: Timer, log: Log
+               ) -> tuple[list[tuple[str, Source]], list[Failure], Enricher]:
+    """(rel path, Source) of every readable file, the failures, and the enricher, loaded
+    while the files the cache does not know are read in a pool of their own."""
+    known = [cache.source(path) for path in paths]
+    misses = [path for path, source in zip(paths, known, strict=True) if source is None]
+    with _reading(misses, config) as reading:
+        with timer.stage("load"):
+            enricher = cache.enricher(config)
+        with timer.stage("read"):
+            fresh = iter(list(reading))  # all in before the pool goes (see _reading)
+    outcomes: list[Outcome] = []
+    for path, source in zip(paths, known, strict=True):
+        outcome = (source, None) if source is not None else next(fresh)
+        if source is None and isinstance(outcome[0], Source):
+            cache.keep_source(path, outcome[0])
+        outcomes.append(outcome)
+    with timer.stage("read"):
+        sources, failures = read_sources(paths, config, log, outcomes)
+    return sources, failures, enricher
 
 
-def _negate(value: str) -> str:
-    """Sort dates newest first while keeping ids ascending."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in value)
+@contextmanager
+def _reading(paths: list[Path], config: Config) -> Iterator[Iterable[Outcome]]:
+    """Every path's outcome, in order, as they come: read in a pool started now (so
+    the caller can load the enricher meanwhile), or in this process when few."""
+    rels = [relative_path(path, config.source_root) for path in paths]
+    pool = _make_pool(config, None, len(paths))  # reading needs no enricher
+    try:
+        yield _read_all(paths, rels, config, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
-def sort_issues(issues: list[Issue]) -> tuple[Issue, ...]:
-    """Newest first, issues that would share a label told apart."""
-    return distinct_labels(sorted(issues, key=_sort_key))
+def read_sources(paths: list[Path], config: Config, log: Log, outcomes: Iterable[Outcome]
+                 ) -> tuple[list[tuple[str, Source]], list[Failure]]:
+    """(rel path, Source) for every path read, with duplicate-claim warnings added, and
+    the failures; ``outcomes``: every path's, in order."""
+    sources: list[tuple[str, Source]] = []
+    failures: list[Failure] = []
+    rels = [relative_path(path, config.source_root) for path in paths]
+    for path, rel, (source, error) in zip(paths, rels, outcomes, strict=True):
+        if isinstance(source, Source):
+            sources.append((rel, paper_named(source, path, config)))
+        else:
+            message = error or f"{rel}：处理时出错（read）"
+            failures.append(Failure(rel, "read", message))
+            log(f"跳过 {message}")
+    duplicates = duplicate_claims([source for _, source in sources])
+    return [(rel, replace(source, warnings=source.warnings + duplicates[source.rel_path])
+             if source.rel_path in duplicates else source)
+            for rel, source in sources], failures
 
 
-def _unique_id(base: str, taken: set[str]) -> str:
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
+def _read_outcome(path: Path, root: Path, rel: str) -> Outcome:
+    """One source read, its failure as a message for the librarian."""
+    try:
+        return read_source(path, root), None
+    except ReadError as exc:
+        return None, str(exc)  # the message names the file
+    except Exception as exc:
+        return None, f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
+
+
+def _read_in_worker(job: tuple[Path, Path, str]) -> Outcome:
+    return _read_outcome(*job)
+
+
+def _read_all(paths: list[Path], rels: list[str], config: Config,
+              pool: ProcessPoolExecutor | None) -> Iterator[Outcome]:
+    """Not a generator: with a pool, ``map`` submits every job now, so the workers read
+    while the caller does something else before it asks for the first outcome."""
+    if pool is not None:
+        jobs = [(path, config.source_root, rel) for path, rel in zip(paths, rels, strict=True)]
+        return pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
+    return (_read_outcome(path, config.source_root, rel)
+            for path, rel in zip(paths, rels, strict=True))
+
+
+# --- clean → segment → enrich ----------------------------------------------------------
 
 
 def assemble_issue(source: Source, issue_id: str, enricher: Enricher) -> Issue:
@@ -209,40 +454,190 @@ def assemble_issue(source: Source, issue_id: str, enricher: Enricher) -> Issue:
     return enrich_issue(issue, enricher)
 
 
-Progress = Callable[[str, int, int], None]  # (stage label, done, total)
-AssembleJob = tuple[Source, str, str]  # (source, issue id, rel path)
-Outcome = tuple[Issue | Source | None, str | None]  # (result, or the error message)
+def assemble_jobs(sources: list[tuple[str, Source]]) -> list[AssembleJob]:
+    ids = issue_ids(rel for rel, _ in sources)
+    return [(source, issue_id, rel) for (rel, source), issue_id in zip(sources, ids, strict=True)]
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
-    pass
+def issue_ids(rels: Iterable[str]) -> list[str]:
+    """Issue ids for source paths in discovery order (a clash gets ``-2``, ``-3`` …)."""
+    taken: set[str] = set()
+    return [_unique_id(urls.issue_id_for(rel), taken) for rel in rels]
 
 
-@dataclass(frozen=True)
-class Hooks:
-    """Replaceable expensive steps: incremental builds (``baoku.incremental``) plug in a
-    cached enricher loader, a memoised ``assemble`` and a render that skips unchanged pages."""
-
-    load_enricher: Callable[[Config], Enricher] = load_enricher
-    assemble: Callable[[Source, str, Enricher], Issue] = assemble_issue
-    render: Callable[[Archive, Config], Iterable[OutputFile]] = render_site
-    progress: Progress = _no_progress
-    search: Callable[[Archive, Config, Path], list[str]] = build_search
-    read: Callable[[Path, Path], Source] = read_source
-    # Assembles every (source, issue id, rel path) at once, e.g. the misses of a cache
-    # through ``assemble_many``; None: ``assemble`` one by one (pooled when the default).
-    assemble_many: Callable[[list[AssembleJob], Enricher], list[Outcome]] | None = None
-    # Reads every path, in order, e.g. the files a cache does not know through ``read_many``
-    # (pooled); None: ``read`` one by one (pooled when the default).
-    read_many: Callable[[list[Path], Config, Enricher], list[Outcome]] | None = None
-    # Where the build is written: a staging folder swapped in on success (the default),
-    # or an in-place update of only the changed files (a watch session's later builds).
-    publisher: Callable[[Path], Publisher] = Staging
-    # Fills every article's related list (a Session's reuses the last process's lists).
-    link_related: Callable[[tuple[Issue, ...]], tuple[Issue, ...]] = link_related
+def _unique_id(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
 
 
-DEFAULT_HOOKS = Hooks()
+def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, cache: Cache,
+                   progress: Progress = no_progress) -> tuple[list[Outcome], list[int]]:
+    """Every job's outcome, in order (the cache's issue, or assembled: in a pool when
+    worth it), and the positions of the jobs assembled afresh."""
+    outcomes: list[Outcome] = [(cache.issue(source, issue_id), None)
+                               for source, issue_id, _ in jobs]
+    misses = [n for n, (issue, _) in enumerate(outcomes) if issue is None]
+    fresh = assemble_many([jobs[n] for n in misses], config, enricher, progress)
+    for n, outcome in zip(misses, fresh, strict=True):
+        outcomes[n] = outcome
+        if isinstance(outcome[0], Issue):
+            cache.keep_issue(jobs[n][0], jobs[n][1], outcome[0])
+    return outcomes, misses
+
+
+def collect_issues(jobs: list[AssembleJob], outcomes: list[Outcome], config: Config, log: Log
+                   ) -> tuple[list[Issue], list[Failure]]:
+    """The issues, raw-text downloads attached, and a failure for every job that failed."""
+    issues: list[Issue] = []
+    failures: list[Failure] = []
+    for (_, _, rel), (issue, error) in zip(jobs, outcomes, strict=True):
+        try:
+            if error is not None or not isinstance(issue, Issue):
+                raise _WorkerError(error or "")
+            issues.append(attach_raw_text(issue, config.source_root))
+        except Exception as exc:
+            message = (str(exc) if isinstance(exc, _WorkerError) else
+                       f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
+            failures.append(Failure(rel, "segment", message))
+            log(f"跳过 {message}")
+    return issues, failures
+
+
+def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
+                  progress: Progress = no_progress) -> list[Outcome]:
+    """``assemble_issue`` for every (source, issue id, rel path), in a process pool when
+    worth it: (issue, None) or (None, the librarian's error message), in job order."""
+    with _pool(config, enricher, len(jobs)) as pool:
+        if pool is None:
+            return list(_assemble_each(jobs, enricher, progress))
+        outcomes = []
+        for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
+                                                chunksize=_chunksize(len(jobs), config))):
+            progress("读取与切分", done, len(jobs))
+            outcomes.append(_with_source(outcome, jobs[done][0]))
+        return outcomes
+
+
+def _assemble_each(jobs: list[AssembleJob], enricher: Enricher, progress: Progress
+                   ) -> Iterator[Outcome]:
+    for done, (source, issue_id, rel) in enumerate(jobs):
+        progress("读取与切分", done, len(jobs))
+        try:
+            yield assemble_issue(source, issue_id, enricher), None
+        except Exception as exc:
+            yield None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+
+
+def sort_issues(issues: list[Issue]) -> tuple[Issue, ...]:
+    """Newest first, issues that would share a label told apart."""
+    return distinct_labels(sorted(issues, key=_sort_key))
+
+
+def _sort_key(issue: Issue) -> tuple[int, str, str]:
+    value = issue.date.value
+    return (0, _negate(value), issue.id) if value else (1, "", issue.id)
+
+
+def _negate(value: str) -> str:
+    """Sort dates newest first while keeping ids ascending."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in value)
+
+
+def now_iso(config: Config) -> str:
+    if config.fixed_time:
+        return config.fixed_time
+    return datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
+
+
+# --- related ----------------------------------------------------------------------------
+
+
+def related_stage(archive: Archive, cache: Cache) -> Archive:
+    """Every article's related list: the cache's, or ranked over the whole archive."""
+    linked = cache.related(archive.issues)
+    if linked is None:
+        linked = link_related(archive.issues)
+        cache.keep_related(linked)
+    return replace(archive, issues=linked)
+
+
+# --- render -----------------------------------------------------------------------------
+
+
+@contextmanager
+def template_errors(stage: str) -> Iterator[None]:
+    """A template's error as one line naming the stage, template and line, not a traceback."""
+    try:
+        yield
+    except Exception as exc:
+        problem = template_problem(exc)
+        if problem is None:
+            raise
+        raise StageError(stage, problem) from None
+
+
+REPORT_FILE = urls.file_of(urls.report_page())
+
+
+def write_all_but(publisher: Publisher, held: str, files: Iterable[OutputFile]
+                  ) -> OutputFile | None:
+    """Write ``files`` but the one at ``held``, which is returned (None if not among them)."""
+    kept = None
+    for f in files:
+        if f.path == held:
+            kept = f
+        else:
+            publisher.write_one(f)
+    return kept
+
+
+def write_report(publisher: Publisher, report: OutputFile | None, archive: Archive,
+                 config: Config, env: jinja2.Environment, search_warnings: list[str],
+                 cache: Cache) -> None:
+    """The build report, once the search stage is done: with its warnings, if any."""
+    if search_warnings:
+        report = render_report(archive, config, env, tuple(search_warnings))
+        cache.rewritten(urls.report_page())
+    if report is not None:
+        publisher.write_one(report)
+
+
+# --- index ------------------------------------------------------------------------------
+
+
+def start_index(archive: Archive, config: Config, site_dir: Path, cache: Cache
+                ) -> Background[list[str]]:
+    """The search stage, started beside render and export: in a forked process (its
+    Python work then has a core of its own) unless it updates the cache, then in a thread."""
+    in_process = config.workers > 1 and not cache.index_in_this_process(config)
+    return Background(lambda: index_stage(archive, config, site_dir, cache),
+                      in_process=in_process, name="baoku-search")
+
+
+def index_stage(archive: Archive, config: Config, site_dir: Path, cache: Cache) -> list[str]:
+    """Pagefind shards and their offline packs in ``site_dir``, only the changed shards
+    rebuilt; warnings for the librarian."""
+    if cache.defer_index(site_dir):
+        return []
+    only = cache.changed_shards(archive, config, site_dir)
+    return build_search(archive, config, site_dir, only_shards=only)
+
+
+def _finish_index(index: Background[list[str]] | None, timer: Timer, progress: Progress
+                  ) -> list[str]:
+    if index is None:
+        return []
+    progress("建立搜索索引", 0, 1)
+    with timer.stage("search wait"):
+        warnings = index.result()
+    timer.timings["search"] = index.seconds
+    return warnings
+
+
+# --- process pools ----------------------------------------------------------------------
 
 
 # Fewer sources than this are quicker in-process than a pool's start-up.
@@ -260,23 +655,7 @@ def _init_worker(enricher: Enricher | None, config: Config) -> None:
     _worker_enricher = enricher if enricher is not None else load_enricher(config)
 
 
-def _read_outcome(read: Callable[[Path, Path], Source], path: Path, root: Path, rel: str
-                  ) -> Outcome:
-    """One source read, its failure as a message for the librarian."""
-    try:
-        return read(path, root), None
-    except ReadError as exc:
-        return None, str(exc)  # the message names the file
-    except Exception as exc:
-        return None, f"{rel}：处理时出错（read）：{type(exc).__name__}: {exc}"
-
-
-def _read_in_worker(job: tuple[Path, Path, str]) -> Outcome:
-    path, root, rel = job
-    return _read_outcome(read_source, path, root, rel)
-
-
-def _assemble_in_worker(job: tuple[Source, str, str]) -> Outcome:
+def _assemble_in_worker(job: AssembleJob) -> Outcome:
     source, issue_id, rel = job
     assert _worker_enricher is not None
     try:
@@ -321,54 +700,6 @@ def _make_pool(config: Config, enricher: Enricher | None, sources: int
     return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(None, config))
 
 
-def _chunksize(jobs: int, config: Config) -> int:
-    return max(1, min(16, jobs // (4 * config.workers)))
-
-
-def process_sources(paths: list[Path], config: Config, enricher: Enricher,
-                    timer: _Timer, log: Log, hooks: Hooks = DEFAULT_HOOKS,
-                    reads: list[Outcome] | None = None
-                    ) -> tuple[list[Issue], list[Failure]]:
-    """Read every source first (so duplicate claims can be seen), then assemble each.
-
-    With ``config.workers`` > 1 the default read and assemble (or ``hooks.assemble_many``)
-    run in a process pool; results keep the source order, so the build is the same.
-    ``reads``: every path's outcome, when already read (``start_reading``)."""
-    with timer.stage("read"):
-        if reads is not None:
-            sources, failures = read_sources(paths, config, log, outcomes=reads)
-        elif hooks.read_many is not None:
-            sources, failures = read_sources(
-                paths, config, log, outcomes=hooks.read_many(paths, config, enricher))
-        elif hooks.read is read_source:
-            with _pool(config, None, len(paths)) as pool:
-                sources, failures = read_sources(paths, config, log, hooks.read, pool)
-        else:
-            sources, failures = read_sources(paths, config, log, hooks.read)
-    ids = issue_ids(rel for rel, _ in sources)
-    jobs = [(source, issue_id, rel) for (rel, source), issue_id in zip(sources, ids, strict=True)]
-    with timer.stage("segment+enrich"):
-        if hooks.assemble_many is not None:
-            outcomes: Iterable[Outcome] = hooks.assemble_many(jobs, enricher)
-        elif hooks.assemble is assemble_issue:
-            outcomes = assemble_many(jobs, config, enricher, hooks.progress)
-        else:
-            outcomes = _assemble_each(jobs, enricher, hooks)
-        issues: list[Issue] = []
-        for (_, _, rel), (issue, error) in zip(jobs, outcomes, strict=True):
-            try:
-                if error is not None or not isinstance(issue, Issue):
-                    raise _WorkerError(error or "")
-                issues.append(attach_raw_text(issue, config.source_root))
-            except Exception as exc:
-                message = (str(exc) if isinstance(exc, _WorkerError) else
-                           f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}")
-                failures.append(Failure(rel, "segment", message))
-                log(f"跳过 {message}")
-    hooks.progress("读取与切分", len(sources), len(sources))
-    return issues, failures
-
-
 @contextmanager
 def _pool(config: Config, enricher: Enricher | None, jobs: int
           ) -> Iterator[ProcessPoolExecutor | None]:
@@ -380,208 +711,31 @@ def _pool(config: Config, enricher: Enricher | None, jobs: int
             pool.shutdown()
 
 
-@contextmanager
-def start_reading(paths: list[Path], config: Config, hooks: Hooks
-                  ) -> Iterator[Iterable[Outcome] | None]:
-    """The default read of ``paths``, started in a pool of its own, so the enricher can be
-    loaded meanwhile (reading needs none): every outcome, in path order, as they come.
-    None when another read is plugged in, or when a pool is not worth it."""
-    if hooks.read is not read_source or hooks.read_many is not None:
-        yield None
-        return
-    pool = _make_pool(config, None, len(paths))
-    if pool is None:
-        yield None
-        return
-    try:
-        rels = [relative_path(path, config.source_root) for path in paths]
-        yield _pool_reads(pool, paths, rels, config)
-    finally:
-        pool.shutdown()
+def _chunksize(jobs: int, config: Config) -> int:
+    return max(1, min(16, jobs // (4 * config.workers)))
 
 
-def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
-                  progress: Progress | None = None) -> list[Outcome]:
-    """``assemble_issue`` for every (source, issue id, rel path), in a process pool when
-    worth it: (issue, None) or (None, the librarian's error message), in job order."""
-    progress = progress or _no_progress
-    with _pool(config, enricher, len(jobs)) as pool:
-        if pool is None:
-            return list(_assemble_each(jobs, enricher, replace(DEFAULT_HOOKS, progress=progress)))
-        outcomes = []
-        for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
-                                                chunksize=_chunksize(len(jobs), config))):
-            progress("读取与切分", done, len(jobs))
-            outcomes.append(_with_source(outcome, jobs[done][0]))
-        return outcomes
+# --- timings ----------------------------------------------------------------------------
 
 
-def issue_ids(rels: Iterable[str]) -> list[str]:
-    """Issue ids for source paths in discovery order (a clash gets ``-2``, ``-3`` …)."""
-    taken: set[str] = set()
-    return [_unique_id(urls.issue_id_for(rel), taken) for rel in rels]
+class Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str) -> _Stage:
+        return _Stage(self, name)
 
 
-def _assemble_each(jobs: list[AssembleJob], enricher: Enricher, hooks: Hooks
-                   ) -> Iterator[Outcome]:
-    for done, (source, issue_id, rel) in enumerate(jobs):
-        hooks.progress("读取与切分", done, len(jobs))
-        try:
-            yield hooks.assemble(source, issue_id, enricher), None
-        except Exception as exc:
-            yield None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+class _Stage:
+    def __init__(self, timer: Timer, name: str) -> None:
+        self.timer, self.name = timer, name
 
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
 
-def read_sources(paths: list[Path], config: Config, log: Log,
-                 read: Callable[[Path, Path], Source] = read_source,
-                 pool: ProcessPoolExecutor | None = None,
-                 outcomes: Iterable[Outcome] | None = None
-                 ) -> tuple[list[tuple[str, Source]], list[Failure]]:
-    """(rel path, Source) for every readable file, with duplicate-claim warnings added;
-    ``outcomes``: the paths already read (``read_many``), in order."""
-    sources: list[tuple[str, Source]] = []
-    failures: list[Failure] = []
-    rels = [relative_path(path, config.source_root) for path in paths]
-    if outcomes is None:
-        outcomes = _read_all(paths, rels, config, read, pool)
-    for path, rel, (source, error) in zip(paths, rels, outcomes, strict=True):
-        if isinstance(source, Source):
-            sources.append((rel, paper_named(source, path, config)))
-        else:
-            message = error or f"{rel}：处理时出错（read）"
-            failures.append(Failure(rel, "read", message))
-            log(f"跳过 {message}")
-    duplicates = duplicate_claims([source for _, source in sources])
-    return [(rel, replace(source, warnings=source.warnings + duplicates[source.rel_path])
-             if source.rel_path in duplicates else source)
-            for rel, source in sources], failures
-
-
-def read_many(paths: list[Path], config: Config, enricher: Enricher) -> list[Outcome]:
-    """``read_source`` for every path, in a process pool when worth it: (Source, None) or
-    (None, the librarian's error message), in path order."""
-    rels = [relative_path(path, config.source_root) for path in paths]
-    with _pool(config, None, len(paths)) as pool:  # reading needs no enricher
-        return list(_read_all(paths, rels, config, read_source, pool))
-
-
-def _read_all(paths: list[Path], rels: list[str], config: Config,
-              read: Callable[[Path, Path], Source], pool: ProcessPoolExecutor | None
-              ) -> Iterator[Outcome]:
-    if pool is not None:
-        yield from _pool_reads(pool, paths, rels, config)
-        return
-    for path, rel in zip(paths, rels, strict=True):
-        yield _read_outcome(read, path, config.source_root, rel)
-
-
-def _pool_reads(pool: ProcessPoolExecutor, paths: list[Path], rels: list[str],
-                config: Config) -> Iterator[Outcome]:
-    """``read_source`` of every path in ``pool``; ``map`` submits every job at once, so
-    the workers start before the caller asks for the first outcome."""
-    jobs = [(path, config.source_root, rel) for path, rel in zip(paths, rels, strict=True)]
-    return pool.map(_read_in_worker, jobs, chunksize=_chunksize(len(jobs), config))
-
-
-def now_iso(config: Config) -> str:
-    if config.fixed_time:
-        return config.fixed_time
-    return datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()
-
-
-def collect_archive(config: Config, log: Log, timer: _Timer,
-                    hooks: Hooks = DEFAULT_HOOKS) -> Archive:
-    """Every issue read, cut and enriched, newest first; related lists still empty."""
-    check_output(config)  # before anything is read, cached or replaced
-    paths, skipped = scan_sources(config.content_dir, config.project_root)
-    for failure in skipped:
-        log(f"跳过 {failure.message}")
-    with start_reading(paths, config, hooks) as reading:
-        with timer.stage("load"):  # while the sources are read, when they are read in a pool
-            enricher = hooks.load_enricher(config)
-        with timer.stage("read"):
-            # All in before the read pool goes: no pool is forked beside another's threads.
-            reads = None if reading is None else list(reading)
-    issues, failures = process_sources(paths, config, enricher, timer, log, hooks, reads)
-    pages, page_failures = site_pages(config.content_dir, config.project_root)
-    for failure in page_failures:
-        log(f"跳过 {failure.message}")
-    return Archive(issues=sort_issues(issues),
-                   failures=(*skipped, *failures, *page_failures),
-                   generated_at=now_iso(config), pages=pages)
-
-
-def link_archive(archive: Archive, timer: _Timer, hooks: Hooks = DEFAULT_HOOKS) -> Archive:
-    with timer.stage("related"):
-        return replace(archive, issues=hooks.link_related(archive.issues))
-
-
-def write_site(archive: Archive, config: Config, staging: Staging, timer: _Timer,
-               result: BuildResult, hooks: Hooks = DEFAULT_HOOKS,
-               search: Background[list[str]] | None = None) -> None:
-    """Render and export while ``search``, the search stage ``build`` started, runs
-    beside them: it needs only the archive and writes only its own folders
-    (``pagefind/``, ``search-offline/``)."""
-    try:
-        hooks.progress("生成页面", 0, 1)
-        with timer.stage("render+write"):
-            staging.write(hooks.render(archive, config))
-        with timer.stage("data"):
-            staging.write(export_data(archive))
-        if search is not None:
-            hooks.progress("建立搜索索引", 0, 1)
-            with timer.stage("search wait"):
-                result.search_warnings = search.result()
-            timer.timings["search"] = search.seconds
-    except BaseException:
-        if search is not None:
-            search.cancel()
-        raise
-    hooks.progress("发布", 1, 1)
-
-
-def _start_search(archive: Archive, config: Config, site_dir: Path, hooks: Hooks
-                  ) -> Background[list[str]]:
-    """The default search stage in a forked process (its Python work then has a core of
-    its own); a replaced one (a Session's, with side effects) in a thread."""
-    default = getattr(hooks.search, "func", hooks.search)  # the stage, or a partial of it
-    in_process = default is build_search and config.workers > 1
-    return Background(lambda: hooks.search(archive, config, site_dir),
-                      in_process=in_process, name="baoku-search")
-
-
-@with_build_thresholds
-def build(config: Config, log: Log = print, hooks: Hooks = DEFAULT_HOOKS) -> BuildResult:
-    """Build the whole site into ``config.output_dir``; the old output survives failures."""
-    timer = _Timer()
-    collected = collect_archive(config, log, timer, hooks)
-    if not collected.issues:
-        raise BuildError(_nothing_built_message(config, collected))
-    try:
-        staging = hooks.publisher(config.output_dir)
-    except OSError as exc:
-        raise BuildError(unwritable_message(config.output_dir, exc)) from exc
-    search: Background[list[str]] | None = None
-    try:
-        # Search records hold no related lists: the search stage starts before that pass.
-        if config.search:
-            search = _start_search(collected, config, staging.path, hooks)
-        archive = link_archive(collected, timer, hooks)
-        result = BuildResult(archive=archive)
-        write_site(archive, config, staging, timer, result, hooks, search)
-        with timer.stage("publish"):
-            staging.commit()
-    except BaseException as exc:
-        if search is not None:
-            search.cancel()
-            remove_orphaned_scratch()  # the record pages its Pagefind runs were reading
-        staging.discard()
-        if _publish_failure(exc, config.output_dir):
-            raise BuildError(unwritable_message(config.output_dir, exc)) from exc
-        raise
-    result.timings = timer.timings
-    result.stats = staging.stats
-    return result
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.timer.timings[self.name] = self.timer.timings.get(self.name, 0.0) + elapsed
 
 
 _WRITE_PROBLEMS = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完",
@@ -589,10 +743,8 @@ _WRITE_PROBLEMS = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配�
                    errno.EPERM: "没有写入权限"}
 
 
-def _publish_failure(exc: BaseException, output_dir: Path) -> bool:
+def _publish_failure(exc: OSError, output_dir: Path) -> bool:
     """A refused write beside or into ``output_dir`` (not, say, an unreadable theme file)."""
-    if not isinstance(exc, OSError):
-        return False
     name = exc.filename if isinstance(exc.filename, str) else ""
     return exc.errno in _WRITE_PROBLEMS or (
         bool(name) and Path(name).absolute().is_relative_to(output_dir.parent.absolute()))

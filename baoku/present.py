@@ -144,10 +144,6 @@ def minutes_for(cjk_chars: int) -> int:
     return max(1, math.ceil(cjk_chars / CJK_CHARS_PER_MINUTE))
 
 
-def reading_minutes(article: Article) -> int:
-    return minutes_for(cjk_count(article.text))
-
-
 def description_of(article: Article, summary: ArticleSummary) -> str:
     return summary.lead or headline_of(article)
 

@@ -14,7 +14,7 @@ REDRAW_EVERY = 0.1
 
 
 class Progress:
-    """Callable as ``pipeline.Hooks.progress``: ``progress(stage, done, total)``."""
+    """Callable as ``pipeline.Progress``: ``progress(stage, done, total)``."""
 
     def __init__(self, stream: TextIO | None = None, *, tty: bool | None = None,
                  show_after: float = SHOW_AFTER,

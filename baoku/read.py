@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from . import dates
-from .cjk import cjk_mask, code_points
+from .cjk import HAN, cjk_mask, code_points, is_cjk
 from .model import IssueDate, Source, SourceMeta
 from .nfkc import nfkc
 from .safety import unreadable_reason
@@ -121,16 +121,12 @@ def _magic_kind(data: bytes) -> str | None:
     return None
 
 
-_CJK_CHARS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+_CJK_CHARS = re.compile(f"[{HAN}]")
 _LATIN_ACCENTED = re.compile("[\u00c0-\u00ff]")
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
-
-
 def _expected_char(ch: str) -> bool:
-    if ch in "\n\r\t" or " " <= ch <= "~" or _is_cjk(ch):
+    if ch in "\n\r\t" or " " <= ch <= "~" or is_cjk(ch):
         return True
     return "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" \
         or unicodedata.category(ch)[0] in "PZS"
@@ -222,7 +218,7 @@ def _chinese_share(text: str) -> float:
         return 0.0
     typical = sum(1 for ch in sample if ch.isspace() or ch.isdigit()
                   or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-                  or ch in "“”‘’…—·" or (_is_cjk(ch) and _charset_ratio(ch, "gb2312")))
+                  or ch in "“”‘’…—·" or (is_cjk(ch) and _charset_ratio(ch, "gb2312")))
     return typical / len(sample)
 
 
@@ -318,7 +314,7 @@ def _mixed_lines(data: bytes) -> Decoded | None:
 
 
 def _clean_chinese_line(text: str) -> bool:
-    cjk = "".join(ch for ch in text if _is_cjk(ch))
+    cjk = "".join(ch for ch in text if is_cjk(ch))
     return bool(cjk) and len(cjk.encode("gb2312", errors="ignore")) >= 0.9 * 2 * len(cjk)
 
 
@@ -427,7 +423,7 @@ def _repair_double_encoding(text: str) -> str | None:
             repaired = text.encode(wrong).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-        if any(map(_is_cjk, repaired)) and not _looks_garbled(repaired):
+        if any(map(is_cjk, repaired)) and not _looks_garbled(repaired):
             return repaired
     return None
 
@@ -515,7 +511,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 def _unclosed_front_matter(text: str) -> bool:
     lines = text.split("\n", 3)
     return (len(lines) > 1 and lines[0].strip() == "---"
-            and re.match(r"^\s*[\w\u4e00-\u9fff]+\s*[:：]", lines[1]) is not None)
+            and re.match(rf"^\s*[\w{HAN}]+\s*[:：]", lines[1]) is not None)
 
 
 class _KeyCheckingLoader(yaml.SafeLoader):

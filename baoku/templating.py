@@ -52,3 +52,47 @@ class HtmlEnvironment(jinja2.Environment):
 
     code_generator_class = _EscapeOutputCodeGenerator
     escape_output = staticmethod(escape_output)
+
+
+def template_problem(exc: BaseException) -> str | None:
+    """One Chinese line for an error a template caused, naming the template and line the
+    way Hugo does (``article.html:17: …``; a chain ``article.html:17 → _macros.html:4``
+    when it surfaced in an included or imported one); None for any other error."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.name or _template_name(exc.filename or "") or "?"
+        return f"{name}:{exc.lineno}: 模板语法有误：{exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"找不到模板 {exc.name}（请检查 extends、include 或 import 中的文件名）"
+    frames = _template_frames(exc)
+    if not frames:
+        return None
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"{' → '.join(frames)}: 模板中用到了不存在的值：{exc}"
+    return f"{' → '.join(frames)}: 模板出错：{type(exc).__name__}: {exc}"
+
+
+def _template_frames(exc: BaseException) -> list[str]:
+    """``name:line`` of the template frames in ``exc``'s traceback (Jinja rewrites its
+    traceback so that each one points into the template file), from the page's own
+    template's last line on: ``article.html:17 → _macros.html:4``, not the trip through
+    the base template its blocks extend."""
+    found: list[tuple[str, int]] = []
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found.append((_template_name(tb.tb_frame.f_code.co_filename), tb.tb_lineno))
+        tb = tb.tb_next
+    if not found:
+        return []
+    page = found[0][0]
+    last_in_page = max(n for n, (name, _) in enumerate(found) if name == page)
+    return [f"{name}:{line}" for name, line in found[last_in_page:]]
+
+
+def _template_name(filename: str) -> str:
+    """A template's name as the theme writes it: its path below ``templates/``."""
+    parts = filename.replace("\\", "/").split("/")
+    if "templates" in parts:
+        last = len(parts) - 1 - parts[::-1].index("templates")
+        return "/".join(parts[last + 1:])
+    return parts[-1]

@@ -16,7 +16,14 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-_UNSAFE = re.compile(r"[^0-9A-Za-z_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from .cjk import HAN
+
+# First path segments the build writes itself: a site page's slug never takes one over.
+RESERVED_SEGMENTS = frozenset({
+    "issues", "places", "districts", "topics", "reporters", "search", "report", "data",
+    "static", "pagefind", "search-offline", "index", "404", "feed", "sitemap", "pages",
+    "dates", "years", "charts", "downloads"})
+_UNSAFE = re.compile(rf"[^0-9A-Za-z_\-{HAN}]+")
 _ASCII_UNSAFE = re.compile(r"[^0-9A-Za-z_\-]+")
 
 

@@ -335,6 +335,7 @@ class ReportPage:
     article_count: int
     sections: tuple[ReportSection, ...] = ()  # every row once, those needing review first
     generated_label: str = ""  # generated_at as people write it: 2026年1月1日 08:00（北京时间）
+    search_warnings: tuple[str, ...] = ()  # the search stage's, known only after render
 
 
 @dataclass(frozen=True)
@@ -358,4 +359,5 @@ class SearchPage:
 
     @property
     def search(self) -> dict[str, Any]:
-        return json.loads(self.context_json)
+        context: dict[str, Any] = json.loads(self.context_json)
+        return context

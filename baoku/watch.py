@@ -14,9 +14,9 @@ from pathlib import Path
 from watchdog.events import DirModifiedEvent, FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .cache.session import Preview, Session
 from .config import CONFIG_FILE, Config, ConfigError
-from .incremental import Preview, Session
-from .pipeline import BuildError, BuildResult, Log
+from .pipeline import BuildError, Log
 from .safety import UnsafeOutput
 from .serve import BuildStatus
 
@@ -130,7 +130,6 @@ class Watcher:
         self.targets = watch_targets(session.config)
         self.builds = 0
         self.events = 0
-        self.last_result: BuildResult | None = None
         self.last_preview: Preview | None = None  # of the last rebuild, when it had one
         self._pending: set[Path] = set()
         self._last_event = 0.0
@@ -283,7 +282,6 @@ class Watcher:
             self._report_failure(f"生成失败：{type(exc).__name__}: {exc}")
         else:
             self._built_sizes.update(_source_sizes(self.session.config.content_dir))
-            self.last_result = result
             problems = tuple(f.message for f in result.archive.failures)
             self.status.update(problems)
             counts = self.session.counts

@@ -22,6 +22,7 @@ from pathlib import Path
 from .config import Config
 from .export import export_data
 from .model import Archive, Issue
+from .present import UNKNOWN_DATE
 from .publish import write_zip
 from .render import render_site
 from .safety import ZIP_COMMENT
@@ -72,7 +73,7 @@ def year_archive(archive: Archive, issues: tuple[Issue, ...]) -> Archive:
 
 
 def year_label(year: str) -> str:
-    return f"{year}年" if year.isdigit() else "日期不详"
+    return f"{year}年" if year.isdigit() else UNKNOWN_DATE
 
 
 def index_zip_path(zip_path: Path) -> Path:

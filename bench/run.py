@@ -279,7 +279,7 @@ def worker_incremental(root: Path, report: Path, articles: int, template: bool =
     ``build()`` (the whole archive consistent), ``update_search()`` (its year shard rebuilt).
     'served' is seen from outside: the step's issue pages in ``output/`` (polled)."""
     started = time.perf_counter()
-    from baoku.incremental import Session
+    from baoku.cache.session import Session
     imported = time.perf_counter() - started
     session = Session(_config(root), use_disk_cache=False, defer_search=False)
     quiet = lambda message: None  # noqa: E731
@@ -563,8 +563,9 @@ def render_report(rows: list[dict], info: dict[str, str]) -> str:
                   "Pagefind（单个进程装下全部索引，10,000 页已用约 3.4 GB，10 万页预计超过 "
                   "20 GB，会拖垮共享机器）；`--baoku-only` 时 Hugo 也不测。"]
     if any(row.get("combined") for row in rows):
-        lines += ["", "\\* 完整生成取自增量会话（`incremental.Session`，即 `build.py` 的默认路径，"
-                  "但不写磁盘缓存）的首次冷生成；峰值内存为 getrusage 的最大进程 RSS。"]
+        lines += ["", "\\* 完整生成取自增量会话（`cache.session.Session`，"
+                  "即 `build.py` 的默认路径，但不写磁盘缓存）的首次冷生成；"
+                  "峰值内存为 getrusage 的最大进程 RSS。"]
     lines += ["", "### baoku 分阶段用时（秒）", ""]
     stages = sorted({s for row in rows for s in row["baoku_detail"]["timings"]},
                     key=lambda s: list(rows[0]["baoku_detail"]["timings"]).index(s)
@@ -638,7 +639,7 @@ def _seconds(value: float | None) -> str:
 def _incremental_table(rows: list[dict]) -> list[str]:
     if not rows:
         return []
-    lines = ["", "### 增量生成（watch 模式的 `incremental.Session`，同一进程）", "",
+    lines = ["", "### 增量生成（watch 模式的 `cache.session.Session`，同一进程）", "",
              "每一步按 `baoku --watch` 的顺序执行：`preview()`（新增或修改的那一期自己的页面"
              "和首页）"
              "→ `update_search()` → `build()`（其余受影响的页面）→ `update_search()`。"

@@ -16,6 +16,7 @@ import pytest
 
 from baoku.config import Config, load_config
 from baoku.pipeline import BuildResult, build
+from baoku.tokenizer import JiebaTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "content"
@@ -31,6 +32,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 FIXED_TIME = "2026-01-01T08:00:00+08:00"
+
+# One jieba dictionary for the unit tests of a module, loaded on first use; the words a test
+# teaches it stay in this instance (the build gives every enricher a dictionary of its own).
+shared_tokenizer = functools.cache(JiebaTokenizer)
 
 
 def require_shared(path: Path) -> Path:

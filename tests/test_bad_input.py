@@ -79,6 +79,7 @@ def by_source(result: BuildResult) -> dict[str, object]:
     return {issue.source.rel_path: issue for issue in result.archive.issues}
 
 
+@pytest.mark.slow
 def test_bad_files_are_refused_with_named_messages(bad_site) -> None:
     _, result, _ = bad_site
     failures = {f.rel_path: f for f in result.archive.failures}
@@ -89,6 +90,7 @@ def test_bad_files_are_refused_with_named_messages(bad_site) -> None:
         assert problem in failures[rel].message
 
 
+@pytest.mark.slow
 def test_every_readable_file_becomes_an_issue(bad_site) -> None:
     _, result, _ = bad_site
     built = set(by_source(result))
@@ -98,6 +100,7 @@ def test_every_readable_file_becomes_an_issue(bad_site) -> None:
     assert all(issue.articles for issue in result.archive.issues)
 
 
+@pytest.mark.slow
 def test_nothing_in_content_is_deleted_or_changed(bad_site) -> None:
     _, _, after = bad_site
     before = {Path(rel).name: (v.encode() if isinstance(v, str) else v)
@@ -105,6 +108,7 @@ def test_nothing_in_content_is_deleted_or_changed(bad_site) -> None:
     assert after == before
 
 
+@pytest.mark.slow
 def test_encodings_are_reported(bad_site) -> None:
     out, result, _ = bad_site
     issues = by_source(result)
@@ -118,6 +122,7 @@ def test_encodings_are_reported(bad_site) -> None:
     assert "国标编码的一期" in page
 
 
+@pytest.mark.slow
 def test_metadata_from_front_matter_sidecar_and_file_name(bad_site) -> None:
     _, result, _ = bad_site
     issues = by_source(result)
@@ -131,6 +136,7 @@ def test_metadata_from_front_matter_sidecar_and_file_name(bad_site) -> None:
     assert "newspaper" not in " ".join(p for a in bad.articles for p in a.paragraphs)
 
 
+@pytest.mark.slow
 def test_duplicate_claims_warn_both_files(bad_site) -> None:
     _, result, _ = bad_site
     issues = by_source(result)
@@ -144,6 +150,7 @@ def _issue_html(out: Path, issue_id: str) -> str:
     return (out / "issues" / issue_id / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_html_in_the_text_is_escaped_everywhere(bad_site) -> None:
     out, result, _ = bad_site
     pages = {p: p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
@@ -193,6 +200,7 @@ def _broken_links(out: Path, page: Path) -> list[str]:
     return broken
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [
     "2023-08-25 第3版 #1 100%.txt", "平顶山日报 八月.txt", LONG_NAME, MARKUP_NAME,
 ])
@@ -211,6 +219,7 @@ def test_odd_file_names_build_and_link(bad_site, name: str) -> None:
         assert _broken_links(out, article_page) == []
 
 
+@pytest.mark.slow
 def test_build_report_names_every_refused_file(bad_site) -> None:
     out, result, _ = bad_site
     report = out / "report" / "index.html"
@@ -220,6 +229,7 @@ def test_build_report_names_every_refused_file(bad_site) -> None:
         assert failure.rel_path in html
 
 
+@pytest.mark.slow
 def test_oversized_file_is_refused_and_the_rest_builds(build_from, monkeypatch) -> None:
     monkeypatch.setattr(read, "MAX_BYTES", 4096)
     _, result = build_from({
@@ -231,6 +241,7 @@ def test_oversized_file_is_refused_and_the_rest_builds(build_from, monkeypatch) 
     assert [i.source.rel_path for i in result.archive.issues] == ["content/small.txt"]
 
 
+@pytest.mark.slow
 def test_file_name_that_is_not_utf8_builds(build_from) -> None:
     gbk_name = "content/" + "第三版".encode("gbk").decode("utf-8", "surrogateescape") + ".txt"
     out, result = build_from({gbk_name: article("文件名是国标编码"),
@@ -241,6 +252,7 @@ def test_file_name_that_is_not_utf8_builds(build_from) -> None:
     assert (out / "issues" / issue.id / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_seed_dates_agree_with_the_gold_guesses(seed_site) -> None:
     golds = gold_paths()
     out, _ = seed_site

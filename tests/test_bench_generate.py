@@ -112,6 +112,7 @@ def test_column_breaks_split_a_paragraph_mid_sentence(seeds: list[Path]) -> None
     assert broken > 0
 
 
+@pytest.mark.slow
 def test_generated_issues_read_and_build(seeds: list[Path], tmp_path: Path) -> None:
     project = tmp_path / "project"
     truth = generate.write_corpus(project, 30, seed=7, places=None)

@@ -13,6 +13,7 @@ from tests.bench_modules import load_bench_module
 bench_rerun = load_bench_module("rerun")
 
 
+@pytest.mark.slow
 def test_reruns_are_measured_and_the_added_issue_is_taken_away(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = tmp_path / "project"
@@ -34,6 +35,7 @@ def test_reruns_are_measured_and_the_added_issue_is_taken_away(
     assert sorted(p.name for p in (project / "content").iterdir()) == before
 
 
+@pytest.mark.slow
 def test_two_checkouts_are_measured_step_by_step(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     projects = []

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.bench_modules import load_bench_module
 
 bench_run = load_bench_module("run")
@@ -77,6 +79,7 @@ def test_new_issue_lands_after_the_newest_date_under_a_free_name(tmp_path: Path)
     assert first.read_text(encoding="utf-8").count("\n\n") > 3
 
 
+@pytest.mark.slow
 def test_tiny_run_measures_build_and_incremental_steps(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
     before = bench_run.RESULTS.read_bytes()

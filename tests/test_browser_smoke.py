@@ -7,6 +7,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.slow
 def test_home_opens_over_http_and_file(seed_site, serve, page) -> None:
     out: Path = seed_site[0]
     page.goto(serve(out) + "index.html")

@@ -189,6 +189,7 @@ def seed_issue_and_article(result) -> tuple[Issue, Article]:  # type: ignore[no-
     raise AssertionError(f"the seed article {SEED_HEADLINE!r} was not segmented")
 
 
+@pytest.mark.slow
 def test_seed_article_citation_follows_gbt7714(seed_site) -> None:  # type: ignore[no-untyped-def]
     out, result = seed_site
     issue, art = seed_issue_and_article(result)
@@ -215,6 +216,7 @@ def test_seed_article_citation_follows_gbt7714(seed_site) -> None:  # type: igno
     assert data["author"] == [{"@type": "Person", "name": "张亚丹"}]
 
 
+@pytest.mark.slow
 def test_seed_article_bibtex_parses(seed_site) -> None:  # type: ignore[no-untyped-def]
     _, result = seed_site
     issue, art = seed_issue_and_article(result)

@@ -38,6 +38,7 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_summary_is_chinese_and_points_at_the_report(project: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(project)]) == 0
@@ -48,6 +49,7 @@ def test_summary_is_chinese_and_points_at_the_report(project: Path,
     assert "\r" not in err
 
 
+@pytest.mark.slow
 def test_second_run_reuses_the_cache(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["--root", str(project)])
     capsys.readouterr()
@@ -59,6 +61,7 @@ def test_second_run_reuses_the_cache(project: Path, capsys: pytest.CaptureFixtur
     assert "沿用缓存" not in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_nothing_to_build_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "content").mkdir()
     assert main(["--root", str(tmp_path)]) == 1
@@ -66,6 +69,7 @@ def test_nothing_to_build_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not (tmp_path / "output").exists()
 
 
+@pytest.mark.slow
 def test_zip_default_path_is_documented_and_written(project: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert parse_args(["--zip"]).zip == DEFAULT_ZIP
@@ -170,6 +174,7 @@ def stop(process: subprocess.Popen[str]) -> str:
     return out
 
 
+@pytest.mark.slow
 def test_serve_builds_then_serves(project: Path) -> None:
     process, url = preview(project, "--serve")
     try:
@@ -181,6 +186,7 @@ def test_serve_builds_then_serves(project: Path) -> None:
     assert "已停止预览" in out
 
 
+@pytest.mark.slow
 def test_watch_serves_a_dropped_file(project: Path) -> None:
     process, url = preview(project, "--watch")
     try:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import gold_paths
+from conftest import gold_paths, shared_tokenizer
 
 from baoku.enrich import enrich_issue, make_enricher
 from baoku.enrich.keywords import builtin_stopwords
@@ -14,7 +14,6 @@ from baoku.enrich.people import normalise_name, normalise_names
 from baoku.enrich.places import build_book, load_gazetteer, parse_local_places
 from baoku.enrich.topics import load_taxonomy, parse_taxonomy
 from baoku.model import Article, Issue, Source, SourceMeta
-from baoku.tokenizer import default_tokenizer
 
 TAXONOMY = {t.name for t in load_taxonomy(None).topics}
 
@@ -40,6 +39,7 @@ def articles(seed_site) -> list[dict]:
     return found
 
 
+@pytest.mark.slow
 def test_every_article_carries_enrichment_fields(articles: list[dict]) -> None:
     for a in articles:
         for key in ("districts", "places", "topics", "keywords", "related", "place_tree"):
@@ -49,6 +49,7 @@ def test_every_article_carries_enrichment_fields(articles: list[dict]) -> None:
         assert not set(a["keywords"]) & builtin_stopwords()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("district", ["梁园区", "卫东区", "示范区"])
 def test_named_district_is_tagged(articles: list[dict], district: str) -> None:
     naming = [a for a in articles if district in full_text(a).replace("小麦高产示范区", "")]
@@ -57,6 +58,7 @@ def test_named_district_is_tagged(articles: list[dict], district: str) -> None:
         assert district in a["districts"], (a["_source"], a["headline"], a["districts"])
 
 
+@pytest.mark.slow
 def test_demonstration_field_is_not_the_district(articles: list[dict]) -> None:
     fields = [a for a in articles if "小麦高产示范区" in full_text(a)]
     assert fields, "the seeds name a 小麦高产示范区"
@@ -65,12 +67,14 @@ def test_demonstration_field_is_not_the_district(articles: list[dict]) -> None:
             assert "示范区" not in a["districts"], a["headline"]
 
 
+@pytest.mark.slow
 def test_no_common_word_is_tagged_as_a_district(articles: list[dict]) -> None:
     banned = {"小麦高产示范区", "社区", "该区", "全区", "辖区", "城区", "园区", "景区", "小区"}
     for a in articles:
         assert not banned & set(a["places"]), (a["headline"], a["places"])
 
 
+@pytest.mark.slow
 def test_place_tree_links_villages_to_towns_to_districts(articles: list[dict]) -> None:
     levels = {"district": 0, "town": 1, "village": 2}
     linked = 0
@@ -85,6 +89,7 @@ def test_place_tree_links_villages_to_towns_to_districts(articles: list[dict]) -
     assert linked >= 10
 
 
+@pytest.mark.slow
 def test_most_bodied_articles_get_one_to_four_taxonomy_topics(articles: list[dict]) -> None:
     bodied = [a for a in articles if sum(len(p) for p in a["paragraphs"]) >= 200]
     with_topics = [a for a in bodied if a["topics"]]
@@ -94,6 +99,7 @@ def test_most_bodied_articles_get_one_to_four_taxonomy_topics(articles: list[dic
         assert set(a["topics"]) <= TAXONOMY
 
 
+@pytest.mark.slow
 def test_topics_agree_with_the_gold_annotations_mostly(articles: list[dict]) -> None:
     by_headline = {a["headline"]: a for a in articles}
     agree = total = 0
@@ -108,6 +114,7 @@ def test_topics_agree_with_the_gold_annotations_mostly(articles: list[dict]) -> 
     assert agree >= 0.75 * total
 
 
+@pytest.mark.slow
 def test_related_ids_point_at_other_published_articles(articles: list[dict]) -> None:
     ids = {a["id"] for a in articles}
     assert sum(bool(a["related"]) for a in articles) >= len(articles) // 2
@@ -125,6 +132,7 @@ PAGE = """本报讯（记者 王小明）近日，东湖区柳溪街道石桥社
 """
 
 
+@pytest.mark.slow
 def test_inline_build_uses_the_archives_place_file(build_from) -> None:
     places = '[[place]]\nname = "东湖区"\nparent = "江城市"\n'
     out, result = build_from({"content/2024-05-01.txt": PAGE, "content/places.toml": places})
@@ -136,6 +144,7 @@ def test_inline_build_uses_the_archives_place_file(build_from) -> None:
         assert "东湖区" in a["districts"]
 
 
+@pytest.mark.slow
 def test_malformed_place_file_is_reported_not_fatal(build_from) -> None:
     out, _ = build_from({"content/2024-05-01.txt": PAGE, "content/places.toml": "[[place]\n"})
     report = json.loads((out / "data" / "report.json").read_text(encoding="utf-8"))
@@ -146,7 +155,7 @@ def test_malformed_place_file_is_reported_not_fatal(build_from) -> None:
 
 def test_enrich_issue_normalises_credits_and_is_pure() -> None:
     book = build_book(load_gazetteer(), parse_local_places(""))
-    enricher = make_enricher(book, parse_taxonomy(""), default_tokenizer())
+    enricher = make_enricher(book, parse_taxonomy(""), shared_tokenizer())
     article = Article(number=1, headline="卫东区召开会议", paragraphs=("会议强调要抓好落实。",),
                       reporters=("记者 张 亚丹", "张亚丹"), photographers=("李强 摄",),
                       correspondents=("通讯员王鹏",))

@@ -244,6 +244,7 @@ def seed_site_with_base_url(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_seed_feed_and_sitemap(seed_site_with_base_url: Path) -> None:
     out = seed_site_with_base_url
     feed = ET.parse(out / "feed.xml").getroot()
@@ -267,6 +268,7 @@ def test_seed_feed_and_sitemap(seed_site_with_base_url: Path) -> None:
         assert (out / urls.file_of(unquote(loc[len(BASE):]))).is_file(), loc
 
 
+@pytest.mark.slow
 def test_seed_site_without_base_url(seed_site: tuple[Path, object]) -> None:
     out, _ = seed_site
     assert not (out / "sitemap.xml").exists()

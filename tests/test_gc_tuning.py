@@ -40,11 +40,11 @@ def test_restored_when_the_build_raises():
 def test_pipeline_build_runs_with_build_thresholds(tmp_path, monkeypatch):
     seen: list[tuple[int, int, int]] = []
 
-    def spy_collect(*args, **kwargs):
+    def spy_timer(*args, **kwargs):
         seen.append(gc.get_threshold())
         raise pipeline.BuildError("stop here")
 
-    monkeypatch.setattr(pipeline, "collect_archive", spy_collect)
+    monkeypatch.setattr(pipeline, "Timer", spy_timer)
     gc.set_threshold(700, 10, 10)
     with pytest.raises(pipeline.BuildError):
         pipeline.build(object())  # type: ignore[arg-type]

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import make_config
 
 from baoku import pipeline, search, urls
 from baoku.atomic import atomic_write
+from baoku.cache.session import IssueCache, Session, inputs_fingerprint
 from baoku.config import Config
-from baoku.incremental import IssueCache, Session, inputs_fingerprint
-from baoku.model import Archive, OutputFile
+from baoku.model import OutputFile
 from baoku.pipeline import build
+from baoku.render import PagePlan
 
 QUIET = lambda message: None  # noqa: E731
 
@@ -123,6 +125,7 @@ CASES: dict[str, Mutation] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_incremental_build_is_byte_identical_to_full_build(
         case: str, project: Path, tmp_path: Path) -> None:
@@ -151,6 +154,7 @@ def test_incremental_build_is_byte_identical_to_full_build(
         assert counts.kept == 0
 
 
+@pytest.mark.slow
 def test_a_chain_of_changes_stays_identical(project: Path, tmp_path: Path) -> None:
     session = session_for(project)
     session.build(QUIET)
@@ -160,6 +164,7 @@ def test_a_chain_of_changes_stays_identical(project: Path, tmp_path: Path) -> No
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_unchanged_pages_are_not_rendered_again(project: Path) -> None:
     session = session_for(project)
     session.build(QUIET)
@@ -171,6 +176,7 @@ def test_unchanged_pages_are_not_rendered_again(project: Path) -> None:
     assert again.rendered == 0 and again.kept == first.rendered
 
 
+@pytest.mark.slow
 def test_disk_cache_survives_a_new_process(project: Path) -> None:
     session_for(project).build(QUIET)
     fresh = session_for(project)
@@ -179,6 +185,7 @@ def test_disk_cache_survives_a_new_process(project: Path) -> None:
     assert fresh.counts.cached == len(list((project / "content").glob("*.txt")))
 
 
+@pytest.mark.slow
 def test_damaged_cache_entries_are_rebuilt(project: Path) -> None:
     session_for(project).build(QUIET)
     config = make_config(project, project / "output")
@@ -190,6 +197,7 @@ def test_damaged_cache_entries_are_rebuilt(project: Path) -> None:
     assert fresh.counts.assembled == len(list((project / "content").glob("*.txt")))
 
 
+@pytest.mark.slow
 def test_removed_sources_leave_the_cache(project: Path) -> None:
     session = session_for(project)
     session.build(QUIET)
@@ -224,6 +232,7 @@ def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["page.html"]
 
 
+@pytest.mark.slow
 def test_search_shards_are_rebuilt_only_where_needed(project: Path, tmp_path: Path) -> None:
     config = make_config(project, project / "output", search=True)
     session = Session(config)
@@ -255,6 +264,7 @@ def fragments(files: dict[str, bytes]) -> dict[str, bytes]:
             if path.startswith("pagefind/") and "/fragment/" in path}
 
 
+@pytest.mark.slow
 def test_deferred_search_catches_up_to_a_full_build(project: Path, tmp_path: Path) -> None:
     session = Session(make_config(project, project / "output", search=True),
                       defer_search=True)
@@ -279,12 +289,14 @@ class FailingAfterRender(Session):
 
     fail = False
 
-    def _render(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
-        yield from super()._render(archive, config)
+    def render_pages(self, plans: Iterable[PagePlan], config: Config,
+                     env: jinja2.Environment) -> Iterator[OutputFile]:
+        yield from super().render_pages(plans, config, env)
         if self.fail:
             raise RuntimeError("模拟的生成失败")
 
 
+@pytest.mark.slow
 def test_a_failed_build_does_not_vouch_for_unpublished_pages(project: Path,
                                                              tmp_path: Path) -> None:
     session = FailingAfterRender(make_config(project, project / "output"))
@@ -298,6 +310,7 @@ def test_a_failed_build_does_not_vouch_for_unpublished_pages(project: Path,
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_sidecar_change_is_seen_and_unchanged_files_are_not_read_again(
         project: Path, tmp_path: Path) -> None:
     session = session_for(project)
@@ -314,12 +327,6 @@ def test_sidecar_change_is_seen_and_unchanged_files_are_not_read_again(
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
-def test_render_site_is_still_mirrored_by_the_incremental_renderer() -> None:
-    """Fails when ``render.render_site`` changes shape: incremental builds then render every
-    page (still correct); update ``Session._render_changed`` to skip unchanged pages again."""
-    from baoku.incremental import _render_api_available
-
-    assert _render_api_available()
 
 
 _REAL_READ = pipeline._read_in_worker
@@ -333,6 +340,7 @@ def _noting_reader(job: tuple[Path, Path, str]) -> pipeline.Outcome:
     return _REAL_READ(job)
 
 
+@pytest.mark.slow
 def test_a_new_session_reads_its_files_in_the_pool_as_a_full_build_does(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content = project / "content"
@@ -362,3 +370,18 @@ def test_a_new_session_reads_its_files_in_the_pool_as_a_full_build_does(
 
     session.build(QUIET)
     assert session.counts.read_cached == len(files) - 1  # all but the unreadable one
+
+
+@pytest.mark.slow
+def test_a_sidecar_in_a_paper_folder_is_seen_by_the_cache(project: Path, tmp_path: Path) -> None:
+    """Paper folders one level down: their files' sidecars count like those in content/."""
+    paper = project / "content" / "示范区报"
+    paper.mkdir()
+    first = sorted((project / "content").glob("*.txt"))[0]
+    moved = first.rename(paper / first.name)
+    session = session_for(project)
+    session.build(QUIET)
+    (paper / f"{moved.stem}.yaml").write_text("edition: 第9版\n", encoding="utf-8")
+    session.build(QUIET)
+    assert session.counts.assembled == 1, "the issue whose sidecar appeared is read again"
+    assert_same_tree(project / "output", full_build(project, tmp_path))

@@ -24,7 +24,7 @@ from test_incremental import (
 )
 
 from baoku import render, urls
-from baoku.incremental import Session
+from baoku.cache.session import Session
 from baoku.model import OutputFile
 from baoku.publish import InPlaceUpdate
 
@@ -42,6 +42,7 @@ def issue_pages(output: Path, issue_id: str) -> dict[str, bytes]:
             for p in sorted(folder.parent.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_in_place_build_is_byte_identical_to_full_build(case: str, project: Path,
                                                         tmp_path: Path) -> None:
@@ -59,6 +60,7 @@ def test_in_place_build_is_byte_identical_to_full_build(case: str, project: Path
     assert build_leftovers(project / "output") == []
 
 
+@pytest.mark.slow
 def test_unchanged_pages_are_left_alone_in_place(project: Path) -> None:
     session = watch_session(project)
     before = {p: (p.stat().st_ino, p.read_bytes())
@@ -75,6 +77,7 @@ def test_unchanged_pages_are_left_alone_in_place(project: Path) -> None:
     assert session.counts.kept > session.counts.rendered
 
 
+@pytest.mark.slow
 def test_preview_publishes_a_new_issue_exactly_as_the_full_build_will(
         project: Path, tmp_path: Path) -> None:
     session = watch_session(project)
@@ -95,6 +98,7 @@ def test_preview_publishes_a_new_issue_exactly_as_the_full_build_will(
     assert_same_tree(project / "output", full)
 
 
+@pytest.mark.slow
 def test_preview_of_a_changed_issue_then_build(project: Path, tmp_path: Path) -> None:
     session = watch_session(project)
     change_source(project)
@@ -105,6 +109,7 @@ def test_preview_of_a_changed_issue_then_build(project: Path, tmp_path: Path) ->
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mutate", ["nothing", "remove", "template"])
 def test_no_preview_when_the_fast_path_does_not_apply(mutate: str, project: Path,
                                                       tmp_path: Path) -> None:
@@ -120,6 +125,7 @@ def test_no_preview_when_the_fast_path_does_not_apply(mutate: str, project: Path
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_no_preview_before_a_first_build_or_outside_watch_mode(project: Path) -> None:
     session = Session(make_config(project, project / "output"), use_disk_cache=False)
     assert session.preview(QUIET) is None
@@ -128,6 +134,7 @@ def test_no_preview_before_a_first_build_or_outside_watch_mode(project: Path) ->
     assert session.preview(QUIET) is None  # search not deferred: not a watch session
 
 
+@pytest.mark.slow
 def test_a_failed_in_place_build_leaves_output_untouched(project: Path,
                                                          tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
@@ -183,6 +190,7 @@ def test_in_place_update_moves_changed_files_and_deletes_dropped_ones(tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
+@pytest.mark.slow
 def test_watch_flow_preview_search_build_matches_a_full_build(project: Path,
                                                              tmp_path: Path) -> None:
     from test_incremental import fragments, without_bundles
@@ -234,6 +242,7 @@ def bundles_on_disk(output: Path) -> set[str]:
     return {p.parent.name for p in output.glob("pagefind/*/pagefind.js")}
 
 
+@pytest.mark.slow
 def test_a_new_years_issue_is_searchable_from_a_pending_bundle_until_its_shard_is_built(
         project: Path, tmp_path: Path) -> None:
     """A new year adds a shard (and may re-pack the year before): until the archive has
@@ -272,6 +281,7 @@ def test_a_new_years_issue_is_searchable_from_a_pending_bundle_until_its_shard_i
     assert bundle_list(full) == listing
 
 
+@pytest.mark.slow
 def test_an_edited_issue_replaces_its_shard_results_until_the_shard_is_rebuilt(
         project: Path) -> None:
     session = searchable_watch_session(project)
@@ -320,6 +330,7 @@ def test_pending_changes_name_new_changed_and_removed_issues() -> None:
     assert pending_changes(indexed, indexed) == ([], [])
 
 
+@pytest.mark.slow
 def test_a_publish_stopped_half_way_is_not_trusted_afterwards(project: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
@@ -349,6 +360,7 @@ def test_a_publish_stopped_half_way_is_not_trusted_afterwards(project: Path, tmp
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_an_edit_undone_before_the_shards_caught_up_retires_the_pending_bundle(
         project: Path) -> None:
     """Edit, preview (pending bundle), undo the edit before the archive caught up: the

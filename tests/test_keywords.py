@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from functools import cache
 
+from conftest import shared_tokenizer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from baoku.enrich.keywords import (
     KEYWORD_COUNT,
     builtin_stopwords,
-    extract_keywords,
     is_keyword,
     parse_stopwords,
+    pick_keywords,
+    rank_terms,
 )
 from baoku.model import Article
-from baoku.tokenizer import _TFIDF_STOP, _jieba_idf_path, default_tokenizer, load_idf
+from baoku.tokenizer import _TFIDF_STOP, _jieba_idf_path, load_idf
 
 BODY = (
     "本报讯（记者王小明 通讯员李强）近日，镇里开展花椒种植技术培训，今年以来进一步推进"
@@ -26,7 +28,9 @@ BODY = (
 
 def keywords(headline: str, body: str, stop: frozenset[str] | None = None) -> tuple[str, ...]:
     article = Article(number=1, headline=headline, paragraphs=(body,))
-    return extract_keywords(article, default_tokenizer(), stop or builtin_stopwords())
+    tokenizer = shared_tokenizer()  # ranked and picked as enrich.tag_article does
+    return pick_keywords(rank_terms(article, tokenizer), tokenizer,
+                         stop or builtin_stopwords(), KEYWORD_COUNT)
 
 
 def test_stop_list_is_a_data_file_with_the_usual_words() -> None:
@@ -81,7 +85,7 @@ def _idf_table() -> tuple[dict[str, float], float]:
 
 def _reference_tfidf(text: str, top_k: int) -> list[tuple[str, float]]:
     """jieba's ``extract_tags`` formula, written out plainly, on the tokenizer's own cut."""
-    tokenizer = default_tokenizer()
+    tokenizer = shared_tokenizer()
     idf, median = _idf_table()
     freq: dict[str, int] = {}
     for word in tokenizer.cut(text):
@@ -98,4 +102,4 @@ def test_keyword_weights_follow_jiebas_formula(pieces: list[str], top_k: int) ->
     text = "".join(pieces)
     # Twice: the second call meets every word's remembered weight.
     for _ in range(2):
-        assert default_tokenizer().keywords(text, top_k) == _reference_tfidf(text, top_k)
+        assert shared_tokenizer().keywords(text, top_k) == _reference_tfidf(text, top_k)

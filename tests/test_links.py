@@ -33,6 +33,7 @@ def resolve(out: Path, page_path: Path, link: str) -> tuple[Path, str]:
     return out / target, parts.fragment
 
 
+@pytest.mark.slow
 def test_the_crawl_covers_every_page_kind(seed_site, pages) -> None:
     out: Path = seed_site[0]
     names = {p.relative_to(out).as_posix() for p in pages}
@@ -43,6 +44,7 @@ def test_the_crawl_covers_every_page_kind(seed_site, pages) -> None:
     assert any(re.fullmatch(r"issues/[^/]+/\d\d/index\.html", n) for n in names)
 
 
+@pytest.mark.slow
 def test_no_root_absolute_links(seed_site, pages) -> None:
     out: Path = seed_site[0]
     offenders = [(p.relative_to(out).as_posix(), value) for p, page in pages.items()
@@ -54,6 +56,7 @@ def test_no_root_absolute_links(seed_site, pages) -> None:
         assert 'href="/' not in text and 'src="/' not in text, path
 
 
+@pytest.mark.slow
 def test_no_external_assets(pages) -> None:
     """Nothing is loaded from a CDN: the site works offline."""
     external = [e.attrs.get("src") or e.attrs.get("href")
@@ -64,6 +67,7 @@ def test_no_external_assets(pages) -> None:
     assert external == []
 
 
+@pytest.mark.slow
 def test_every_internal_link_resolves(seed_site, pages) -> None:
     out: Path = seed_site[0]
     broken: list[tuple[str, str]] = []
@@ -84,6 +88,7 @@ def test_every_internal_link_resolves(seed_site, pages) -> None:
     assert checked > 100
 
 
+@pytest.mark.slow
 def test_folder_links_name_index_html_for_file_urls(seed_site, pages) -> None:
     """``file://`` does not serve a folder's index.html, so links must name it."""
     out: Path = seed_site[0]

@@ -302,6 +302,7 @@ def issue_json(out: Path, issue_id: str) -> dict:
     return json.loads((out / "data" / "issues" / f"{issue_id}.json").read_text("utf-8"))
 
 
+@pytest.mark.slow
 def test_corrected_markdown_builds_to_exactly_what_it_says(corrected_site) -> None:  # type: ignore[no-untyped-def]
     out, result = corrected_site
     assert len(result.archive.issues) == 1  # the .txt beside the .md is not a second issue
@@ -322,6 +323,7 @@ def test_corrected_markdown_builds_to_exactly_what_it_says(corrected_site) -> No
     assert photo["paragraphs"] == ["近日，蓝湾社区开展普法活动。"]
 
 
+@pytest.mark.slow
 def test_corrected_issue_publishes_its_raw_text_and_origin(corrected_site) -> None:  # type: ignore[no-untyped-def]
     out, result = corrected_site
     issue = result.archive.issues[0]
@@ -337,6 +339,7 @@ def test_corrected_issue_publishes_its_raw_text_and_origin(corrected_site) -> No
     assert ORIGIN_LABELS["markdown"] in report_page
 
 
+@pytest.mark.slow
 def test_script_in_body_and_caption_is_escaped_in_the_article_page(corrected_site) -> None:  # type: ignore[no-untyped-def]
     out, _ = corrected_site
     for number, words in ((1, "body"), (2, "caption")):
@@ -347,6 +350,7 @@ def test_script_in_body_and_caption_is_escaped_in_the_article_page(corrected_sit
             f'&lt;script&gt;alert("{words}")' in page
 
 
+@pytest.mark.slow
 def test_markdown_issue_without_a_txt_has_no_raw_text(build_from) -> None:  # type: ignore[no-untyped-def]
     out, result = build_from({"content/only.md": "## 题\n\n文。\n"})
     issue = result.archive.issues[0]
@@ -354,6 +358,7 @@ def test_markdown_issue_without_a_txt_has_no_raw_text(build_from) -> None:  # ty
     assert not (out / "issues" / issue.id / "source.txt").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_escaped_script_is_shown_as_text_and_never_runs(corrected_site, page) -> None:  # type: ignore[no-untyped-def]
     out, _ = corrected_site

@@ -13,8 +13,8 @@ from conftest import make_config
 from test_incremental import QUIET, add_source, assert_same_tree, full_build, session_for
 
 from baoku import urls
-from baoku.incremental import Session
-from baoku.page_prints import FILE_NAME, PagePrint, content_digest, load_prints
+from baoku.cache.page_prints import FILE_NAME, PagePrint, content_digest, load_prints
+from baoku.cache.session import Session
 from baoku.render import make_environment
 from baoku.render.stamps import DATE, FULL, NONE, build_time_use, stamp
 
@@ -67,6 +67,7 @@ def test_stamp_keeps_only_what_is_shown() -> None:
     assert (stamp(when, NONE), stamp(when, DATE), stamp(when, FULL)) == ("", "2026-01-02", when)
 
 
+@pytest.mark.slow
 def test_a_new_process_renders_nothing_when_nothing_changed(project: Path,
                                                             tmp_path: Path) -> None:
     first = session_for(project)
@@ -79,6 +80,7 @@ def test_a_new_process_renders_nothing_when_nothing_changed(project: Path,
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_a_new_process_renders_only_pages_an_added_issue_changes(project: Path,
                                                                  tmp_path: Path) -> None:
     first = session_for(project)
@@ -91,6 +93,7 @@ def test_a_new_process_renders_only_pages_an_added_issue_changes(project: Path,
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_another_day_renders_only_the_home_and_report_pages_again(project: Path,
                                                                    tmp_path: Path) -> None:
     first = session_for(project)
@@ -107,6 +110,7 @@ def test_another_day_renders_only_the_home_and_report_pages_again(project: Path,
     assert_same_tree(project / "output", full)
 
 
+@pytest.mark.slow
 def test_a_theme_that_shows_the_time_is_rendered_again(project: Path) -> None:
     config = make_config(project, project / "output")
     builtin = config.builtin_theme_dir / "templates" / "article.html"
@@ -125,6 +129,7 @@ def test_a_theme_that_shows_the_time_is_rendered_again(project: Path) -> None:
     assert "2026-01-01T09:15:00+08:00" in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_page_changed_by_hand_is_rendered_again(project: Path, tmp_path: Path) -> None:
     session_for(project).build(QUIET)
     output = project / "output"
@@ -138,6 +143,7 @@ def test_a_page_changed_by_hand_is_rendered_again(project: Path, tmp_path: Path)
     assert_same_tree(output, full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_damaged_or_missing_prints_only_cost_a_full_render(project: Path) -> None:
     first = session_for(project)
     first.build(QUIET)
@@ -153,6 +159,7 @@ def test_damaged_or_missing_prints_only_cost_a_full_render(project: Path) -> Non
     assert gone.counts.rendered == first.counts.rendered
 
 
+@pytest.mark.slow
 def test_no_cache_neither_reads_nor_writes_prints(project: Path) -> None:
     session_for(project).build(QUIET)
     prints = make_config(project, project / "output").cache_dir / FILE_NAME
@@ -163,6 +170,7 @@ def test_no_cache_neither_reads_nor_writes_prints(project: Path) -> None:
     assert prints.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_stored_prints_name_the_bytes_they_rendered(project: Path) -> None:
     session = session_for(project)
     session.build(QUIET)

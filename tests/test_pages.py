@@ -86,6 +86,7 @@ def test_the_sample_pages_load_in_navigation_order() -> None:
     assert 'href="../help/index.html"' in pages[0].html
 
 
+@pytest.mark.slow
 def test_pages_are_built_into_the_site_and_not_read_as_issues(build_from) -> None:  # type: ignore[no-untyped-def]
     out, result = build_from({
         "content/2023-08-19-a.txt": "## 标题\n\n正文。\n",

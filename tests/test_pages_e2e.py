@@ -36,6 +36,7 @@ def texts(page: Page, tag: str, **attrs: str) -> list[str]:
     return [squash(e.text) for e in page.find(tag, **attrs)]
 
 
+@pytest.mark.slow
 def test_home_lists_every_issue_newest_first(out: Path, issues: list[dict[str, Any]]) -> None:
     home = page_at(out, urls.home())
     assert len(issues) == 5
@@ -50,6 +51,7 @@ def test_home_lists_every_issue_newest_first(out: Path, issues: list[dict[str, A
         assert f"{issue['article_count']} 篇" in body
 
 
+@pytest.mark.slow
 def test_issue_pages_list_articles_in_reading_order(out: Path,
                                                     issues: list[dict[str, Any]]) -> None:
     for issue in issues:
@@ -60,6 +62,7 @@ def test_issue_pages_list_articles_in_reading_order(out: Path,
         assert not page.with_attr("data-pagefind-body")
 
 
+@pytest.mark.slow
 def test_article_pages_show_the_article(out: Path, issues: list[dict[str, Any]]) -> None:
     checked = 0
     for issue in issues:
@@ -100,6 +103,7 @@ def test_article_pages_show_the_article(out: Path, issues: list[dict[str, Any]])
     assert checked == sum(len(i["articles"]) for i in issues) > 0
 
 
+@pytest.mark.slow
 def test_only_article_pages_are_search_bodies(out: Path) -> None:
     for path in out.rglob("*.html"):
         page = read_page(path)
@@ -116,6 +120,7 @@ def tag_counts(page: Page) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow
 def test_tag_index_counts_match_the_data(out: Path, issues: list[dict[str, Any]]) -> None:
     articles = [a for i in issues for a in i["articles"]]
     topics = Counter(t for a in articles for t in dict.fromkeys(a["topics"]))
@@ -134,6 +139,7 @@ def test_tag_index_counts_match_the_data(out: Path, issues: list[dict[str, Any]]
         assert shown[name] >= count  # a district also counts articles naming its towns
 
 
+@pytest.mark.slow
 def test_report_page_lists_every_source(out: Path) -> None:
     report = json.loads((out / "data/report.json").read_text(encoding="utf-8"))
     page = page_at(out, urls.report_page())
@@ -146,6 +152,7 @@ def test_report_page_lists_every_source(out: Path) -> None:
         assert failure["source"] in text
 
 
+@pytest.mark.slow
 def test_every_page_has_title_description_and_language(out: Path) -> None:
     for path in out.rglob("*.html"):
         source = path.read_text(encoding="utf-8")
@@ -157,6 +164,7 @@ def test_every_page_has_title_description_and_language(out: Path) -> None:
         assert descriptions and descriptions[0].attrs["content"].strip(), path
 
 
+@pytest.mark.slow
 def test_render_is_deterministic(seed_site, tmp_path: Path) -> None:
     archive = seed_site[1].archive
     config = make_config(ROOT, tmp_path / "out")
@@ -173,6 +181,7 @@ def middle_article(issues: list[dict[str, Any]]) -> tuple[dict[str, Any], int]:
     return issue, 1
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_arrow_keys_walk_the_issue_offline(out: Path, issues: list[dict[str, Any]],
                                            page) -> None:
@@ -188,6 +197,7 @@ def test_arrow_keys_walk_the_issue_offline(out: Path, issues: list[dict[str, Any
     assert page.console_errors == []
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_copy_button_copies_the_citation_offline(out: Path, issues: list[dict[str, Any]],
                                                  browser) -> None:
@@ -214,6 +224,7 @@ def test_copy_button_copies_the_citation_offline(out: Path, issues: list[dict[st
         context.close()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_skip_link_and_narrow_screen(out: Path, issues: list[dict[str, Any]], browser) -> None:
     issue, position = middle_article(issues)
@@ -231,6 +242,7 @@ def test_skip_link_and_narrow_screen(out: Path, issues: list[dict[str, Any]], br
         context.close()
 
 
+@pytest.mark.slow
 def test_markdown_issue_links_its_raw_text(build_from) -> None:
     site, result = build_from({
         "content/a.md": "## 标题甲\n\n正文第一段。\n\n### 小节标题\n\n正文第二段。\n",
@@ -250,6 +262,7 @@ def test_markdown_issue_links_its_raw_text(build_from) -> None:
     assert "人工校订" in report
 
 
+@pytest.mark.slow
 def test_undated_issue_and_unreadable_file(build_from) -> None:
     site, result = build_from({
         "content/note.txt": "社区开展义诊活动\n本报讯 近日，某社区组织医生为居民义诊。\n",

@@ -49,6 +49,7 @@ def _files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_pool_builds_the_same_site_as_in_process(tmp_path: Path) -> None:
     serial = _build(_project(tmp_path / "a"), workers=1)
     pooled = _build(_project(tmp_path / "b"), workers=3)
@@ -59,6 +60,7 @@ def test_pool_builds_the_same_site_as_in_process(tmp_path: Path) -> None:
     assert _files(tmp_path / "b" / "output") == _files(tmp_path / "a" / "output")
 
 
+@pytest.mark.slow
 def test_one_failing_source_is_isolated_in_the_pool(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     def fragile(text):  # type: ignore[no-untyped-def]
@@ -79,6 +81,7 @@ def test_default_workers_follow_the_cores() -> None:
     assert 1 <= default_workers() <= 8
 
 
+@pytest.mark.slow
 def test_sources_keep_their_order_and_ids_in_the_pool(tmp_path: Path) -> None:
     root = _project(tmp_path)
     (root / "content" / "2021-03-01_测试日报_01.md").write_text("# 空", encoding="utf-8")
@@ -88,8 +91,9 @@ def test_sources_keep_their_order_and_ids_in_the_pool(tmp_path: Path) -> None:
     assert len({i.id for i in result.archive.issues}) == len(result.archive.issues)
 
 
+@pytest.mark.slow
 def test_incremental_session_assembles_its_misses_in_the_pool(tmp_path: Path) -> None:
-    from baoku.incremental import Session
+    from baoku.cache.session import Session
 
     serial = _build(_project(tmp_path / "a"), workers=1)
     root = _project(tmp_path / "b")
@@ -118,6 +122,7 @@ def test_no_pool_is_forked_while_a_stage_runs_in_a_thread(tmp_path: Path) -> Non
     pool.shutdown()
 
 
+@pytest.mark.slow
 def test_sources_are_read_while_the_enricher_loads(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The read pool starts before the enricher is loaded: the loader sees files read."""
@@ -134,17 +139,17 @@ def test_sources_are_read_while_the_enricher_loads(tmp_path: Path,
     monkeypatch.setattr(read, "decode_bytes", marking_decode)  # forked workers inherit it
     seen: list[int] = []
 
-    def waiting_loader(config: Config) -> Enricher:
-        deadline = time.monotonic() + 10
-        while not any(markers.iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        seen.append(len(list(markers.iterdir())))
-        return pipeline.load_enricher(config)
+    class WaitingLoader(pipeline.NoCache):
+        def enricher(self, config: Config) -> Enricher:
+            deadline = time.monotonic() + 10
+            while not any(markers.iterdir()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen.append(len(list(markers.iterdir())))
+            return super().enricher(config)
 
     root = _project(tmp_path / "p")
     config = replace(make_config(root, root / "output"), workers=2)
-    result = pipeline.build(config, log=lambda m: None,
-                            hooks=replace(pipeline.DEFAULT_HOOKS, load_enricher=waiting_loader))
+    result = pipeline.build(config, WaitingLoader(), log=lambda m: None)
     assert seen and seen[0] > 0
     assert len(result.archive.issues) == 12 and len(result.archive.failures) == 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import shared_tokenizer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from baoku.enrich.places import (
 )
 from baoku.enrich.topics import parse_taxonomy
 from baoku.model import Article, Issue, Source, SourceMeta
-from baoku.tokenizer import default_tokenizer
 
 LOCAL = """
 [[place]]
@@ -46,7 +46,7 @@ def make_issue(*bodies: str, headline: str = "标题") -> Issue:
 @pytest.fixture(scope="module")
 def enricher() -> Enricher:
     book = build_book(load_gazetteer(), parse_local_places(LOCAL))
-    return make_enricher(book, parse_taxonomy(""), default_tokenizer())
+    return make_enricher(book, parse_taxonomy(""), shared_tokenizer())
 
 
 def places_of(enricher: Enricher, *bodies: str) -> list[list[tuple[str, str, str | None]]]:
@@ -98,7 +98,7 @@ def test_missing_place_file_is_no_problem(tmp_path) -> None:
 
 def test_place_file_warnings_reach_every_issue() -> None:
     book = build_book(load_gazetteer(), parse_local_places('[[place]]\nlevel = "village"'))
-    enricher = make_enricher(book, parse_taxonomy(""), default_tokenizer())
+    enricher = make_enricher(book, parse_taxonomy(""), shared_tokenizer())
     issue = enrich_issue(make_issue("卫东区召开会议。", "梁园区召开会议。"), enricher)
     assert any("缺少地名" in w for w in issue.warnings)
 
@@ -149,7 +149,7 @@ def test_ignore_word_blocks_a_guarded_alias_inside_it() -> None:
         '[[place]]\nname = "示范区"\nparent = "平顶山市"\n[ignore]\nwords = ["小麦高产示范区"]'
     )
     enricher = make_enricher(build_book(load_gazetteer(), local), parse_taxonomy(""),
-                             default_tokenizer())
+                             shared_tokenizer())
     assert places_of(enricher, "小麦高产示范区喜获丰收。") == [[]]
     assert places_of(enricher, "走进农业科技示范区参观。") == [[]]  # no ignore word needed
     assert places_of(enricher, "走进示范区参观。") == [[("示范区", "district", "平顶山市")]]

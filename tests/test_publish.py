@@ -66,6 +66,7 @@ def wait_for_staging(process: subprocess.Popen[bytes], output: Path) -> Path:
     pytest.fail("the build finished before it could be interrupted; raise COPIES")
 
 
+@pytest.mark.slow
 def test_ctrl_c_mid_build_keeps_the_previous_output(big_project: Path) -> None:
     output = big_project / "output"
     before = digest_tree(output)
@@ -79,6 +80,7 @@ def test_ctrl_c_mid_build_keeps_the_previous_output(big_project: Path) -> None:
     assert leftovers(output) == []
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_output_and_the_next_build_cleans_up(big_project: Path) -> None:
     output = big_project / "output"
     before = digest_tree(output)

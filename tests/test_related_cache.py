@@ -11,15 +11,15 @@ import pytest
 from test_incremental import QUIET, add_source, assert_same_tree, full_build, session_for
 from test_related import art, issue
 
-from baoku import incremental
+from baoku.cache.related_lists import FILE_NAME, load_related, save_related
+from baoku.cache.session import Session
 from baoku.enrich.related import (
     apply_related,
     link_related,
     related_inputs_digest,
     related_lists,
 )
-from baoku.model import Place
-from baoku.related_cache import FILE_NAME, load_related, save_related
+from baoku.model import Issue, Place
 
 TOWN = Place(name="湖滨镇", level="town")
 
@@ -100,15 +100,17 @@ def test_damaged_or_foreign_files_are_a_miss(tmp_path: Path, content: bytes) -> 
 def ranked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times a Session ranked related articles."""
     calls: list[int] = []
+    keep = Session.keep_related
 
-    def counting(issues, only=None):
-        calls.append(len(issues))
-        return link_related(issues, only)
+    def counting(self: Session, linked: tuple[Issue, ...]) -> None:  # told after ranking
+        calls.append(len(linked))
+        keep(self, linked)
 
-    monkeypatch.setattr(incremental, "link_related", counting)
+    monkeypatch.setattr(Session, "keep_related", counting)
     return calls
 
 
+@pytest.mark.slow
 def test_a_new_process_reuses_the_lists_until_an_issue_changes(
         project: Path, tmp_path: Path, ranked: list[int]) -> None:
     session_for(project).build(QUIET)
@@ -125,6 +127,7 @@ def test_a_new_process_reuses_the_lists_until_an_issue_changes(
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_a_damaged_file_only_costs_a_ranking(project: Path, tmp_path: Path,
                                              ranked: list[int]) -> None:
     session_for(project).build(QUIET)
@@ -134,6 +137,7 @@ def test_a_damaged_file_only_costs_a_ranking(project: Path, tmp_path: Path,
     assert_same_tree(project / "output", full_build(project, tmp_path))
 
 
+@pytest.mark.slow
 def test_without_the_disk_cache_nothing_is_kept(project: Path, ranked: list[int]) -> None:
     session = session_for(project, use_disk_cache=False)
     session.build(QUIET)

@@ -21,12 +21,17 @@ from baoku.model import (
     Source,
     SourceMeta,
 )
-from baoku.present import date_label, lead, reading_minutes, sort_date
+from baoku.present import cjk_count, date_label, lead, minutes_for, sort_date
 from baoku.render import PagePlan, make_environment, plan_pages, render_page, render_site
 from baoku.render.places import build_place_tree
 from baoku.views import ArticlePage, HomePage, IssuePage, PlacePage, TagIndexPage
 
 GENERATED = "2026-01-01T08:00:00+08:00"
+
+
+def reading_minutes(article: Article) -> int:
+    """What an article page shows as 约 N 分钟 for ``article``'s text."""
+    return minutes_for(cjk_count(article.text))
 
 
 def source(name: str, *, paper: str | None = "晨报", date: str | None = "2024-03-05",

@@ -125,6 +125,7 @@ def seeds_both_ways(tmp_path_factory: pytest.TempPathFactory
             project, config)
 
 
+@pytest.mark.slow
 def test_every_seed_round_trips_field_by_field(seeds_both_ways) -> None:  # type: ignore[no-untyped-def]
     from_txt, from_md, _, _ = seeds_both_ways
     assert sorted(from_md) == sorted(from_txt)
@@ -137,6 +138,7 @@ def test_every_seed_round_trips_field_by_field(seeds_both_ways) -> None:  # type
                 assert md_article[name] == value, (issue_id, txt_article["id"], name)
 
 
+@pytest.mark.slow
 def test_export_never_overwrites_and_never_touches_the_txt(seeds_both_ways) -> None:  # type: ignore[no-untyped-def]
     _, _, project, config = seeds_both_ways
     txt = sorted((project / "content").glob("*.txt"))[0]
@@ -158,6 +160,7 @@ def test_export_refuses_what_is_not_a_txt(tmp_path: Path) -> None:
         export_source(tmp_path / "missing.txt", config)
 
 
+@pytest.mark.slow
 def test_build_py_export_md_writes_once_then_refuses(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     from baoku.cli import main

@@ -20,9 +20,9 @@ import pytest
 from conftest import build_leftovers, make_config
 
 from baoku import publish
+from baoku.cache.session import Session
 from baoku.cli import main
 from baoku.config import load_config
-from baoku.incremental import Session
 from baoku.pipeline import BuildError, build
 from baoku.safety import STAMP_NAME, UnsafeOutput
 from baoku.serve import BuildStatus

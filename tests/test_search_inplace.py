@@ -107,6 +107,7 @@ CHANGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_update_in_place_equals_a_full_build(change: str, config: object,
                                              tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,16 @@ from baoku.search.pagefind import (
     index_text,
     index_texts,
     record_filters,
-    record_meta,
+    record_page,
     record_sort,
 )
-from baoku.search.records import archive_records, article_record, assign_shards, year_of
+from baoku.search.records import (
+    SearchRecord,
+    archive_records,
+    article_record,
+    assign_shards,
+    year_of,
+)
 
 
 def make_issue(issue_id: str, date: str | None, articles: list[Article],
@@ -38,6 +45,12 @@ def story(number: int, headline: str, body: str = "正文。", **extra: object) 
 
 def archive_of(*issues: Issue) -> Archive:
     return Archive(issues=issues)
+
+
+def page_meta(record: SearchRecord) -> dict[str, str]:
+    """The ``data-pagefind-meta`` fields of the record's page, as Pagefind reads them."""
+    found = re.findall(r'<span data-pagefind-meta="(\w+)">([^<]*)</span>', record_page(record))
+    return dict(found)
 
 
 def test_record_carries_heading_body_and_tags() -> None:
@@ -68,7 +81,7 @@ def test_year_of_partial_dates(date: str | None, year: str | None) -> None:
 def test_pagefind_fields_for_an_undated_paperless_article() -> None:
     issue = make_issue("scan-7", None, [story(1, "无日期")], paper=None)
     record = archive_records(archive_of(issue))[0]
-    assert record_meta(record) == {"title": "无日期", "issue": "scan-7"}
+    assert page_meta(record) == {"title": "无日期", "issue": "scan-7"}
     assert record_filters(record) == {"年份": ["日期不详"]}
     assert record_sort(record) == {"date": "0000-00-00"}
 
@@ -80,7 +93,7 @@ def test_pagefind_filters_name_every_tag() -> None:
     assert record_sort(record) == {"date": "2024-04-01"}
     assert record_filters(record) == {"地区": ["卫东区"], "主题": ["交通", "民生"],
                                       "年份": ["2024"], "报纸": ["测试日报"], "记者": ["朱江森"]}
-    assert record_meta(record)["date"] == "2024-04"
+    assert page_meta(record)["date"] == "2024-04"
 
 
 def test_shards_by_year_newest_first_undated_last() -> None:
@@ -130,7 +143,7 @@ def test_fingerprint_follows_every_field_of_every_record() -> None:
     changes = {"id": "x", "issue_id": "x", "path": "x/", "headline": "乙", "heading": "乙",
                "body": record.body + "。", "date": None, "year": None, "paper": "报",
                "issue_label": "x", "sort_date": "2023-05-07", "districts": ("梁园区",),
-               "topics": ("民生",), "reporters": ("张三",), "image": "a.png"}
+               "topics": ("民生",), "reporters": ("张三",)}
     assert set(changes) == {f.name for f in dataclasses.fields(record)}
     for name, value in changes.items():
         changed = dataclasses.replace(record, **{name: value})
@@ -321,6 +334,7 @@ SOURCE = ("测试日报 2024年5月6日\n\n湛阳镇花椒丰收\n\n"
           "本报讯（记者王五）叶营村花椒迎来丰收，村民增收。\n")
 
 
+@pytest.mark.slow
 def test_site_without_search_says_so(build_from: object) -> None:
     out, _ = build_from({"content/2024-05-06-a.txt": SOURCE}, search=False)  # type: ignore[operator]
     html = (out / "search" / "index.html").read_text(encoding="utf-8")
@@ -328,6 +342,7 @@ def test_site_without_search_says_so(build_from: object) -> None:
     assert not (out / "pagefind").exists() and not (out / "search-offline").exists()
 
 
+@pytest.mark.slow
 def test_site_with_search_links_its_bundles(build_from: object) -> None:
     out, result = build_from({"content/2024-05-06-a.txt": SOURCE}, search=True)  # type: ignore[operator]
     assert result.search_warnings == []

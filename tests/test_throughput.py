@@ -37,8 +37,8 @@ from baoku.enrich.places import (
 )
 from baoku.model import Archive, OutputFile
 from baoku.render import parallel
-from baoku.tokenizer import Tokenizer, default_tokenizer
-from tests.conftest import make_config
+from baoku.tokenizer import Tokenizer
+from tests.conftest import make_config, shared_tokenizer
 from tests.test_incremental import fragments, without_bundles
 
 DISTRICTS = ("东岭镇", "西河乡", "南山街道", "北湖镇", "石桥乡", "青松镇")
@@ -102,6 +102,7 @@ def test_no_fork_pool_while_a_stage_runs_in_a_thread() -> None:
     assert parallel.pool_workers(2, 100 * parallel.MIN_PARALLEL_PAGES) == 2
 
 
+@pytest.mark.slow
 def test_pooled_render_gives_the_same_files_in_the_same_order(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plans, _ = _plans(_project(tmp_path))
@@ -118,6 +119,7 @@ def test_pooled_render_gives_the_same_files_in_the_same_order(
     assert len(pooled) > 20
 
 
+@pytest.mark.slow
 def test_a_page_failing_in_a_worker_raises_its_own_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plans, _ = _plans(_project(tmp_path, issues=3))
@@ -129,6 +131,7 @@ def test_a_page_failing_in_a_worker_raises_its_own_error(
         list(render.render_pages(config, plans))
 
 
+@pytest.mark.slow
 def test_build_with_pool_and_background_search_matches_in_process_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_PARALLEL_PAGES", 1)
@@ -200,7 +203,7 @@ def _mentions_by_last_char(text: str, book: PlaceBook, tokenizer: Tokenizer
     found = []
     banned = negative_spans(text, book.negatives)
     for end in range(1, len(text) + 1):
-        for size in book.lengths_ending_in(text[end - 1]):
+        for size in book.endings.get(text[end - 1], ()):  # longest first
             if size > end:
                 continue
             surface = text[end - size:end]
@@ -231,14 +234,14 @@ def small_book() -> PlaceBook:
 def test_known_mentions_match_the_char_by_char_scan(small_book: PlaceBook,
                                                      pieces: list[str]) -> None:
     text = "".join(pieces)
-    tokenizer = default_tokenizer()
+    tokenizer = shared_tokenizer()
     assert known_mentions(text, small_book, tokenizer) == _mentions_by_last_char(
         text, small_book, tokenizer)
 
 
 def test_small_book_has_one_and_many_character_surfaces(small_book: PlaceBook) -> None:
     assert "青" in small_book.surfaces and "青山县" in small_book.surfaces
-    names = [m.name for m in known_mentions("桃源镇在青山县。", small_book, default_tokenizer())]
+    names = [m.name for m in known_mentions("桃源镇在青山县。", small_book, shared_tokenizer())]
     assert names == ["桃源镇", "青山县"]
 
 
@@ -305,20 +308,23 @@ def test_cancel_also_stops_what_the_background_process_started(tmp_path: Path) -
         time.sleep(0.02)
 
 
-def test_failed_render_stops_the_search_and_leaves_no_staging(tmp_path: Path) -> None:
-    def failing_render(archive: Archive, config: Config) -> Iterator[OutputFile]:
+@pytest.mark.slow
+def test_failed_render_stops_the_search_and_leaves_no_staging(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_render(archive: Archive, config: Config, *args: object) -> Iterator[OutputFile]:
         yield OutputFile("index.html", b"<html></html>")
         raise RuntimeError("模板坏了")
 
     root = _project(tmp_path)
     config = replace(make_config(root, root / "output", search=True), workers=2)
+    monkeypatch.setattr(pipeline, "render_site", failing_render)
     with pytest.raises(RuntimeError, match="模板坏了"):
-        pipeline.build(config, log=lambda m: None,
-                       hooks=replace(pipeline.DEFAULT_HOOKS, render=failing_render))
+        pipeline.build(config, log=lambda m: None)
     assert multiprocessing.active_children() == []
     assert sorted(p.name for p in root.iterdir()) == ["content"]
 
 
+@pytest.mark.slow
 def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from baoku.search import pagefind
@@ -334,7 +340,8 @@ def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
     slow.chmod(0o755)
     monkeypatch.setattr(pagefind, "_executable", lambda: slow)
 
-    def render_until_pagefind_runs(archive: Archive, config: Config) -> Iterator[OutputFile]:
+    def render_until_pagefind_runs(archive: Archive, config: Config, *args: object
+                                   ) -> Iterator[OutputFile]:
         deadline = time.monotonic() + 30
         while not _pagefind_processes(scratch):
             assert time.monotonic() < deadline, "Pagefind never started"
@@ -344,9 +351,9 @@ def test_a_build_failing_while_pagefind_runs_leaves_no_process_or_record_pages(
 
     root = _project(tmp_path)
     config = replace(make_config(root, root / "output", search=True), workers=2)
+    monkeypatch.setattr(pipeline, "render_site", render_until_pagefind_runs)
     with pytest.raises(RuntimeError, match="模板坏了"):
-        pipeline.build(config, log=lambda m: None,
-                       hooks=replace(pipeline.DEFAULT_HOOKS, render=render_until_pagefind_runs))
+        pipeline.build(config, log=lambda m: None)
     deadline = time.monotonic() + 10
     while _pagefind_processes(scratch):
         assert time.monotonic() < deadline, "Pagefind still runs after the build failed"
@@ -367,4 +374,4 @@ def _pagefind_processes(scratch: Path) -> list[int]:
 
 
 def test_an_empty_place_book_finds_nothing() -> None:
-    assert known_mentions("桃源镇在青山县。", PlaceBook(), default_tokenizer()) == []
+    assert known_mentions("桃源镇在青山县。", PlaceBook(), shared_tokenizer()) == []

@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 import pytest
+from conftest import shared_tokenizer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from baoku.enrich.keywords import rank_terms
 from baoku.enrich.topics import (
     MAX_TOPICS,
     Taxonomy,
     Topic,
-    assign_topics,
     choose_topics,
     load_taxonomy,
     parse_taxonomy,
     topic_scores,
 )
 from baoku.model import Article
-from baoku.tokenizer import default_tokenizer
+from baoku.tokenizer import Tokenizer
 
 
 @pytest.fixture(scope="module")
 def taxonomy() -> Taxonomy:
     tax = load_taxonomy(None)
-    default_tokenizer().add_words(tax.words())
+    shared_tokenizer().add_words(tax.words())
     return tax
+
+
+def assign_topics(article: Article, taxonomy: Taxonomy, tokenizer: Tokenizer
+                  ) -> tuple[str, ...]:
+    """An article's topics, scored as ``enrich.tag_article`` scores them."""
+    return choose_topics(topic_scores(dict(rank_terms(article, tokenizer)), taxonomy))
 
 
 def article(headline: str, *paragraphs: str) -> Article:
@@ -100,20 +107,20 @@ def test_choose_topics_threshold_and_cap() -> None:
 )
 def test_articles_get_the_topic_a_reader_expects(taxonomy: Taxonomy, headline: str,
                                                  body: str, expected: str) -> None:
-    topics = assign_topics(article(headline, body), taxonomy, default_tokenizer())
+    topics = assign_topics(article(headline, body), taxonomy, shared_tokenizer())
     assert topics[0] == expected
     assert 1 <= len(topics) <= MAX_TOPICS
 
 
 def test_text_without_taxonomy_words_gets_no_topic(taxonomy: Taxonomy) -> None:
     spring = article("春天", "天气晴朗，微风和煦。")
-    assert assign_topics(spring, taxonomy, default_tokenizer()) == ()
+    assert assign_topics(spring, taxonomy, shared_tokenizer()) == ()
 
 
 def test_headline_words_weigh_more(taxonomy: Taxonomy) -> None:
     body = "学校组织师生参加消防演练，排查安全隐患。"
-    school = assign_topics(article("学校新学期开学", body), taxonomy, default_tokenizer())
-    safety = assign_topics(article("消防演练排查隐患", body), taxonomy, default_tokenizer())
+    school = assign_topics(article("学校新学期开学", body), taxonomy, shared_tokenizer())
+    safety = assign_topics(article("消防演练排查隐患", body), taxonomy, shared_tokenizer())
     assert school[0] == "教育"
     assert safety[0] == "安全生产"
 

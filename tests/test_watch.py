@@ -21,7 +21,7 @@ import pytest
 from conftest import SEEDS, make_config
 
 from baoku import urls
-from baoku.incremental import Session
+from baoku.cache.session import Session
 from baoku.serve import BuildStatus, PreviewServer, inject_banner
 from baoku.watch import Targets, Watcher, is_temporary, watch_targets
 
@@ -115,6 +115,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
         yield running_site
 
 
+@pytest.mark.slow
 def test_dropped_file_is_served_and_only_it_is_processed(live: Live) -> None:
     name = "2024-03-07_c.txt"
     assert fetch(issue_url(live.base, name))[0] == 404
@@ -132,6 +133,7 @@ def test_dropped_file_is_served_and_only_it_is_processed(live: Live) -> None:
     assert fetch(issue_url(live.base, "2024-03-05_a.txt"))[0] == 200
 
 
+@pytest.mark.slow
 def test_changed_file_is_served_with_its_new_text(live: Live) -> None:
     name = "2024-03-05_a.txt"
     (live.content / name).write_text(issue_text("春耕备耕有序推进", "新增的句子写着紫云英。"),
@@ -139,6 +141,7 @@ def test_changed_file_is_served_with_its_new_text(live: Live) -> None:
     wait_for(lambda: "紫云英" in fetch(data_url(live.base, name))[1])
 
 
+@pytest.mark.slow
 def test_removed_file_disappears_with_its_pages(live: Live) -> None:
     name = "2024-03-06_b.txt"
     article = live.base + urls.file_of(urls.article_page(urls.issue_id_for(f"content/{name}"),
@@ -150,6 +153,7 @@ def test_removed_file_disappears_with_its_pages(live: Live) -> None:
     assert fetch(issue_url(live.base, "2024-03-05_a.txt"))[0] == 200
 
 
+@pytest.mark.slow
 def test_burst_of_drops_is_debounced(live: Live) -> None:
     live.wait_idle()
     builds_before = live.watcher.builds
@@ -164,6 +168,7 @@ def test_burst_of_drops_is_debounced(live: Live) -> None:
     assert 1 <= builds <= 5, f"{builds} builds for a burst of 50 files"
 
 
+@pytest.mark.slow
 def test_temporary_name_is_not_built_until_renamed(live: Live) -> None:
     live.wait_idle()
     builds_before = live.watcher.builds
@@ -178,6 +183,7 @@ def test_temporary_name_is_not_built_until_renamed(live: Live) -> None:
     wait_for(lambda: fetch(issue_url(live.base, final.name))[0] == 200)
 
 
+@pytest.mark.slow
 def test_growing_file_is_built_once_complete(live: Live) -> None:
     live.wait_idle()
     builds_before = live.watcher.builds
@@ -195,6 +201,7 @@ def test_growing_file_is_built_once_complete(live: Live) -> None:
     assert live.watcher.builds == builds_before + 1
 
 
+@pytest.mark.slow
 def test_bad_file_shows_a_banner_while_the_rest_is_served(live: Live) -> None:
     bad = live.content / "2024-03-10_bad.txt"
     bad.write_bytes(b"")
@@ -212,6 +219,7 @@ def test_bad_file_shows_a_banner_while_the_rest_is_served(live: Live) -> None:
     assert 'id="baoku-dev-banner"' not in fetch(live.base)[1]
 
 
+@pytest.mark.slow
 def test_template_change_rerenders(live: Live) -> None:
     config = make_config(live.project, live.project / "output")
     builtin = config.builtin_theme_dir / "templates" / "base.html"
@@ -223,6 +231,7 @@ def test_template_change_rerenders(live: Live) -> None:
     wait_for(lambda: "librarian-mark" in fetch(live.base)[1])
 
 
+@pytest.mark.slow
 def test_config_change_rebuilds_and_a_bad_config_shows_a_banner(live: Live) -> None:
     config_file = live.project / "baoku.toml"
     config_file.write_text('[site]\ntitle = "图书馆员的报库"\n', encoding="utf-8")
@@ -248,6 +257,7 @@ def sample_without_last_seed(tmp_path: Path) -> tuple[Path, list[Path]]:
     return project, seeds
 
 
+@pytest.mark.slow
 def test_drop_to_served_latency_on_the_sample_archive(tmp_path: Path,
                                                       record_property: Callable) -> None:
     """Measures (does not assert) the latency reported in the watch engineer's report."""
@@ -317,6 +327,7 @@ def test_busy_port_falls_back_to_a_free_one(tmp_path: Path) -> None:
         holder.close()
 
 
+@pytest.mark.slow
 def test_data_url_helper_matches_export(tmp_path: Path) -> None:
     """The tests read issue text from the published JSON; check that contract holds."""
     project = tmp_path / "p"
@@ -330,6 +341,7 @@ def test_data_url_helper_matches_export(tmp_path: Path) -> None:
                                     ensure_ascii=False)
 
 
+@pytest.mark.slow
 def test_a_dropped_issue_is_searchable_before_its_years_index_is_rebuilt(
         tmp_path: Path) -> None:
     project, seeds = sample_without_last_seed(tmp_path)

@@ -1,7 +1,8 @@
 """Enrich stage: places, topics, keywords, people and related articles.
 
-``load_enricher`` loads the heavy resources (gazetteer, place file, taxonomy, jieba)
-once per process; ``enrich_issue`` is then a pure function of an issue;
+``load_enricher`` loads the heavy resources (gazetteer, place file, taxonomy, and a jieba
+dictionary of the enricher's own, taught their words); ``enrich_issue`` is then a pure
+function of an issue;
 ``link_related`` runs once over the whole archive.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, replace
 from ..config import Config
 from ..model import Article, Issue, Place
 from ..safety import safe_file
-from ..tokenizer import Tokenizer, default_tokenizer
+from ..tokenizer import JiebaTokenizer, Tokenizer
 from .keywords import builtin_stopwords, pick_keywords, rank_terms
 from .people import merge_misread_names, normalised_people
 from .places import (
@@ -67,7 +68,7 @@ def load_enricher(config: Config) -> Enricher:
     book = build_book(gazetteer, load_local_places(places_file))
     missing = () if gazetteer else (GAZETTEER_MISSING,)
     book = replace(book, warnings=(*missing, *skipped, *skipped_topics, *book.warnings))
-    return make_enricher(book, load_taxonomy(topics_file), default_tokenizer())
+    return make_enricher(book, load_taxonomy(topics_file), JiebaTokenizer())
 
 
 def article_text(article: Article) -> str:

@@ -63,7 +63,3 @@ def pick_keywords(ranked: list[tuple[str, float]], tokenizer: Tokenizer,
             chosen.append(word)
     return tuple(chosen)
 
-
-def extract_keywords(article: Article, tokenizer: Tokenizer, stopwords: frozenset[str],
-                     count: int = KEYWORD_COUNT) -> tuple[str, ...]:
-    return pick_keywords(rank_terms(article, tokenizer), tokenizer, stopwords, count)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import replace
+from typing import TypedDict
 
+from ..cjk import HAN
 from ..model import Article
 
 # Titles printed before or after a name in credits; longest first so 见习记者 beats 记者.
@@ -22,8 +24,8 @@ SPACE_RE = re.compile(r"[\s\u3000]+")
 EDGE_PUNCT = "()（）[]【】<>《》“”\"'‘’:：,，、;；.。/"
 # Han names of 2–4 characters, longer transliterated names joined by ·, Latin names.
 NAME_RE = re.compile(
-    r"^[\u3400-\u9fff]{2,4}$"
-    r"|^[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)+$"
+    f"^[{HAN}]{{2,4}}$"
+    f"|^[{HAN}]+(?:[·•][{HAN}]+)+$"
     r"|^[A-Za-z][A-Za-z .'-]{1,40}$"
 )
 
@@ -41,7 +43,7 @@ def normalise_name(raw: str) -> str | None:
                 name, changed = name[:-len(title)].strip(EDGE_PUNCT + " "), True
         if name.endswith("摄") and len(name.rstrip(" 摄")) >= 2:
             name, changed = name[:-1].rstrip(), True
-    if re.search(r"[\u3400-\u9fff]", name):
+    if re.search(f"[{HAN}]", name):
         name = SPACE_RE.sub("", name)
     if name in TITLES or name in NOT_NAMES:
         return None
@@ -53,7 +55,13 @@ def normalise_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in cleaned if n))
 
 
-def normalised_people(article: Article) -> dict[str, tuple[str, ...]]:
+class Credits(TypedDict):
+    reporters: tuple[str, ...]
+    correspondents: tuple[str, ...]
+    photographers: tuple[str, ...]
+
+
+def normalised_people(article: Article) -> Credits:
     """The article's credit fields with their names cleaned, for ``replace``."""
     return {
         "reporters": normalise_names(article.reporters),

@@ -16,6 +16,7 @@ from typing import Literal
 
 import numpy as np
 
+from ..cjk import HAN, is_cjk
 from ..model import Place, PlaceLevel
 from ..read import ReadError, read_small_file
 from ..tokenizer import Tokenizer
@@ -32,7 +33,7 @@ SUFFIX_LEVEL: dict[str, PlaceLevel] = {
 }
 SUFFIX_RE = re.compile("|".join(sorted(SUFFIX_LEVEL, key=len, reverse=True)))
 GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "adcodes.csv"
-CJK_RE = re.compile(r"[\u3400-\u9fff]")
+CJK_RE = re.compile(f"[{HAN}]")
 MAX_PREFIX = 4  # characters before the suffix in a pattern-recognised name
 TAG_WINDOW = 8  # characters tagged before a suffix, so words cut by the window stay whole
 
@@ -126,10 +127,6 @@ class PlaceBook:
         object.__setattr__(self, "tail_codes", np.array(tails, dtype=np.uint64))
         object.__setattr__(self, "single_chars",
                            frozenset(s for s in self.surfaces if len(s) == 1))
-
-    def lengths_ending_in(self, char: str) -> tuple[int, ...]:
-        """Lengths of the surfaces ending in ``char``, longest first."""
-        return self.endings.get(char, ())
 
     def words(self) -> list[str]:
         """Surfaces worth teaching the tokenizer (never split a place name)."""
@@ -401,7 +398,7 @@ def known_mentions(text: str, book: PlaceBook, tokenizer: Tokenizer) -> list[Men
     """Gazetteer and local names found in ``text``, longest first, never overlapping."""
     found: list[Mention] = []
     banned = negative_spans(text, book.negatives)
-    endings, surfaces = book.endings, book.surfaces  # ``lengths_ending_in``, inlined: hot
+    endings, surfaces = book.endings, book.surfaces  # lengths of the surfaces ending in a char
     for end in _possible_ends(text, book):
         for size in endings[text[end - 1]]:
             if size > end:
@@ -453,7 +450,7 @@ def _window_start(text: str, suffix_start: int, previous_end: int) -> int:
     the place found last before it (``previous_end``, -1 when there is none)."""
     start = max(0, suffix_start - TAG_WINDOW, previous_end)
     for i in range(suffix_start - 1, start - 1, -1):
-        if not "\u3400" <= text[i] <= "\u9fff":  # CJK_RE, without a match object per char
+        if not is_cjk(text[i]):
             return i + 1
     return start
 

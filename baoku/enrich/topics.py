@@ -8,10 +8,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from ..model import Article
 from ..read import ReadError, read_small_file
-from ..tokenizer import Tokenizer
-from .keywords import rank_terms
 
 MAX_TOPICS = 4
 MIN_SCORE = 0.12  # absolute floor: below it an article gets no topic at all
@@ -122,7 +119,3 @@ def choose_topics(scores: dict[str, float], max_topics: int = MAX_TOPICS
     floor = max(MIN_SCORE, ranked[0][1] * RELATIVE_FLOOR)
     return tuple(name for name, score in ranked[:max_topics] if score >= floor)
 
-
-def assign_topics(article: Article, taxonomy: Taxonomy, tokenizer: Tokenizer
-                  ) -> tuple[str, ...]:
-    return choose_topics(topic_scores(dict(rank_terms(article, tokenizer)), taxonomy))

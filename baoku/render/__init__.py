@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 
@@ -233,11 +233,32 @@ def _render_batch(config: Config, plans: list[PagePlan], env: jinja2.Environment
             yield OutputFile(path, content)
 
 
-def render_site(archive: Archive, config: Config) -> Iterator[OutputFile]:
-    yield from static_files(config)
-    env = make_environment(config)
+def render_report(archive: Archive, config: Config, env: jinja2.Environment,
+                  search_warnings: tuple[str, ...]) -> OutputFile:
+    """The build report with the search stage's warnings, which come after the render."""
     site = site_info(archive, config)
-    yield from render_pages(config, plan_pages(archive, config), env)
+    path, template, view = next(plan_report(archive, search_warnings))
+    return render_page(env, PagePlan(path, template, view, site))
+
+
+class PageReuse(Protocol):
+    """Pages an earlier build rendered: ``render_pages`` yields, for every plan, the page
+    an earlier build made when it is still what ``render_page`` would make, or renders it."""
+
+    def render_pages(self, plans: Iterable[PagePlan], config: Config, env: jinja2.Environment
+               ) -> Iterator[OutputFile]: ...
+
+
+def render_site(archive: Archive, config: Config, env: jinja2.Environment | None = None,
+                reuse: PageReuse | None = None) -> Iterator[OutputFile]:
+    """Every file of the site but the data and the search index: static files, the
+    planned pages (rendered, or the ones ``reuse`` still has), feeds, sitemap, 404."""
+    yield from static_files(config)
+    env = env or make_environment(config)
+    site = site_info(archive, config)
+    plans = plan_pages(archive, config)
+    yield from (render_pages(config, plans, env) if reuse is None
+                else reuse.render_pages(plans, config, env))
     yield from extra_files(archive, config, env,
                            lambda here, title, description:
                            site_context(site, here, title, description))

@@ -20,6 +20,7 @@ from ..present import (
     minutes_for,
     sort_date,
 )
+from ..read import ReadError, decode_bytes
 from ..views import (
     ArticlePage,
     Block,
@@ -52,16 +53,15 @@ def issue_crumbs(summary: IssueSummary, papers: list[str]) -> tuple[Link, ...]:
 
 
 def read_raw_text(config: Config, rel_path: str) -> str | None:
+    """The provenance text beside a Markdown issue, decoded as the read stage decodes a
+    source; None when it is gone or is not text."""
     path = Path(config.source_root) / rel_path
     if not path.is_file():
         return None
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+    try:
+        return decode_bytes(path.read_bytes(), rel_path).text
+    except (OSError, ReadError):
+        return None
 
 
 def plan_issues(archive: Archive, config: Config, index: ArchiveIndex,

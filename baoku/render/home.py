@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from .. import urls
 from ..model import Archive
-from ..present import ArchiveIndex
+from ..present import UNKNOWN_DATE, ArchiveIndex
 from ..views import (
     CalendarDay,
     HomePage,
@@ -21,7 +21,6 @@ from ..views import (
 )
 
 UNKNOWN_MONTH = "月份不详"
-UNDATED_LABEL = "日期不详"
 NEWEST_ISSUES = 12
 
 
@@ -123,7 +122,7 @@ def plan_years(index: ArchiveIndex) -> Iterator[tuple[str, str, YearPage]]:
     undated = tuple(s for s in summaries if not s.iso_date)
     pages = [(urls.year_page(y.year), f"{y.year}年") for y in years]
     if undated:
-        pages.append((urls.year_page(urls.UNDATED_YEAR), UNDATED_LABEL))
+        pages.append((urls.year_page(urls.UNDATED_YEAR), UNKNOWN_DATE))
 
     def switcher(here: str) -> tuple[Link, ...]:
         return tuple(Link(label, None if path == here else path) for path, label in pages)
@@ -139,6 +138,6 @@ def plan_years(index: ArchiveIndex) -> Iterator[tuple[str, str, YearPage]]:
     if undated:
         path = urls.year_page(urls.UNDATED_YEAR)
         yield path, "year.html", YearPage(
-            title=UNDATED_LABEL, description=f"无法确定出版日期的 {len(undated)} 期。",
+            title=UNKNOWN_DATE, description=f"无法确定出版日期的 {len(undated)} 期。",
             year=None, undated=undated, years=switcher(path),
-            crumbs=(home, Link(UNDATED_LABEL)))
+            crumbs=(home, Link(UNKNOWN_DATE)))

@@ -18,14 +18,12 @@ from ..views import FailureRow, ReportPage, ReportRow, ReportSection, SearchPage
 Plan = tuple[str, str, Any]
 
 
-# Top-level folders the build writes itself; a site page may not take one over.
-RESERVED = frozenset({"issues", "years", "districts", "places", "topics", "reporters", "search",
-                      "report", "data", "static", "pagefind", "search-offline"})
 
 
 def site_page_path(slug: str) -> str:
-    """``<slug>/``, or ``page-<slug>/`` when the slug names one of the build's own folders."""
-    return urls.site_page(f"page-{slug}" if slug.lower() in RESERVED else slug)
+    """``<slug>/`` (``pages.page_slug`` already kept it clear of the build's own folders;
+    a slug that is not, e.g. made by hand, becomes ``page-<slug>/``)."""
+    return urls.site_page(f"page-{slug}" if slug.lower() in urls.RESERVED_SEGMENTS else slug)
 
 
 def plan_site_pages(archive: Archive) -> Iterator[Plan]:
@@ -38,7 +36,7 @@ def plan_site_pages(archive: Archive) -> Iterator[Plan]:
         )
 
 
-def plan_report(archive: Archive) -> Iterator[Plan]:
+def plan_report(archive: Archive, search_warnings: tuple[str, ...] = ()) -> Iterator[Plan]:
     rows = tuple(ReportRow(
         issue_id=i.id,
         issue_path=urls.issue_page(i.id),
@@ -64,6 +62,7 @@ def plan_report(archive: Archive) -> Iterator[Plan]:
         warning_count=sum(len(r.warnings) for r in rows),
         junk_count=sum(len(r.junk) for r in rows),
         article_count=sum(r.article_count for r in rows),
+        search_warnings=search_warnings,
     )
 
 

@@ -26,8 +26,9 @@ def build_time_use(env: jinja2.Environment, name: str) -> str:
         if current in seen:
             continue
         seen.add(current)
-        source = env.loader.get_source(env, current)[0] if env.loader else ""
-        tree = env.parse(source)
+        source, filename, _ = (env.loader.get_source(env, current) if env.loader
+                               else ("", None, None))
+        tree = env.parse(source, current, filename)  # named: a syntax error names its file
         for found in _uses(tree):
             use = max(use, found, key=_RANK.__getitem__)
         for reference in meta.find_referenced_templates(tree):

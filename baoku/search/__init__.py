@@ -6,14 +6,13 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import orjson
 
+from ..atomic import atomic_write
 from ..config import PACKAGE_THEME, Config
 from ..model import Archive
 from .offline import BUNDLE_LIST, INDEX_FILE, OFFLINE_DIR
@@ -142,24 +141,8 @@ def _replace_file(path: Path, content: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-        os.chmod(tmp, _mode_of(path))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, content)
     return True
-
-
-def _mode_of(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return 0o644
 
 
 def update_search_in_place(archive: Archive, config: Config, output_dir: Path, *,

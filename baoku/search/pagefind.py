@@ -17,6 +17,7 @@ import numpy as np
 from ..atomic import new_site_folder, write_new_file
 from ..config import PACKAGE_THEME
 from ..pids import process_alive
+from ..present import UNKNOWN_DATE
 from ..templating import HtmlEnvironment
 from .codepoints import (
     CJK_CLASS,
@@ -44,7 +45,6 @@ FILTER_NAMES = (FILTER_DISTRICT, FILTER_TOPIC, FILTER_YEAR, FILTER_PAPER, FILTER
 # Not shown to readers: the bundle a page is in. Pagefind sorts each bundle by date, but
 # ranks merged bundles by score, so "newest first" asks bundle by bundle (newest first).
 FILTER_SHARD = "分片"
-UNDATED_LABEL = "日期不详"
 # Pagefind's own UI bundles: the search page has its own, so they are not shipped.
 UNUSED_ASSETS = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
                  "pagefind-modular-ui.css", "pagefind-component-ui.js",
@@ -56,22 +56,11 @@ def bundle_path(shard: str) -> str:
     return f"{BUNDLE_DIR}/{shard}/"
 
 
-def record_meta(record: SearchRecord) -> dict[str, str]:
-    meta = {"title": record.headline, "issue": record.issue_label}
-    if record.date:
-        meta["date"] = record.date
-    if record.paper:
-        meta["paper"] = record.paper
-    if record.image:
-        meta["image"] = record.image
-    return meta
-
-
 def record_filters(record: SearchRecord, shard: str = "") -> dict[str, list[str]]:
     filters = {
         FILTER_DISTRICT: list(record.districts),
         FILTER_TOPIC: list(record.topics),
-        FILTER_YEAR: [record.year or UNDATED_LABEL],
+        FILTER_YEAR: [record.year or UNKNOWN_DATE],
         FILTER_PAPER: [record.paper] if record.paper else [],
         FILTER_REPORTER: list(record.reporters),
         FILTER_SHARD: [shard] if shard else [],

@@ -38,7 +38,6 @@ class SearchRecord:
     districts: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     reporters: tuple[str, ...] = ()
-    image: str | None = None  # site path of the article's first image, when the model has one
 
     @property
     def file(self) -> str:
@@ -59,12 +58,6 @@ def _heading(article: Article) -> str:
 def _body(article: Article) -> str:
     lead = [p for p in (article.column, article.byline) if p]
     return "\n".join((*lead, *article.paragraphs, *article.captions))
-
-
-def _first_image(article: Article) -> str | None:
-    # The model has no image field yet; pick one up as soon as an article carries it.
-    images = getattr(article, "images", ())
-    return images[0] if images else None
 
 
 @dataclass(frozen=True)
@@ -102,7 +95,6 @@ def article_record(issue: Issue, article: Article,
         districts=article.districts,
         topics=article.topics,
         reporters=article.people,
-        image=_first_image(article),
     )
 
 

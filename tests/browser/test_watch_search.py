@@ -13,7 +13,7 @@ from conftest import make_config
 from test_incremental import EXTRA_ISSUE, QUIET
 from test_search import run_query
 
-from baoku.incremental import Session
+from baoku.cache.session import Session
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
-from .atomic import load_pickle, save_pickle
+from ..atomic import load_pickle, save_pickle
 
 FORMAT = 1
 FILE_NAME = "pages.pickle"

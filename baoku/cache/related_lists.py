@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .atomic import load_pickle, save_pickle
+from ..atomic import load_pickle, save_pickle
 
 FORMAT = 1
 FILE_NAME = "related.pickle"

@@ -1,10 +1,11 @@
-"""Incremental builds: a per-source cache of enriched issues and fingerprints of rendered pages.
+"""Incremental builds: the cache ``pipeline.build`` asks what it can reuse.
 
-A ``Session`` keeps one process's heavy state between builds (the enricher, so jieba loads
-once; every enriched ``Issue`` keyed by its source bytes plus a fingerprint of the code,
-config, taxonomy and place files; the fingerprint of every rendered page's view). Each build
-still runs the one pipeline in ``baoku.pipeline``; the session only swaps in cheaper steps
-through ``pipeline.Hooks``, so an incremental build produces the same bytes as a full one.
+A ``Session`` keeps one process's state between builds (the enricher, so jieba loads once
+per set of place and topic words; every enriched ``Issue`` keyed by its source bytes plus a
+fingerprint of the code, config, taxonomy and place files; the related lists; the
+fingerprint of every rendered page's view; the search shards). Each build runs the one
+pipeline in ``baoku.pipeline``, whose stages ask the session before doing their work, so an
+incremental build produces the same bytes as a full one.
 """
 
 from __future__ import annotations
@@ -17,28 +18,29 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
-from . import pipeline, render, search
-from .atomic import load_pickle, save_pickle
-from .config import Config
-from .enrich import Enricher, link_related
-from .enrich.related import apply_related, related_inputs_digest, related_lists
-from .gc_tuning import with_build_thresholds
-from .markdown_issue import attach_raw_text
-from .model import Archive, Issue, OutputFile, Source
+from .. import pipeline, render, search
+from ..atomic import load_pickle, save_pickle
+from ..config import Config
+from ..enrich import Enricher, link_related, load_enricher
+from ..enrich.related import apply_related, related_inputs_digest, related_lists
+from ..gc_tuning import with_build_thresholds
+from ..markdown_issue import attach_raw_text
+from ..model import Archive, Issue, OutputFile, Source
+from ..publish import InPlaceUpdate, RecordingStaging, Staging
+from ..render import PagePlan, PageReuse
+from ..render.stamps import build_time_use, stamp
 from .page_prints import PagePrint, content_digest, load_prints, read_if_unchanged, save_prints
-from .publish import InPlaceUpdate, RecordingStaging, Staging
-from .related_cache import RelatedLists, load_related, save_related
-from .render.stamps import build_time_use, stamp
+from .related_lists import RelatedLists, load_related, save_related
 
 CACHE_FORMAT = "1"
 SEARCH_DIRS = (search.BUNDLE_DIR,)  # written by ``build_search`` only
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # baoku/
 _SKIP_DIRS = {"__pycache__"}
 
 
@@ -104,25 +106,31 @@ def theme_fingerprint(config: Config) -> str:
 
 
 class Siblings:
-    """Files of a folder that share a source's stem: ``x.txt`` beside ``x.md``, metadata
-    sidecars such as ``x.meta.toml`` or ``x.yaml``. One listing per build, looked up by
-    prefix, so the cost stays linear in the number of files."""
+    """Files of a source's folder that share its stem: ``x.txt`` beside ``x.md``, metadata
+    sidecars such as ``x.meta.toml`` or ``x.yaml``. One listing per folder (``content/`` and
+    each paper folder in it) per build, looked up by prefix, so the cost stays linear in
+    the number of files."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    def __init__(self) -> None:
+        self.listings: dict[Path, list[str]] = {}
+
+    def _names(self, folder: Path) -> list[str]:
+        names = self.listings.get(folder)
+        if names is None:
+            names = self.listings[folder] = (sorted(p.name for p in folder.iterdir())
+                                             if folder.is_dir() else [])
+        return names
 
     def of(self, path: Path) -> list[Path]:
-        if path.parent != self.folder:
-            return []
+        names = self._names(path.parent)
         prefix = path.stem + "."
-        start = bisect.bisect_left(self.names, prefix)
+        start = bisect.bisect_left(names, prefix)
         found = []
-        for name in self.names[start:]:
+        for name in names[start:]:
             if not name.startswith(prefix):
                 break
             if name != path.name:
-                found.append(self.folder / name)
+                found.append(path.parent / name)
         return found
 
 
@@ -186,6 +194,7 @@ class BuildCounts:
     in_place: bool = False  # published by updating the changed files of output/ in place
 
 
+
 @dataclass(frozen=True)
 class Preview:
     """What ``Session.preview`` published ahead of the full build."""
@@ -195,28 +204,17 @@ class Preview:
     seconds: float
 
 
-# What ``render.render_site`` calls; ``Session._render_changed`` makes the same calls.
-MIRRORED_RENDER_CALLS = frozenset({"static_files", "make_environment", "site_info", "plan_pages",
-                                   "render_pages", "extra_files", "site_context"})
-
-
-@functools.cache
-def _render_api_available() -> bool:
-    """True while ``render_site`` is still made of the calls mirrored here. Should it
-    change, incremental builds fall back to a full render (correct, just slower) rather
-    than drift from a full build."""
-    code = render.render_site.__code__
-    names = set(code.co_names)
-    for const in code.co_consts:
-        names.update(getattr(const, "co_names", ()))
-    return names == MIRRORED_RENDER_CALLS
-
-
 class Session:
-    """One process's incremental build state; call ``build()`` after every change.
+    """One process's build cache, the ``pipeline.Cache`` of ``build.py`` and watch mode.
 
-    Watch mode (``defer_search = True`` after the first
-    build) runs, for every settled change, what ``watch.Watcher.rebuild`` runs:
+    It remembers the sources as last read, every enriched ``Issue`` (keyed by its source
+    bytes plus a fingerprint of the code, config, taxonomy and place files; on disk too),
+    the related lists, the fingerprint of every rendered page's view and what the last
+    publish left in ``output/``. ``build()`` runs ``pipeline.build`` with it: each stage
+    asks what it can reuse, so an incremental build produces the same bytes as a full one.
+
+    Watch mode (``defer_search = True`` after the first build) runs, for every settled
+    change, what ``watch.Watcher.rebuild`` runs:
 
     1. ``preview()``: a new or changed issue's own pages and the home page, published in
        place (None when the change is not one it covers, e.g. a removal or a template);
@@ -249,12 +247,14 @@ class Session:
         self._time_use: dict[str, str] = {}  # template -> what it shows of the build time
         self._site_reprs: dict[str, tuple[object, str]] = {}  # see ``_site_repr``
         self._fingerprint = ""
-        self._related: tuple[str, RelatedLists | None] = ("", None)  # see _link_related
+        self._related: tuple[str, RelatedLists | None] = ("", None)  # see ``related``
+        self._related_key = ""
         self._theme = ""
-        self._siblings = Siblings(config.content_dir)
+        self._siblings = Siblings()
         self._sources: dict[Path, tuple[object, Source]] = {}  # read results by file state
+        self._states: dict[Path, object] = {}  # this build's file states (``source``)
         self._used_keys: set[str] = set()
-        self._read_paths: set[Path] = set()
+        self._render_progress: pipeline.Progress = pipeline.no_progress
         # Files the last publish left in output/ (search index aside), by content key;
         # None until this session has published: later builds then update in place.
         self._published: dict[str, tuple[int, int]] | None = None
@@ -275,45 +275,54 @@ class Session:
         self._indexed = None
 
     def build(self, log: pipeline.Log = print) -> pipeline.BuildResult:
+        """``pipeline.build`` of this session's config, reusing what it can."""
+        return pipeline.build(self.config, self, log, self.progress or pipeline.no_progress)
+
+    # --- pipeline.Cache: what each stage asks ------------------------------------------
+
+    def start(self, config: Config) -> None:
         self.counts = BuildCounts()
-        self._fingerprint = inputs_fingerprint(self.config)
-        self._theme = theme_fingerprint(self.config)
-        self._siblings = Siblings(self.config.content_dir)
+        self._fingerprint = inputs_fingerprint(config)
+        self._theme = theme_fingerprint(config)
+        self._siblings = Siblings()
+        self._states = {}
         self._used_keys = set()
-        self._read_paths: set[Path] = set()
-        hooks = pipeline.Hooks(load_enricher=self._load_enricher, assemble=self._assemble,
-                               render=self._render, search=self._search_hook(),
-                               read=self._read_source, read_many=self._read_many,
-                               assemble_many=self._assemble_many,
-                               progress=self.progress or pipeline.DEFAULT_HOOKS.progress,
-                               publisher=self._make_publisher, link_related=self._link_related)
         self._next_prints = {}
         self._publisher = None
-        try:
-            result = pipeline.build(self.config, log, hooks)
-        except BaseException:
-            if getattr(self._publisher, "committing", False):
-                self._forget_output()
-            raise
-        # Only a published build vouches for the files now in output/.
-        self._page_prints = self._next_prints
-        self._stored_prints = {}
-        if self._use_disk_cache:
-            save_prints(self.config.cache_dir, self._page_prints)
-        self._published = getattr(self._publisher, "published", None)
-        self.issues.keep_only(self._used_keys)
-        self._keys = {k: v for k, v in self._keys.items() if v[3] in self._used_keys}
-        self._sources = {p: v for p, v in self._sources.items() if p in self._read_paths}
-        self._archive = self._search_archive = result.archive
-        if self.config.search and not self.search_pending:
-            self._indexed = result.archive
-        return result
 
-    def _link_related(self, issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
-        """``link_related``, or the lists ranked last time (this process or, with the disk
-        cache, the last one) when the code, settings and every input of the ranking are
-        the same."""
-        key = hashlib.sha256(
+    def source(self, path: Path) -> Source | None:
+        """Decoding and metadata again only when the file or one of its sidecars changed."""
+        state = self._states[path] = self._source_state(path)
+        known = self._sources.get(path)
+        if known is not None and known[0] == state:
+            self.counts.read_cached += 1
+            return known[1]
+        return None
+
+    def keep_source(self, path: Path, source: Source) -> None:
+        self._sources[path] = (self._states[path], source)
+
+    def enricher(self, config: Config) -> Enricher:
+        if self._enricher is None or self._enricher[0] != self._fingerprint:
+            self._enricher = (self._fingerprint, load_enricher(config))
+        return self._enricher[1]
+
+    def issue(self, source: Source, issue_id: str) -> Issue | None:
+        key = self._issue_key(source, issue_id)
+        self._used_keys.add(key)
+        cached = self.issues.get(key)
+        if cached is not None:
+            self.counts.cached += 1
+        return cached
+
+    def keep_issue(self, source: Source, issue_id: str, issue: Issue) -> None:
+        self.counts.assembled += 1
+        self.issues.put(self._issue_key(source, issue_id), issue)
+
+    def related(self, issues: tuple[Issue, ...]) -> tuple[Issue, ...] | None:
+        """The lists ranked last time (this process or, with the disk cache, the last one)
+        when the code, settings and every input of the ranking are the same."""
+        key = self._related_key = hashlib.sha256(
             f"{self._fingerprint}\n{related_inputs_digest(issues)}".encode()).hexdigest()
         known = self._related if self._related[0] == key else (
             key, load_related(self.config.cache_dir if self._use_disk_cache else None, key))
@@ -322,19 +331,99 @@ class Session:
                 linked = apply_related(issues, known[1])
                 self._related = known
                 return linked
-        linked = link_related(issues)
-        self._related = (key, related_lists(linked))
+        return None
+
+    def keep_related(self, linked: tuple[Issue, ...]) -> None:
+        self._related = (self._related_key, related_lists(linked))
         if self._use_disk_cache:
             save_related(self.config.cache_dir, *self._related)
-        return linked
 
-    def _search_hook(self) -> Callable[[Archive, Config, Path], list[str]]:
-        """With no index to update, the pipeline's own search stage, which it can run in a
-        forked process beside rendering."""
-        cold = not (self.config.output_dir / search.MANIFEST).is_file()
-        if cold and not self.defer_search:
-            return pipeline.DEFAULT_HOOKS.search
-        return self._search
+    def environment(self, config: Config) -> jinja2.Environment:
+        """One environment while the theme and its folders stay the same, so templates
+        are compiled once per session rather than once per build."""
+        key = f"{self._theme}\0{config.theme_dir}\0{config.builtin_theme_dir}"
+        if self._environment is None or self._environment[0] != key:
+            self._environment = (key, render.make_environment(config))
+        return self._environment[1]
+
+    def pages(self, progress: pipeline.Progress) -> PageReuse:
+        self._render_progress = progress
+        return self
+
+    def render_pages(self, plans: Iterable[PagePlan], config: Config, env: jinja2.Environment
+                     ) -> Iterator[OutputFile]:
+        """``render.PageReuse``: pages re-rendered only when their template set or view
+        changed, otherwise their previous bytes are reused. Plans are taken a batch at a
+        time, so a large archive's views are never all held."""
+        prints: dict[str, PagePrint] = {}
+        report = self._render_progress
+        expected = len(self._page_prints)  # the last build's page count, for progress
+        for batch in render.parallel.batches(plans, render.parallel.BATCH_PAGES):
+            report("生成页面", len(prints), max(expected, len(prints) + len(batch)))
+            yield from self._render_batch(batch, config, env, prints)
+        report("生成页面", len(prints), len(prints))
+        self._next_prints = prints
+
+    def index_in_this_process(self, config: Config) -> bool:
+        """With no index to update, the search stage can run in a forked process."""
+        return self.defer_search or (config.output_dir / search.MANIFEST).is_file()
+
+    def defer_index(self, site_dir: Path) -> bool:
+        """Watch mode: the previous index keeps serving until ``update_search``."""
+        if not self.defer_search:
+            return False
+        if not isinstance(self._publisher, InPlaceUpdate):  # in place: still there
+            for name in SEARCH_DIRS:
+                _link_tree(self.config.output_dir / name, site_dir / name)
+        self.search_pending = True
+        return True
+
+    def changed_shards(self, archive: Archive, config: Config, site_dir: Path
+                       ) -> list[str] | None:
+        """The shards whose records changed; the others are linked from the previous
+        output into ``site_dir``."""
+        previous = config.output_dir
+        if not (previous / search.MANIFEST).is_file():
+            return None
+        current = search.assign_shards(search.archive_records(archive))
+        changed = search.changed_shards(archive, previous, search.shard_fingerprints(current))
+        for name in current:
+            if name not in changed:
+                folder = search.bundle_path(name)
+                _link_tree(previous / folder, site_dir / folder)
+        self.counts.shards_rebuilt = len(changed)
+        return changed
+
+    def rewritten(self, page: str) -> None:
+        self._next_prints.pop(page, None)
+
+    def publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
+        """In place once this session has published (watch mode, search deferred);
+        otherwise a staging folder swapped in whole."""
+        known = self._published
+        in_place = known is not None and self.defer_search and output_dir.is_dir()
+        self.counts.in_place = in_place
+        self._publisher = (InPlaceUpdate(output_dir, known) if known is not None and in_place
+                           else RecordingStaging(output_dir))
+        return self._publisher
+
+    def published(self, result: pipeline.BuildResult) -> None:
+        # Only a published build vouches for the files now in output/.
+        self._page_prints = self._next_prints
+        self._stored_prints = {}
+        if self._use_disk_cache:
+            save_prints(self.config.cache_dir, self._page_prints)
+        self._published = getattr(self._publisher, "published", None)
+        self.issues.keep_only(self._used_keys)
+        self._keys = {k: v for k, v in self._keys.items() if v[3] in self._used_keys}
+        self._sources = {p: v for p, v in self._sources.items() if p in self._states}
+        self._archive = self._search_archive = result.archive
+        if self.config.search and not self.search_pending:
+            self._indexed = result.archive
+
+    def abandoned(self) -> None:
+        if getattr(self._publisher, "committing", False):
+            self._forget_output()
 
     def _forget_output(self) -> None:
         """An in-place publish stopped half way: output/ no longer matches what this
@@ -342,15 +431,7 @@ class Session:
         self._published = None
         self._page_prints = {}
 
-    def _make_publisher(self, output_dir: Path) -> Staging | InPlaceUpdate:
-        """In place once this session has published (watch mode, search deferred);
-        otherwise a staging folder swapped in whole."""
-        in_place = (self._published is not None and self.defer_search
-                    and output_dir.is_dir())
-        self.counts.in_place = in_place
-        self._publisher = (InPlaceUpdate(output_dir, self._published)
-                           if in_place else RecordingStaging(output_dir))
-        return self._publisher
+    # --- watch mode: pages first, the rest of the archive and the index after ----------
 
     @with_build_thresholds
     def preview(self, log: pipeline.Log = print) -> Preview | None:
@@ -382,44 +463,35 @@ class Session:
                              ) -> tuple[Archive | None, set[str]]:
         """The archive as the next build will make it, except for other articles' related
         lists; and the ids of the issues assembled afresh. (None, …) when the change is one
-        the fast path does not cover (a source removed, renamed or failing)."""
-        self._siblings = Siblings(self.config.content_dir)
+        the fast path does not cover (a source removed, renamed or failing). The read and
+        assemble stages are the build's, asking this cache."""
+        self._siblings = Siblings()
         paths = pipeline.discover_sources(self.config.content_dir)
-        sources, failures = pipeline.read_sources(paths, self.config, lambda message: None,
-                                                  self._read_source)
-        ids = pipeline.issue_ids(rel for rel, _ in sources)
+        sources, failures, enricher = pipeline.read_stage(paths, self.config, self,
+                                                          pipeline.Timer(), _quiet)
+        jobs = pipeline.assemble_jobs(sources)
         before = {issue.id: issue for issue in previous.issues}
-        if not set(before) <= set(ids) or len(failures) > len(previous.failures):
+        if (not set(before) <= {issue_id for _, issue_id, _ in jobs}
+                or len(failures) > len(previous.failures)):
             return None, set()
-        jobs, keys = [], []
+        outcomes, misses = pipeline.assemble_stage(jobs, self.config, enricher, self)
+        if not misses:
+            return None, set()
+        fresh = {jobs[n][1] for n in misses}
         issues: list[Issue] = []
-        for (rel, source), issue_id in zip(sources, ids, strict=True):
-            key = self._issue_key(source, issue_id)
-            cached = self.issues.get(key)
-            if cached is None:
-                jobs.append((source, issue_id, rel))
-                keys.append(key)
-            else:
-                issues.append(before.get(issue_id) or attach_raw_text(cached,
-                                                                      self.config.source_root))
-        if not jobs:
-            return None, set()
-        enricher = self._load_enricher(self.config)
-        for key, (issue, error) in zip(keys, pipeline.assemble_many(jobs, self.config, enricher),
-                                      strict=True):
+        for (_, issue_id, _), (issue, error) in zip(jobs, outcomes, strict=True):
             if not isinstance(issue, Issue):
                 log(f"跳过 {error}")
                 return None, set()
-            self.issues.put(key, issue)
-            issues.append(attach_raw_text(issue, self.config.source_root))
-        fresh = {issue_id for _, issue_id, _ in jobs}
+            reused = before.get(issue_id) if issue_id not in fresh else None
+            issues.append(reused or attach_raw_text(issue, self.config.source_root))
         linked = link_related(pipeline.sort_issues(issues), only=fresh)
         return replace(previous, issues=linked, failures=tuple(failures)), fresh
 
-    def _publish_pages(self, plans: Iterable[render.PagePlan]) -> int:
+    def _publish_pages(self, plans: Iterable[PagePlan]) -> int:
         """Render and publish in place the plans whose fingerprint changed."""
         assert self._published is not None
-        env = self._jinja(self.config)
+        env = self.environment(self.config)
         publisher = InPlaceUpdate(self.config.output_dir, self._published)
         prints: dict[str, PagePrint] = {}
         try:
@@ -480,7 +552,9 @@ class Session:
         staging = Staging(self.config.output_dir)
         try:
             _link_tree(self.config.output_dir, staging.path, skip=SEARCH_DIRS)
-            warnings = self._search(archive, self.config, staging.path, deferred=False)
+            warnings = search.build_search(
+                archive, self.config, staging.path,
+                only_shards=self.changed_shards(archive, self.config, staging.path))
             staging.commit()
         except BaseException:
             staging.discard()
@@ -503,18 +577,7 @@ class Session:
         self._record_memo = [(archive, records), *self._record_memo[:1]]
         return records
 
-    def _jinja(self, config: Config) -> jinja2.Environment:
-        """One environment while the theme and its folders stay the same, so templates
-        are compiled once per session rather than once per build."""
-        key = f"{self._theme}\0{config.theme_dir}\0{config.builtin_theme_dir}"
-        if self._environment is None or self._environment[0] != key:
-            self._environment = (key, render.make_environment(config))
-        return self._environment[1]
-
-    def _load_enricher(self, config: Config) -> Enricher:
-        if self._enricher is None or self._enricher[0] != self._fingerprint:
-            self._enricher = (self._fingerprint, pipeline.DEFAULT_HOOKS.load_enricher(config))
-        return self._enricher[1]
+    # --- keys and fingerprints -----------------------------------------------------
 
     def _issue_key(self, source: Source, issue_id: str) -> str:
         # The same Source object (unchanged file and sidecars, see ``_read_source``) under
@@ -538,111 +601,17 @@ class Session:
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 
-    def _read_source(self, path: Path, project_root: Path) -> Source:
-        """Decoding and metadata again only when the file or one of its sidecars changed."""
-        state = self._source_state(path, project_root)
-        known = self._known_source(path, state)
-        if known is not None:
-            return known
-        source = pipeline.DEFAULT_HOOKS.read(path, project_root)
-        self._sources[path] = (state, source)
-        return source
-
-    def _read_many(self, paths: list[Path], config: Config, enricher: Enricher
-                   ) -> list[pipeline.Outcome]:
-        """``_read_source`` for every path, the files not known unchanged read together
-        in the build's pool (a new process knows none: every file, on every core)."""
-        states = [self._source_state(path, config.source_root) for path in paths]
-        outcomes: list[pipeline.Outcome | None] = [
-            (known, None) if (known := self._known_source(path, state)) is not None else None
-            for path, state in zip(paths, states, strict=True)]
-        misses = [n for n, outcome in enumerate(outcomes) if outcome is None]
-        fresh = pipeline.read_many([paths[n] for n in misses], config, enricher)
-        for n, (source, error) in zip(misses, fresh, strict=True):
-            outcomes[n] = (source, error)
-            if isinstance(source, Source):
-                self._sources[paths[n]] = (states[n], source)
-        return [outcome for outcome in outcomes if outcome is not None]
-
-    def _source_state(self, path: Path, project_root: Path) -> object:
-        return (self._fingerprint, str(project_root), _stat_key(path),
+    def _source_state(self, path: Path) -> object:
+        return (self._fingerprint, str(self.config.source_root), _stat_key(path),
                 tuple((p.name, _stat_key(p)) for p in self._siblings.of(path)))
 
-    def _known_source(self, path: Path, state: object) -> Source | None:
-        self._read_paths.add(path)
-        known = self._sources.get(path)
-        if known is not None and known[0] == state:
-            self.counts.read_cached += 1
-            return known[1]
-        return None
-
-    def _assemble(self, source: Source, issue_id: str, enricher: Enricher) -> Issue:
-        key = self._issue_key(source, issue_id)
-        self._used_keys.add(key)
-        cached = self.issues.get(key)
-        if cached is not None:
-            self.counts.cached += 1
-            return cached
-        issue = pipeline.DEFAULT_HOOKS.assemble(source, issue_id, enricher)
-        self.counts.assembled += 1
-        self.issues.put(key, issue)
-        return issue
-
-    def _assemble_many(self, jobs: list[pipeline.AssembleJob], enricher: Enricher
-                       ) -> list[pipeline.Outcome]:
-        """``_assemble`` for every job, the cache misses together in the build's pool."""
-        keys = [self._issue_key(source, issue_id) for source, issue_id, _ in jobs]
-        self._used_keys.update(keys)
-        outcomes: list[pipeline.Outcome | None] = [
-            (cached, None) if (cached := self.issues.get(key)) is not None else None
-            for key in keys]
-        self.counts.cached += sum(o is not None for o in outcomes)
-        misses = [n for n, o in enumerate(outcomes) if o is None]
-        fresh = pipeline.assemble_many([jobs[n] for n in misses], self.config, enricher,
-                                       self.progress)
-        for n, (issue, error) in zip(misses, fresh, strict=True):
-            outcomes[n] = (issue, error)
-            if isinstance(issue, Issue):
-                self.counts.assembled += 1
-                self.issues.put(keys[n], issue)
-        return [o for o in outcomes if o is not None]
-
-    def _render(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
-        if not _render_api_available():
-            for page in pipeline.DEFAULT_HOOKS.render(archive, config):
-                self.counts.rendered += 1
-                yield page
-            return
-        yield from self._render_changed(archive, config)
-
-    def _render_changed(self, archive: Archive, config: Config) -> Iterator[OutputFile]:
-        """Static files and extras as a full render makes them; pages re-rendered only when
-        their template set or view changed, otherwise their previous bytes are reused.
-        Plans are taken a batch at a time, so a large archive's views are never all held."""
-        env = self._jinja(config)
-        yield from render.static_files(config)
-        prints: dict[str, PagePrint] = {}
-        report = self.progress or pipeline.DEFAULT_HOOKS.progress
-        expected = len(self._page_prints)  # the last build's page count, for progress
-        for batch in render.parallel.batches(render.plan_pages(archive, config),
-                                             render.parallel.BATCH_PAGES):
-            report("生成页面", len(prints), max(expected, len(prints) + len(batch)))
-            yield from self._render_batch(batch, config, env, prints)
-        report("生成页面", len(prints), len(prints))
-        # Mirrors ``render.render_site``; the byte-identity tests catch any drift.
-        site = render.site_info(archive, config)
-        yield from render.extra_files(archive, config, env,
-                                      lambda here, title, description:
-                                      render.site_context(site, here, title, description))
-        self._next_prints = prints
-
-    def _render_batch(self, plans: list[render.PagePlan], config: Config,
+    def _render_batch(self, plans: list[PagePlan], config: Config,
                       env: jinja2.Environment, prints: dict[str, PagePrint]
                       ) -> Iterator[OutputFile]:
         """The pages of ``plans`` a publish needs: kept ones (in place: none at all; else
         their previous bytes), then the re-rendered ones. ``prints`` is filled."""
         in_place = self._publisher if isinstance(self._publisher, InPlaceUpdate) else None
-        stale: list[tuple[render.PagePlan, str]] = []  # to render, with their fingerprints
+        stale: list[tuple[PagePlan, str]] = []  # to render, with their fingerprints
         for plan in plans:
             fingerprint = self._page_print(plan, env)
             known = self._page_prints.get(plan.path)
@@ -665,30 +634,6 @@ class Session:
             prints[plan.path] = PagePrint(fingerprint, page.path, content_digest(page.content))
             yield page
 
-    def _search(self, archive: Archive, config: Config, site_dir: Path, *,
-                deferred: bool | None = None) -> list[str]:
-        """Rebuild only the Pagefind shards whose records changed; the others are linked
-        from the previous output into the staging folder."""
-        previous = config.output_dir
-        if self.defer_search if deferred is None else deferred:
-            if not isinstance(self._publisher, InPlaceUpdate):  # in place: still there
-                for name in SEARCH_DIRS:  # the previous index keeps serving meanwhile
-                    _link_tree(previous / name, site_dir / name)
-            self.search_pending = True
-            return []
-        if not (previous / search.MANIFEST).is_file():
-            return search.build_search(archive, config, site_dir)
-        records = search.archive_records(archive)
-        current = search.assign_shards(records)
-        fingerprints = search.shard_fingerprints(current)
-        changed = search.changed_shards(archive, previous, fingerprints)
-        for name in current:
-            if name not in changed:
-                folder = search.bundle_path(name)
-                _link_tree(previous / folder, site_dir / folder)
-        self.counts.shards_rebuilt = len(changed)
-        return search.build_search(archive, config, site_dir, only_shards=changed)
-
     def _previous_page(self, key: str, fingerprint: str, output_dir: Path
                        ) -> tuple[PagePrint, OutputFile] | None:
         """The page as the last build published it, when its print is unchanged and
@@ -699,7 +644,7 @@ class Session:
         content = read_if_unchanged(output_dir, known)
         return (known, OutputFile(known.file, content)) if content is not None else None
 
-    def _page_print(self, plan: render.PagePlan, env: jinja2.Environment | None = None) -> str:
+    def _page_print(self, plan: PagePlan, env: jinja2.Environment | None = None) -> str:
         """What the page's bytes depend on: code, settings, theme, its view, and only as
         much of the build time as its template shows (none, for most pages)."""
         digest = hashlib.sha256()
@@ -708,7 +653,7 @@ class Session:
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 
-    def _site_repr(self, plan: render.PagePlan, env: jinja2.Environment | None) -> str:
+    def _site_repr(self, plan: PagePlan, env: jinja2.Environment | None) -> str:
         """``repr`` of the plan's site with only what its template shows of the build time;
         every plan of a build shares one site, so this is worked out once per template use."""
         use = self._build_time_use(plan.template, env)
@@ -721,7 +666,7 @@ class Session:
     def _build_time_use(self, template: str, env: jinja2.Environment | None) -> str:
         key = f"{self._theme}\0{template}"
         if key not in self._time_use:
-            self._time_use[key] = build_time_use(env or self._jinja(self.config), template)
+            self._time_use[key] = build_time_use(env or self.environment(self.config), template)
         return self._time_use[key]
 
 
@@ -739,6 +684,10 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def _quiet(message: str) -> None:
+    pass
 
 
 def _pin_time(config: Config) -> Config:
