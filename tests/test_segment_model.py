@@ -205,13 +205,13 @@ def test_a_page_of_known_shapes_is_sure_and_a_page_of_fragments_is_not() -> None
         "城市建设管理部门介绍说，今年以来已清理排水管网三十余公里。",
     ]))
     items, tagging = tag_items(classify(known))
-    sure = judge(items, tagging)
-    assert sure["confidence"] >= REVIEW_BELOW
+    sure, _ = judge(items, tagging)
+    assert sure >= REVIEW_BELOW
     odd = cleaned("\n\n".join(["一二三", "王五", "四五六七", "赵六 摄", "八九", "李七"]))
     items, tagging = tag_items(classify(odd))
-    unsure = judge(items, tagging)
-    assert unsure["confidence"] < REVIEW_BELOW
-    assert unsure["doubts"] and all("把握不大" in d for d in unsure["doubts"])
+    unsure, doubts = judge(items, tagging)
+    assert unsure < REVIEW_BELOW
+    assert doubts and all("把握不大" in d for d in doubts)
 
 
 def test_segment_reports_its_confidence() -> None:

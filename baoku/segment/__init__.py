@@ -23,7 +23,8 @@ __all__ = ["assemble_items", "segment"]
 
 def segment(text: CleanText, model: Model | None = None) -> Segmentation:
     items, tagging = tag_items(classify(text), model)
-    return replace(assemble_items(items), **judge(items, tagging))
+    confidence, doubts = judge(items, tagging)
+    return replace(assemble_items(items), confidence=confidence, doubts=doubts)
 
 
 def assemble_items(items: list[Item]) -> Segmentation:

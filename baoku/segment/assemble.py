@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..clean import HAN
+from ..cjk import HAN
 from ..model import Article, ArticleKind
 from .bylines import People, parse_names
 from .classify import QUOTES, Item, is_finished

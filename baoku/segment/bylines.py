@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..clean import HAN
+from ..cjk import HAN
 
 NAME = rf"[{HAN}]{{2,4}}"
 _NAME_RE = re.compile(rf"^{NAME}$")

@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..clean import HAN, spaced_text
+from ..cjk import HAN
+from ..clean import spaced_text
 from ..model import CleanText
 from .bylines import Credit, LeadByline, People, parse_credit, parse_lead_byline, parse_tail_byline
 

@@ -21,13 +21,13 @@ _ROLE_NAMES = {"kicker": "引题", "headline": "标题", "subtitle": "副题", "
 _MAX_DOUBTS = 12
 
 
-def judge(items: list[Item], tagging: Tagging) -> dict[str, object]:
-    """``confidence`` and ``doubts`` for a page's Segmentation.
+def judge(items: list[Item], tagging: Tagging) -> tuple[float, tuple[str, ...]]:
+    """(confidence, doubts) for a page's Segmentation.
 
     Each line's doubt grows from 0 (margin of ``SURE_MARGIN`` or more) to 1 (a tie); lines
     that start or name articles weigh twice. Confidence is one minus the weighted mean."""
     if not items:
-        return {"confidence": 1.0, "doubts": ()}
+        return 1.0, ()
     weights = [2 if role in _STRUCTURAL else 1 for role in tagging.roles]
     doubt = sum(w * max(0.0, 1.0 - margin / SURE_MARGIN)
                 for w, margin in zip(weights, tagging.margins, strict=True))
@@ -35,7 +35,7 @@ def judge(items: list[Item], tagging: Tagging) -> dict[str, object]:
     doubts = tuple(_describe(it, role) for it, role, margin
                    in zip(items, tagging.roles, tagging.margins, strict=True)
                    if margin < SURE_MARGIN and (role in _STRUCTURAL or role == "junk"))
-    return {"confidence": round(confidence, 3), "doubts": doubts[:_MAX_DOUBTS]}
+    return round(confidence, 3), doubts[:_MAX_DOUBTS]
 
 
 def needs_review(confidence: float) -> bool:

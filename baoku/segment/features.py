@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..clean import HAN
+from ..cjk import HAN
 from .classify import head_score, is_finished
 
 _BULLETS = "□■◆◇●○▲▼△▽►◄◀▶★☆※"

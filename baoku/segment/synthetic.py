@@ -51,8 +51,8 @@ class _Writer:
 
     def phrase(self, low: int, high: int) -> str:
         n = self.rng.randint(low, high)
-        words = []
-        while sum(map(len, words)) < n:
+        words: list[str] = []
+        while sum(len(w) for w in words) < n:
             words.append(self.rng.choice(_WORDS))
         return "".join(words)[:n]
 

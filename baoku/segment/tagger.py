@@ -151,14 +151,14 @@ def train(pages: Sequence[tuple[Sequence[Sequence[str]], Sequence[Role]]],
     for _ in range(epochs):
         shuffler.shuffle(order)
         for k in order:
-            rows, gold = encoded[k]
+            rows, wanted = encoded[k]
             step += 1
             scores = np.array([emit[r].sum(axis=0) for r in rows])
             guess = _best_path(scores, trans)
-            if guess == gold:
+            if guess == wanted:
                 continue
             prev_g = prev_p = -1
-            for r, want, got in zip(rows, gold, guess, strict=True):
+            for r, want, got in zip(rows, wanted, guess, strict=True):
                 if want != got:
                     for table, total, col, delta in ((emit, emit_sum, want, 1.0),
                                                      (emit, emit_sum, got, -1.0)):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .assemble import rule_stack_roles
 from .bylines import LeadByline, People, parse_names
-from .classify import MARKED, Item
+from .classify import MARKED, Item, Kind
 from .features import context, shape
 from .tagger import Model, Tagging
 
@@ -62,14 +62,42 @@ _PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 80
 
 def tag_items(items: list[Item], model: Model | None = None) -> tuple[list[Item], Tagging]:
     tagging = (model or shipped_model()).tag(page_features(items))
-    return [apply_role(it, role) for it, role in zip(items, tagging.roles, strict=True)], tagging
+    labelled = [apply_role(it, role) for it, role in zip(items, tagging.roles, strict=True)]
+    return _photo_credits(labelled), tagging
+
+
+def _photo_credits(items: list[Item]) -> list[Item]:
+    """A bare photo credit read as a closing byline, right under a caption or a title, is
+    what closes a photo box: the walk groups the box above it into a photo story."""
+    out = list(items)
+    for i in range(1, len(out)):
+        it = out[i]
+        if it.role == "tail" and it.credit and not it.credit.caption \
+                and out[i - 1].role in ("caption", "headline", "kicker", "body") \
+                and out[i - 1].kind != "lead" and _boxed(out, i):
+            out[i] = replace(it, kind="credit")
+    return out
+
+
+def _boxed(items: list[Item], credit: int) -> bool:
+    """The lines above the credit up to the last headline are few and short: a box."""
+    j = credit - 1
+    while j >= 0 and items[j].role not in ("headline", "kicker"):
+        if credit - j > _PHOTO_BOX_LINES or items[j].role in ("byline", "opener", "tail"):
+            return False
+        j -= 1
+    return j >= 0
+
+
+_PHOTO_BOX_LINES = 4
 
 
 def apply_role(item: Item, role: str) -> Item:
     marked = item.kind == "marked"
     if role in ("kicker", "headline", "subtitle"):
         # a commentary label ("…点评", "短评") keeps its kind: it heads its own box
-        kind = "marked" if marked else "commentary" if item.kind == "commentary" else "head"
+        kind: Kind = ("marked" if marked else "commentary" if item.kind == "commentary"
+                      else "head")
         return replace(item, kind=kind, role=role)
     if marked:  # a '## ' line the model reads as something else: the marker is not text
         spaced = MARKED.match(item.spaced)

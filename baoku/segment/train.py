@@ -42,7 +42,7 @@ class LabelledPage:
 
 
 def cleaned(text: str, name: str = "page.txt") -> CleanText:
-    return clean(Source(rel_path=name, sha256="", encoding="utf-8", format="text",
+    return clean(Source(rel_path=name, sha256="", encoding="utf-8", format="txt",
                         text=text, meta=SourceMeta()))
 
 
