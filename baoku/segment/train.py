@@ -30,7 +30,6 @@ PRACTICE_PAGES = 400
 # new ones.
 EPOCHS = 40
 REAL_WEIGHT = 6
-HANDWRITTEN_WEIGHT = 1
 
 
 @dataclass(frozen=True)
@@ -77,10 +76,10 @@ def examples(pages: Iterable[LabelledPage]) -> list[tuple[list[list[str]], tuple
 def train_model(pages: Iterable[LabelledPage], epochs: int = EPOCHS,
                 real_weight: int = REAL_WEIGHT) -> Model:
     """Real papers' pages count ``real_weight`` times: practice pages teach every shape,
-    real ones how papers actually mix them (the hand-written test pages once)."""
-    weighted = [page for page in pages for _ in range(
-        real_weight if page.paper.startswith("paper-")
-        else HANDWRITTEN_WEIGHT if page.paper == "handwritten" else 1)]
+    real ones how papers actually mix them. Pages labelled by the old rule-based
+    segmenter (the hand-written test pages, two unannotated sample pages) count once."""
+    weighted = [page for page in pages
+                for _ in range(real_weight if page.paper.startswith("paper-") else 1)]
     return train(examples(weighted), epochs=epochs)
 
 
