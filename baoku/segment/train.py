@@ -30,6 +30,7 @@ PRACTICE_PAGES = 400
 # new ones.
 EPOCHS = 40
 REAL_WEIGHT = 6
+TEACHER_WEIGHT = 3  # the unannotated sample pages: the archive a new user sees first
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,11 @@ def train_model(pages: Iterable[LabelledPage], epochs: int = EPOCHS,
                 real_weight: int = REAL_WEIGHT) -> Model:
     """Real papers' pages count ``real_weight`` times: practice pages teach every shape,
     real ones how papers actually mix them. Pages labelled by the old rule-based
-    segmenter (the hand-written test pages, two unannotated sample pages) count once."""
+    segmenter count once (the hand-written test pages) or three times (two unannotated
+    sample pages)."""
     weighted = [page for page in pages
-                for _ in range(real_weight if page.paper.startswith("paper-") else 1)]
+                for _ in range(real_weight if page.paper.startswith("paper-")
+                               else TEACHER_WEIGHT if page.paper == "teacher" else 1)]
     return train(examples(weighted), epochs=epochs)
 
 
