@@ -53,4 +53,4 @@ def test_an_unsure_page_is_listed_as_proofread_with_the_export_command(build_fro
     assert "--export-md content/odd.txt" in report
     data = json.loads((out / "data" / "report.json").read_text(encoding="utf-8"))
     (issue,) = data["issues"]
-    assert issue["needs_review"] and issue["segmentation_confidence"] < 0.8
+    assert issue["needs_review"] and issue["segmentation_confidence"] < 0.95

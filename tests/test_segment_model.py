@@ -206,11 +206,11 @@ def test_a_page_of_known_shapes_is_sure_and_a_page_of_fragments_is_not() -> None
     ]))
     items, tagging = tag_items(classify(known))
     sure, _ = judge(items, tagging)
-    assert sure >= REVIEW_BELOW
+    assert sure >= 0.8
     odd = cleaned("\n\n".join(["一二三", "王五", "四五六七", "赵六 摄", "八九", "李七"]))
     items, tagging = tag_items(classify(odd))
     unsure, doubts = judge(items, tagging)
-    assert unsure < REVIEW_BELOW
+    assert unsure < min(REVIEW_BELOW, sure)
     assert doubts and all("把握不大" in d for d in doubts)
 
 

@@ -13,7 +13,7 @@ from .classify import Item
 from .tagger import Tagging
 
 SURE_MARGIN = 30.0  # perceptron score units; below it a line's role is in doubt (see evaluate)
-REVIEW_BELOW = 0.8  # pages under this confidence are listed as 待校对 in the report
+REVIEW_BELOW = 0.95  # pages under this confidence are listed as 待校对 in the report (see docs)
 _STRUCTURAL = ("kicker", "headline", "subtitle", "byline", "opener", "section", "tail")
 _ROLE_NAMES = {"kicker": "引题", "headline": "标题", "subtitle": "副题", "byline": "署名",
                "body": "正文", "section": "小标题", "caption": "图片说明", "tail": "文末署名",
