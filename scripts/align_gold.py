@@ -8,25 +8,15 @@ the role it plays, so a line-role model can learn from the annotated pages.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from baoku.clean import clean
 from baoku.model import Source, SourceMeta
+from baoku.segment.evaluate import EDGE, fold
 from baoku.segment.roles import Role
 
-_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"',
-                       "—": "-", "－": "-", "【": "[", "】": "]", "〔": "(", "〕": ")",
-                       "。": ".", "、": ",", "·": "."})
-EDGE = 8
-
-
-def norm(text: str | None) -> str:
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "#▲▼●■◆")
+norm = fold  # the same comparison form the evaluation uses
 
 
 @dataclass

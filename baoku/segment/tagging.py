@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from .assemble import rule_stack_roles
-from .bylines import LeadByline, People, parse_names
+from .bylines import LeadByline, parse_names
 from .classify import MARKED, Item, Kind
 from .features import context, shape
 from .tagger import Model, Tagging
@@ -124,4 +124,4 @@ def apply_role(item: Item, role: str) -> Item:
     return replace(item, kind="body", role=role, lead=None)
 
 
-__all__ = ["MODEL_PATH", "People", "page_features", "shipped_model", "tag_items"]
+__all__ = ["MODEL_PATH", "page_features", "shipped_model", "tag_items"]
