@@ -341,10 +341,12 @@
        (their bundles, the pending matches, how many were rejected); ``final``: no older
        tier follows, so the pending matches left go last. */
     function dateCursor(found, queries, filters, units, carry, final) {
+      // Matches per bundle, for the bundles whose shard filter Pagefind has loaded:
+      // one missing from it may hold matches.
       var counts = found.shards;
       var order = bundles.names.filter(function (name, i) {
         return merged[i] && !carry.read.has(name) && name !== bundles.pending &&
-          (!counts || counts[name]);
+          !(counts && counts[name] === 0);
       });
       var current = null;
       var cursor = { total: found.results.length, done: !found.results.length };
@@ -359,7 +361,7 @@
 
       function loadPending() {
         if (carry.pending) return Promise.resolve(carry.pending);
-        if (!bundles.pending || (counts && !counts[bundles.pending])) {
+        if (!bundles.pending || (counts && counts[bundles.pending] === 0)) {
           carry.pending = [];
           return Promise.resolve(carry.pending);
         }
