@@ -111,8 +111,8 @@ def test_large_year_splits_into_chunks_keeping_issues_whole() -> None:
     issues = [make_issue(f"i{n}", f"2022-01-{n + 1:02d}", [story(k, "题") for k in (1, 2, 3)])
               for n in range(5)]
     shards = assign_shards(archive_records(archive_of(*issues)), limit=7, recent_limit=7)
-    assert list(shards) == ["2022-1", "2022-2", "2022-3"]
-    assert [len(s) for s in shards.values()] == [6, 6, 3]
+    assert list(shards) == ["2022-3", "2022-2", "2022-1"], "newest first"
+    assert [len(s) for s in shards.values()] == [3, 6, 6]
     for records in shards.values():
         assert len({r.issue_id for r in records}) * 3 == len(records)
 
@@ -121,7 +121,7 @@ def test_oversized_issue_gets_its_own_chunk() -> None:
     big = make_issue("big", "2021-02-01", [story(k, "题") for k in range(1, 6)])
     small = make_issue("small", "2021-03-01", [story(1, "题")])
     shards = assign_shards(archive_records(archive_of(small, big)), limit=3)
-    assert [len(s) for s in shards.values()] == [5, 1]
+    assert [len(s) for s in shards.values()] == [1, 5]
 
 
 def test_fingerprint_changes_only_for_the_touched_shard() -> None:
@@ -359,7 +359,7 @@ def test_the_newest_year_packs_into_smaller_shards_than_older_years() -> None:
     issues = [make_issue(f"{year}-{n}", f"{year}-01-{n + 1:02d}", [story(k, "题") for k in (1, 2)])
               for year in (2021, 2022) for n in range(6)]
     shards = assign_shards(archive_records(archive_of(*issues)), limit=12, recent_limit=4)
-    assert list(shards) == ["2022-1", "2022-2", "2022-3", "2021"]
+    assert list(shards) == ["2022-3", "2022-2", "2022-1", "2021"]
     assert [len(s) for s in shards.values()] == [4, 4, 4, 12]
     assert list(dict.fromkeys(r.issue_id for r in shards["2022-3"])) == ["2022-4", "2022-5"]
 

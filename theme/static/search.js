@@ -16,9 +16,11 @@
   var SHARD_FILTER = "分片";  // hidden: the bundle a page is in (sorting by date)
   var YEAR_FILTER = "年份";
   // Bundles are merged newest first, as a search needs them: the first ones until they
-  // hold this many pages, then each time four times as many pages as are merged (see
-  // tierEnds). A first search then reads a few bundles, not every year of the archive.
-  var FIRST_TIER_PAGES = 2000;
+  // hold this many pages (the newest bundle alone, unless it is a small start of a year:
+  // a bundle of the newest year holds up to 500), then each time four times as many
+  // pages as are merged (see tierEnds). A first search then reads one bundle or a few,
+  // not every year of the archive, and each merge costs two round trips before it.
+  var FIRST_TIER_PAGES = 400;
   var TIER_GROWTH = 4;
 
   var section = document.querySelector(".search-page");
@@ -123,6 +125,9 @@
         return (packed ? packed.init() : Promise.resolve()).then(loadBundleList).then(function (list) {
           bundles = list;
           var script = list.urls[0] + "pagefind.js";
+          // Pagefind starts its worker only once pagefind.js runs: asked for now, the
+          // worker's script comes from the HTTP cache then, a round trip sooner.
+          if (!packed) fetch(list.urls[0] + "pagefind-worker.js").catch(function () {});
           return (packed ? packed.importModule(script) : import(script)).then(function (module) {
             pf = module;
             var options = { excerptLength: 36, baseUrl: siteRoot.pathname };
