@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,46 @@ def test_a_year_filter_reads_that_years_bundle(page: object, base: str) -> None:
     assert f"找到 {PER_YEAR} 篇文章" in str(result["status"]), result["status"]
     assert all(h["meta"].startswith("2022") for h in result["hits"])  # type: ignore[index]
     assert bundles_read(requests) == {"2024", "2022"}, "the newest opens Pagefind"
+
+
+# Second characters spread over the Unified Ideographs, as a real text's are.
+SECONDS = "".join(chr(0x4E00 + 600 * k) for k in range(34))
+
+
+@pytest.fixture(scope="module")
+def small_chunk_site(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch_module: pytest.MonkeyPatch) -> Path:
+    """One article per pair of 镇 and another character, indexed in small index chunks:
+    the pairs of 镇 fill several chunks, as a common character's do on a large archive
+    (without the probes, 32 of the 34 were found)."""
+    from baoku.pipeline import build
+    from baoku.search import pagefind
+
+    monkeypatch_module.setattr(pagefind, "INDEX_CHUNK_SIZE", 100)
+    project = tmp_path_factory.mktemp("small-chunks")
+    content = project / "content"
+    content.mkdir()
+    articles = [f"## 第{n}号通知\n\n本报讯 居民说镇{second}的事情办好了。\n"
+                for n, second in enumerate(SECONDS, start=1)]
+    (content / "2024-issue.md").write_text(
+        "---\nnewspaper: 测试晚报\ndate: 2024-04-15\nedition: 第2版\n---\n\n"
+        + "\n".join(articles), encoding="utf-8")
+    out = project / "output"
+    build(make_config(project, out, search=True), log=lambda m: None)
+    chunks = list((out / "pagefind" / "2024" / "index").glob("*.pf_index"))
+    assert len(chunks) > 8, "the pairs of 镇 span several chunks"
+    return out
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_one_character_finds_every_page_its_pairs_start(page: object, small_chunk_site: Path,
+                                                        serve: object) -> None:
+    base = serve(small_chunk_site) + "search/index.html"  # type: ignore[operator]
+    page.goto(search_url(base, q="镇"))  # type: ignore[attr-defined]
+    result = wait_for_results(page, "镇")
+    assert f"找到 {len(SECONDS)} 篇文章" in str(result["status"]), result["status"]

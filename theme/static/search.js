@@ -21,6 +21,15 @@
   // pages as are merged (see tierEnds). A first search then reads one bundle or a few,
   // not every year of the archive, and each merge costs two round trips before it.
   var FIRST_TIER_PAGES = 400;
+  var SINGLE_CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
+  // Second characters for loadPrefix: where Extension A starts, 64 steps across the
+  // Unified Ideographs, and the last Compatibility Ideograph (in code point order).
+  var PREFIX_PROBES = (function () {
+    var points = [0x3400];
+    for (var k = 0; k <= 64; k++) points.push(0x4e00 + Math.floor(k * (0x9fff - 0x4e00) / 64));
+    points.push(0xfaff);
+    return points.map(function (p) { return String.fromCharCode(p); });
+  })();
   var TIER_GROWTH = 4;
 
   var section = document.querySelector(".search-page");
@@ -289,18 +298,35 @@
        their summed scores. ``shards``: matches per bundle, when Pagefind counted them. */
     function candidates(queries, options) {
       if (queries.length < 2) {
-        return pf.search(queries.length ? queries[0] : null, options).then(function (found) {
+        var query = queries.length ? queries[0] : null;
+        return loadPrefix(query).then(function () {
+          return pf.search(query, options);
+        }).then(function (found) {
           return { results: found.results, shards: (found.filters || {})[SHARD_FILTER] || null };
         });
       }
       var answers = [];
       return queries.reduce(function (chain, q) {
-        return chain.then(function () {
+        return chain.then(function () { return loadPrefix(q); }).then(function () {
           return pf.search(q, options).then(function (found) { answers.push(found.results); });
         });
       }, Promise.resolve()).then(function () {
         return { results: pagesInEvery(answers, !!options.sort), shards: null };
       });
+    }
+
+    /* Pagefind matches a one-character query against every word it starts, but reads
+       only the index chunk the character itself falls in, and a common character's pairs
+       fill several chunks (10,000 articles: 镇 found 4,095 of its 7,382 pages). Probes
+       spread over every second character load each chunk the pairs span first (each
+       chunk once; they stay loaded), and the search then sees them all; only a chunk
+       whose pairs all fall between two probes would be missed (10,000 articles: 镇, 椒,
+       税, 亩 and 闫 find every page with 8 probes). */
+    function loadPrefix(query) {
+      if (!query || !SINGLE_CJK.test(query)) return Promise.resolve();
+      return Promise.all(PREFIX_PROBES.map(function (second) {
+        return pf.preload(query + second);
+      }));
     }
 
     /* Reads candidates in order, ``count`` at a time, keeping those that hold the query
