@@ -90,6 +90,21 @@ def test_a_first_search_reads_the_newest_bundle_alone(page: object, base: str) -
     assert bundles_read(requests) == {"2024"}
 
 
+def test_the_filter_lists_name_every_year_and_leave_searches_on_the_newest(
+        page: object, base: str) -> None:
+    page.goto(search_url(base, q="梁园区"))  # type: ignore[attr-defined]
+    wait_for_results(page, "梁园区")
+    page.focus("select[name=year]")  # type: ignore[attr-defined]
+    page.wait_for_function("document.getElementById('search-form').dataset.filters === 'ready'")  # type: ignore[attr-defined]
+    years = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "select[name=year] option", "os => os.map(o => o.value).filter(Boolean)")
+    assert sorted(years) == sorted(YEARS)
+    page.fill("#search-input", "服务点")  # type: ignore[attr-defined]
+    page.press("#search-input", "Enter")  # type: ignore[attr-defined]
+    result = wait_for_results(page, "服务点")
+    assert f"在较新的 {CLAIMED_PAGES} 篇文章中" in str(result["status"]), result["status"]
+
+
 def test_load_more_goes_on_into_older_years_until_every_match(page: object, base: str
                                                               ) -> None:
     page.goto(search_url(base, q="梁园区"))  # type: ignore[attr-defined]
