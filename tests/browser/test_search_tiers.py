@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_search import search_url, wait_for_results
-from tests.browser.test_search_reading import load_everything
-from tests.conftest import make_config
+from tests.browser.test_search_reading import built_site, load_everything
 from tests.zipped import zipped_and_unpacked
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,15 +34,8 @@ def _issue(year: str) -> str:
 
 @pytest.fixture(scope="module")
 def tiered_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from baoku.pipeline import build
-
-    project = tmp_path_factory.mktemp("tiered-search")
-    content = project / "content"
-    content.mkdir()
-    for year in YEARS:
-        (content / f"{year}-issue.md").write_text(_issue(year), encoding="utf-8")
-    out = project / "output"
-    build(make_config(project, out, search=True), log=lambda m: None)
+    out = built_site(tmp_path_factory, "tiered-search",
+                     {f"{year}-issue.md": _issue(year) for year in YEARS})
     listing_file = out / "pagefind" / "bundles.json"
     listing = json.loads(listing_file.read_text(encoding="utf-8"))
     assert listing["bundles"] == list(YEARS)
@@ -146,20 +138,14 @@ def small_chunk_site(tmp_path_factory: pytest.TempPathFactory,
     """One article per pair of 镇 and another character, indexed in small index chunks:
     the pairs of 镇 fill several chunks, as a common character's do on a large archive
     (without the probes, 32 of the 34 were found)."""
-    from baoku.pipeline import build
     from baoku.search import pagefind
 
     monkeypatch_module.setattr(pagefind, "INDEX_CHUNK_SIZE", 100)
-    project = tmp_path_factory.mktemp("small-chunks")
-    content = project / "content"
-    content.mkdir()
     articles = [f"## 第{n}号通知\n\n本报讯 居民说镇{second}的事情办好了。\n"
                 for n, second in enumerate(SECONDS, start=1)]
-    (content / "2024-issue.md").write_text(
-        "---\nnewspaper: 测试晚报\ndate: 2024-04-15\nedition: 第2版\n---\n\n"
-        + "\n".join(articles), encoding="utf-8")
-    out = project / "output"
-    build(make_config(project, out, search=True), log=lambda m: None)
+    issue = "---\nnewspaper: 测试晚报\ndate: 2024-04-15\nedition: 第2版\n---\n\n"
+    out = built_site(tmp_path_factory, "small-chunks",
+                     {"2024-issue.md": issue + "\n".join(articles)})
     chunks = list((out / "pagefind" / "2024" / "index").glob("*.pf_index"))
     assert len(chunks) > 8, "the pairs of 镇 span several chunks"
     return out
