@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import urls
 from ..config import Config
+from ..export import data_file
 from ..model import Archive, Article, Issue
 from ..present import (
     KIND_LABELS,
@@ -87,7 +88,7 @@ def plan_issues(archive: Archive, config: Config, index: ArchiveIndex,
             crumbs=(*issue_crumbs(summary, papers), Link(summary.label)),
             articles=tuple(index.summaries[issue.article_id(a)] for a in issue.articles),
             raw_text_path=raw_path,
-            data_path=urls.issue_data(issue.id),
+            data_path=data_file(issue, config.issue_data_files),
             source=issue.source.rel_path,
             origin_label=ORIGIN_LABELS.get(issue.origin, issue.origin),
             newer=summaries[position - 1] if position > 0 else None,
