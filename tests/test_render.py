@@ -268,7 +268,10 @@ def test_article_text_is_built_in_the_browser_not_published(config: Config) -> N
     assert button is not None
     attrs = dict(re.findall(r'data-([a-z]+)="([^"]*)"', button.group(1)))
     assert attrs["file"] == "new-01.txt"
-    assert attrs["source"].endswith("第 1 篇") and attrs["archive"] == config.site_title
+    assert attrs["source"].endswith("第 1 篇")
+    assert "address" not in attrs  # no base URL: the browser takes the page's own
+    # The archive's name is the page's site title (site.js reads it from there).
+    assert f'class="site-title" href="../../../index.html">{config.site_title}<' in html
 
 
 def test_text_is_escaped_in_html(config: Config) -> None:

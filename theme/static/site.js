@@ -127,8 +127,8 @@
       lines.push("［图］" + caption.textContent.trim());
     });
     var address = button.getAttribute("data-address") || window.location.href.split("#")[0];
-    lines.push("——", button.getAttribute("data-source"),
-               button.getAttribute("data-archive"), address);
+    var archive = button.getAttribute("data-archive") || textOf(".site-title");
+    lines.push("——", button.getAttribute("data-source"), archive, address);
     return lines.join("\n") + "\n";
   }
 
