@@ -131,7 +131,13 @@ def place_trails(article: Article, tree: PlaceTree, cache: TrailCache | None = N
         seen[place.name] = trail
     # A place already shown as the district or town of another is not listed again.
     enclosing = {a.label for trail in seen.values() for a in trail.ancestors}
-    return tuple(t for t in seen.values() if t.name not in enclosing)
+    # Places of one level under the same trail next to each other (the page lists them on
+    # one line), each group where its first place was.
+    groups: dict[tuple[tuple[Link, ...], str], list[PlaceTrail]] = {}
+    for trail in seen.values():
+        if trail.name not in enclosing:
+            groups.setdefault((trail.ancestors, trail.level_label), []).append(trail)
+    return tuple(t for group in groups.values() for t in group)
 
 
 def pagefind_data(issue: Issue, article: Article) -> PagefindData:
