@@ -7,8 +7,9 @@ schema 1."""
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,8 @@ def export_data(archive: Archive, per_issue: bool = False, previous: Path | None
                 ) -> Iterator[OutputFile]:
     """The data files. ``previous``: the output folder of the last build, whose year files
     are kept byte for byte when their lines did not change (compressing is most of the
-    stage's time)."""
+    stage's time). A year's lines are made and compressed one at a time: the uncompressed
+    records of the archive are never held at once."""
     yield OutputFile(
         "data/archive.json",
         _dump({
@@ -140,29 +142,42 @@ def export_data(archive: Archive, per_issue: bool = False, previous: Path | None
             "issues": [issue_summary(i, per_issue) for i in archive.issues],
         }),
     )
-    years: dict[str, list[bytes]] = {}
+    years: dict[str, list[Issue]] = {}
     for issue in archive.issues:
-        line = _dump(issue_record(issue, per_issue))
-        years.setdefault(issue_year(issue), []).append(line)
+        years.setdefault(issue_year(issue), []).append(issue)
         if per_issue:
-            yield OutputFile(urls.issue_data(issue.id), line)
-    for year, lines in years.items():
+            yield OutputFile(urls.issue_data(issue.id), _dump(issue_record(issue, per_issue)))
+    for year, issues in years.items():
         path = urls.year_data(year)
-        yield OutputFile(path, compressed(b"".join(lines), previous / path if previous else None))
+
+        def lines(issues: list[Issue] = issues) -> Iterator[bytes]:
+            return (_dump(issue_record(issue, per_issue)) for issue in issues)
+
+        yield OutputFile(path, year_file(lines, previous / path if previous else None))
     yield OutputFile("data/report.json", _dump(report_record(archive)))
 
 
-def compressed(content: bytes, published: Path | None) -> bytes:
-    """``content`` gzipped (no time stamp, so the same lines give the same bytes), or the
-    bytes of ``published`` when that file already holds exactly ``content``."""
-    if published is not None:
-        try:
-            old = published.read_bytes()
-            if gzip.decompress(old) == content:
-                return old
-        except (OSError, EOFError, zlib.error, gzip.BadGzipFile):
-            pass  # gone or damaged: written anew
-    return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+def year_file(lines: Callable[[], Iterator[bytes]], published: Path | None) -> bytes:
+    """The lines ``lines()`` gives, gzipped (no time stamp, so the same lines give the same
+    bytes), or the bytes of ``published`` when that file already holds exactly them."""
+    if published is not None and _holds(published, lines()):
+        return published.read_bytes()
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as out:
+        for line in lines():
+            out.write(line)
+    return buffer.getvalue()
+
+
+def _holds(published: Path, lines: Iterator[bytes]) -> bool:
+    """Whether the gzip file ``published`` holds ``lines`` and nothing more."""
+    try:
+        with gzip.open(published, "rb") as old:
+            if any(old.read(len(line)) != line for line in lines):
+                return False
+            return old.read(1) == b""
+    except (OSError, EOFError, zlib.error):  # gone or damaged (BadGzipFile is an OSError)
+        return False
 
 
 def read_year_data(path: Path) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from test_feeds import make_archive
 
 from baoku import urls
-from baoku.export import SCHEMA, compressed, export_data, read_issue_records
+from baoku.export import SCHEMA, export_data, read_issue_records, year_file
 
 
 def published(per_issue: bool = False, previous: Path | None = None) -> dict[str, bytes]:
@@ -59,11 +59,15 @@ def test_read_issue_records_finds_every_issue(tmp_path: Path) -> None:
 
 
 def test_an_unchanged_year_keeps_its_published_bytes(tmp_path: Path) -> None:
-    content = b'{"id":"x"}\n'
+    content = [b'{"id":"x"}\n', b'{"id":"z"}\n']
     old = tmp_path / "old.jsonl.gz"
-    old.write_bytes(gzip.compress(content, compresslevel=1, mtime=123))
-    assert compressed(content, old) == old.read_bytes()  # reused as it is
-    assert gzip.decompress(compressed(b'{"id":"y"}\n', old)) == b'{"id":"y"}\n'
+    old.write_bytes(gzip.compress(b"".join(content), compresslevel=1, mtime=123))
+    assert year_file(lambda: iter(content), old) == old.read_bytes()  # reused as it is
+    for changed in ([b'{"id":"y"}\n', content[1]], content[:1], [*content, b"{}\n"]):
+        made = year_file(lambda changed=changed: iter(changed), old)
+        assert gzip.decompress(made) == b"".join(changed)
     old.write_bytes(b"not gzip")
-    assert gzip.decompress(compressed(content, old)) == content
-    assert gzip.decompress(compressed(content, tmp_path / "missing.gz")) == content
+    assert gzip.decompress(year_file(lambda: iter(content), old)) == b"".join(content)
+    missing = year_file(lambda: iter(content), tmp_path / "missing.gz")
+    assert gzip.decompress(missing) == b"".join(content)
+    assert missing == year_file(lambda: iter(content), None)  # no time stamp: same bytes
