@@ -250,12 +250,26 @@
       return {
         ready: function () { return merging; },
         more: function () { return merged.indexOf(false) !== -1; },
-        widen: function () {
-          var first = merged.indexOf(false);
-          var end = ends.filter(function (e) { return e > first; })[0];
-          return merge(range(end));
+        widen: function (found) {
+          return merge(range(widerEnd(found)));
         }
       };
+    }
+
+    /* Where the next merge ends: the next tier, or further when the merged bundles
+       gave few matches (as many more are expected per page: enough pages for two pages
+       of results), every bundle when they gave none (a rare name, or nothing at all,
+       would otherwise walk through every tier, two round trips each). */
+    function widerEnd(found) {
+      var first = merged.indexOf(false);
+      var goal = found ? mergedPages() * Math.max(TIER_GROWTH, Math.ceil(2 * PAGE_SIZE / found))
+        : Infinity;
+      var pages = 0;
+      for (var i = 0; i < bundles.pages.length; i++) {
+        pages += bundles.pages[i] || 0;
+        if (i + 1 > first && ends.indexOf(i + 1) !== -1 && pages >= goal) return i + 1;
+      }
+      return bundles.names.length;
     }
 
     function mergedPages() {
@@ -292,7 +306,7 @@
             });
           }
           if (!scope.more()) return hits;
-          return scope.widen().then(reopen).then(fill);
+          return scope.widen(delivered.size).then(reopen).then(fill);
         }
         return Promise.resolve().then(fill);
       };
