@@ -97,3 +97,9 @@ def test_a_picture_over_an_articles_body_is_not_a_photo_news_item() -> None:
     items[3] = replace(items[3], credit=parse_credit(items[3].spaced))
     assert items[3].credit is not None
     assert 2 not in photo_groups(items)
+
+
+def test_a_line_after_a_paragraph_cut_mid_sentence_is_marked() -> None:
+    cut = page_relative(_lines("这一段在句子中间被分栏截断，后面还有没说完的话", "很好", PARAGRAPH))
+    assert "after_cut+rel_len=True|<0.15" in cut[1]
+    assert any(f.startswith("after_cut+rel_len=False") for f in cut[2])

@@ -153,6 +153,7 @@ _ITEM_MARK = re.compile(r"^(?:[□■◆◇●○▲▼△▽►★☆※]|图\s
                         r"|\d{1,2}[、.．](?!\d))")
 _CLOSING_CREDIT = re.compile(r"(?:[。！？…]\s?(?:[（(][^（）()]{2,24})?[）)]|摄)$")
 _REL_EDGES = (0.15, 0.3, 0.5, 0.8, 1.25)
+_CUT_MIN = 20
 
 
 @dataclass(frozen=True)
@@ -209,8 +210,10 @@ def page_relative(lines: list[PageLine]) -> list[list[str]]:
     for i, line in enumerate(lines):
         rel = _relative_bucket(len(line.text) / usual)
         after_close = i > 0 and closes_item(lines[i - 1].text)
+        # a long line that stops mid-sentence was cut by a column break: this one goes on
+        after_cut = i > 0 and not lines[i - 1].finished and len(lines[i - 1].text) >= _CUT_MIN
         feats = [f"rel_len={rel}", f"rel_len+finished={rel}|{line.finished}",
-                 f"after_close={after_close}"]
+                 f"after_close={after_close}", f"after_cut+rel_len={after_cut}|{rel}"]
         if marks[i]:
             run = ("headed_run" if headed[marks[i]] else "run") if counts[marks[i]] >= 2 \
                 else "single"
