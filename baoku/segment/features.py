@@ -213,7 +213,8 @@ def page_relative(lines: list[PageLine]) -> list[list[str]]:
         # a long line that stops mid-sentence was cut by a column break: this one goes on
         after_cut = i > 0 and not lines[i - 1].finished and len(lines[i - 1].text) >= _CUT_MIN
         feats = [f"rel_len={rel}", f"rel_len+finished={rel}|{line.finished}",
-                 f"after_close={after_close}", f"after_cut+rel_len={after_cut}|{rel}"]
+                 f"after_close={after_close}", f"after_cut={after_cut}",
+                 f"after_cut+rel_len={after_cut}|{rel}"]
         if marks[i]:
             run = ("headed_run" if headed[marks[i]] else "run") if counts[marks[i]] >= 2 \
                 else "single"
