@@ -300,7 +300,9 @@ class Session:
         return None
 
     def keep_source(self, path: Path, source: Source) -> None:
-        self._sources[path] = (self._states[path], source)
+        """Kept without its text (the issue made from it is cached): a session holds no
+        archive's worth of text; ``pipeline.with_text`` reads it again if ever needed."""
+        self._sources[path] = (self._states[path], replace(source, text=""))
 
     def enricher(self, config: Config) -> Enricher:
         if self._enricher is None or self._enricher[0] != self._fingerprint:
@@ -587,7 +589,8 @@ class Session:
                                                                         self._fingerprint):
             return known[3]
         key = self._compute_issue_key(source, issue_id)
-        self._keys[id(source)] = (source, issue_id, self._fingerprint, key)
+        if not source.text:  # a source as this session keeps it: no text held by the memo
+            self._keys[id(source)] = (source, issue_id, self._fingerprint, key)
         return key
 
     def _compute_issue_key(self, source: Source, issue_id: str) -> str:
