@@ -259,9 +259,10 @@ def read_and_assemble(config: Config, cache: Cache, timer: Timer, log: Log,
     sources, failures, enricher = read_stage(paths, config, cache, timer, log)
     with timer.stage("segment+enrich"):  # clean → segment → enrich, source by source
         jobs = assemble_jobs(sources)
+        sources.clear()  # each source's text is let go of once assembled (see assemble_stage)
         outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress)
         issues, failed = collect_issues(jobs, outcomes, config, log)
-    progress("读取与切分", len(sources), len(sources))
+    progress("读取与切分", len(jobs), len(jobs))
     return issues, [*skipped, *failures, *failed]
 
 
@@ -483,24 +484,27 @@ def _unique_id(base: str, taken: set[str]) -> str:
 def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, cache: Cache,
                    progress: Progress = no_progress) -> tuple[list[Outcome], list[int]]:
     """Every job's outcome, in order (the cache's issue, or assembled: in a pool when
-    worth it), and the positions of the jobs assembled afresh."""
+    worth it), and the positions of the jobs assembled afresh. Each job's source is left
+    in ``jobs`` without its text once assembled: the texts not yet assembled and the issues
+    made so far are all a build holds at once, never both for the whole archive."""
     outcomes: list[Outcome] = [(cache.issue(source, issue_id), None)
                                for source, issue_id, _ in jobs]
     misses = [n for n, (issue, _) in enumerate(outcomes) if issue is None]
     runnable: list[int] = []
-    ready: list[AssembleJob] = []
     for n in misses:
         job = with_text(jobs[n], config)
         if isinstance(job, str):
             outcomes[n] = None, job
         else:
+            jobs[n] = job
             runnable.append(n)
-            ready.append(job)
-    fresh = assemble_many(ready, config, enricher, progress)
+    fresh = assemble_many(jobs, runnable, config, enricher, progress)
     for n, (issue, error) in zip(runnable, fresh, strict=True):
+        source, issue_id, rel = jobs[n]
         if isinstance(issue, Issue):
             issue = without_text(issue)
-            cache.keep_issue(jobs[n][0], jobs[n][1], issue)
+            cache.keep_issue(source, issue_id, issue)
+        jobs[n] = replace(source, text=""), issue_id, rel
         outcomes[n] = issue, error
     return outcomes, misses
 
@@ -546,25 +550,27 @@ def collect_issues(jobs: list[AssembleJob], outcomes: list[Outcome], config: Con
     return issues, failures
 
 
-def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
-                  progress: Progress = no_progress) -> list[Outcome]:
-    """``assemble_issue`` for every (source, issue id, rel path), in a process pool when
-    worth it: (issue, None) or (None, the librarian's error message), in job order."""
-    with _pool(config, enricher, len(jobs)) as pool:
+def assemble_many(jobs: list[AssembleJob], positions: list[int], config: Config,
+                  enricher: Enricher, progress: Progress = no_progress) -> Iterator[Outcome]:
+    """``assemble_issue`` for the jobs at ``positions`` (source, issue id, rel path), in a
+    process pool when worth it: (issue, None) or (None, the librarian's error message), in
+    order, each as soon as it is made."""
+    total = len(positions)
+    with _pool(config, enricher, total) as pool:
         if pool is None:
-            return list(_assemble_each(jobs, enricher, progress))
-        outcomes = []
-        for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
-                                                chunksize=_chunksize(len(jobs), config))):
-            progress("读取与切分", done, len(jobs))
-            outcomes.append(outcome)
-        return outcomes
+            yield from _assemble_each((jobs[n] for n in positions), total, enricher, progress)
+            return
+        made = pool.map(_assemble_in_worker, (jobs[n] for n in positions),
+                        chunksize=_chunksize(total, config))
+        for done, outcome in enumerate(made):
+            progress("读取与切分", done, total)
+            yield outcome
 
 
-def _assemble_each(jobs: list[AssembleJob], enricher: Enricher, progress: Progress
-                   ) -> Iterator[Outcome]:
+def _assemble_each(jobs: Iterable[AssembleJob], total: int, enricher: Enricher,
+                   progress: Progress) -> Iterator[Outcome]:
     for done, (source, issue_id, rel) in enumerate(jobs):
-        progress("读取与切分", done, len(jobs))
+        progress("读取与切分", done, total)
         try:
             yield assemble_issue(source, issue_id, enricher), None
         except Exception as exc:
