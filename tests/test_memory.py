@@ -3,13 +3,16 @@ search records come from the articles), and a session that keeps no archive of t
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 from conftest import make_config
 
-from baoku import pipeline
+from baoku import pipeline, urls
 from baoku.cache.session import Session
+from baoku.export import export_data
+from baoku.model import Archive, Article, Issue, Source, SourceMeta
 
 QUIET = lambda message: None  # noqa: E731
 
@@ -52,3 +55,17 @@ def test_a_source_changed_or_gone_since_it_was_kept_is_a_named_failure(project: 
     path.unlink()
     gone = pipeline.with_text((kept, "x", rel), config)
     assert isinstance(gone, str) and path.name in gone
+
+
+def test_exporting_an_issue_adds_nothing_to_the_texts_the_archive_holds() -> None:
+    paragraph = "".join(["本报讯 花椒丰收，", "农户笑开颜。"]) * 50  # made at run time
+    article = Article(number=1, headline="花椒丰收", paragraphs=(paragraph,),
+                      captions=("".join(["图为", "采摘现场。"]),))
+    source = Source(rel_path="content/a.txt", sha256="0" * 64, encoding="utf-8",
+                    format="txt", text="", meta=SourceMeta())
+    issue = Issue(id="a", source=source, articles=(article,), junk=("".join(["第", "二版"]),))
+    sizes = [sys.getsizeof(t) for t in (paragraph, *article.captions, *issue.junk)]
+    files = {f.path: f.content for f in export_data(Archive(issues=(issue,)))}
+    assert paragraph in files[urls.issue_data("a")].decode("utf-8")
+    # orjson would have kept each text's UTF-8 inside it, more than doubling its size
+    assert [sys.getsizeof(t) for t in (paragraph, *article.captions, *issue.junk)] == sizes
