@@ -251,8 +251,8 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
 def read_and_assemble(config: Config, cache: Cache, timer: Timer, log: Log,
                       progress: Progress) -> tuple[list[Issue], list[Failure]]:
     """read → clean → segment → enrich: every issue, its source's text left out (see
-    ``without_text``), and every failure. The sources' text is let go on return, so the
-    rest of the build never holds the whole archive's text at once."""
+    ``without_text``), and every failure. Each source's text is let go of once its issue
+    is made, so the rest of the build never holds the sources' text."""
     paths, skipped = scan_sources(config.content_dir, config.project_root)
     for failure in skipped:
         log(f"跳过 {failure.message}")
