@@ -190,19 +190,18 @@ def json_ld(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
     keywords = list(dict.fromkeys(article.topics + article.keywords))
     if keywords:
         data["keywords"] = keywords
-    if article.topics:
-        data["about"] = [{"@type": "Thing", "name": t} for t in article.topics]
     if article.districts:
         data["contentLocation"] = [{"@type": "Place", "name": d} for d in article.districts]
     section = article.column or issue.source.meta.title
     if section:
         data["articleSection"] = section
     url = absolute_url(config.base_url, urls.article_page(issue.id, article.number))
-    page: dict[str, Any] = {"@type": "WebPage", "breadcrumb": _breadcrumbs(issue, article, config)}
+    # The page, with its breadcrumb trail, only when the site's address is known: a trail
+    # without URLs says nothing the visible breadcrumb does not (and every page carries it).
     if url:
         data["url"] = url
-        page["@id"] = url
-    data["mainEntityOfPage"] = page
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": url,
+                                    "breadcrumb": _breadcrumbs(issue, article, config)}
     return data
 
 
@@ -222,8 +221,7 @@ def _issue_ld(issue: Issue, config: Config) -> dict[str, Any]:
 
 
 def _breadcrumbs(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
-    """Home > issue > article, as the page's breadcrumb shows them; ``item`` URLs only
-    when the site's address is known (JSON-LD has no page-relative form for them)."""
+    """Home > issue > article, as the page's breadcrumb shows them, with their URLs."""
     from .present import issue_label
 
     trail = [("首页", urls.home()), (issue_label(issue), urls.issue_page(issue.id)),

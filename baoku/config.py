@@ -57,6 +57,9 @@ class Config:
     search: bool = True  # build the Pagefind index (and its packs for file://)
     fixed_time: str | None = None  # ISO timestamp used instead of now (reproducible builds)
     workers: int = field(default_factory=default_workers)  # 1 = everything in-process
+    # Also publish each issue's record as data/issues/<id>.json (schema 1's layout, which
+    # tools such as the segmentation scorer read); off: one gzipped file a year only.
+    issue_data_files: bool = False
 
     @property
     def builtin_theme_dir(self) -> Path:
@@ -82,7 +85,8 @@ _PATH_KEYS = {
     "topics": "topics_file",
     "places": "places_file",
 }
-_BUILD_KEYS = {"search": "search", "fixed_time": "fixed_time", "workers": "workers"}
+_BUILD_KEYS = {"search": "search", "fixed_time": "fixed_time", "workers": "workers",
+               "issue_data_files": "issue_data_files"}
 _SECTIONS = {"site": _SITE_KEYS, "paths": _PATH_KEYS, "build": _BUILD_KEYS}
 
 
@@ -121,7 +125,7 @@ def _apply_table(cfg: Config, table: dict[str, Any], where: str) -> Config:
             if section == "paths":
                 _check_type(key, value, str, where)
                 value = (cfg.project_root / value).resolve()
-            elif attr in ("search",):
+            elif attr in ("search", "issue_data_files"):
                 _check_type(key, value, bool, where)
             elif attr == "workers":
                 _check_type(key, value, int, where)

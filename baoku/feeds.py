@@ -16,6 +16,7 @@ from . import urls
 from .charts import BarChart, bar_chart
 from .citation import UNTITLED, absolute_url, authors
 from .config import Config
+from .export import issue_year
 from .model import Archive, Article, Issue, OutputFile
 from .present import UNKNOWN_DATE
 
@@ -380,10 +381,23 @@ def data_page_view(archive: Archive) -> DataPage:
             DataDownload("report.json", urls.report_data(), "构建报告：编码、警告、无法读取的文件"),
             DataDownload("feed.xml", urls.feed(), "Atom 订阅：最新各期与文章"),
         ),
-        issue_downloads=tuple(DataDownload(f"{i.id}.json", urls.issue_data(i.id),
-                                           standalone_issue_title(i))
-                              for i in archive.issues),
+        issue_downloads=year_downloads(archive),
     )
+
+
+def year_downloads(archive: Archive) -> tuple[DataDownload, ...]:
+    """The year files of the issues' full records, in the order of the issues (newest first)."""
+    years: dict[str, list[Issue]] = {}
+    for issue in archive.issues:
+        years.setdefault(issue_year(issue), []).append(issue)
+    downloads = []
+    for year, issues in years.items():
+        path = urls.year_data(year)
+        label = f"{year} 年" if year.isdigit() else UNKNOWN_DATE
+        articles = sum(len(i.articles) for i in issues)
+        downloads.append(DataDownload(path.rsplit("/", 1)[-1], path,
+                                      f"{label}：{len(issues)} 期、{articles} 篇"))
+    return tuple(downloads)
 
 
 def render_data_page(archive: Archive, env: jinja2.Environment,

@@ -227,7 +227,7 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
             report = write_all_but(publisher, REPORT_FILE,
                                    render_site(archive, config, env, cache.pages(progress)))
         with timer.stage("data"):  # export
-            publisher.write(export_data(archive))
+            publisher.write(export_data(archive, config.issue_data_files, config.output_dir))
         warnings = _finish_index(index, timer, progress)
         with template_errors("render"):
             write_report(publisher, report, archive, config, env, warnings, cache)

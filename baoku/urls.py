@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from .cjk import HAN
 
@@ -78,7 +79,14 @@ def article_page(issue_id: str, number: int) -> str:
 
 
 def issue_data(issue_id: str) -> str:
+    """One issue's record as its own file (only with ``Config.issue_data_files``)."""
     return f"data/issues/{issue_id}.json"
+
+
+def year_data(year: str) -> str:
+    """The records of a year's issues, one JSON line each, gzipped (``year``: as the
+    search shards name it, ``undated`` for issues without a known year)."""
+    return f"data/issues-{year}.jsonl.gz"
 
 
 def district_index() -> str:
@@ -107,6 +115,19 @@ def reporter_page(name: str) -> str:
 
 def search_page() -> str:
     return "search/"
+
+
+def query_value(text: str) -> str:
+    """``text`` as a query-string value in an href: ASCII outside the unreserved set,
+    spaces and invisible characters percent-encoded, Chinese as it is (a browser sends it
+    as UTF-8 when it follows the link; the link is a third as long as fully encoded)."""
+    return "".join(ch if _readable_in_query(ch) else quote(ch, safe="") for ch in text)
+
+
+def _readable_in_query(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalnum() or ch in "-._~"
+    return not ch.isspace() and unicodedata.category(ch)[0] not in "CZ"
 
 
 def raw_text(issue_id: str) -> str:

@@ -150,7 +150,7 @@ class IssuePage:
     crumbs: tuple[Link, ...]
     articles: tuple[ArticleSummary, ...]
     raw_text_path: str  # site path of the raw source text, "" when there is none
-    data_path: str  # the issue's published JSON
+    data_path: str  # the file holding the issue's record: its own JSON, or its year's
     source: str  # the source file, relative to the project root (shown in the report only)
     origin_label: str
     newer: IssueSummary | None  # neighbours in archive order (newest first)
@@ -179,7 +179,9 @@ class PlaceTrail:
 
 @dataclass(frozen=True)
 class PagefindData:
-    """Search metadata carried by the article page (Pagefind attributes)."""
+    """The article's search metadata. The built-in article page no longer prints it
+    (Pagefind reads record pages of its own); kept so that a theme's copy of an older
+    article.html still renders."""
 
     date: str  # "YYYY-MM-DD" for sorting, "" when unknown
     year: str

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import Config
-from .export import export_data
+from .export import export_data, issue_year
 from .model import Archive, Issue
 from .present import UNKNOWN_DATE
 from .publish import write_zip
@@ -28,7 +28,7 @@ from .render import render_site
 from .safety import ZIP_COMMENT
 from .search.offline import BUNDLE_LIST, offline_files
 from .search.pagefind import BUNDLE_DIR, bundle_path
-from .search.records import UNDATED_SHARD, year_of
+from .search.records import UNDATED_SHARD
 
 INDEX_STEM = "index"
 
@@ -46,11 +46,6 @@ class YearZip:
 def write_site_zip(site_dir: Path, zip_path: Path) -> int:
     """The built site and its offline search packs in one zip; returns the file count."""
     return write_zip(site_dir, zip_path, extra=offline_files(site_dir))
-
-
-def issue_year(issue: Issue) -> str:
-    """The year an issue is filed under in split zips (its search shard's year)."""
-    return year_of(issue.date.value) or UNDATED_SHARD
 
 
 def years_of(archive: Archive) -> dict[str, tuple[Issue, ...]]:
@@ -115,7 +110,7 @@ def year_site_files(archive: Archive, config: Config, site_dir: Path, year: str
     from ``site_dir`` with a bundle list naming them, and their offline packs."""
     for page in render_site(archive, config):
         yield page.path, page.content
-    for page in export_data(archive):
+    for page in export_data(archive, config.issue_data_files):
         yield page.path, page.content
     bundles = year_bundles(site_dir, year)
     if not bundles:

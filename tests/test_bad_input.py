@@ -13,6 +13,7 @@ import pytest
 from conftest import gold_paths
 
 from baoku import read
+from baoku.export import read_issue_records
 from baoku.pipeline import BuildResult
 from baoku.render.home import date_page
 
@@ -168,7 +169,7 @@ def test_html_in_the_text_is_escaped_everywhere(bad_site) -> None:
     # The source path is shown in the build report (not on the reader's issue page).
     report = (out / "report" / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(2)&gt;" in report
-    data = json.loads((out / "data/issues" / f"{xss.id}.json").read_text(encoding="utf-8"))
+    data = read_issue_records(out)[xss.id]
     text = json.dumps(data, ensure_ascii=False)
     assert "alert(1)" in text and "<script>" in text.replace("\\", "")
 

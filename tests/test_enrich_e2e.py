@@ -13,6 +13,7 @@ from baoku.enrich.keywords import builtin_stopwords
 from baoku.enrich.people import normalise_name, normalise_names
 from baoku.enrich.places import build_book, load_gazetteer, parse_local_places
 from baoku.enrich.topics import load_taxonomy, parse_taxonomy
+from baoku.export import read_issue_records
 from baoku.model import Article, Issue, Source, SourceMeta
 
 TAXONOMY = {t.name for t in load_taxonomy(None).topics}
@@ -20,8 +21,8 @@ TAXONOMY = {t.name for t in load_taxonomy(None).topics}
 
 def seed_articles(out: Path) -> list[dict]:
     articles = []
-    for path in sorted((out / "data" / "issues").glob("*.json")):
-        record = json.loads(path.read_text(encoding="utf-8"))
+    records = read_issue_records(out)
+    for record in (records[key] for key in sorted(records)):
         articles.extend({**a, "_source": record["source"]} for a in record["articles"])
     return articles
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from baoku.export import read_year_data
+
 jsonschema = pytest.importorskip("jsonschema")
 referencing = pytest.importorskip("referencing")
 
@@ -34,18 +36,21 @@ def schema_errors(name: str, document: object) -> list[str]:
             for e in validator(name).iter_errors(document)]
 
 
-def exports(out: Path) -> list[tuple[str, Path]]:
-    """(schema name, file) for every JSON file the build published under data/."""
-    found = [("archive", out / "data" / "archive.json"), ("report", out / "data" / "report.json")]
-    found += [("issue", p) for p in sorted((out / "data" / "issues").glob("*.json"))]
+def exports(out: Path) -> list[tuple[str, str, object]]:
+    """(schema name, where, document) for every JSON document the build published under
+    data/: the two files, and each line of the year files."""
+    found: list[tuple[str, str, object]] = [
+        (name, f"data/{name}.json", json.loads((out / "data" / f"{name}.json").read_bytes()))
+        for name in ("archive", "report")]
+    for path in sorted((out / "data").glob("issues-*.jsonl.gz")):
+        found += [("issue", f"{path.name}: {r['id']}", r) for r in read_year_data(path)]
     return found
 
 
 def assert_valid_exports(out: Path) -> int:
     checked = 0
-    for name, path in exports(out):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        assert schema_errors(name, document) == [], path
+    for name, where, document in exports(out):
+        assert schema_errors(name, document) == [], where
         checked += 1
     return checked
 
@@ -73,10 +78,10 @@ def test_odd_inputs_export_matching_data(build_from) -> None:
                                     "../elsewhere/a.txt"])
 def test_the_schema_refuses_a_build_machine_path(source: str) -> None:
     failure = {"source": source, "stage": "read", "message": "占位"}
-    report = {"schema": 1, "generated_at": "2026-01-01", "issues": [], "failures": [failure]}
+    report = {"schema": 2, "generated_at": "2026-01-01", "issues": [], "failures": [failure]}
     assert schema_errors("report", report)
 
 
 def test_the_schema_refuses_a_renamed_field() -> None:
-    archive = {"schema": 1, "generated_at": "2026-01-01", "issues": [{"id": "x"}]}
+    archive = {"schema": 2, "generated_at": "2026-01-01", "issues": [{"id": "x"}]}
     assert any("source" in e for e in schema_errors("archive", archive))

@@ -3,7 +3,6 @@ then end-to-end checks on the seed build."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -17,6 +16,7 @@ from conftest import FIXED_TIME, SEEDS
 
 from baoku import feeds, urls
 from baoku.config import PACKAGE_THEME, Config, default_config, load_config
+from baoku.export import read_issue_records
 from baoku.model import Archive, Article, Issue, IssueDate, Place, Source, SourceMeta
 from baoku.pipeline import build
 from baoku.render import relative_via
@@ -211,14 +211,17 @@ def test_data_page_counts_and_charts() -> None:
         ("东城区", 1, 2), ("西城区", 2, 2)]  # ties by article count: by name
     assert view.by_topic[0].label == "农业" and view.by_topic[0].articles == 2
     assert view.first_date == "2023年11月" and view.last_date == "2024年3月5日"
-    assert len(view.issue_downloads) == 3
+    assert [(d.label, d.note) for d in view.issue_downloads] == [
+        ("issues-2024.jsonl.gz", "2024 年：1 期、2 篇"),
+        ("issues-2023.jsonl.gz", "2023 年：1 期、1 篇"),
+        ("issues-undated.jsonl.gz", "日期不详：1 期、1 篇")]
 
 
 def test_data_page_html_has_svg_charts_and_download_links() -> None:
     html = files(config())["data/index.html"].decode()
     assert html.count("<svg") == 3
     assert 'href="archive.json"' in html and 'href="report.json"' in html
-    assert 'href="issues/b.json"' in html and 'href="../feed.xml"' in html
+    assert 'href="issues-2024.jsonl.gz"' in html and 'href="../feed.xml"' in html
     assert 'href="../places/东城区/index.html"' in html
     assert "<script" not in html  # charts are drawn at build time
 
@@ -276,8 +279,7 @@ def test_seed_site_without_base_url(seed_site: tuple[Path, object]) -> None:
     html = (out / "404.html").read_text(encoding="utf-8")
     assert 'href="/' not in html and 'src="/' not in html
     data = (out / "data" / "index.html").read_text(encoding="utf-8")
-    articles = [a for path in (out / "data" / "issues").glob("*.json")
-                for a in json.loads(path.read_text(encoding="utf-8"))["articles"]]
+    articles = [a for record in read_issue_records(out).values() for a in record["articles"]]
     charts = 1 + any(a["districts"] for a in articles) + any(a["topics"] for a in articles)
     assert data.count("<svg") == charts  # years always; districts and topics when known
     assert 'href="archive.json"' in data and 'href="report.json"' in data

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from baoku.export import read_issue_records
 from baoku.markdown_issue import (
     escape_paragraph,
     export_markdown,
@@ -299,7 +300,7 @@ def corrected_site(build_from):  # type: ignore[no-untyped-def]
 
 
 def issue_json(out: Path, issue_id: str) -> dict:
-    return json.loads((out / "data" / "issues" / f"{issue_id}.json").read_text("utf-8"))
+    return read_issue_records(out)[issue_id]
 
 
 @pytest.mark.slow

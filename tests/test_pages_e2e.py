@@ -14,6 +14,7 @@ from htmlpage import Page, read_page, squash
 
 from baoku import urls
 from baoku.citation import UNTITLED
+from baoku.export import read_issue_records
 from baoku.render import render_site
 
 
@@ -25,7 +26,8 @@ def out(seed_site) -> Path:
 @pytest.fixture(scope="module")
 def issues(out: Path) -> list[dict[str, Any]]:
     archive = json.loads((out / "data/archive.json").read_text(encoding="utf-8"))
-    return [json.loads((out / i["data"]).read_text(encoding="utf-8")) for i in archive["issues"]]
+    records = read_issue_records(out)
+    return [records[i["id"]] for i in archive["issues"]]
 
 
 def page_at(out: Path, site_path: str) -> Page:

@@ -24,7 +24,15 @@ from baoku.model import (
 from baoku.present import cjk_count, date_label, lead, minutes_for, sort_date
 from baoku.render import PagePlan, make_environment, plan_pages, render_page, render_site
 from baoku.render.places import build_place_tree
-from baoku.views import ArticlePage, HomePage, IssuePage, PlacePage, TagIndexPage
+from baoku.views import (
+    ArticlePage,
+    HomePage,
+    IssuePage,
+    Link,
+    PlacePage,
+    PlaceTrail,
+    TagIndexPage,
+)
 
 GENERATED = "2026-01-01T08:00:00+08:00"
 
@@ -268,7 +276,10 @@ def test_article_text_is_built_in_the_browser_not_published(config: Config) -> N
     assert button is not None
     attrs = dict(re.findall(r'data-([a-z]+)="([^"]*)"', button.group(1)))
     assert attrs["file"] == "new-01.txt"
-    assert attrs["source"].endswith("第 1 篇") and attrs["archive"] == config.site_title
+    assert attrs["source"].endswith("第 1 篇")
+    assert "address" not in attrs  # no base URL: the browser takes the page's own
+    # The archive's name is the page's site title (site.js reads it from there).
+    assert f'class="site-title" href="../../../index.html">{config.site_title}<' in html
 
 
 def test_text_is_escaped_in_html(config: Config) -> None:
@@ -525,8 +536,8 @@ def test_page_links_stay_bounded_however_long_the_list() -> None:
 def test_tag_pages_list_one_line_an_article(config: Config) -> None:
     files = rendered(sample_archive(), config)
     html = files["topics/教育/index.html"]
-    rows = re.findall(r"<li><a href=\"\.\./\.\./issues/[^\"]+\">[^<]+</a> <span class=\"meta\">"
-                      r"[^<]+</span></li>", html)
+    rows = re.findall(r"<li><a href=\"\.\./\.\./issues/[^\"]+\">[^<]+</a> <small>"
+                      r"[^<]+</small></li>", html)
     assert len(rows) == 2, "headline and issue date, nothing more"
     assert 'class="byline"' not in html and 'class="kicker"' not in html
 
@@ -551,3 +562,18 @@ def test_a_rebuild_on_another_day_changes_only_the_home_page_and_report(
     changed = sorted(path for path in morning if morning[path] != next_day[path])
     assert changed == sorted(["report/index.html", urls.file_of(urls.home())])
     assert '<time datetime="2026-01-02">2026-01-02</time>' in next_day[urls.file_of(urls.home())]
+
+
+def test_places_under_one_trail_share_a_line(config: Config) -> None:
+    """Places of one level under the same district and town are listed on one line, the
+    trail once; each keeps its own link."""
+    shared = (Link("甲区", urls.place_page("甲区")), Link("乙镇", urls.place_page("乙镇")))
+    villages = [PlaceTrail(n, urls.place_page(n), "社区村", shared) for n in ("一村", "二村")]
+    other = PlaceTrail("丙街道", urls.place_page("丙街道"), "街道乡镇", shared[:1])
+    plan = plans_by_path(sample_archive(), config)["issues/new/01/"]
+    view = replace(plan.view, places=(villages[0], villages[1], other))
+    html = render_page(make_environment(config), replace(plan, view=view)).content.decode()
+    line = re.search(r"<li>[^\n]*一村[^\n]*</li>", html)
+    assert line is not None and "二村" in line.group(0) and line.group(0).count(">甲区<") == 1
+    assert "丙街道" not in line.group(0)
+    assert html.count('href="../../../places/甲区/index.html"') == 2

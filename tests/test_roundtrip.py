@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baoku.config import Config
+from baoku.export import read_issue_records
 from baoku.export_md import ExportError, export_source, markdown_path_for
 from baoku.markdown_issue import KINDS, export_markdown, parse_markdown_issue
 from baoku.model import Article, Issue, Source, SourceMeta
@@ -98,11 +98,7 @@ def test_any_issue_keeps_article_order_and_junk(drawn: list[Article], junk: list
 
 
 def _articles_by_issue(out: Path) -> dict[str, list[dict]]:
-    archive = json.loads((out / "data" / "archive.json").read_text("utf-8"))
-    return {
-        entry["id"]: json.loads((out / entry["data"]).read_text("utf-8"))["articles"]
-        for entry in archive["issues"]
-    }
+    return {issue_id: record["articles"] for issue_id, record in read_issue_records(out).items()}
 
 
 @pytest.fixture(scope="module")

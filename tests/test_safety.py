@@ -23,6 +23,7 @@ from baoku import publish
 from baoku.cache.session import Session
 from baoku.cli import main
 from baoku.config import load_config
+from baoku.export import read_issue_records
 from baoku.pipeline import BuildError, build
 from baoku.safety import STAMP_NAME, UnsafeOutput
 from baoku.serve import BuildStatus
@@ -252,5 +253,5 @@ def test_a_read_only_old_output_is_cleaned_up(project: Path) -> None:
     (project / "content" / "2024-03-05_a.txt").write_text(ISSUE + "补记一句。\n",
                                                           encoding="utf-8")
     assert run(project) == 0
-    assert "补记一句" in (output / "data/issues/2024-03-05_a.json").read_text(encoding="utf-8")
+    assert "补记一句" in str(read_issue_records(output)["2024-03-05_a"]["articles"])
     assert build_leftovers(output) == []

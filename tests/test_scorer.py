@@ -5,15 +5,19 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import GOLD, SEEDS, SHARED, gold_paths, require_shared
+from conftest import GOLD, SEEDS, SHARED, gold_paths, make_config, require_shared
 
 from baoku.clean import clean
+from baoku.export import read_issue_records
 from baoku.model import Source, SourceMeta
+from baoku.pipeline import build
 from baoku.segment import segment
 
 SCORER = SHARED / "tools" / "score_segmentation.py"
@@ -22,10 +26,21 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def scorer_output(seed_site: tuple[Path, object]) -> str:
+def scored_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds built with one data file an issue, the layout the scorer reads
+    (``entry["data"]`` of archive.json opened as one issue's JSON)."""
     require_shared(SCORER)
     require_shared(GOLD)
-    out = seed_site[0]
+    project = tmp_path_factory.mktemp("scored-project")
+    shutil.copytree(SEEDS, project / "content")
+    config = replace(make_config(project, project / "output"), issue_data_files=True)
+    build(config, log=lambda m: None)
+    return project / "output"
+
+
+@pytest.fixture(scope="module")
+def scorer_output(scored_site: Path) -> str:
+    out = scored_site
     done = subprocess.run([sys.executable, str(SCORER), "--site", str(out), "--gold", str(GOLD)],
                           capture_output=True, text=True, check=True)
     return done.stdout
@@ -62,10 +77,9 @@ def test_every_gold_issue_is_built_with_matching_bylines(scorer_output: str,
 
 
 def _issue(out: Path, prefix: str) -> dict:
-    (path,) = [p for p in (out / "data" / "issues").glob("*.json")
-               if json.loads(p.read_text(encoding="utf-8"))["source"].split("/")[-1]
-               .startswith(prefix)]
-    return json.loads(path.read_text(encoding="utf-8"))
+    (record,) = [r for r in read_issue_records(out).values()
+                 if r["source"].split("/")[-1].startswith(prefix)]
+    return record
 
 
 def test_built_seeds_keep_bylines_out_of_bodies_and_report_junk(
@@ -156,8 +170,7 @@ def test_inline_page_is_published_as_segmented_data(build_from) -> None:
     ])
     out, result = build_from({"content/2024-03-01-test.txt": page})
     assert result.article_count == 2
-    (data,) = list((out / "data" / "issues").glob("*.json"))
-    issue = json.loads(data.read_text(encoding="utf-8"))
+    (issue,) = read_issue_records(out).values()
     first, second = issue["articles"]
     assert first["kicker"] == "稳字当头 进字为先"
     assert first["headline"] == "全区召开经济工作推进会"

@@ -258,3 +258,19 @@ def test_a_caption_with_its_credit_on_the_next_line_is_one_caption() -> None:
     assert article.captions == ("图①：游客在古镇街巷中游览。 黄 海摄（人民视觉）",)
     assert article.photographers == ("黄海",)
     assert article.paragraphs == ("假期里，古镇迎来了大批游客。", "商户们的生意也红火起来。")
+
+
+_HEADED_LEAD = "本报讯（记者钱八）3月2日，县里召开春耕生产会。\n\n会议要求抓好农资供应。"
+
+
+@pytest.mark.parametrize("page", [
+    "县里召开春耕生产会\n\n会场一角。 本报记者 周七 摄\n\n" + _HEADED_LEAD,
+    "县里召开春耕生产会\n\n会场一角。\n\n本报记者 周七 摄\n\n" + _HEADED_LEAD,
+])
+def test_a_caption_between_headline_and_byline_stays_with_its_article(page: str) -> None:
+    roles = ["headline", "caption", "byline", "body"] if page.count("\n\n") == 3 \
+        else ["headline", "caption", "caption", "byline", "body"]
+    (article,) = gold_from_roles(cleaned(page), tuple(roles))
+    assert article["headline"] == "县里召开春耕生产会"
+    assert article["byline"] == "本报讯（记者钱八）"
+    assert article["captions"] == ["会场一角。 本报记者 周七 摄"]

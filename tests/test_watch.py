@@ -4,6 +4,7 @@ the preview server, files dropped, changed, removed, copied slowly and in bursts
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from conftest import SEEDS, make_config
 
 from baoku import urls
 from baoku.cache.session import Session
+from baoku.export import read_issue_records
 from baoku.serve import BuildStatus, PreviewServer, inject_banner
 from baoku.watch import Targets, Watcher, is_temporary, watch_targets
 
@@ -43,8 +45,16 @@ def issue_url(base: str, name: str) -> str:
     return base + urls.file_of(urls.issue_page(urls.issue_id_for(f"content/{name}")))
 
 
-def data_url(base: str, name: str) -> str:
-    return base + urls.issue_data(urls.issue_id_for(f"content/{name}"))
+def issue_data(base: str, name: str) -> str:
+    """The published record of the issue in ``content/<name>`` (a ``YYYY-…`` name): its
+    line of the year's data file, "" while it is not there."""
+    issue_id = urls.issue_id_for(f"content/{name}")
+    try:
+        with urllib.request.urlopen(base + urls.year_data(name[:4]), timeout=10) as response:
+            lines = gzip.decompress(response.read()).decode("utf-8").splitlines()
+    except (urllib.error.URLError, OSError, EOFError):
+        return ""
+    return next((line for line in lines if json.loads(line)["id"] == issue_id), "")
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -138,7 +148,7 @@ def test_changed_file_is_served_with_its_new_text(live: Live) -> None:
     name = "2024-03-05_a.txt"
     (live.content / name).write_text(issue_text("春耕备耕有序推进", "新增的句子写着紫云英。"),
                                      encoding="utf-8")
-    wait_for(lambda: "紫云英" in fetch(data_url(live.base, name))[1])
+    wait_for(lambda: "紫云英" in issue_data(live.base, name))
 
 
 @pytest.mark.slow
@@ -161,7 +171,7 @@ def test_burst_of_drops_is_debounced(live: Live) -> None:
     for n, name in enumerate(names):
         (live.content / name).write_text(issue_text(f"第{n}条消息", f"编号{n}的报道内容。"),
                                          encoding="utf-8")
-    wait_for(lambda: all(fetch(data_url(live.base, name))[0] == 200 for name in names))
+    wait_for(lambda: all(issue_data(live.base, name) for name in names))
     live.wait_idle()
     builds = live.watcher.builds - builds_before
     assert live.watcher.events >= 50
@@ -196,7 +206,7 @@ def test_growing_file_is_built_once_complete(live: Live) -> None:
             handle.flush()
             time.sleep(live.watcher.quiet / 3)
             assert live.watcher.builds == builds_before, "built while still being written"
-    wait_for(lambda: "木芙蓉" in fetch(data_url(live.base, target.name))[1])
+    wait_for(lambda: "木芙蓉" in issue_data(live.base, target.name))
     live.wait_idle()
     assert live.watcher.builds == builds_before + 1
 
@@ -336,9 +346,9 @@ def test_data_url_helper_matches_export(tmp_path: Path) -> None:
                                                          encoding="utf-8")
     session = Session(make_config(project, project / "output"))
     session.build(lambda m: None)
-    data = project / "output" / urls.issue_data(urls.issue_id_for("content/2024-03-05_a.txt"))
-    assert "田间地头" in json.dumps(json.loads(data.read_text(encoding="utf-8")),
-                                    ensure_ascii=False)
+    records = read_issue_records(project / "output")
+    data = records[urls.issue_id_for("content/2024-03-05_a.txt")]
+    assert "田间地头" in json.dumps(data, ensure_ascii=False)
 
 
 @pytest.mark.slow
@@ -373,9 +383,9 @@ def test_a_stalled_copy_never_replaces_a_complete_issue(live: Live, cut_at: str)
         handle.flush()
         time.sleep(live.watcher.quiet + live.watcher.settle + 2.0)
         assert live.watcher.builds == builds_before, "a stalled copy was built"
-        assert "各镇组织农技人员" in fetch(data_url(live.base, target.name))[1]
+        assert "各镇组织农技人员" in issue_data(live.base, target.name)
         handle.write(longer[cut:])
-    wait_for(lambda: "白玉兰" in fetch(data_url(live.base, target.name))[1])
+    wait_for(lambda: "白玉兰" in issue_data(live.base, target.name))
 
 
 def test_a_binary_site_page_does_not_block_later_updates(live: Live) -> None:

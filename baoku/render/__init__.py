@@ -8,6 +8,7 @@ build can render only the plans that changed and match a full build byte for byt
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
@@ -65,6 +66,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         auto_reload=False,  # one environment per build: no stat of every template per page
     )
     env.filters["relative"] = relative_via
+    env.filters["query_value"] = urls.query_value
     return env
 
 
@@ -194,12 +196,30 @@ def base_context(plan: PagePlan) -> dict[str, Any]:
     return context
 
 
+# Text whose whitespace shows (or may: a script's strings) | a line break with the
+# indentation and blank lines after it.
+_INDENTED = re.compile(r"(<(pre|textarea|script|code)\b.*?</\2\s*>)|\n[ \t\r\n]+",
+                       re.DOTALL | re.IGNORECASE)
+
+
+def _kept_or_newline(match: re.Match[str]) -> str:
+    return match.group(1) or "\n"
+
+
+def drop_indentation(html: str) -> str:
+    """``html`` without the templates' indentation and blank lines (about 400 bytes of an
+    article page): a line break and the spaces after it show as one space either way."""
+    return _INDENTED.sub(_kept_or_newline, html)
+
+
 def render_page(env: jinja2.Environment, plan: PagePlan) -> OutputFile:
     context = base_context(plan)
     search = getattr(plan.view, "search", None)
     if search is not None:
         context["search"] = search
     text = env.get_template(plan.template).render(context)
+    if plan.template.endswith(".html"):
+        text = drop_indentation(text)
     return OutputFile(urls.file_of(plan.path), text.encode("utf-8"))
 
 

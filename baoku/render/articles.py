@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import urls
 from ..config import Config
+from ..export import data_file
 from ..model import Archive, Article, Issue
 from ..present import (
     KIND_LABELS,
@@ -87,7 +88,7 @@ def plan_issues(archive: Archive, config: Config, index: ArchiveIndex,
             crumbs=(*issue_crumbs(summary, papers), Link(summary.label)),
             articles=tuple(index.summaries[issue.article_id(a)] for a in issue.articles),
             raw_text_path=raw_path,
-            data_path=urls.issue_data(issue.id),
+            data_path=data_file(issue, config.issue_data_files),
             source=issue.source.rel_path,
             origin_label=ORIGIN_LABELS.get(issue.origin, issue.origin),
             newer=summaries[position - 1] if position > 0 else None,
@@ -130,7 +131,13 @@ def place_trails(article: Article, tree: PlaceTree, cache: TrailCache | None = N
         seen[place.name] = trail
     # A place already shown as the district or town of another is not listed again.
     enclosing = {a.label for trail in seen.values() for a in trail.ancestors}
-    return tuple(t for t in seen.values() if t.name not in enclosing)
+    # Places of one level under the same trail next to each other (the page lists them on
+    # one line), each group where its first place was.
+    groups: dict[tuple[tuple[Link, ...], str], list[PlaceTrail]] = {}
+    for trail in seen.values():
+        if trail.name not in enclosing:
+            groups.setdefault((trail.ancestors, trail.level_label), []).append(trail)
+    return tuple(t for group in groups.values() for t in group)
 
 
 def pagefind_data(issue: Issue, article: Article) -> PagefindData:

@@ -51,8 +51,27 @@ def photo_groups(items: list[Item]) -> dict[int, PhotoGroup]:
             members = _box_above(items, c)
             if item.kind == "caption" and not _titled(items, members):
                 continue
+            if _captions_a_headline(items, members, c):
+                continue
             groups[members[0] if members else c] = PhotoGroup(tuple(members), c)
     return groups
+
+
+def _captions_a_headline(items: list[Item], members: list[int], c: int) -> bool:
+    """A headline, the caption of its photo, then the article's byline: the caption belongs
+    to the article under that headline, not to a photo story of its own."""
+    if not _titled(items, members) \
+            or any(items[m].kind not in (*_STACK, "caption") for m in members):
+        return False
+    following = _next_kept(items, c + 1)
+    return following is not None and following.kind == "lead"
+
+
+def _next_kept(items: list[Item], j: int) -> Item | None:
+    """The first item from ``j`` on that is not page furniture or debris."""
+    while j < len(items) and items[j].kind in SKIPPED:
+        j += 1
+    return items[j] if j < len(items) else None
 
 
 def _titled(items: list[Item], members: list[int]) -> bool:
@@ -291,8 +310,19 @@ class Assembler:
             assign_roles(draft, stack)
             draft.expects_byline = True
             return end
-        assign_roles(self._open(stack[0].number), stack)
+        draft = self._open(stack[0].number)
+        assign_roles(draft, stack)
+        # a caption printed between the headline and the byline: the byline is still this one's
+        draft.expects_byline = self._lead_after_captions(end)
         return end
+
+    def _lead_after_captions(self, j: int) -> bool:
+        seen_caption = False
+        while j < len(self.items) and not (j in self.groups and self.groups[j].members) \
+                and self.items[j].kind in ("caption", "credit", *SKIPPED):
+            seen_caption = seen_caption or self.items[j].kind in ("caption", "credit")
+            j += 1
+        return seen_caption and j < len(self.items) and self.items[j].kind == "lead"
 
     def _on_section(self, i: int) -> int:
         """A subheading inside the running article (or the one it interrupted)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baoku import urls
+from baoku.export import read_issue_records
 
 WIDTHS = (360, 1280)
 
@@ -27,7 +28,8 @@ def reading_room_pages(out: Path) -> list[ScreenPage]:
     """Home, the newest year, the newest issue, its first article, a district page, a
     topic page, search."""
     issues = _load(out, urls.archive_data())["issues"]
-    details = [_load(out, issue["data"]) for issue in issues]
+    records = read_issue_records(out)
+    details = [records[issue["id"]] for issue in issues]
     articles = [a for d in details for a in d["articles"]]
     first_issue, first_article = details[0], details[0]["articles"][0]
     district = next((d for a in articles for d in a["districts"]), None)

@@ -3,7 +3,6 @@ violation on the reading-room pages, in light and dark colour schemes."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from reading_room import ScreenPage, extra_pages, reading_room_pages
 
 from baoku import urls
+from baoku.export import read_issue_records
 
 pytestmark = pytest.mark.browser
 
@@ -84,8 +84,8 @@ def test_axe_reports_a_planted_violation(page, axe_script: Path) -> None:  # typ
 def busiest_district(out: Path) -> str:
     """The district most articles name: a query that must find results."""
     counts: Counter[str] = Counter()
-    for path in (out / "data" / "issues").glob("*.json"):
-        for article in json.loads(path.read_text(encoding="utf-8"))["articles"]:
+    for record in read_issue_records(out).values():
+        for article in record["articles"]:
             counts.update(article["districts"])
     assert counts, "the seed build names no district"
     return counts.most_common(1)[0][0]

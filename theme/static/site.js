@@ -1,6 +1,6 @@
-/* 报库: citations and copy buttons, the plain-text download of an article, ← → keys
-   between articles and the reader's search words marked on an article (#hl=).
-   Works from file:// (no fetch). */
+/* 报库: citations and copy buttons, the plain-text download of an article, an issue's
+   data cut from its year's file, ← → keys between articles and the reader's search words
+   marked on an article (#hl=). Works from file:// (the issue's data needs http: fetch). */
 (function () {
   "use strict";
 
@@ -43,6 +43,13 @@
     return location.origin + location.pathname;
   }
 
+  /* The entry as built, before the reader's address and date of access are added (the
+     page carries it once, as the block's own text). */
+  var BIBTEX_ENTRY = (function () {
+    var bibtex = document.getElementById("cite-bibtex");
+    return bibtex ? bibtex.textContent : "";
+  }());
+
   function fillCitations() {
     var accessed = document.querySelector("#cite-gbt .cite-accessed");
     if (accessed) { accessed.textContent = "[" + today() + "]"; }
@@ -52,8 +59,8 @@
     var printUrl = document.querySelector(".print-header .print-url");
     if (printUrl && !printUrl.textContent.trim()) { printUrl.textContent = address; }
     var bibtex = document.getElementById("cite-bibtex");
-    var entry = bibtex && bibtex.getAttribute("data-bibtex");
-    if (entry) {
+    var entry = BIBTEX_ENTRY;
+    if (bibtex && entry) {
       var extra = [];
       if (!/\n {2}url = /.test(entry) && address) { extra.push("  url = {" + address + "}"); }
       extra.push("  urldate = {" + today() + "}");
@@ -120,9 +127,20 @@
       lines.push("［图］" + caption.textContent.trim());
     });
     var address = button.getAttribute("data-address") || window.location.href.split("#")[0];
-    lines.push("——", button.getAttribute("data-source"),
-               button.getAttribute("data-archive"), address);
+    var archive = button.getAttribute("data-archive") || textOf(".site-title");
+    lines.push("——", button.getAttribute("data-source"), archive, address);
     return lines.join("\n") + "\n";
+  }
+
+  function saveFile(parts, name, type) {
+    var blob = new Blob(parts, { type: type });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
   }
 
   function setupTextDownload() {
@@ -130,15 +148,55 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         // The BOM makes the file read as UTF-8 wherever it is opened, whatever the charset.
-        var blob = new Blob(["\ufeff" + articleText(button)], { type: "text/plain;charset=utf-8" });
-        var link = document.createElement("a");
-        link.href = URL.createObjectURL(blob);
-        link.download = button.getAttribute("data-file") || "article.txt";
-        document.body.appendChild(link);
-        link.click();
-        document.body.removeChild(link);
-        window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+        saveFile(["\ufeff" + articleText(button)],
+                 button.getAttribute("data-file") || "article.txt", "text/plain;charset=utf-8");
       });
+    });
+  }
+
+  /* ---------- an issue's data: its line of the year's data/issues-<year>.jsonl.gz ---------- */
+
+  function gunzippedText(response) {
+    return response.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      // A server that sends the file with Content-Encoding: gzip has had it unpacked already.
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) { return new TextDecoder().decode(bytes); }
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Response(stream).text();
+    });
+  }
+
+  function issueLine(from, id) {
+    var key = '"id":' + JSON.stringify(id) + ",";
+    return fetch(from).then(function (response) {
+      if (!response.ok) { throw new Error(response.status + " " + from); }
+      return gunzippedText(response);
+    }).then(function (text) {
+      var lines = text.split("\n");
+      for (var i = 0; i < lines.length; i++) {
+        if (lines[i].indexOf(key) !== -1 && JSON.parse(lines[i]).id === id) { return lines[i]; }
+      }
+      throw new Error("no issue " + id + " in " + from);
+    });
+  }
+
+  /* Over http(s) only: a page opened from disk cannot read another file (the link to the
+     year's file beside the button still downloads it). */
+  function setupIssueData() {
+    var button = document.querySelector("button.issue-data");
+    if (!button || !/^https?:$/.test(location.protocol) || !window.DecompressionStream) { return; }
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var id = button.getAttribute("data-issue");
+      button.disabled = true;
+      button.textContent = "正在读取…";
+      issueLine(button.getAttribute("data-from"), id).then(function (line) {
+        saveFile([line + "\n"], id + ".json", "application/json");
+        button.textContent = label;
+      }, function () {
+        button.textContent = "读取失败，请下载本年数据";
+      }).then(function () { button.disabled = false; });
     });
   }
 
@@ -259,6 +317,7 @@
   fillCitations();
   setupCopyButtons();
   setupTextDownload();
+  setupIssueData();
   setupArrowKeys();
   setupHighlight();
 }());
