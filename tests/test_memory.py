@@ -65,7 +65,7 @@ def test_exporting_an_issue_adds_nothing_to_the_texts_the_archive_holds() -> Non
                     format="txt", text="", meta=SourceMeta())
     issue = Issue(id="a", source=source, articles=(article,), junk=("".join(["第", "二版"]),))
     sizes = [sys.getsizeof(t) for t in (paragraph, *article.captions, *issue.junk)]
-    files = {f.path: f.content for f in export_data(Archive(issues=(issue,)))}
+    files = {f.path: f.content for f in export_data(Archive(issues=(issue,)), per_issue=True)}
     assert paragraph in files[urls.issue_data("a")].decode("utf-8")
     # orjson would have kept each text's UTF-8 inside it, more than doubling its size
     assert [sys.getsizeof(t) for t in (paragraph, *article.captions, *issue.junk)] == sizes
