@@ -31,16 +31,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update"]
 DEFAULT_QUERIES = ("新华区", "人才", "社区")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_CJK_OR_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
+_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 SECOND_QUERY_SUFFIX = " 社区"
 TIMEOUT_MS = 180_000
 # The search page marks #search-results with the query it shows once results are in.
 RESULTS_SHOWN = """q => { const r = document.getElementById('search-results');
   return r.dataset.state && r.dataset.state !== 'loading' && r.dataset.query === q; }"""
+# As the search page does: Pagefind told the language is unknown (no dictionary
+# segmenter cutting the query's words), every bundle merged.
 PAGEFIND_SEARCH = """async (queries) => {
   const list = await (await fetch('pagefind/bundles.json')).json();
   const pf = await import('/pagefind/' + list.bundles[0] + '/pagefind.js');
   await pf.options({baseUrl: '/'});
+  document.documentElement.setAttribute('lang', 'unknown');
   await Promise.all(list.bundles.slice(1).map(
     n => pf.mergeIndex('/pagefind/' + n + '/', {baseUrl: '/'})));
   await pf.init();
@@ -78,13 +81,19 @@ def serve(site: Path, delay: float) -> Iterator[str]:
 
 
 def pagefind_query(query: str) -> str:
-    """The query roughly as the search page hands it to Pagefind: Chinese characters
-    one by one, other words whole; one Chinese run alone as an exact phrase."""
-    words = _CJK_OR_WORD.findall(query.lower())
+    """The query roughly as the search page hands it to Pagefind: each Chinese run as its
+    overlapping character pairs (one character alone), other words whole; one Chinese run
+    alone as an exact phrase."""
     runs = _CJK_RUN.findall(query)
-    if len(runs) == 1 and len(words) == len(runs[0]) > 1:
-        return '"' + " ".join(words) + '"'
-    return " ".join(words)
+    words = [w for w in _WORD.findall(query.lower()) if not _CJK_RUN.fullmatch(w)]
+    parts = [" ".join(_pairs(run)) for run in runs] + words
+    if len(runs) == 1 and not words and len(runs[0]) > 1:
+        return f'"{parts[0]}"'
+    return " ".join(parts)
+
+
+def _pairs(run: str) -> list[str]:
+    return [run[i:i + 2] for i in range(len(run) - 1)] or [run]
 
 
 def _record_size(sizes: list[int], response: Any) -> None:

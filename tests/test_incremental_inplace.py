@@ -300,6 +300,8 @@ def test_an_edited_issue_replaces_its_shard_results_until_the_shard_is_rebuilt(
 
     listing = bundle_list(output)
     assert listing["bundles"][0] == listing["pending"]
+    assert set(listing["pages"]) == set(listing["bundles"]), "the page merges by size"
+    assert listing["pages"][listing["pending"]] >= 1
     assert set(listing["replaced"]) == old_pages, "the issue's pages as the shards hold them"
     after = {p.parent.name: p.read_bytes()
              for p in output.glob("pagefind/*/pagefind-entry.json")
@@ -308,7 +310,7 @@ def test_an_edited_issue_replaces_its_shard_results_until_the_shard_is_rebuilt(
 
     session.build(QUIET)
     session.update_search()
-    assert set(bundle_list(output)) == {"bundles"}
+    assert set(bundle_list(output)) == {"bundles", "pages"}
     assert not list(output.glob("pagefind/pending-*"))
 
 

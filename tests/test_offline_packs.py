@@ -102,7 +102,8 @@ def make_bundle(site: Path, name: str, entry: str, fragments: int = 3) -> None:
 
 def write_bundle_list(site: Path, bundles: list[str]) -> None:
     listing = site / "pagefind" / "bundles.json"
-    listing.write_text(json.dumps({"bundles": bundles}), encoding="utf-8")
+    pages = {name: 100 + n for n, name in enumerate(bundles)}
+    listing.write_text(json.dumps({"bundles": bundles, "pages": pages}), encoding="utf-8")
 
 
 def packs_of(files: dict[str, bytes], bundle: str) -> dict[str, bytes]:
@@ -122,7 +123,8 @@ def test_offline_files_pack_every_listed_bundle_with_the_index_last(
 
     assert list(files)[-1] == INDEX_FILE
     (index,) = parse_call(files[INDEX_FILE].decode("ascii"), REGISTER_INDEX)
-    assert index == {"bundles": ["2024", "2023"], "packs": {"2024": 3, "2023": 3}}
+    assert index == {"bundles": ["2024", "2023"], "pages": {"2024": 100, "2023": 101},
+                     "packs": {"2024": 3, "2023": 3}}
     packed = packs_of(files, "2024")
     assert "pagefind-worker.js" not in packed  # never runs from disk
     assert packed["fragment/zh_2.pf_fragment"] == bytes([2]) * 50
@@ -138,6 +140,7 @@ def test_offline_files_of_some_bundles_name_only_those(tmp_path: Path) -> None:
 
     (index,) = parse_call(files[INDEX_FILE].decode("ascii"), REGISTER_INDEX)
     assert index["bundles"] == ["2023"]
+    assert index["pages"] == {"2023": 101}, "the page still merges by size"
     assert not packs_of(files, "2024")
     assert packs_of(files, "2023")["pagefind-entry.json"] == b'{"v": 1}'
 
@@ -148,10 +151,11 @@ def test_a_site_without_a_bundle_list_has_no_offline_files(tmp_path: Path) -> No
 
 def test_index_script_lists_the_packed_bundles_in_order() -> None:
     listing = {"bundles": ["pending-1", "2024", "2023"], "pending": "pending-1",
-               "replaced": ["issues/a/"]}
+               "replaced": ["issues/a/"], "pages": {"pending-1": 2, "2024": 9, "2023": 7}}
     (data,) = parse_call(index_script(listing, {"2023": 2, "pending-1": 1}), REGISTER_INDEX)
     assert data == {"bundles": ["pending-1", "2023"], "pending": "pending-1",
-                    "replaced": ["issues/a/"], "packs": {"pending-1": 1, "2023": 2}}
+                    "replaced": ["issues/a/"], "pages": {"pending-1": 2, "2023": 7},
+                    "packs": {"pending-1": 1, "2023": 2}}
     assert f"{OFFLINE_DIR}/index.js" == INDEX_FILE
 
 

@@ -112,7 +112,7 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
     shards = assign_shards(records)
     warnings = _build_online(shards, site_dir, only_shards, config.workers)
     _write_manifest(shards, site_dir)
-    write_bundle_list(site_dir, _built(shards, site_dir))
+    write_bundle_list(site_dir, _built(shards, site_dir), _page_counts(shards))
     return warnings
 
 
@@ -167,7 +167,7 @@ def update_search_in_place(archive: Archive, config: Config, output_dir: Path, *
     warnings = _swap_online(shards, output_dir, stale, config.workers)
     # The page is pointed at the new set before the bundles it no longer names go
     # (pending ones included).
-    write_bundle_list(output_dir, _built(shards, output_dir))
+    write_bundle_list(output_dir, _built(shards, output_dir), _page_counts(shards))
     remove_stale_bundles(output_dir, keep=set(shards))
     if not warnings:  # a failed shard stays marked stale in the manifest
         _write_manifest(shards, output_dir, fingerprints)
@@ -178,21 +178,27 @@ def _has_bundle(site_dir: Path, name: str) -> bool:
     return (site_dir / bundle_path(name) / "pagefind.js").is_file()
 
 
+def _page_counts(shards: Mapping[str, Sequence[SearchRecord]]) -> dict[str, int]:
+    return {name: len(records) for name, records in shards.items()}
+
+
 def _built(shards: Iterable[str], site_dir: Path) -> list[str]:
     """The shards whose bundle is in place (one whose Pagefind run failed is not)."""
     return [name for name in shards if _has_bundle(site_dir, name)]
 
 
-def write_bundle_list(site_dir: Path, bundles: Sequence[str], pending: str | None = None,
-                      replaced: Sequence[str] = ()) -> None:
-    """``pagefind/bundles.json``: the bundles the search page merges, primary first, and
-    while a pending bundle serves changed issues, its name and the pages (files relative
-    to the site root) whose results from the other bundles are out of date.
+def write_bundle_list(site_dir: Path, bundles: Sequence[str], pages: Mapping[str, int],
+                      pending: str | None = None, replaced: Sequence[str] = ()) -> None:
+    """``pagefind/bundles.json``: the bundles the search page merges, primary first, how
+    many pages each holds (the page merges the newest first, older ones only as it needs
+    them), and while a pending bundle serves changed issues, its name and the pages
+    (files relative to the site root) whose results from the other bundles are out of date.
 
     Offline packs are not part of the published site (they doubled its size); a folder
     of them an older baoku left here is removed. ``--zip`` packs the bundles named here.
     """
-    listing: dict[str, object] = {"bundles": list(bundles)}
+    listing: dict[str, object] = {"bundles": list(bundles),
+                                  "pages": {name: pages[name] for name in bundles if name in pages}}
     if pending is not None:
         listing["pending"] = pending
     if replaced:
@@ -240,7 +246,8 @@ def publish_pending(indexed: Sequence[SearchRecord], current: Sequence[SearchRec
     except Exception as exc:
         return [f"Pagefind 索引更新失败（{type(exc).__name__}: {exc}），在线检索暂用旧索引"], 0
     bundles = [name, *live] if fresh else live
-    write_bundle_list(output_dir, bundles, pending=name if fresh else None,
+    pages = {**_listed_pages(output_dir), name: len(fresh)}
+    write_bundle_list(output_dir, bundles, pages, pending=name if fresh else None,
                       replaced=replaced)
     _remove_pending(output_dir, keep=name)
     return [], len(fresh)
@@ -251,7 +258,7 @@ def retire_pending(output_dir: Path) -> None:
     edit was undone) and remove it."""
     live = _live_bundles(output_dir)
     if live is not None:
-        write_bundle_list(output_dir, live)
+        write_bundle_list(output_dir, live, _listed_pages(output_dir))
     _remove_pending(output_dir)
 
 
@@ -259,6 +266,15 @@ def _remove_pending(output_dir: Path, keep: str | None = None) -> None:
     for folder in (output_dir / BUNDLE_DIR).glob(f"{PENDING_PREFIX}*"):
         if folder.name != keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _listed_pages(site_dir: Path) -> dict[str, int]:
+    """The page counts ``pagefind/bundles.json`` gives (none when it gives none)."""
+    try:
+        pages = json.loads((site_dir / BUNDLE_LIST).read_text(encoding="utf-8"))["pages"]
+        return {str(name): int(count) for name, count in pages.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _live_bundles(site_dir: Path) -> list[str] | None:

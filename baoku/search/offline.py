@@ -117,7 +117,8 @@ def offline_files(site_dir: Path, bundles: Iterable[str] | None = None
     if bundles is not None:
         wanted = set(bundles)
         names = [n for n in names if n in wanted]
-        listing = {"bundles": names}  # a pending bundle's notes belong to the whole list
+        # A pending bundle's notes belong to the whole list; the page counts stay.
+        listing = {"bundles": names, "pages": listing.get("pages")}
     counts: dict[str, int] = {}
     for bundle in names:
         folder = site_dir / bundle_path(bundle)
@@ -130,6 +131,11 @@ def offline_files(site_dir: Path, bundles: Iterable[str] | None = None
     yield INDEX_FILE, index_script(listing, counts).encode("ascii")
 
 
+def _pages_of(listing: Mapping[str, object], names: Iterable[str]) -> dict[str, object]:
+    pages = listing.get("pages")
+    return {n: pages[n] for n in names if n in pages} if isinstance(pages, dict) else {}
+
+
 def _bundle_list(site_dir: Path) -> dict[str, object] | None:
     try:
         listing = json.loads((site_dir / BUNDLE_LIST).read_text(encoding="utf-8"))
@@ -139,8 +145,8 @@ def _bundle_list(site_dir: Path) -> dict[str, object] | None:
 
 
 def index_script(listing: Mapping[str, object], counts: Mapping[str, int]) -> str:
-    """``index.js``: the bundle list the search page merges and each bundle's pack count
-    (bundles without packs are left out of the list)."""
+    """``index.js``: the bundle list the search page merges, with each bundle's page and
+    pack counts (bundles without packs are left out of the list)."""
     names = [n for n in listing.get("bundles", []) if n in counts]  # type: ignore[union-attr]
-    return _call(REGISTER_INDEX, {**listing, "bundles": names,
+    return _call(REGISTER_INDEX, {**listing, "bundles": names, "pages": _pages_of(listing, names),
                                   "packs": {n: counts[n] for n in names}})

@@ -20,6 +20,7 @@ from ..pids import process_alive
 from ..present import UNKNOWN_DATE
 from ..templating import HtmlEnvironment
 from .codepoints import (
+    BLANK_CLASS,
     CJK_CLASS,
     QUOTE_CLASS,
     character_classes,
@@ -74,14 +75,18 @@ def record_sort(record: SearchRecord) -> dict[str, str]:
 
 
 def index_text(text: str) -> str:
-    """Chinese characters as separate words, the unit the search page queries by, each
-    with the quotes and brackets after it (or, first in a run of Chinese, before it): Pagefind
-    strips them with that word instead of counting them as words of their own, which would
-    break the page's phrase query (“五星”支部 holds the phrase 五星支部).
+    """The text as the words Pagefind indexes: every Chinese character becomes a word
+    together with the next one (overlapping bigrams, 新华区 -> ``新华 华区 区``), the last of
+    a run alone. The search page asks for a run's bigrams as a phrase, so Pagefind reads
+    the short lists of two-character words instead of those of single characters (which
+    hold nearly every page), and for one character, every word it starts: each character
+    starts exactly one word, so nothing is missed.
 
-    Pagefind's own segmenter cuts 梁园区 differently in the index than the browser cuts
-    the query, so either side may miss; single characters always agree, and the search
-    page keeps only pages that contain the query's character pairs.
+    A run of Chinese goes on across quotes, brackets and whitespace, as the search page's
+    check of the query ignores them (“五星”支部 holds 星支). Quotes and brackets are glued
+    to the edge of a word, where Pagefind drops them with it: those after a character go
+    after its word, those before a run's first character before its word. The text as
+    printed is the first character of every word (``search.js``: ``unpaired``).
     """
     return index_texts([text])[0]
 
@@ -90,36 +95,58 @@ def index_texts(texts: Sequence[str]) -> list[str]:
     """``index_text`` of each text, worked out for all of them at once, traditional
     characters folded to simplified (``baoku.search.fold``).
 
-    The texts become one array of code points, and a space goes before every position
-    where a word of Chinese starts or ends; one pass over a shard's texts costs far less
-    than a regular expression with a Python call per run of Chinese (~3 s at 10k pages).
+    The texts become one array of code points; each goes to its place in the output with
+    a space before it where a word starts or ends, and its partner (the next Chinese
+    character) after it. One pass over a shard's texts costs far less than a regular
+    expression with a Python call per run of Chinese (~3 s at 10k pages).
     """
     if not texts:
         return []
     points, separators = _code_points(texts)
     points = fold_points(points)
-    before = _space_before(points)
-    places = np.arange(len(points), dtype=_index_type(points)) \
-        + np.cumsum(before, dtype=_index_type(points))
-    out = np.full(len(points) + int(before.sum()), ord(" "), dtype=np.uint32)
+    classes = character_classes()[points]
+    before = _space_before(classes)
+    partner = _partners(points, classes)
+    paired = partner != 0
+    index_type = _index_type(points)
+    ends = np.cumsum(1 + before + paired, dtype=index_type)  # each point's slot, exclusive
+    places = ends - 1 - paired
+    out = np.full(int(ends[-1]) if len(ends) else 0, ord(" "), dtype=np.uint32)
     out[places] = points
+    out[places[paired] + 1] = partner[paired]
     keep = _squeezed(out)
     dropped = np.flatnonzero(~keep)
-    ends = places[separators] - np.searchsorted(dropped, places[separators])  # the NULs
+    nuls = places[separators]
+    nuls = nuls - np.searchsorted(dropped, nuls)
     joined = out[keep].tobytes().decode("utf-32-le", "surrogatepass")
-    bounds = zip([0, *(ends + 1).tolist()], [*ends.tolist(), len(joined)], strict=True)
+    bounds = zip([0, *(nuls + 1).tolist()], [*nuls.tolist(), len(joined)], strict=True)
     return [joined[start:end].strip() for start, end in bounds]
 
 
 def _index_type(points: np.ndarray) -> type[np.signedinteger]:
-    # Narrow indexes where they fit: these arrays are as long as a shard's whole text.
-    return np.int32 if 2 * len(points) < np.iinfo(np.int32).max else np.int64
+    # Narrow indexes where they fit: these arrays are as long as a shard's whole text
+    # (the output up to three times: a space and a partner for every character).
+    return np.int32 if 3 * len(points) < np.iinfo(np.int32).max else np.int64
 
 
 def _code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The texts' joined code points and the places of the NULs between them."""
     points, lengths = joined_code_points(texts)
     return points, np.cumsum(lengths)[:-1] - 1
+
+
+def _partners(points: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """For each Chinese character, the next Chinese character when only quotes and
+    whitespace come between them; 0 for the last of a run and everything else."""
+    partner = np.zeros(len(points), dtype=np.uint32)
+    solid = np.flatnonzero((classes != QUOTE_CLASS) & (classes != BLANK_CLASS))
+    chinese = np.flatnonzero(classes[solid] == CJK_CLASS)  # their ranks among the solid
+    following = chinese + 1
+    following = following[following < len(solid)]
+    chinese = chinese[:len(following)]
+    pairs = classes[solid[following]] == CJK_CLASS
+    partner[solid[chinese[pairs]]] = points[solid[following[pairs]]]
+    return partner
 
 
 def _squeezed(points: np.ndarray) -> np.ndarray:
@@ -133,18 +160,17 @@ def _squeezed(points: np.ndarray) -> np.ndarray:
     return ~blank | first
 
 
-def _space_before(points: np.ndarray) -> np.ndarray:
+def _space_before(classes: np.ndarray) -> np.ndarray:
     """Where a space goes before a character: between two Chinese characters, between
     Chinese and anything but a quote, after quotes that follow a Chinese character, and
     before quotes that precede one (when no Chinese character precedes them)."""
-    classes = character_classes()[points]
     is_cjk, is_quote = classes == CJK_CLASS, classes == QUOTE_CLASS
     trailing, leading = _quote_sides(is_cjk, is_quote)
     a_cjk, a_quote, a_trailing = is_cjk[:-1], is_quote[:-1], trailing[:-1]
     b_cjk, b_quote, b_leading = is_cjk[1:], is_quote[1:], leading[1:]
     edge = (a_cjk & ~b_quote) | (~a_quote & b_cjk) | (a_trailing & ~b_quote) \
         | (~a_cjk & ~a_quote & b_leading)
-    return np.concatenate([[False], edge])[:len(points)]
+    return np.concatenate([[False], edge])[:len(classes)]
 
 
 def _quote_sides(is_cjk: np.ndarray, is_quote: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -133,7 +133,8 @@ def assign_shards(records: Iterable[SearchRecord], limit: int = MAX_SHARD_PAGES,
     undated articles in ``undated``.
 
     Issues are packed oldest first by id so that adding a new issue to a year only
-    touches that year's last chunk. Shards are returned newest year first, undated last.
+    touches that year's last chunk. Shards are returned newest first (a year's last chunk
+    before its first), undated last: the order the search page merges and reads them in.
     """
     by_year: dict[str, list[SearchRecord]] = {}
     for record in records:
@@ -147,9 +148,9 @@ def assign_shards(records: Iterable[SearchRecord], limit: int = MAX_SHARD_PAGES,
                                min(limit, recent_limit) if year == newest else limit)
         if len(chunks) == 1:
             shards[year] = chunks[0]
-        else:
-            for n, chunk in enumerate(chunks, start=1):
-                shards[f"{year}-{n}"] = chunk
+        else:  # newest chunk first, as the years go
+            for n in range(len(chunks), 0, -1):
+                shards[f"{year}-{n}"] = chunks[n - 1]
     return shards
 
 

@@ -145,3 +145,81 @@ def context(shapes: list[LineShape]) -> list[list[str]]:
             feats.append(f"prev>kind={shapes[i - 1].own[0][5:]}>{line.own[0][5:]}")
         out.append(feats)
     return out
+
+
+# -- page-relative features: a new paper's conventions are visible on its own page ------
+
+_ITEM_MARK = re.compile(r"^(?:[□■◆◇●○▲▼△▽►★☆※]|图\s?[①-⑳\d一二三四五六七八九十]{1,3}\s?[：:]|[①-⑳]"
+                        r"|\d{1,2}[、.．](?!\d))")
+_CLOSING_CREDIT = re.compile(r"(?:[。！？…]\s?(?:[（(][^（）()]{2,24})?[）)]|摄)$")
+_REL_EDGES = (0.15, 0.3, 0.5, 0.8, 1.25)
+_CUT_MIN = 20
+
+
+@dataclass(frozen=True)
+class PageLine:
+    """What the page-relative features need of a line."""
+
+    text: str
+    finished: bool  # ends a sentence
+    credited: bool  # a photo credit was read at its end or on it
+    headish: bool = False  # the rule classifier read it as a headline
+
+
+def item_mark(text: str) -> str:
+    """The marker class a line starts with ("bullet:●", "figure", "circled", "number")."""
+    found = _ITEM_MARK.match(text)
+    if not found:
+        return ""
+    mark = found.group(0)
+    if mark.startswith("图"):
+        return "figure"
+    if mark[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return "circled"
+    return "number" if mark[0].isdigit() else f"bullet:{mark[0]}"
+
+
+def closes_item(text: str) -> bool:
+    """The line ends an item: a bracketed source or names after it, or a photo credit."""
+    return bool(_CLOSING_CREDIT.search(text.rstrip()))
+
+
+def _relative_bucket(ratio: float) -> str:
+    for edge in _REL_EDGES:
+        if ratio < edge:
+            return f"<{edge}"
+    return f">={_REL_EDGES[-1]}"
+
+
+def page_relative(lines: list[PageLine]) -> list[list[str]]:
+    """Features of each line against its own page: its length against the page's usual
+    paragraph, runs of lines opening with the same item marker, lines that follow the
+    close of an item, and how often this page closes long lines with a photo credit."""
+    paragraphs = sorted(len(line.text) for line in lines if line.finished and len(line.text) >= 20)
+    usual = paragraphs[len(paragraphs) // 2] if paragraphs else 100
+    marks = [item_mark(line.text) for line in lines]
+    counts: dict[str, int] = {}
+    headed: dict[str, bool] = {}  # the first line with this marker sits under a headline
+    for i, mark in enumerate(marks):
+        if mark:
+            counts[mark] = counts.get(mark, 0) + 1
+            headed.setdefault(mark, i > 0 and lines[i - 1].headish)
+    credited_long = sum(1 for line in lines if line.credited and len(line.text) >= 30)
+    page_credits = "0" if not credited_long else "1" if credited_long == 1 else "2+"
+    out: list[list[str]] = []
+    for i, line in enumerate(lines):
+        rel = _relative_bucket(len(line.text) / usual)
+        after_close = i > 0 and closes_item(lines[i - 1].text)
+        # a long line that stops mid-sentence was cut by a column break: this one goes on
+        after_cut = i > 0 and not lines[i - 1].finished and len(lines[i - 1].text) >= _CUT_MIN
+        feats = [f"rel_len={rel}", f"rel_len+finished={rel}|{line.finished}",
+                 f"after_close={after_close}", f"after_cut={after_cut}",
+                 f"after_cut+rel_len={after_cut}|{rel}"]
+        if marks[i]:
+            run = ("headed_run" if headed[marks[i]] else "run") if counts[marks[i]] >= 2 \
+                else "single"
+            feats += [f"item_mark={run}", f"item_mark+after_close={run}|{after_close}"]
+        if line.credited:
+            feats.append(f"credited+page={page_credits}|{rel}")
+        out.append(feats)
+    return out

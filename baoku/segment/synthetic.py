@@ -203,11 +203,16 @@ def _briefs(w: _Writer) -> None:
 
 
 def _headless_item(w: _Writer) -> None:
-    """A photo item or letter without a headline."""
+    """Photo items or briefs without headlines (a paper marks every item of a run the same
+    way, often closing each with its contributors), or a letter."""
     if w.rng.random() < 0.5:
+        style = w.rng.choice(("figure", "上图：", "●", "▲", "■", ""))
+        closed = w.rng.random() < 0.5
         for n in range(w.rng.randint(1, 4)):
-            mark = w.rng.choice((f"图{n + 1}：", "上图：", "●", "▲", ""))
-            w.line(f"{mark}{w.paragraph(60, 160)}", "opener")
+            mark = f"图{n + 1}：" if style == "figure" else style
+            close = f"（{w.name()}/摄）" if closed and mark.startswith("图") \
+                else f"（{w.name()} {w.name()}）" if closed else ""
+            w.line(f"{mark}{w.paragraph(60, 160)}{close}", "opener")
         if w.rng.random() < 0.5:
             w.line(f"记者 {w.name()} 摄", "tail")
     else:
@@ -232,7 +237,8 @@ def practice_page(seed: int) -> PracticePage:
         elif r < 0.14:
             _headless_item(w)
         elif r < 0.2:
-            _photo_news(w)
+            for _ in range(rng.choice((1, 1, 2, 3))):  # photo news often fill a page
+                _photo_news(w)
         else:
             _article(w)
         if rng.random() < 0.1:

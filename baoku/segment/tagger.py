@@ -103,10 +103,11 @@ def _best_path(emit: np.ndarray, trans: np.ndarray) -> list[int]:
     score = emit[0] + trans[0]
     back = np.zeros((len(emit), _R), dtype=np.int64)
     step = trans[1:]  # (previous, role)
+    columns = np.arange(_R)
     for i in range(1, len(emit)):
         total = score[:, None] + step
         back[i] = total.argmax(axis=0)
-        score = total.max(axis=0) + emit[i]
+        score = total[back[i], columns] + emit[i]
     path = [int(score.argmax())]
     for i in range(len(emit) - 1, 0, -1):
         path.append(int(back[i][path[-1]]))
@@ -142,7 +143,9 @@ def train(pages: Sequence[tuple[Sequence[Sequence[str]], Sequence[Role]]],
     for feats, gold in pages:
         rows = [np.array([vocabulary.setdefault(f, len(vocabulary)) for f in line],
                          dtype=np.int64) for line in feats]
-        encoded.append((rows, [ROLES.index(g) for g in gold]))
+        starts = np.cumsum([0, *(len(r) for r in rows[:-1])])
+        flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        encoded.append((rows, flat, starts, [ROLES.index(g) for g in gold]))
     emit, emit_sum = np.zeros((len(vocabulary), _R)), np.zeros((len(vocabulary), _R))
     trans, trans_sum = np.zeros((_R + 1, _R)), np.zeros((_R + 1, _R))
     order = list(range(len(encoded)))
@@ -151,9 +154,12 @@ def train(pages: Sequence[tuple[Sequence[Sequence[str]], Sequence[Role]]],
     for _ in range(epochs):
         shuffler.shuffle(order)
         for k in order:
-            rows, wanted = encoded[k]
+            rows, flat, starts, wanted = encoded[k]
             step += 1
-            scores = np.array([emit[r].sum(axis=0) for r in rows])
+            if not rows:
+                continue
+            # every line has at least its bias feature, so no slice is empty
+            scores = np.add.reduceat(emit[flat], starts, axis=0)
             guess = _best_path(scores, trans)
             if guess == wanted:
                 continue

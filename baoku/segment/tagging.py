@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .assemble import rule_stack_roles
 from .bylines import LeadByline, parse_names
-from .classify import MARKED, Item, Kind
-from .features import context, shape
+from .classify import MARKED, Item, Kind, is_finished
+from .features import PageLine, context, page_relative, shape
 from .tagger import Model, Tagging
 
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -32,6 +32,10 @@ def page_features(items: list[Item]) -> list[list[str]]:
                            _printed_twice(it.text, page)) for it in items])
     for i, role in _stack_conventions(items):
         feats[i].append(f"stack_rule={role}")
+    lines = [PageLine(it.text, is_finished(it.text), it.credit is not None,
+                      it.kind in ("head", "marked", "commentary")) for it in items]
+    for own, relative in zip(feats, page_relative(lines), strict=True):
+        own.extend(relative)
     return feats
 
 

@@ -83,6 +83,7 @@ def _box_above(items: list[Item], c: int) -> list[int]:
     if items[c].gap_before >= BOX_GAP:
         return []
     members: list[int] = []
+    story_ends = _no_text_follows(items, c)
     j = c - 1
     while j >= 0 and len(members) <= _MAX_PHOTO_LINES:
         prev = items[j]
@@ -96,11 +97,27 @@ def _box_above(items: list[Item], c: int) -> list[int]:
         members.insert(0, j)
         if prev.gap_before >= BOX_GAP or prev.kind == "marked":  # a marked title opens a box
             return members
+        if story_ends and prev.kind in _STACK and _text_above(items, j):
+            return members  # a photo news item: title, paragraph, credit, next title
         j -= 1
     # No box: only a lone title-like line right above the credit goes with it.
     return members if len(members) == 1 and items[members[0]].kind == "head" else []
 
 
+def _no_text_follows(items: list[Item], c: int) -> bool:
+    """After the credit at ``c`` comes another title, a photo, or the end of the page:
+    the lines above it are a whole item, not the opening picture of an article."""
+    following = _next_kept(items, c + 1)
+    return following is None or following.kind in (*_STACK, "commentary", "caption", "credit")
+
+
+def _text_above(items: list[Item], j: int) -> bool:
+    """The nearest line above ``j`` that is not debris is a paragraph or a caption: what
+    stands at ``j`` starts a new box rather than continuing a stack of titles."""
+    k = j - 1
+    while k >= 0 and items[k].kind in SKIPPED:
+        k -= 1
+    return k >= 0 and items[k].kind not in _STACK
 
 
 @dataclass

@@ -6,6 +6,7 @@ carried to the article. Over http and file://, in real Chromium."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,18 +34,25 @@ def _issue(year: str, month: int) -> str:
             + "\n".join(articles))
 
 
-@pytest.fixture(scope="module")
-def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(tmp_path_factory: pytest.TempPathFactory, name: str,
+               sources: Mapping[str, str]) -> Path:
+    """A site built with search from ``sources`` (file name -> text in ``content/``)."""
     from baoku.pipeline import build
 
-    project = tmp_path_factory.mktemp("reading-search")
+    project = tmp_path_factory.mktemp(name)
     content = project / "content"
     content.mkdir()
-    for n, year in enumerate(YEARS):
-        (content / f"{year}-issue.md").write_text(_issue(year, 3 + n), encoding="utf-8")
+    for file_name, text in sources.items():
+        (content / file_name).write_text(text, encoding="utf-8")
     out = project / "output"
     build(make_config(project, out, search=True), log=lambda m: None)
     return out
+
+
+@pytest.fixture(scope="module")
+def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_site(tmp_path_factory, "reading-search",
+                      {f"{year}-issue.md": _issue(year, 3 + n) for n, year in enumerate(YEARS)})
 
 
 @pytest.fixture(scope="module")

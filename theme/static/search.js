@@ -14,6 +14,23 @@
   var WIDE = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…—·《》";
   var WIDE_GAP = new RegExp("[ \\t\\n]+(?=[" + WIDE + "])|(?<=[" + WIDE + "])[ \\t\\n]+", "g");
   var SHARD_FILTER = "分片";  // hidden: the bundle a page is in (sorting by date)
+  var YEAR_FILTER = "年份";
+  // Bundles are merged newest first, as a search needs them: the first ones until they
+  // hold this many pages (the newest bundle alone, unless it is a small start of a year:
+  // a bundle of the newest year holds up to 500), then each time four times as many
+  // pages as are merged (see tierEnds). A first search then reads one bundle or a few,
+  // not every year of the archive, and each merge costs two round trips before it.
+  var FIRST_TIER_PAGES = 400;
+  var SINGLE_CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
+  // Second characters for loadPrefix: where Extension A starts, 64 steps across the
+  // Unified Ideographs, and the last Compatibility Ideograph (in code point order).
+  var PREFIX_PROBES = (function () {
+    var points = [0x3400];
+    for (var k = 0; k <= 64; k++) points.push(0x4e00 + Math.floor(k * (0x9fff - 0x4e00) / 64));
+    points.push(0xfaff);
+    return points.map(function (p) { return String.fromCharCode(p); });
+  })();
+  var TIER_GROWTH = 4;
 
   var section = document.querySelector(".search-page");
   if (!section || section.dataset.enabled === "false") return;  // the page says why
@@ -96,6 +113,7 @@
         names: names,
         pending: listing.pending || "",
         urls: names.map(function (name) { return new URL(name + "/", bundleListUrl).href; }),
+        pages: names.map(function (name) { return (listing.pages || {})[name]; }),
         replaced: new Set((listing.replaced || []).map(function (file) {
           return new URL(file, siteRoot).href;
         }))
@@ -107,12 +125,18 @@
   function pagefindEngine(packed) {
     var pf = null;
     var bundles = null;
+    var merged = [];  // by bundle: merged into Pagefind yet (the primary is loaded first)
+    var merging = Promise.resolve();
+    var ends = [];  // tierEnds of the bundle list
     return {
       mode: packed ? "offline" : "pagefind",
       init: function () {
         return (packed ? packed.init() : Promise.resolve()).then(loadBundleList).then(function (list) {
           bundles = list;
           var script = list.urls[0] + "pagefind.js";
+          // Pagefind starts its worker only once pagefind.js runs: asked for now, the
+          // worker's script comes from the HTTP cache then, a round trip sooner.
+          if (!packed) fetch(list.urls[0] + "pagefind-worker.js").catch(function () {});
           return (packed ? packed.importModule(script) : import(script)).then(function (module) {
             pf = module;
             var options = { excerptLength: 36, baseUrl: siteRoot.pathname };
@@ -122,18 +146,27 @@
             }
             return pf.options(options);
           }).then(function () {
-            // All at once: each merge fetches its bundle's entry and metadata, so one
-            // after the other would cost a round trip per bundle (dozens on a large
-            // archive). Pagefind keeps the bundles in the order the calls are made.
-            return Promise.all(list.urls.slice(1).map(function (bundle) {
-              return pf.mergeIndex(bundle, { baseUrl: siteRoot.pathname });
-            }));
+            return startWithoutSegmenter(pf);
+          }).then(function () {
+            merged = list.names.map(function (name, i) { return i === 0; });
+            ends = tierEnds(list.pages);
+            return merge(range(ends[0]));
           });
         });
       },
-      /* Loads every bundle's filter files: asked for only after the first results. */
+      /* Every bundle's filter values, asked for only after the first results: a second
+         Pagefind instance merges every bundle and loads their filter files, so the
+         searches' own instance keeps only the bundles they needed (100,000 articles: a
+         search over every bundle takes seconds). */
       facets: function () {
-        return pf.filters().then(function (filters) {
+        var options = { baseUrl: siteRoot.pathname, basePath: bundles.urls[0] };
+        if (packed) options.noWorker = true;
+        var lists = pf.createInstance(options);
+        return Promise.all(bundles.urls.slice(1).map(function (bundle) {
+          return lists.mergeIndex(bundle, { baseUrl: siteRoot.pathname });
+        })).then(function () {
+          return lists.filters();
+        }).then(function (filters) {
           var facets = {};
           Object.keys(filters).forEach(function (name) {
             facets[name] = Object.keys(filters[name]).sort();
@@ -141,17 +174,144 @@
           return facets;
         });
       },
-      /* A cursor over every match: ``total`` (exact once ``done``), ``next(n)``. */
+      /* A cursor over every match: ``total`` (exact once ``done``), ``next(n)``,
+         ``partial`` while older bundles are still to be searched (``pages``: how many
+         pages the merged bundles hold). */
       search: function (query, filters, sort) {
         var units = queryUnits(query);
         var queries = pagefindQueries(units);
         var options = { filters: filterOptions(filters) };
-        return candidates(queries, options).then(function (found) {
-          if (sort !== "date") return verifiedCursor(found.results, units);
-          return dateCursor(found, queries, options.filters, units);
+        var carry = { read: new Set(), pending: null, finished: 0 };
+        return tieredCursor(scopeOf(filters), function (final, delivered) {
+          return candidates(queries, options).then(function (found) {
+            if (sort !== "date") return verifiedCursor(found.results, units, delivered);
+            return dateCursor(found, queries, options.filters, units, carry, final);
+          });
         });
       }
     };
+
+    function range(count) {
+      var out = [];
+      for (var i = 0; i < count; i++) out.push(i);
+      return out;
+    }
+
+    function sum(numbers) {
+      return numbers.reduce(function (a, b) { return a + (b || 0); }, 0);
+    }
+
+    /* Where each tier of the bundle list ends: the newest bundles until they hold
+       FIRST_TIER_PAGES pages, then each tier until the pages merged grow TIER_GROWTH
+       times. Without page counts (an older bundle list), one tier: every bundle. */
+    function tierEnds(pages) {
+      if (pages.some(function (p) { return typeof p !== "number"; })) return [pages.length];
+      var out = [];
+      var total = 0;
+      var goal = FIRST_TIER_PAGES;
+      pages.forEach(function (p, i) {
+        total += p;
+        if (total >= goal && i + 1 < pages.length) {
+          out.push(i + 1);
+          goal = total * TIER_GROWTH;
+        }
+      });
+      out.push(pages.length);
+      return out;
+    }
+
+    /* Merges the bundles at ``indexes`` not merged yet, all at once: each merge fetches
+       its bundle's entry and metadata, so one after the other would cost a round trip
+       per bundle. A search waits for every merge asked before it. */
+    function merge(indexes) {
+      var fresh = indexes.filter(function (i) { return !merged[i]; });
+      fresh.forEach(function (i) { merged[i] = true; });
+      if (fresh.length) {
+        merging = merging.then(function () {
+          return Promise.all(fresh.map(function (i) {
+            return pf.mergeIndex(bundles.urls[i], { baseUrl: siteRoot.pathname });
+          }));
+        });
+      }
+      return merging;
+    }
+
+    /* The bundles a search needs: with a year chosen, that year's (and a pending
+       bundle); otherwise tier by tier, newest first. */
+    function scopeOf(filters) {
+      var year = filters[YEAR_FILTER];
+      if (year && /^[0-9]{4}$/.test(year)) {
+        var wanted = range(bundles.names.length).filter(function (i) {
+          var name = bundles.names[i];
+          return name === bundles.pending || name === year || name.indexOf(year + "-") === 0;
+        });
+        return { ready: function () { return merge(wanted); }, more: function () { return false; } };
+      }
+      return {
+        ready: function () { return merging; },
+        more: function () { return merged.indexOf(false) !== -1; },
+        widen: function (found) {
+          return merge(range(widerEnd(found)));
+        }
+      };
+    }
+
+    /* Where the next merge ends: the next tier, or further when the merged bundles
+       gave few matches (as many more are expected per page: enough pages for two pages
+       of results), every bundle when they gave none (a rare name, or nothing at all,
+       would otherwise walk through every tier, two round trips each). */
+    function widerEnd(found) {
+      var first = merged.indexOf(false);
+      var goal = found ? mergedPages() * Math.max(TIER_GROWTH, Math.ceil(2 * PAGE_SIZE / found))
+        : Infinity;
+      var pages = 0;
+      for (var i = 0; i < bundles.pages.length; i++) {
+        pages += bundles.pages[i] || 0;
+        if (i + 1 > first && ends.indexOf(i + 1) !== -1 && pages >= goal) return i + 1;
+      }
+      return bundles.names.length;
+    }
+
+    function mergedPages() {
+      return sum(bundles.pages.filter(function (p, i) { return merged[i]; }));
+    }
+
+    /* A cursor over the merged bundles' matches that, once they are read, merges the
+       next tier and reads on (``open(final, delivered)``: a cursor over the bundles
+       merged so far, skipping the pages already delivered). */
+    function tieredCursor(scope, open) {
+      var delivered = new Set();
+      var inner = null;
+      var outer = { total: 0, done: false, partial: false, pages: 0 };
+      function update() {
+        outer.total = inner.total;
+        outer.partial = scope.more();
+        outer.done = inner.done && !outer.partial;
+        outer.pages = mergedPages();
+      }
+      function reopen() {
+        return scope.ready().then(function () {
+          return open(!scope.more(), delivered);
+        }).then(function (c) { inner = c; update(); return outer; });
+      }
+      outer.next = function (count) {
+        var hits = [];
+        function fill() {
+          if (hits.length >= count) return hits;
+          if (!inner.done) {
+            return inner.next(count - hits.length).then(function (more) {
+              more.forEach(function (hit) { delivered.add(hit.id); hits.push(hit); });
+              update();
+              return fill();
+            });
+          }
+          if (!scope.more()) return hits;
+          return scope.widen(delivered.size).then(reopen).then(fill);
+        }
+        return Promise.resolve().then(fill);
+      };
+      return reopen();
+    }
 
     /* Pagefind takes one exact phrase per query, so a query of several parts is asked
        part by part, one after the other, and only pages found for every part are kept:
@@ -159,13 +319,16 @@
        their summed scores. ``shards``: matches per bundle, when Pagefind counted them. */
     function candidates(queries, options) {
       if (queries.length < 2) {
-        return pf.search(queries.length ? queries[0] : null, options).then(function (found) {
+        var query = queries.length ? queries[0] : null;
+        return loadPrefix(query).then(function () {
+          return pf.search(query, options);
+        }).then(function (found) {
           return { results: found.results, shards: (found.filters || {})[SHARD_FILTER] || null };
         });
       }
       var answers = [];
       return queries.reduce(function (chain, q) {
-        return chain.then(function () {
+        return chain.then(function () { return loadPrefix(q); }).then(function () {
           return pf.search(q, options).then(function (found) { answers.push(found.results); });
         });
       }, Promise.resolve()).then(function () {
@@ -173,27 +336,46 @@
       });
     }
 
+    /* Pagefind matches a one-character query against every word it starts, but reads
+       only the index chunk the character itself falls in, and a common character's pairs
+       fill several chunks (10,000 articles: 镇 found 4,095 of its 7,382 pages). Probes
+       spread over every second character load each chunk the pairs span first (each
+       chunk once; they stay loaded), and the search then sees them all; only a chunk
+       whose pairs all fall between two probes would be missed (10,000 articles: 镇, 椒,
+       税, 亩 and 闫 find every page with 8 probes). */
+    function loadPrefix(query) {
+      if (!query || !SINGLE_CJK.test(query)) return Promise.resolve();
+      return Promise.all(PREFIX_PROBES.map(function (second) {
+        return pf.preload(query + second);
+      }));
+    }
+
     /* Reads candidates in order, ``count`` at a time, keeping those that hold the query
-       (see containsAll) and are not out of date. */
-    function verifiedCursor(list, units) {
+       (see containsAll) and are not out of date; ``skip``: ids of pages already shown
+       (counted, not read again). */
+    function verifiedCursor(list, units, skip) {
       var position = 0;
-      var cursor = { total: list.length, done: !list.length, rejected: 0 };
+      var all = list.length;
+      if (skip && skip.size) list = list.filter(function (r) { return !skip.has(r.id); });
+      var cursor = { total: all, done: !list.length, rejected: 0 };
       cursor.next = function (count) {
         var hits = [];
         function step() {
           if (hits.length >= count || position >= list.length) {
             cursor.done = position >= list.length;
-            cursor.total = list.length - cursor.rejected;
+            cursor.total = all - cursor.rejected;
             return hits;
           }
           var batch = list.slice(position, position + count - hits.length);
           position += batch.length;
           return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
-            data.forEach(function (d) {
-              if (isOutdated(d, bundles.replaced) || !containsAll(d.content || "", units)) {
+            data.forEach(function (d, i) {
+              if (isOutdated(d, bundles.replaced) || !containsAll(unpaired(d.content || ""), units)) {
                 cursor.rejected++;
               } else {
-                hits.push(pagefindHit(d, units));
+                var hit = pagefindHit(d, units);
+                hit.id = batch[i].id;
+                hits.push(hit);
               }
             });
             return step();
@@ -207,15 +389,18 @@
     /* Newest first over every match: Pagefind sorts each bundle by date but ranks merged
        bundles by score, so the bundles (newest year first) are asked one at a time through
        the hidden shard filter and read in turn; a pending bundle's few matches are read
-       at once and merged in by date. */
-    function dateCursor(found, queries, filters, units) {
+       at once and merged in by date. ``carry``: what the cursors of earlier tiers read
+       (their bundles, the pending matches, how many were rejected); ``final``: no older
+       tier follows, so the pending matches left go last. */
+    function dateCursor(found, queries, filters, units, carry, final) {
+      // Matches per bundle, for the bundles whose shard filter Pagefind has loaded:
+      // one missing from it may hold matches.
       var counts = found.shards;
-      var order = bundles.names.filter(function (name) {
-        return name !== bundles.pending && (!counts || counts[name]);
+      var order = bundles.names.filter(function (name, i) {
+        return merged[i] && !carry.read.has(name) && name !== bundles.pending &&
+          !(counts && counts[name] === 0);
       });
       var current = null;
-      var finished = 0;  // rejected by the bundles already read
-      var pending = null;
       var cursor = { total: found.results.length, done: !found.results.length };
 
       function inShard(name) {
@@ -227,35 +412,38 @@
       }
 
       function loadPending() {
-        if (pending) return Promise.resolve(pending);
-        if (!bundles.pending || (counts && !counts[bundles.pending])) {
-          pending = [];
-          return Promise.resolve(pending);
+        if (carry.pending) return Promise.resolve(carry.pending);
+        if (!bundles.pending || (counts && counts[bundles.pending] === 0)) {
+          carry.pending = [];
+          return Promise.resolve(carry.pending);
         }
         return inShard(bundles.pending).then(function (c) {
           return c.next(Infinity).then(function (hits) {
-            finished += c.rejected;
-            pending = hits.sort(function (a, b) { return compareDates(b, a); });
-            return pending;
+            carry.finished += c.rejected;
+            carry.pending = hits.sort(function (a, b) { return compareDates(b, a); });
+            return carry.pending;
           });
         });
       }
 
       cursor.next = function (count) {
         var hits = [];
+        var pending = carry.pending;
         function fill() {
-          cursor.total = found.results.length - finished - (current ? current.rejected : 0);
+          cursor.total = found.results.length - carry.finished - (current ? current.rejected : 0);
           if (hits.length >= count) return hits;
           if (!current || current.done) {
-            if (current) finished += current.rejected;
+            if (current) carry.finished += current.rejected;
             current = null;
             if (!order.length) {
-              hits.push.apply(hits, pending.splice(0));
+              if (final) hits.push.apply(hits, pending.splice(0));
               cursor.done = true;
-              cursor.total = found.results.length - finished;
+              cursor.total = found.results.length - carry.finished;
               return hits;
             }
-            return inShard(order.shift()).then(function (c) { current = c; return fill(); });
+            var name = order.shift();
+            carry.read.add(name);
+            return inShard(name).then(function (c) { current = c; return fill(); });
           }
           return current.next(count - hits.length).then(function (more) {
             more.forEach(function (hit) {
@@ -265,9 +453,25 @@
             return fill();
           });
         }
-        return loadPending().then(fill);
+        return loadPending().then(function (loaded) { pending = loaded; return fill(); });
       };
       return cursor;
+    }
+  }
+
+  /* Pagefind cuts a query into words by the page's language: for zh-cn with the
+     browser's dictionary segmenter, which splits 叶营 into 叶 营, so the phrase of pairs
+     "叶营" would not be found. Told that the language is unknown, as the index was built,
+     it keeps the query's words as given. It reads the language once, as it starts, so
+     the page's own is put back at once. */
+  function startWithoutSegmenter(pf) {
+    var html = document.documentElement;
+    var lang = html.getAttribute("lang");
+    html.setAttribute("lang", "unknown");
+    try {
+      return pf.init();
+    } finally {
+      if (lang === null) html.removeAttribute("lang"); else html.setAttribute("lang", lang);
     }
   }
 
@@ -302,23 +506,31 @@
     return kept;
   }
 
-  /* The index holds Chinese text as single characters (see baoku/search/pagefind.py),
-     so the query is split the same way: both sides always agree on the words. Each
-     Chinese run is an exact phrase: Pagefind then ranks only the pages holding its
-     characters in that order, not every page holding each of them (100k articles:
-     新华区 7,736 candidates instead of 34,612; Pagefind's search 1.4-4x faster). The
-     index glues quotes to their character, so “五星”支部 still holds the phrase 五星支部,
-     as it holds the pair 星支 for containsAll. Latin words and numbers go together as
+  /* The index holds Chinese text as overlapping pairs of characters, the last of a run
+     alone (梁园区 -> 梁园 园区 区; see index_text in baoku/search/pagefind.py), so a
+     Chinese run of the query is asked as the phrase of its pairs ("梁园 园区"): only pages
+     holding the run are candidates, and Pagefind reads the short lists of two-character
+     words rather than those of single characters, which hold nearly every page. One
+     character is asked alone: Pagefind also matches the words it starts, and every
+     character of the text starts one. The index glues quotes to the edge of a word, so
+     “五星”支部 still holds the pairs 五星 星支 支部. Latin words and numbers go together as
      plain words. No part at all: a filter-only search. */
   function pagefindQueries(units) {
     var queries = units.runs.map(function (run) {
-      return run.length > 1 ? '"' + run.split("").join(" ") + '"' : run;
+      return run.length > 1 ? '"' + bigrams(run).join(" ") + '"' : run;
     });
     if (units.ascii.length) queries.push(units.ascii.join(" "));
     return queries.filter(function (q, i) { return queries.indexOf(q) === i; });
   }
 
-  /* The index spaces out every Chinese character (and Pagefind marks word breaks with
+  /* The text as printed from the indexed words: each pair of characters keeps its first
+     (the second starts the next word). */
+  var PAIR = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g;
+  function unpaired(text) {
+    return text.replace(PAIR, "$1");
+  }
+
+  /* The index spaces out every word of Chinese (and Pagefind marks word breaks with
      U+200B); the text as printed has no space next to Chinese characters or Chinese
      punctuation (the clean stage removed those), so every such gap goes. */
   function asPrinted(text) {
@@ -362,7 +574,7 @@
       date: meta.date || "",
       paper: meta.paper || "",
       issue: meta.issue || "",
-      excerpt: excerptSegments(asPrinted(bodyOf(data.content || "", title)), units)
+      excerpt: excerptSegments(asPrinted(bodyOf(unpaired(data.content || ""), title)), units)
     };
   }
 
@@ -587,6 +799,10 @@
   function countMessage(shown) {
     var where = engine.mode === "offline" ? "（离线检索）" : "";
     var rest = cursor.done ? "" : "，已显示 " + shown + " 篇";
+    if (cursor.partial) {  // older bundles are merged as the reader reads on
+      return "在较新的 " + cursor.pages + " 篇文章中找到 " + cursor.total + " 篇" + rest +
+        "；更早的文章随“显示更多结果”检索" + where;
+    }
     return "找到 " + cursor.total + " 篇文章" + rest + where;
   }
 
