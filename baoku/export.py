@@ -32,6 +32,14 @@ def _dump(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
 
 
+def _passing(texts: tuple[str, ...]) -> list[str]:
+    """Copies of an article's long texts for one dump: orjson keeps the UTF-8 it encodes
+    a str to inside that str, which would add ~1.5 bytes a character to every text the
+    archive holds until the build ends (~40 MB at 10,000 articles)."""
+    return [text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+            for text in texts]
+
+
 def issue_year(issue: Issue) -> str:
     """The year an issue is filed under: its data file's, its search shard's and its
     split zip's (``undated`` without a known year)."""
@@ -78,9 +86,9 @@ def article_record(issue: Issue, article: Article) -> dict[str, Any]:
         "correspondents": list(article.correspondents),
         "photographers": list(article.photographers),
         "kind": article.kind,
-        "paragraphs": list(article.paragraphs),
-        "section_heads": list(article.section_heads),
-        "captions": list(article.captions),
+        "paragraphs": _passing(article.paragraphs),
+        "section_heads": _passing(article.section_heads),
+        "captions": _passing(article.captions),
         "districts": list(article.districts),
         "places": list(article.place_names),
         "place_tree": [
@@ -96,7 +104,7 @@ def article_record(issue: Issue, article: Article) -> dict[str, Any]:
 def issue_record(issue: Issue, per_issue: bool = False) -> dict[str, Any]:
     record = {"schema": SCHEMA, **issue_summary(issue, per_issue)}
     record["articles"] = [article_record(issue, a) for a in issue.articles]
-    record["junk"] = list(issue.junk)
+    record["junk"] = _passing(issue.junk)
     if issue.raw_text_path:
         record["raw_text"] = issue.raw_text_path
     return record
@@ -114,7 +122,7 @@ def report_record(archive: Archive) -> dict[str, Any]:
                 "origin": i.origin,
                 "article_count": len(i.articles),
                 "warnings": list(i.warnings),
-                "junk": list(i.junk),
+                "junk": _passing(i.junk),
                 "segmentation_confidence": i.confidence,
                 "needs_review": needs_review(i.confidence),
                 "doubts": list(i.doubts),

@@ -202,21 +202,11 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     timer = Timer()
     check_output(config)  # before anything is read, cached or replaced
     cache.start(config)
-    # read (beside loading the enricher)
-    paths, skipped = scan_sources(config.content_dir, config.project_root)
-    for failure in skipped:
-        log(f"跳过 {failure.message}")
-    sources, failures, enricher = read_stage(paths, config, cache, timer, log)
-    with timer.stage("segment+enrich"):  # clean → segment → enrich, source by source
-        jobs = assemble_jobs(sources)
-        outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress)
-        issues, failed = collect_issues(jobs, outcomes, config, log)
-    progress("读取与切分", len(sources), len(sources))
+    issues, failures = read_and_assemble(config, cache, timer, log, progress)
     pages, page_failures = site_pages(config.content_dir, config.project_root)
     for failure in page_failures:
         log(f"跳过 {failure.message}")
-    collected = Archive(issues=sort_issues(issues),
-                        failures=(*skipped, *failures, *failed, *page_failures),
+    collected = Archive(issues=sort_issues(issues), failures=(*failures, *page_failures),
                         generated_at=now_iso(config), pages=pages)
     if not collected.issues:
         raise BuildError(_nothing_built_message(config, collected))
@@ -256,6 +246,24 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     result = BuildResult(archive, timer.timings, publisher.stats, warnings)
     cache.published(result)
     return result
+
+
+def read_and_assemble(config: Config, cache: Cache, timer: Timer, log: Log,
+                      progress: Progress) -> tuple[list[Issue], list[Failure]]:
+    """read → clean → segment → enrich: every issue, its source's text left out (see
+    ``without_text``), and every failure. Each source's text is let go of once its issue
+    is made, so the rest of the build never holds the sources' text."""
+    paths, skipped = scan_sources(config.content_dir, config.project_root)
+    for failure in skipped:
+        log(f"跳过 {failure.message}")
+    sources, failures, enricher = read_stage(paths, config, cache, timer, log)
+    with timer.stage("segment+enrich"):  # clean → segment → enrich, source by source
+        jobs = assemble_jobs(sources)
+        sources.clear()  # each source's text is let go of once assembled (see assemble_stage)
+        outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress)
+        issues, failed = collect_issues(jobs, outcomes, config, log)
+    progress("读取与切分", len(jobs), len(jobs))
+    return issues, [*skipped, *failures, *failed]
 
 
 # --- read ---------------------------------------------------------------------------
@@ -476,16 +484,52 @@ def _unique_id(base: str, taken: set[str]) -> str:
 def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, cache: Cache,
                    progress: Progress = no_progress) -> tuple[list[Outcome], list[int]]:
     """Every job's outcome, in order (the cache's issue, or assembled: in a pool when
-    worth it), and the positions of the jobs assembled afresh."""
+    worth it), and the positions of the jobs assembled afresh. Each job's source is left
+    in ``jobs`` without its text once assembled: the texts not yet assembled and the issues
+    made so far are all a build holds at once, never both for the whole archive."""
     outcomes: list[Outcome] = [(cache.issue(source, issue_id), None)
                                for source, issue_id, _ in jobs]
     misses = [n for n, (issue, _) in enumerate(outcomes) if issue is None]
-    fresh = assemble_many([jobs[n] for n in misses], config, enricher, progress)
-    for n, outcome in zip(misses, fresh, strict=True):
-        outcomes[n] = outcome
-        if isinstance(outcome[0], Issue):
-            cache.keep_issue(jobs[n][0], jobs[n][1], outcome[0])
+    runnable: list[int] = []
+    for n in misses:
+        job = with_text(jobs[n], config)
+        if isinstance(job, str):
+            outcomes[n] = None, job
+        else:
+            jobs[n] = job
+            runnable.append(n)
+    fresh = assemble_many(jobs, runnable, config, enricher, progress)
+    for n, (issue, error) in zip(runnable, fresh, strict=True):
+        source, issue_id, rel = jobs[n]
+        if isinstance(issue, Issue):
+            issue = without_text(issue)
+            cache.keep_issue(source, issue_id, issue)
+        jobs[n] = replace(source, text=""), issue_id, rel
+        outcomes[n] = issue, error
     return outcomes, misses
+
+
+def without_text(issue: Issue) -> Issue:
+    """``issue`` as the build keeps it: its articles hold the text that pages, data and
+    search show, so the source's text (half of an issue's memory) is left out. A read
+    source's text is never empty (an empty body is a read error): "" means left out."""
+    return replace(issue, source=replace(issue.source, text="")) if issue.source.text else issue
+
+
+def with_text(job: AssembleJob, config: Config) -> AssembleJob | str:
+    """The job with its source's text read again when a cache kept the source without it
+    (a watch session's sources: their issues are cached, so this is rare); the read
+    error's message when the file can no longer be read as it was."""
+    source, issue_id, rel = job
+    if source.text:
+        return job
+    try:
+        fresh = read_source(config.source_root / source.rel_path, config.source_root)
+    except ReadError as exc:
+        return str(exc)
+    if fresh.sha256 != source.sha256:
+        return f"{rel}：读取后文件又被修改，已跳过，下次生成时会重新读取"
+    return replace(source, text=fresh.text), issue_id, rel
 
 
 def collect_issues(jobs: list[AssembleJob], outcomes: list[Outcome], config: Config, log: Log
@@ -506,25 +550,27 @@ def collect_issues(jobs: list[AssembleJob], outcomes: list[Outcome], config: Con
     return issues, failures
 
 
-def assemble_many(jobs: list[AssembleJob], config: Config, enricher: Enricher,
-                  progress: Progress = no_progress) -> list[Outcome]:
-    """``assemble_issue`` for every (source, issue id, rel path), in a process pool when
-    worth it: (issue, None) or (None, the librarian's error message), in job order."""
-    with _pool(config, enricher, len(jobs)) as pool:
+def assemble_many(jobs: list[AssembleJob], positions: list[int], config: Config,
+                  enricher: Enricher, progress: Progress = no_progress) -> Iterator[Outcome]:
+    """``assemble_issue`` for the jobs at ``positions`` (source, issue id, rel path), in a
+    process pool when worth it: (issue, None) or (None, the librarian's error message), in
+    order, each as soon as it is made."""
+    total = len(positions)
+    with _pool(config, enricher, total) as pool:
         if pool is None:
-            return list(_assemble_each(jobs, enricher, progress))
-        outcomes = []
-        for done, outcome in enumerate(pool.map(_assemble_in_worker, jobs,
-                                                chunksize=_chunksize(len(jobs), config))):
-            progress("读取与切分", done, len(jobs))
-            outcomes.append(_with_source(outcome, jobs[done][0]))
-        return outcomes
+            yield from _assemble_each((jobs[n] for n in positions), total, enricher, progress)
+            return
+        made = pool.map(_assemble_in_worker, (jobs[n] for n in positions),
+                        chunksize=_chunksize(total, config))
+        for done, outcome in enumerate(made):
+            progress("读取与切分", done, total)
+            yield outcome
 
 
-def _assemble_each(jobs: list[AssembleJob], enricher: Enricher, progress: Progress
-                   ) -> Iterator[Outcome]:
+def _assemble_each(jobs: Iterable[AssembleJob], total: int, enricher: Enricher,
+                   progress: Progress) -> Iterator[Outcome]:
     for done, (source, issue_id, rel) in enumerate(jobs):
-        progress("读取与切分", done, len(jobs))
+        progress("读取与切分", done, total)
         try:
             yield assemble_issue(source, issue_id, enricher), None
         except Exception as exc:
@@ -659,23 +705,9 @@ def _assemble_in_worker(job: AssembleJob) -> Outcome:
     source, issue_id, rel = job
     assert _worker_enricher is not None
     try:
-        return _without_source_text(assemble_issue(source, issue_id, _worker_enricher),
-                                    source), None
+        return without_text(assemble_issue(source, issue_id, _worker_enricher)), None
     except Exception as exc:
         return None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
-
-
-def _without_source_text(issue: Issue, source: Source) -> Issue:
-    """``issue`` as a worker sends it back: the caller holds ``source``, so its text (half
-    of what an issue pickles to) is left out and ``_with_source`` puts the source back."""
-    return replace(issue, source=replace(source, text="")) if issue.source is source else issue
-
-
-def _with_source(outcome: Outcome, source: Source) -> Outcome:
-    issue, error = outcome
-    if isinstance(issue, Issue) and issue.source == replace(source, text=""):
-        return replace(issue, source=source), error
-    return outcome
 
 
 def _make_pool(config: Config, enricher: Enricher | None, sources: int

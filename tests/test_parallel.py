@@ -158,9 +158,9 @@ def test_workers_send_issues_back_without_the_source_text() -> None:
     source = Source(rel_path="content/a.txt", sha256="0" * 64, encoding="utf-8", format="txt",
                     text="本报讯 花椒丰收。" * 500, meta=SourceMeta())
     issue = Issue(id="a", source=source, articles=(), junk=(), warnings=())
-    sent = pipeline._without_source_text(issue, source)
+    sent = pipeline.without_text(issue)
     assert sent.source.text == "" and len(pickle.dumps(sent)) < 1000
-    restored, error = pipeline._with_source((sent, None), source)
-    assert restored == issue and restored.source is source and error is None
-    other = replace(source, rel_path="content/b.txt")
-    assert pipeline._with_source((sent, None), other) == (sent, None)  # not its source
+    assert sent == replace(issue, source=replace(source, text=""))
+    assert pipeline.without_text(sent) is sent
+
+

@@ -18,6 +18,7 @@ import os
 import shutil
 import stat
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -262,7 +263,7 @@ class Session:
         self._search_archive: Archive | None = None  # what update_search indexes
         self._environment: tuple[str, jinja2.Environment] | None = None
         self._indexed: Archive | None = None  # the archive whose search index is published
-        self._keys: dict[int, tuple[Source, str, str, str]] = {}  # see ``_issue_key``
+        self._keys: dict[int, tuple[weakref.ref[Source], str, str, str]] = {}  # _issue_key
         # Search records of the last archives asked for (the indexed one, the current one).
         self._record_memo: list[tuple[Archive, list[search.SearchRecord]]] = []
         # And per issue object of the last archive worked out: a preview's archive reuses
@@ -300,7 +301,9 @@ class Session:
         return None
 
     def keep_source(self, path: Path, source: Source) -> None:
-        self._sources[path] = (self._states[path], source)
+        """Kept without its text (the issue made from it is cached): a session holds no
+        archive's worth of text; ``pipeline.with_text`` reads it again if ever needed."""
+        self._sources[path] = (self._states[path], replace(source, text=""))
 
     def enricher(self, config: Config) -> Enricher:
         if self._enricher is None or self._enricher[0] != self._fingerprint:
@@ -415,7 +418,8 @@ class Session:
             save_prints(self.config.cache_dir, self._page_prints)
         self._published = getattr(self._publisher, "published", None)
         self.issues.keep_only(self._used_keys)
-        self._keys = {k: v for k, v in self._keys.items() if v[3] in self._used_keys}
+        self._keys = {k: v for k, v in self._keys.items()
+                      if v[3] in self._used_keys and v[0]() is not None}
         self._sources = {p: v for p, v in self._sources.items() if p in self._states}
         self._archive = self._search_archive = result.archive
         if self.config.search and not self.search_pending:
@@ -583,11 +587,12 @@ class Session:
         # The same Source object (unchanged file and sidecars, see ``_read_source``) under
         # the same id and fingerprint has the same key: no repr and hashing again.
         known = self._keys.get(id(source))
-        if known is not None and known[0] is source and known[1:3] == (issue_id,
-                                                                        self._fingerprint):
+        if known is not None and known[0]() is source and known[1:3] == (issue_id,
+                                                                          self._fingerprint):
             return known[3]
         key = self._compute_issue_key(source, issue_id)
-        self._keys[id(source)] = (source, issue_id, self._fingerprint, key)
+        # A weak reference: the memo never keeps a source (and a freshly read one's text).
+        self._keys[id(source)] = (weakref.ref(source), issue_id, self._fingerprint, key)
         return key
 
     def _compute_issue_key(self, source: Source, issue_id: str) -> str:

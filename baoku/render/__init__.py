@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -21,7 +21,7 @@ from .. import urls
 from ..citation import absolute_url, citation_context
 from ..config import Config
 from ..feeds import extra_files
-from ..model import Archive, OutputFile
+from ..model import Archive, Article, Issue, OutputFile
 from ..present import ArchiveIndex, build_index
 from ..search.fold import SCRIPT_NAME as FOLD_SCRIPT
 from ..search.fold import fold_script
@@ -103,10 +103,27 @@ def plan_pages(archive: Archive, config: Config) -> Iterator[PagePlan]:
     site = site_info(archive, config)
     index = build_index(archive)
     tree = build_place_tree(archive)
-    citations = {key: citation_context(issue, article, config)
-                 for key, (issue, article) in index.articles.items()}
+    citations = Citations(index.articles, config)
     for path, template, view in _all_views(archive, config, index, tree, citations):
         yield PagePlan(path, template, view, site)
+
+
+class Citations(Mapping[str, dict[str, str]]):
+    """Every article's ``citation_context`` by article id, made when its page is planned:
+    held for the whole archive at once they were ~2.8 KB an article."""
+
+    def __init__(self, articles: Mapping[str, tuple[Issue, Article]], config: Config) -> None:
+        self.articles, self.config = articles, config
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        issue, article = self.articles[key]
+        return citation_context(issue, article, self.config)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)
 
 
 def plan_issue_pages(archive: Archive, config: Config, issue_ids: Collection[str]
@@ -130,7 +147,7 @@ def plan_issue_pages(archive: Archive, config: Config, issue_ids: Collection[str
 
 
 def _all_views(archive: Archive, config: Config, index: ArchiveIndex, tree: PlaceTree,
-               citations: dict[str, dict[str, str]]) -> Iterable[tuple[str, str, Any]]:
+               citations: Mapping[str, dict[str, str]]) -> Iterable[tuple[str, str, Any]]:
     yield from plan_home(archive, index)
     yield from plan_years(index)
     yield from plan_issues(archive, config, index)

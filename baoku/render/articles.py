@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,7 @@ def pagefind_data(issue: Issue, article: Article) -> PagefindData:
 
 
 def plan_articles(archive: Archive, index: ArchiveIndex, tree: PlaceTree,
-                  citations: dict[str, dict[str, str]], only: Collection[str] | None = None
+                  citations: Mapping[str, dict[str, str]], only: Collection[str] | None = None
                   ) -> Iterator[Plan]:
     """Article pages of every issue, or of the issues whose ids are in ``only``."""
     papers = paper_names(archive)
@@ -170,7 +170,7 @@ def plan_articles(archive: Archive, index: ArchiveIndex, tree: PlaceTree,
 
 
 def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: PlaceTree,
-                 citations: dict[str, dict[str, str]], crumbs: tuple[Link, ...],
+                 citations: Mapping[str, dict[str, str]], crumbs: tuple[Link, ...],
                  siblings: list[Any], position: int, trails: TrailCache | None = None
                  ) -> Iterator[Plan]:
     key = issue.article_id(article)

@@ -18,8 +18,10 @@ CHUNKS_AHEAD = 3  # per worker: enough to keep them busy, few enough to bound me
 # Plans forked to workers at once: bounds the view models held (a pool per batch).
 # Each fork costs its workers and the main process a copy-on-write fault per page of
 # heap they then write to: 10k articles (22,500 pages) in one batch rather than three
-# took 115,000 fewer page faults and ~0.5 s less CPU, for ~1.2 KB more a plan held.
-BATCH_PAGES = 50_000
+# took 115,000 fewer page faults and ~0.5 s less CPU. But a plan holds ~6 KB of view
+# beyond the archive (its citation included), so the batch, not the archive, sets the
+# render stage's memory: 10,000 plans are ~60 MB (50,000 were ~300 MB).
+BATCH_PAGES = 10_000
 
 # (start, stop) -> (site file path, bytes) for the pages in that range, or the index of
 # the first page whose rendering raised (the caller renders it again to raise it).
