@@ -57,9 +57,10 @@ class Config:
     search: bool = True  # build the Pagefind index (and its packs for file://)
     fixed_time: str | None = None  # ISO timestamp used instead of now (reproducible builds)
     workers: int = field(default_factory=default_workers)  # 1 = everything in-process
-    # Also publish each issue's record as data/issues/<id>.json (schema 1's layout, which
-    # tools such as the segmentation scorer read); off: one gzipped file a year only.
-    issue_data_files: bool = False
+    # Publish each issue's record as data/issues/<id>.json: the public data contract that
+    # tools such as the segmentation scorer read. Off (a large archive's choice): the
+    # gzipped year files only, and archive.json's ``data`` names those instead.
+    issue_data_files: bool = True
 
     @property
     def builtin_theme_dir(self) -> Path:

@@ -20,8 +20,13 @@ from .model import Archive, Article, Issue, OutputFile
 from .search.records import UNDATED_SHARD, year_of
 from .segment.confidence import needs_review
 
-# 2: the issues' full records moved from one file an issue to one gzipped file a year.
-SCHEMA = 2
+# 1: the contract's layout, one file an issue (the year files come as well). 2: only the
+# gzipped year files hold the issues' full records (``issue_data_files = false``).
+SCHEMA_PER_ISSUE, SCHEMA_YEAR_FILES = 1, 2
+
+
+def schema(per_issue: bool) -> int:
+    return SCHEMA_PER_ISSUE if per_issue else SCHEMA_YEAR_FILES
 # zlib's default: 9 makes the year files 0.6 % smaller in 10 % more time.
 GZIP_LEVEL = 6
 
@@ -67,6 +72,7 @@ def issue_summary(issue: Issue, per_issue: bool = False) -> dict[str, Any]:
         "title": issue.source.meta.title,
         "url": urls.issue_page(issue.id),
         "data": data_file(issue, per_issue),
+        "year_data": urls.year_data(issue_year(issue)),
         "article_count": len(issue.articles),
         "warnings": list(issue.warnings),
         "segmentation_confidence": issue.confidence,
@@ -102,7 +108,7 @@ def article_record(issue: Issue, article: Article) -> dict[str, Any]:
 
 
 def issue_record(issue: Issue, per_issue: bool = False) -> dict[str, Any]:
-    record = {"schema": SCHEMA, **issue_summary(issue, per_issue)}
+    record = {"schema": schema(per_issue), **issue_summary(issue, per_issue)}
     record["articles"] = [article_record(issue, a) for a in issue.articles]
     record["junk"] = _passing(issue.junk)
     if issue.raw_text_path:
@@ -112,7 +118,7 @@ def issue_record(issue: Issue, per_issue: bool = False) -> dict[str, Any]:
 
 def report_record(archive: Archive) -> dict[str, Any]:
     return {
-        "schema": SCHEMA,
+        "schema": 1,  # report.json kept its first layout
         "generated_at": archive.generated_at,
         "issues": [
             {
@@ -145,7 +151,7 @@ def export_data(archive: Archive, per_issue: bool = False, previous: Path | None
     yield OutputFile(
         "data/archive.json",
         _dump({
-            "schema": SCHEMA,
+            "schema": schema(per_issue),
             "generated_at": archive.generated_at,
             "issues": [issue_summary(i, per_issue) for i in archive.issues],
         }),

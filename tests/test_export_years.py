@@ -10,7 +10,8 @@ from pathlib import Path
 from test_feeds import make_archive
 
 from baoku import urls
-from baoku.export import SCHEMA, export_data, read_issue_records, year_file
+from baoku.config import Config
+from baoku.export import SCHEMA_YEAR_FILES, export_data, read_issue_records, year_file
 
 
 def published(per_issue: bool = False, previous: Path | None = None) -> dict[str, bytes]:
@@ -30,7 +31,7 @@ def test_one_gzipped_line_per_issue_in_its_year_file() -> None:
         "data/issues-2023.jsonl.gz", "data/issues-2024.jsonl.gz", "data/issues-undated.jsonl.gz"]
     lines = gzip.decompress(files["data/issues-2024.jsonl.gz"]).decode("utf-8").splitlines()
     (record,) = [json.loads(line) for line in lines]
-    assert record["id"] == "b" and record["schema"] == SCHEMA
+    assert record["id"] == "b" and record["schema"] == SCHEMA_YEAR_FILES
     headlines = [a["headline"] for a in record["articles"]]
     assert headlines == ["春耕备耕忙 & 田间<地头>", "社区义诊进万家"]
     archive = json.loads(files["data/archive.json"])
@@ -71,3 +72,16 @@ def test_an_unchanged_year_keeps_its_published_bytes(tmp_path: Path) -> None:
     missing = year_file(lambda: iter(content), tmp_path / "missing.gz")
     assert gzip.decompress(missing) == b"".join(content)
     assert missing == year_file(lambda: iter(content), None)  # no time stamp: same bytes
+
+
+def test_the_contracts_per_issue_files_are_published_by_default(tmp_path: Path) -> None:
+    assert Config(project_root=tmp_path, content_dir=tmp_path / "content",
+                  output_dir=tmp_path / "output", theme_dir=tmp_path / "theme",
+                  cache_dir=tmp_path / "cache").issue_data_files
+    files = published(per_issue=True)
+    archive = json.loads(files["data/archive.json"])
+    assert archive["schema"] == 1
+    for entry in archive["issues"]:
+        assert entry["data"] == urls.issue_data(entry["id"])
+        assert entry["year_data"].startswith("data/issues-")
+        assert entry["year_data"] in files
