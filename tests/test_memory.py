@@ -13,6 +13,8 @@ from baoku import pipeline, urls
 from baoku.cache.session import Session
 from baoku.export import export_data
 from baoku.model import Archive, Article, Issue, Source, SourceMeta
+from baoku.search import shard_fingerprints
+from baoku.search.records import SearchRecord
 
 QUIET = lambda message: None  # noqa: E731
 
@@ -69,3 +71,15 @@ def test_exporting_an_issue_adds_nothing_to_the_texts_the_archive_holds() -> Non
     assert paragraph in files[urls.issue_data("a")].decode("utf-8")
     # orjson would have kept each text's UTF-8 inside it, more than doubling its size
     assert [sys.getsizeof(t) for t in (paragraph, *article.captions, *issue.junk)] == sizes
+
+
+def test_fingerprinting_search_records_adds_nothing_to_their_text() -> None:
+    body = "".join(["记者 花椒丰收，", "农户笑开颜。"]) * 50  # made at run time
+    record = SearchRecord(id="a-01", issue_id="a", path="issues/a/01/", headline="花椒丰收",
+                          heading="花椒丰收", body=body, date="2024-03-01", year="2024",
+                          paper=None, issue_label="2024年3月1日")
+    size = sys.getsizeof(body)
+    first = shard_fingerprints({"2024": [record]})
+    assert sys.getsizeof(body) == size
+    changed = replace(record, body=body + "。")
+    assert shard_fingerprints({"2024": [changed]}) != first
