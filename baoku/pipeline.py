@@ -18,13 +18,14 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 import jinja2
 
 from . import urls
-from .background import Background, stage_threads_running
+from .background import Background, Standby, stage_threads_running
 from .clean import clean
 from .config import Config
 from .enrich import Enricher, enrich_issue, link_related, load_enricher
@@ -38,7 +39,13 @@ from .publish import Publisher, Staging, WriteStats
 from .read import ReadError, duplicate_claims, read_source, relative_path
 from .render import PageReuse, make_environment, render_report, render_site
 from .safety import check_output, unreadable_reason
-from .search import build_search, remove_orphaned_scratch
+from .search import (
+    SearchRecord,
+    archive_records,
+    index_records,
+    issue_records,
+    remove_orphaned_scratch,
+)
 from .segment import segment
 from .templating import template_problem
 
@@ -199,9 +206,15 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
           progress: Progress = no_progress) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
     cache = cache if cache is not None else NoCache()
-    timer = Timer()
     check_output(config)  # before anything is read, cached or replaced
     cache.start(config)
+    with index_standby(config, cache) as standby:
+        return _build(config, cache, log, progress, standby)
+
+
+def _build(config: Config, cache: Cache, log: Log, progress: Progress,
+           standby: Standby | None) -> BuildResult:
+    timer = Timer()
     issues, failures = read_and_assemble(config, cache, timer, log, progress)
     pages, page_failures = site_pages(config.content_dir, config.project_root)
     for failure in page_failures:
@@ -218,7 +231,7 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     try:
         # index: search records hold no related lists, so it runs beside the rest
         if config.search:
-            index = start_index(collected, config, publisher.path, cache)
+            index = start_index(collected, config, publisher.path, cache, standby)
         with timer.stage("related"):
             archive = related_stage(collected, cache)
         progress("生成页面", 0, 1)
@@ -654,22 +667,56 @@ def write_report(publisher: Publisher, report: OutputFile | None, archive: Archi
 # --- index ------------------------------------------------------------------------------
 
 
-def start_index(archive: Archive, config: Config, site_dir: Path, cache: Cache
-                ) -> Background[list[str]]:
-    """The search stage, started beside render and export: in a forked process (its
-    Python work then has a core of its own) unless it updates the cache, then in a thread."""
-    in_process = config.workers > 1 and not cache.index_in_this_process(config)
-    return Background(lambda: index_stage(archive, config, site_dir, cache),
-                      in_process=in_process, name="baoku-search")
+@contextmanager
+def index_standby(config: Config, cache: Cache) -> Iterator[Standby | None]:
+    """The process the search stage will run in, forked at the start of the build while
+    this process is still small (see ``background.Standby``), and stopped at its end if
+    still running; None when the stage will run in a thread: with one worker, without
+    'fork', or when it updates the cache."""
+    if not (config.search and config.workers > 1 and _can_fork()
+            and not cache.index_in_this_process(config)):
+        yield None
+        return
+    standby = Standby("baoku-search")
+    try:
+        yield standby
+    finally:
+        standby.stop()
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and not stage_threads_running()
+
+
+def start_index(archive: Archive, config: Config, site_dir: Path, cache: Cache,
+                standby: Standby | None = None) -> Background[list[str]]:
+    """The search stage, started beside render and export: in ``standby`` (its Python
+    work then has a core of its own), handed the archive's search records issue by
+    issue, else in a thread (e.g. when it updates the cache)."""
+    if standby is None:
+        return Background(lambda: index_stage(archive, config, site_dir, cache),
+                          in_process=False, name="baoku-search")
+    if cache.defer_index(site_dir):
+        return Background(list, in_process=False, name="baoku-search")
+    only = cache.changed_shards(archive, config, site_dir)
+    work = partial(_index_records_received, config=config, site_dir=site_dir, only=only)
+    return standby.run(work, (issue_records(issue) for issue in archive.issues))
 
 
 def index_stage(archive: Archive, config: Config, site_dir: Path, cache: Cache) -> list[str]:
-    """Pagefind shards and their offline packs in ``site_dir``, only the changed shards
-    rebuilt; warnings for the librarian."""
+    """Pagefind shards in ``site_dir``, only the changed shards rebuilt; warnings for
+    the librarian."""
     if cache.defer_index(site_dir):
         return []
     only = cache.changed_shards(archive, config, site_dir)
-    return build_search(archive, config, site_dir, only_shards=only)
+    return index_records(archive_records(archive), config, site_dir, only_shards=only)
+
+
+def _index_records_received(batches: Iterator[list[SearchRecord]], config: Config,
+                            site_dir: Path, only: list[str] | None) -> list[str]:
+    """``index_stage`` in the standby process, on the records the build sends it."""
+    records = [record for batch in batches for record in batch]
+    return index_records(records, config, site_dir, only_shards=only)
 
 
 def _finish_index(index: Background[list[str]] | None, timer: Timer, progress: Progress

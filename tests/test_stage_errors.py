@@ -92,13 +92,13 @@ def test_search_warnings_reach_the_summary_and_the_report(
     project = _project(tmp_path / "project", CRUMBS)  # a sound template
     (project / "baoku.toml").write_text("[build]\nsearch = true\n", encoding="utf-8")
     warning = "检索索引测试提示：第二年份分片未能生成"
-    monkeypatch.setattr(pipeline, "build_search", lambda *args, **kwargs: [warning])
+    monkeypatch.setattr(pipeline, "index_records", lambda *args, **kwargs: [warning])
     assert main(["--root", str(project)]) == 0
     assert f"提示：{warning}" in capsys.readouterr().out
     report = project / "output" / "report" / "index.html"
     assert warning in report.read_text(encoding="utf-8")
 
-    monkeypatch.setattr(pipeline, "build_search", lambda *args, **kwargs: [])
+    monkeypatch.setattr(pipeline, "index_records", lambda *args, **kwargs: [])
     assert main(["--root", str(project)]) == 0  # the cached report page is not reused
     assert warning not in capsys.readouterr().out
     assert warning not in report.read_text(encoding="utf-8")

@@ -27,7 +27,9 @@ from .pagefind import (
     swap_in_bundles,
 )
 from .pagefind import remove_orphaned_scratch as remove_orphaned_scratch  # for the pipeline
-from .records import SearchRecord, archive_records, assign_shards, issue_groups
+from .records import SearchRecord as SearchRecord  # for the pipeline
+from .records import archive_records as archive_records
+from .records import assign_shards, issue_groups
 from .records import issue_records as issue_records  # re-exported for watch sessions
 
 MANIFEST = f"{BUNDLE_DIR}/shards.json"
@@ -111,7 +113,12 @@ def build_search(archive: Archive, config: Config, site_dir: Path,
     ``changed_shards(archive, site_dir)``; the caller put the others in place).
     Returns warnings for the librarian.
     """
-    records = archive_records(archive)
+    return index_records(archive_records(archive), config, site_dir, only_shards)
+
+
+def index_records(records: Sequence[SearchRecord], config: Config, site_dir: Path,
+                  only_shards: Iterable[str] | None = None) -> list[str]:
+    """``build_search`` of an archive's records (``archive_records``)."""
     if not records:
         return [NO_RECORDS]
     shards = assign_shards(records)
