@@ -47,6 +47,7 @@ from .search import (
     remove_orphaned_scratch,
 )
 from .segment import segment
+from .shared_values import SharedValues
 from .templating import template_problem
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -512,10 +513,11 @@ def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, 
             jobs[n] = job
             runnable.append(n)
     fresh = assemble_many(jobs, runnable, config, enricher, progress)
+    shared = SharedValues()  # the tags of every issue made afresh, each value held once
     for n, (issue, error) in zip(runnable, fresh, strict=True):
         source, issue_id, rel = jobs[n]
         if isinstance(issue, Issue):
-            issue = without_text(issue)
+            issue = shared.issue(without_text(issue))
             cache.keep_issue(source, issue_id, issue)
         jobs[n] = replace(source, text=""), issue_id, rel
         outcomes[n] = issue, error

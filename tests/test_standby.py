@@ -88,3 +88,15 @@ def test_the_search_stage_holds_records_not_the_archive(
                                       "records 24"]
     assert int(result.search_warnings[0].split()[1]) != os.getpid()
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.slow
+def test_equal_tags_of_issues_from_the_pool_are_one_object_each(tmp_path: Path) -> None:
+    root = _project(tmp_path, issues=12)
+    config = replace(make_config(root, root / "output"), workers=2)  # assembled in a pool
+    archive = pipeline.build(config, log=lambda m: None).archive
+    places = [p for issue in archive.issues for a in issue.articles for p in a.places]
+    assert len(places) > len({id(p) for p in places})  # shared, not one object a mention
+    assert len({id(p) for p in places}) == len(set(places))
+    keywords = [k for issue in archive.issues for a in issue.articles for k in a.keywords]
+    assert len({id(k) for k in keywords}) == len(set(keywords))
