@@ -207,15 +207,16 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
           progress: Progress = no_progress) -> BuildResult:
     """Build the whole site into ``config.output_dir``; the old output survives failures."""
     cache = cache if cache is not None else NoCache()
+    timer = Timer()
     check_output(config)  # before anything is read, cached or replaced
     cache.start(config)
     with index_standby(config, cache) as standby:
-        return _build(config, cache, log, progress, standby)
+        return _build(config, cache, timer, (log, progress), standby)
 
 
-def _build(config: Config, cache: Cache, log: Log, progress: Progress,
+def _build(config: Config, cache: Cache, timer: Timer, report: tuple[Log, Progress],
            standby: Standby | None) -> BuildResult:
-    timer = Timer()
+    log, progress = report
     issues, failures = read_and_assemble(config, cache, timer, log, progress)
     pages, page_failures = site_pages(config.content_dir, config.project_root)
     for failure in page_failures:
