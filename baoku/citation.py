@@ -221,7 +221,8 @@ def _issue_ld(issue: Issue, config: Config) -> dict[str, Any]:
 
 
 def _breadcrumbs(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
-    """Home > issue > article, as the page's breadcrumb shows them, with their URLs."""
+    """Home > issue > article, as the page's breadcrumb shows them, with their URLs but the
+    last: the article is the page itself (its ``@id``), which search engines take for it."""
     from .present import issue_label
 
     trail = [("首页", urls.home()), (issue_label(issue), urls.issue_page(issue.id)),
@@ -230,7 +231,7 @@ def _breadcrumbs(issue: Issue, article: Article, config: Config) -> dict[str, An
     for position, (name, path) in enumerate(trail, start=1):
         item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
         url = absolute_url(config.base_url, path)
-        if url:
+        if url and position < len(trail):
             item["item"] = url
         items.append(item)
     return {"@type": "BreadcrumbList", "itemListElement": items}

@@ -154,7 +154,8 @@ def test_json_ld_names_the_issue_and_the_breadcrumb_trail() -> None:
     page = data["mainEntityOfPage"]
     assert page["@id"] == data["url"] == "https://example.org/a/issues/x/02/"
     crumbs = page["breadcrumb"]["itemListElement"]
-    assert [c.get("item") for c in crumbs] == ["https://example.org/a/", part["url"], data["url"]]
+    # The last crumb is the page itself: its URL is the page's @id, not repeated.
+    assert [c.get("item") for c in crumbs] == ["https://example.org/a/", part["url"], None]
     assert crumbs[-1]["name"] == ARTICLE.headline
     assert [c["position"] for c in crumbs] == [1, 2, 3]
     assert "about" not in data  # the topics are in keywords already

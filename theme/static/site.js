@@ -1,6 +1,7 @@
-/* 报库: citations and copy buttons, the plain-text download of an article, an issue's
-   data cut from its year's file, ← → keys between articles and the reader's search words
-   marked on an article (#hl=). Works from file:// (the issue's data needs http: fetch). */
+/* 报库: an article's keyword links and lower pager, citations and copy buttons, the
+   plain-text download of an article, an issue's data cut from its year's file, ← → keys
+   between articles and the reader's search words marked on an article (#hl=). Works from
+   file:// (the issue's data needs http: fetch). */
 (function () {
   "use strict";
 
@@ -36,9 +37,11 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  /* The address to cite: the built one when the site knows its base URL, else this
-     page's own when it is served (a file:// address cites nothing). */
+  /* The address to cite: the built one (the canonical link) when the site knows its base
+     URL, else this page's own when it is served (a file:// address cites nothing). */
   function pageAddress() {
+    var canonical = document.querySelector("link[rel='canonical']");
+    if (canonical) { return canonical.href; }
     if (!/^https?:$/.test(location.protocol)) { return ""; }
     return location.origin + location.pathname;
   }
@@ -126,7 +129,7 @@
     document.querySelectorAll(".article-body figcaption").forEach(function (caption) {
       lines.push("［图］" + caption.textContent.trim());
     });
-    var address = button.getAttribute("data-address") || window.location.href.split("#")[0];
+    var address = pageAddress() || window.location.href.split("#")[0];
     var archive = button.getAttribute("data-archive") || textOf(".site-title");
     lines.push("——", button.getAttribute("data-source"), archive, address);
     return lines.join("\n") + "\n";
@@ -198,6 +201,36 @@
         button.textContent = "读取失败，请下载本年数据";
       }).then(function () { button.disabled = false; });
     });
+  }
+
+  /* ---------- parts of an article page made here from what the page already holds ---------- */
+
+  /* The keywords are plain words on the page: each becomes a link to the search page,
+     which needs JavaScript anyway. */
+  function linkKeywords() {
+    document.querySelectorAll("ul[data-search]").forEach(function (list) {
+      var search = list.getAttribute("data-search");
+      list.title = "点击关键词检索";
+      list.querySelectorAll("li").forEach(function (item) {
+        if (item.querySelector("a")) { return; }
+        var link = document.createElement("a");
+        link.href = search + "?q=" + encodeURIComponent(item.textContent);
+        link.textContent = item.textContent;
+        item.replaceChildren(link);
+      });
+    });
+  }
+
+  /* The pager under the article is a copy of the one above it, so a reader who reaches
+     the end need not scroll back; without JavaScript the one above serves. */
+  function copyPagerBelow() {
+    var top = document.querySelector(".pager-top");
+    var layout = document.querySelector(".article-layout");
+    if (!top || !layout || document.querySelector(".pager-bottom")) { return; }
+    var bottom = top.cloneNode(true);
+    bottom.classList.replace("pager-top", "pager-bottom");
+    bottom.setAttribute("aria-label", "本期前后文章");
+    layout.after(bottom);
   }
 
   /* ---------- the reader's search words, marked on the article (#hl=…) ---------- */
@@ -314,6 +347,8 @@
     });
   }
 
+  linkKeywords();
+  copyPagerBelow();
   fillCitations();
   setupCopyButtons();
   setupTextDownload();
