@@ -162,6 +162,15 @@ def _bibtex_fields(issue: Issue, article: Article, base_url: str) -> list[tuple[
     return fields
 
 
+def bibtex_page_fields(issue: Issue) -> tuple[str, str]:
+    """(pages, note) of the article's BibTeX entry as site.js needs them besides what the
+    page already shows (JSON-LD, headline, subtitle): unescaped, ``""`` for the default."""
+    edition = edition_number(issue.source.meta.edition) or ""
+    note = "，".join(n for n in (issue.source.meta.edition or "", issue.source.meta.title or "",
+                                DATASET_NOTE) if n)
+    return edition, "" if note == DATASET_NOTE else note
+
+
 def bibtex(issue: Issue, article: Article, base_url: str = "") -> str:
     """An ``@article`` entry; every field value is brace-delimited and escaped."""
     body = ",\n".join(f"  {name} = {{{value}}}"
@@ -249,9 +258,13 @@ def json_ld_script(data: dict[str, Any]) -> str:
 
 def citation_context(issue: Issue, article: Article, config: Config) -> dict[str, str]:
     """Everything an article page shows under "引用本文", in one dict for the template."""
+    pages, note = bibtex_page_fields(issue)
     return {
         "gbt7714": gbt7714(issue, article),
         "gbt7714_online": gbt7714_online(issue, article),
-        "bibtex": bibtex(issue, article, config.base_url),
+        # The entry itself is made in the browser (theme/static/site.js) by ``bibtex``'s
+        # rules from the page: it carries only what the page does not show elsewhere.
+        "bibtex_pages": pages,
+        "bibtex_note": note,
         "json_ld": json_ld_script(json_ld(issue, article, config)),
     }

@@ -167,8 +167,8 @@ def test_json_ld_script_cannot_close_the_script_tag() -> None:
     text = json_ld_script(json_ld(make_issue(art), art, config))
     assert "</" not in text and "<b>" not in text
     assert json.loads(text)["headline"] == "</script><b>"
-    assert set(citation_context(make_issue(art), art, config)) == {"gbt7714", "gbt7714_online",
-                                                                  "bibtex", "json_ld"}
+    assert set(citation_context(make_issue(art), art, config)) == {
+        "gbt7714", "gbt7714_online", "bibtex_pages", "bibtex_note", "json_ld"}
 
 
 def test_article_without_headline_still_has_a_title() -> None:

@@ -275,7 +275,8 @@ def test_article_text_is_built_in_the_browser_not_published(config: Config) -> N
     button = re.search(r'<button type="button" class="text-download" hidden ([^>]*)>', html)
     assert button is not None
     attrs = dict(re.findall(r'data-([a-z]+)="([^"]*)"', button.group(1)))
-    assert attrs["file"] == "new-01.txt"
+    assert "file" not in attrs  # named after the article's id, which the section carries
+    assert '<section class="cite" data-id="new-01">' in html
     assert attrs["source"].endswith("第 1 篇")
     assert "address" not in attrs  # no base URL: the browser takes the page's own
     # The archive's name is the page's site title (site.js reads it from there).

@@ -1,10 +1,11 @@
 """Parts of an article page that site.js makes from what the page already holds (so every
-article page carries less): the keyword links, the pager under the text, and the address
-of a citation, a print and a plain-text download taken from the canonical link. Over http
-and from disk."""
+article page carries less): the keyword links, the pager under the text, the BibTeX entry,
+and the address of a citation, a print and a plain-text download taken from the canonical
+link. Over http and from disk."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
@@ -12,7 +13,11 @@ from urllib.parse import unquote
 import pytest
 
 from baoku import urls
+from baoku.citation import bibtex
+from baoku.config import load_config
+from baoku.model import Archive, Article, Issue, IssueDate, Source, SourceMeta
 from baoku.pipeline import build
+from baoku.render import render_site
 from tests.conftest import make_config
 
 pytestmark = pytest.mark.browser
@@ -90,3 +95,48 @@ def test_print_and_download_cite_the_canonical_address(
         page.click("button.text-download")  # type: ignore[attr-defined]
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[-1] == canonical
+
+
+def _issue(issue_id: str, articles: tuple[Article, ...], *, newspaper: str | None,
+           date: IssueDate, edition: str | None, title: str | None) -> Issue:
+    meta = SourceMeta(newspaper=newspaper, date=date, edition=edition, title=title)
+    source = Source(f"content/{issue_id}.txt", "0" * 64, "utf-8", "txt", "", meta)
+    return Issue(id=issue_id, source=source, articles=articles)
+
+
+BIBTEX_CASES = Archive(issues=(
+    _issue("a1", (Article(number=1, headline=" 百分之百 & a_b {括号} ~^%$#\\ ",
+                          subtitle="——副题：50% 完成", reporters=("王小梅", "李_四"),
+                          correspondents=("赵刚", "王小梅"), paragraphs=("第一段。",)),),
+           newspaper="河洛晚报 & 周刊", date=IssueDate("2021-04-09", "day", "front-matter"),
+           edition="第5版", title="城区新闻"),
+    _issue("b2", (Article(number=1, headline="  ", paragraphs=("一段。",)),
+                  Article(number=2, headline="有题", subtitle="— ", paragraphs=("二段。",))),
+           newspaper=None, date=IssueDate("2021-04", "month", "inferred"),
+           edition=None, title=None),
+    _issue("c3", (Article(number=1, headline="无日期", reporters=("张三",),
+                          paragraphs=("三段。",)),),
+           newspaper="晨报", date=IssueDate(None, None, None), edition="A3", title=None),
+), generated_at="2026-01-01T08:00:00+08:00")
+
+
+def test_the_bibtex_made_in_the_browser_is_the_one_python_makes(
+        page: object, tmp_path: Path) -> None:
+    """site.js follows baoku.citation.bibtex's rules: escaping, authors once each, the
+    subtitle after a colon, the placeholder title and paper, partial dates, pages and note."""
+    config = load_config(tmp_path, {"output_dir": tmp_path / "out", "search": False,
+                                    "fixed_time": "2026-01-01T08:00:00+08:00"})
+    for output in render_site(BIBTEX_CASES, config):
+        target = tmp_path / "out" / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.content)
+    for issue in BIBTEX_CASES.issues:
+        for article in issue.articles:
+            rel = urls.file_of(urls.article_page(issue.id, article.number))
+            page.goto((tmp_path / "out" / rel).as_uri())  # type: ignore[attr-defined]
+            assert page.locator("details.bibtex").is_visible()  # type: ignore[attr-defined]
+            shown = page.eval_on_selector("#cite-bibtex", "pre => pre.textContent")  # type: ignore[attr-defined]
+            # From disk the page adds only the reader's date of access.
+            made = re.sub(r",\n  urldate = \{\d{4}-\d\d-\d\d\}\n\}\n$", "\n}\n", shown)
+            assert made == bibtex(issue, article), rel
+    assert page.console_errors == []  # type: ignore[attr-defined]

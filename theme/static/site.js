@@ -46,11 +46,62 @@
     return location.origin + location.pathname;
   }
 
-  /* The entry as built, before the reader's address and date of access are added (the
-     page carries it once, as the block's own text). */
+  /* ---------- the BibTeX entry, made from the page by baoku.citation.bibtex's rules ---------- */
+
+  var BIBTEX_SPECIAL = {
+    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%",
+    "$": "\\$", "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"
+  };
+  var UNKNOWN_NEWSPAPER = "[报纸名不详]";
+  var DATASET_NOTE = "报库数字报纸档案";
+
+  function bibtexEscape(text) {
+    return text.replace(/[\\{}&%$#_~^]/g, function (ch) { return BIBTEX_SPECIAL[ch]; });
+  }
+
+  /* The page's schema.org NewsArticle (authors, headline, date, the paper). */
+  function pageRecord() {
+    var script = document.querySelector("script[type='application/ld+json']");
+    try { return script ? JSON.parse(script.textContent) : null; } catch (e) { return null; }
+  }
+
+  /* The entry without url and urldate (fillCitations adds those), as bibtex() in Python
+     makes it without a base URL. */
+  function bibtexEntry(details) {
+    var record = pageRecord();
+    var cite = details.closest("[data-id]");
+    if (!record || !cite) { return ""; }
+    var fields = [];
+    var names = (record.author || []).map(function (a) { return "{" + bibtexEscape(a.name) + "}"; });
+    if (names.length) { fields.push(["author", names.join(" and ")]); }
+    var subtitle = textOf(".article-header .subtitle").replace(/^[\s—–\-－]+/u, "").trim();
+    fields.push(["title", "{" + bibtexEscape(record.headline + (subtitle ? ": " + subtitle : "")) + "}"]);
+    var paper = record.isPartOf && record.isPartOf.isPartOf;
+    fields.push(["journal", bibtexEscape(paper ? paper.name : UNKNOWN_NEWSPAPER)]);
+    var date = record.datePublished;
+    if (date) {
+      fields.push(["date", date], ["year", date.slice(0, 4)]);
+      if (date.length >= 7) { fields.push(["month", String(parseInt(date.slice(5, 7), 10))]); }
+    }
+    var pages = details.getAttribute("data-pages");
+    if (pages) { fields.push(["pages", bibtexEscape(pages)]); }
+    fields.push(["note", bibtexEscape(details.getAttribute("data-note") || DATASET_NOTE)]);
+    fields.push(["language", "chinese"]);
+    var key = "baoku:" + cite.getAttribute("data-id").replace(/[^A-Za-z0-9_\-]/gu, "-");
+    return "@article{" + key + ",\n" + fields.map(function (f) {
+      return "  " + f[0] + " = {" + f[1] + "}";
+    }).join(",\n") + "\n}\n";
+  }
+
+  /* The entry before the reader's address and date of access are added: the block's own
+     text when a theme wrote it, else made here (and the folded block shown). */
   var BIBTEX_ENTRY = (function () {
     var bibtex = document.getElementById("cite-bibtex");
-    return bibtex ? bibtex.textContent : "";
+    if (!bibtex) { return ""; }
+    var details = bibtex.closest("details");
+    if (!bibtex.textContent.trim() && details) { bibtex.textContent = bibtexEntry(details); }
+    if (details && bibtex.textContent) { details.hidden = false; }
+    return bibtex.textContent;
   }());
 
   function fillCitations() {
@@ -146,13 +197,18 @@
     window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
   }
 
+  function articleId(element) {
+    var cite = element.closest("[data-id]");
+    return cite ? cite.getAttribute("data-id") : "article";
+  }
+
   function setupTextDownload() {
     document.querySelectorAll("button.text-download").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
         // The BOM makes the file read as UTF-8 wherever it is opened, whatever the charset.
         saveFile(["\ufeff" + articleText(button)],
-                 button.getAttribute("data-file") || "article.txt", "text/plain;charset=utf-8");
+                 articleId(button) + ".txt", "text/plain;charset=utf-8");
       });
     });
   }
