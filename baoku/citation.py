@@ -262,8 +262,9 @@ def citation_context(issue: Issue, article: Article, config: Config) -> dict[str
     return {
         "gbt7714": gbt7714(issue, article),
         "gbt7714_online": gbt7714_online(issue, article),
-        # The entry itself is made in the browser (theme/static/site.js) by ``bibtex``'s
-        # rules from the page: it carries only what the page does not show elsewhere.
+        # The built-in page leaves the entry to site.js, which makes it by ``bibtex``'s rules
+        # from the page and these two fields; ``bibtex`` stays for a theme that prints it.
+        "bibtex": bibtex(issue, article, config.base_url),
         "bibtex_pages": pages,
         "bibtex_note": note,
         "json_ld": json_ld_script(json_ld(issue, article, config)),

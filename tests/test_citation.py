@@ -168,7 +168,7 @@ def test_json_ld_script_cannot_close_the_script_tag() -> None:
     assert "</" not in text and "<b>" not in text
     assert json.loads(text)["headline"] == "</script><b>"
     assert set(citation_context(make_issue(art), art, config)) == {
-        "gbt7714", "gbt7714_online", "bibtex_pages", "bibtex_note", "json_ld"}
+        "gbt7714", "gbt7714_online", "bibtex", "bibtex_pages", "bibtex_note", "json_ld"}
 
 
 def test_article_without_headline_still_has_a_title() -> None:
