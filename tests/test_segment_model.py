@@ -303,3 +303,11 @@ def test_credits_for_a_whole_set_of_pictures_name_the_photographers() -> None:
         credit = parse_credit(line)
         assert credit is not None and credit.photographers == names
     assert parse_credit("为人民服务摄") is None
+
+
+def test_illustration_credits_close_a_picture_without_naming_a_photographer() -> None:
+    for line in ("洪  琥绘（人民视觉）", "王小明 制图", "本报记者 李四 绘图", "张三绘（新华社发）"):
+        credit = parse_credit(line)
+        assert credit is not None and credit.photographers == () and not credit.caption
+    for headline in ("蓝图共绘", "携手绘就新画卷", "山河共绘（组图）"):
+        assert parse_credit(headline) is None
