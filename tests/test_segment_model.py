@@ -12,10 +12,17 @@ from hypothesis import strategies as st
 
 from baoku.clean import HAN
 from baoku.segment import segment
-from baoku.segment.bylines import parse_names
+from baoku.segment.bylines import parse_credit, parse_names
 from baoku.segment.classify import classify
 from baoku.segment.confidence import REVIEW_BELOW, judge
-from baoku.segment.evaluate import Models, corpus_pages, evaluate, gold_from_roles, score_page
+from baoku.segment.evaluate import (
+    Models,
+    corpus_pages,
+    evaluate,
+    gold_from_roles,
+    paper_fold,
+    score_page,
+)
 from baoku.segment.roles import ROLES
 from baoku.segment.synthetic import practice_page
 from baoku.segment.tagger import Model, train
@@ -120,12 +127,15 @@ def test_the_shipped_model_rebuilds_byte_for_byte(tmp_path: Path,
 
 
 def test_the_fixtures_segment_well_with_the_shipped_model() -> None:
+    """A floor, not a fit: real pages count once against 400 practice pages, because the
+    model that memorises its fixtures does worse on papers it has not seen (paper-grouped
+    folds in docs/segmentation.md); the shipped model gets about 0.81 on its own fixtures."""
     pages = fixture_pages(ROOT / FIXTURES)
     total = None
     for page in pages:
         result = score_page(segment(page.text).articles, gold_from_roles(page.text, page.roles))
         total = result if total is None else (total.add(result) or total)
-    assert total is not None and total.f1 >= 0.9, total.misses
+    assert total is not None and total.f1 >= 0.78, total.misses
 
 
 HELD_OUT = ("paper-08", "paper-19", "paper-23")  # a city evening, a national trade, a city paper
@@ -274,3 +284,30 @@ def test_a_caption_between_headline_and_byline_stays_with_its_article(page: str)
     assert article["headline"] == "县里召开春耕生产会"
     assert article["byline"] == "本报讯（记者钱八）"
     assert article["captions"] == ["会场一角。 本报记者 周七 摄"]
+
+
+def test_folds_hold_out_a_papers_whole_fold_and_never_the_practice_pages() -> None:
+    models = Models([], lopo=False, folds=5)
+    held_out = models._held_out("paper-01")
+    same_fold = [p for p in (f"paper-{n:02d}" for n in range(2, 60))
+                 if paper_fold(p, 5) == paper_fold("paper-01", 5)]
+    assert held_out("paper-01") and same_fold and all(map(held_out, same_fold))
+    assert not held_out("practice")
+    assert not any(held_out(f"paper-{n:02d}") for n in range(2, 60)
+                   if f"paper-{n:02d}" not in same_fold)
+
+
+def test_credits_for_a_whole_set_of_pictures_name_the_photographers() -> None:
+    for line, names in (("以上图片均为本报记者 王小明摄", ("王小明",)),
+                        ("本版图片均由 李  四 摄", ("李四",))):
+        credit = parse_credit(line)
+        assert credit is not None and credit.photographers == names
+    assert parse_credit("为人民服务摄") is None
+
+
+def test_illustration_credits_close_a_picture_without_naming_a_photographer() -> None:
+    for line in ("洪  琥绘（人民视觉）", "王小明 制图", "本报记者 李四 绘图", "张三绘（新华社发）"):
+        credit = parse_credit(line)
+        assert credit is not None and credit.photographers == () and not credit.caption
+    for headline in ("蓝图共绘", "携手绘就新画卷", "山河共绘（组图）"):
+        assert parse_credit(headline) is None
