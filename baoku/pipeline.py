@@ -211,12 +211,11 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     check_output(config)  # before anything is read, cached or replaced
     cache.start(config)
     with index_standby(config, cache) as standby:
-        return _build(config, cache, timer, (log, progress), standby)
+        return _build(config, cache, timer, log, progress, standby)
 
 
-def _build(config: Config, cache: Cache, timer: Timer, report: tuple[Log, Progress],
+def _build(config: Config, cache: Cache, timer: Timer, log: Log, progress: Progress,
            standby: Standby | None) -> BuildResult:
-    log, progress = report
     issues, failures = read_and_assemble(config, cache, timer, log, progress)
     pages, page_failures = site_pages(config.content_dir, config.project_root)
     for failure in page_failures:
