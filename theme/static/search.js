@@ -479,7 +479,11 @@
           !(counts && counts[name] === 0);
       });
       var current = null;
+      var warmth = 0;  // what warm() asked for, passed on to the first bundle read
       var cursor = { total: found.results.length, done: !found.results.length };
+      cursor.warm = function (count) {
+        if (current) current.warm(count); else warmth = count;
+      };
 
       function inShard(name) {
         var options = { filters: Object.assign({}, filters), sort: { date: "desc" } };
@@ -521,7 +525,12 @@
             }
             var name = order.shift();
             carry.read.add(name);
-            return inShard(name).then(function (c) { current = c; return fill(); });
+            return inShard(name).then(function (c) {
+              current = c;
+              if (warmth) c.warm(warmth);
+              warmth = 0;
+              return fill();
+            });
           }
           return current.next(count - hits.length).then(function (more) {
             more.forEach(function (hit) {
