@@ -193,9 +193,13 @@
           bundles = list;
           ends = tierEnds(list.pages);
           early.install();
-          early.ask(range(ends[0]).map(openingFiles).reduce(function (a, b) { return a.concat(b); }, []));
+          // Pagefind's script first: over HTTP/1 a browser asks for six files at a time,
+          // and the others wait for it (the first bundle's entry, metadata and
+          // WebAssembly next; a merged bundle's files are needed only once those are in).
           var script = list.urls[0] + "pagefind.js";
-          return (packed ? packed.importModule(script) : import(script)).then(function (module) {
+          var imported = packed ? packed.importModule(script) : import(script);
+          early.ask(range(ends[0]).map(openingFiles).reduce(function (a, b) { return a.concat(b); }, []));
+          return imported.then(function (module) {
             pf = module;
             // Pagefind runs on the page, not in its worker: its requests then go through
             // this page's fetch, which answers those asked for early (see earlyFiles),
