@@ -110,10 +110,15 @@ def test_a_first_visit_asks_for_each_file_that_opens_pagefind_once(
     WebAssembly itself, together, and hands them to Pagefind: none is asked twice, and
     no worker script is loaded before the results."""
     page.add_init_script(STATES)  # type: ignore[attr-defined]
+    entries: list[dict[str, str]] = []
+    page.on("request", lambda r: entries.append(r.all_headers())  # type: ignore[attr-defined]
+            if "pagefind-entry.json" in r.url else None)
     base = serve(tiered_site) + "search/index.html"  # type: ignore[operator]
     page.goto(search_url(base, q="梁园区"))  # type: ignore[attr-defined]
     wait_for_results(page, "梁园区")
     fetched = page.evaluate("window.baokuStates.at(-1).files")  # type: ignore[attr-defined]
+    # as Pagefind's own (?ts=): an entry names the metadata file a rebuild renames
+    assert entries and entries[0].get("cache-control") == "no-cache", entries
     listing = json.loads((tiered_site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
     opening = ["pagefind/bundles.json", "pagefind/2024/pagefind-entry.json",
                f"pagefind/2024/{listing['meta']['2024']}", f"pagefind/2024/{listing['wasm']}",

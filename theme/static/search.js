@@ -160,7 +160,10 @@
         urls.forEach(function (url) {
           if (!fetchNow || asked.has(url)) return;
           asked.add(url);
-          var response = fetchNow.call(window, url);
+          // Pagefind asks for an entry with ?ts=, never from the browser's cache: it names
+          // the metadata file, which a rebuild renames. The others go as Pagefind's would.
+          var fresh = /\/pagefind-entry\.json$/.test(url) ? { cache: "no-store" } : undefined;
+          var response = fetchNow.call(window, url, fresh);
           response.catch(function () { /* Pagefind sees the failure when it asks */ });
           waiting.set(url, response);
         });
