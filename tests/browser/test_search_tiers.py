@@ -83,14 +83,17 @@ def test_a_first_search_reads_the_newest_bundle_alone(page: object, base: str) -
 
 
 # Each change of #search-results' state, with the results shown then and the files the
-# page had fetched by then (Pagefind runs on the page: its requests are the page's).
+# page had fetched by then (Pagefind runs on the page: its requests are the page's); the
+# list shown first is marked.
 STATES = """window.baokuStates = [];
 document.addEventListener('DOMContentLoaded', () => {
   const r = document.getElementById('search-results');
-  new MutationObserver(() => window.baokuStates.push({
-    state: r.dataset.state, hits: r.querySelectorAll('.search-hit').length,
-    files: performance.getEntriesByType('resource').map(e => e.name)
-  })).observe(r, {attributes: true, attributeFilter: ['data-state']});
+  new MutationObserver(() => {
+    window.baokuStates.push({
+      state: r.dataset.state, hits: r.querySelectorAll('.search-hit').length,
+      files: performance.getEntriesByType('resource').map(e => e.name)});
+    if (r.dataset.state === 'partial') r.querySelector('.search-hits').dataset.first = 'yes';
+  }).observe(r, {attributes: true, attributeFilter: ['data-state']});
 });"""
 
 
@@ -101,6 +104,8 @@ def test_a_first_visit_shows_the_first_results_before_the_whole_page(
     result = wait_for_results(page, "梁园区")
     states = page.evaluate("window.baokuStates")  # type: ignore[attr-defined]
     assert [(s["state"], s["hits"]) for s in states] == [("partial", 5), ("done", 20)]
+    # the rest of the page extends the list shown first (a reader may be on a link)
+    assert page.eval_on_selector(".search-hits", "l => l.dataset.first") == "yes"  # type: ignore[attr-defined]
     assert len(result["hits"]) == 20 and "找到" in str(result["status"])
 
 

@@ -201,7 +201,7 @@
           // WebAssembly next; a merged bundle's files are needed only once those are in).
           var script = list.urls[0] + "pagefind.js";
           var imported = packed ? packed.importModule(script) : import(script);
-          early.ask(range(ends[0]).map(openingFiles).reduce(function (a, b) { return a.concat(b); }, []));
+          early.ask(openingFilesOf(range(ends[0])));
           return imported.then(function (module) {
             pf = module;
             // Pagefind runs on the page, not in its worker: its requests then go through
@@ -255,15 +255,18 @@
       }
     };
 
-    /* What Pagefind reads to open bundle ``i``, one file after the other (its entry, then
-       the metadata the entry names; the first bundle also the WebAssembly), as far as
-       the bundle list names them. */
-    function openingFiles(i) {
-      var url = bundles.urls[i];
-      var files = [url + "pagefind-entry.json"];
-      var meta = bundles.meta[bundles.names[i]];
-      if (meta) files.push(url + meta);
-      if (i === 0 && bundles.wasm) files.push(url + bundles.wasm);
+    /* What Pagefind reads to open the bundles at ``indexes``, one file after the other
+       (each bundle's entry, then the metadata the entry names; the first bundle also the
+       WebAssembly), as far as the bundle list names them. */
+    function openingFilesOf(indexes) {
+      var files = [];
+      indexes.forEach(function (i) {
+        var url = bundles.urls[i];
+        var meta = bundles.meta[bundles.names[i]];
+        files.push(url + "pagefind-entry.json");
+        if (meta) files.push(url + meta);
+        if (i === 0 && bundles.wasm) files.push(url + bundles.wasm);
+      });
       return files;
     }
 
@@ -302,7 +305,7 @@
     function merge(indexes) {
       var fresh = indexes.filter(function (i) { return !merged[i]; });
       fresh.forEach(function (i) { merged[i] = true; });
-      early.ask(fresh.map(openingFiles).reduce(function (a, b) { return a.concat(b); }, []));
+      early.ask(openingFilesOf(fresh));
       if (fresh.length) {
         merging = merging.then(function () {
           return Promise.all(fresh.map(function (i) {
@@ -900,17 +903,27 @@
     return "找到 " + cursor.total + " 篇文章" + rest + where;
   }
 
-  function render(hits, query) {
-    results.replaceChildren(hitList(hits, query));
+  /* ``shown``: the list renderFirst put up for this search, which the rest of the page
+     extends (a reader may already be on one of its links). */
+  function render(hits, query, shown) {
+    if (shown && shown.parentNode === results) {
+      hits.slice(shown.children.length).forEach(function (hit) {
+        shown.appendChild(hitElement(hit, query));
+      });
+    } else {
+      results.replaceChildren(hitList(hits, query));
+    }
     if (!cursor.done) results.appendChild(more);
     setState("done", countMessage(hits.length), query);
   }
 
   /* The first results while the rest of the page loads (still busy: the count is
-     announced once the page is complete). */
+     announced once the page is complete); returns their list. */
   function renderFirst(hits, query) {
-    results.replaceChildren(hitList(hits, query));
+    var list = hitList(hits, query);
+    results.replaceChildren(list);
     setState("partial", "正在检索…", query);
+    return list;
   }
 
   function hitList(hits, query) {
@@ -1034,6 +1047,7 @@
     var filters = currentFilters();
     var sort = sortSelect.value;
     var mine = ++sequence;
+    var shown = null;  // the first results, once shown
     syncUrl(fromHistory === true);
     syncTitle(query);
     if (!query && !Object.keys(filters).length) {
@@ -1053,7 +1067,7 @@
     }).then(function (first) {
       if (mine !== sequence || first === null) return null;
       if (!first.length || cursor.done) return first;
-      renderFirst(first, query);
+      shown = renderFirst(first, query);
       return cursor.next(PAGE_SIZE - first.length).then(function (rest) {
         return first.concat(rest);
       });
@@ -1063,7 +1077,7 @@
       if (!hits.length) {
         renderNone(query, filters, mine);
       } else {
-        render(hits, query);
+        render(hits, query, shown);
       }
       loadFilterListsWhenIdle();
     }).catch(function (error) {
