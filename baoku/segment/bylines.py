@@ -37,7 +37,10 @@ _CREDIT_WORD = re.compile(r"\s?/?\s?(?:摄影报道|摄影|摄)$")
 # What a line must end with for _CREDIT_WORD to match (``$`` also matches before a final
 # newline): checked first, as nearly every line is not a credit and the search scans it all.
 _CREDIT_ENDINGS = tuple(e + n for e in ("摄影报道", "摄影", "摄") for n in ("", "\n"))
-_CREDIT_TOKEN = re.compile(rf"^(?:图片由|图/)?(?:(?:{_ROLE})\s?)?(?:{NAME})?$")
+# What a credit may print before the names: "图片由", "图/", and for a whole set of pictures
+# "以上图片均为", "本版图片均由", "上图为" (layout convention of 人民日报 and many dailies).
+_CREDIT_PREFIX = r"(?:图片由|图/|(?:以上|上|下|本版|本组)?图片?(?:均|皆)?(?:为|由))"
+_CREDIT_TOKEN = re.compile(rf"^{_CREDIT_PREFIX}?(?:(?:{_ROLE})\s?)?(?:{NAME})?$")
 _SENTENCE_END = "。！？；…"
 _BRACKETED_CREDIT = re.compile(rf"[{_OPEN}](?P<inner>[^{_OPEN}{_CLOSE}]{{2,40}})[{_CLOSE}]$")
 
@@ -176,7 +179,7 @@ def _credit_tokens(text: str) -> list[str]:
 def _photographers(tokens: list[str]) -> tuple[str, ...]:
     names: list[str] = []
     for token in tokens:
-        name = _ROLE_RE.split(re.sub(r"^(?:图片由|图/)", "", token))[-1]
+        name = _ROLE_RE.split(re.sub(rf"^{_CREDIT_PREFIX}", "", token))[-1]
         if _NAME_RE.match(name) and name not in names:
             names.append(name)
     return tuple(names)

@@ -124,6 +124,7 @@ def _markers(text: str, spaced: str, tokens: list[str]) -> list[tuple[str, bool]
         ("quoted", "“" in text and len(text) <= 40),
         ("bracketed", text[:1] in "（(" and text[-1:] in "）)"),
         ("bracketed_square", text[:1] in "【[" and "】" in text),
+        ("square_label_only", text[:1] in "【[" and text[-1:] in "】]"),
         ("spaced_phrases", len(tokens) >= 2 and len(text) <= 40),
         ("marked", text.startswith("#")),
     ]
