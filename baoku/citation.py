@@ -162,6 +162,15 @@ def _bibtex_fields(issue: Issue, article: Article, base_url: str) -> list[tuple[
     return fields
 
 
+def bibtex_page_fields(issue: Issue) -> tuple[str, str]:
+    """(pages, note) of the article's BibTeX entry as site.js needs them besides what the
+    page already shows (JSON-LD, headline, subtitle): unescaped, ``""`` for the default."""
+    edition = edition_number(issue.source.meta.edition) or ""
+    note = "，".join(n for n in (issue.source.meta.edition or "", issue.source.meta.title or "",
+                                DATASET_NOTE) if n)
+    return edition, "" if note == DATASET_NOTE else note
+
+
 def bibtex(issue: Issue, article: Article, base_url: str = "") -> str:
     """An ``@article`` entry; every field value is brace-delimited and escaped."""
     body = ",\n".join(f"  {name} = {{{value}}}"
@@ -221,7 +230,8 @@ def _issue_ld(issue: Issue, config: Config) -> dict[str, Any]:
 
 
 def _breadcrumbs(issue: Issue, article: Article, config: Config) -> dict[str, Any]:
-    """Home > issue > article, as the page's breadcrumb shows them, with their URLs."""
+    """Home > issue > article, as the page's breadcrumb shows them, with their URLs but the
+    last: the article is the page itself (its ``@id``), which search engines take for it."""
     from .present import issue_label
 
     trail = [("首页", urls.home()), (issue_label(issue), urls.issue_page(issue.id)),
@@ -230,7 +240,7 @@ def _breadcrumbs(issue: Issue, article: Article, config: Config) -> dict[str, An
     for position, (name, path) in enumerate(trail, start=1):
         item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
         url = absolute_url(config.base_url, path)
-        if url:
+        if url and position < len(trail):
             item["item"] = url
         items.append(item)
     return {"@type": "BreadcrumbList", "itemListElement": items}
@@ -248,9 +258,14 @@ def json_ld_script(data: dict[str, Any]) -> str:
 
 def citation_context(issue: Issue, article: Article, config: Config) -> dict[str, str]:
     """Everything an article page shows under "引用本文", in one dict for the template."""
+    pages, note = bibtex_page_fields(issue)
     return {
         "gbt7714": gbt7714(issue, article),
         "gbt7714_online": gbt7714_online(issue, article),
+        # The built-in page leaves the entry to site.js, which makes it by ``bibtex``'s rules
+        # from the page and these two fields; ``bibtex`` stays for a theme that prints it.
         "bibtex": bibtex(issue, article, config.base_url),
+        "bibtex_pages": pages,
+        "bibtex_note": note,
         "json_ld": json_ld_script(json_ld(issue, article, config)),
     }

@@ -220,7 +220,9 @@ class ArticlePage:
     reading_minutes: int
     char_count: int
     gbt7714: str  # GB/T 7714-2015 [N/OL] up to the 版次; the page adds 引用日期 and address
-    bibtex: str
+    bibtex: str  # the whole entry, for a theme that prints it (the built-in one does not)
+    bibtex_pages: str  # the BibTeX fields site.js cannot read from the page ("": none)
+    bibtex_note: str
     json_ld: str  # schema.org NewsArticle as JSON already safe inside <script>
     pagefind: PagefindData
 

@@ -119,7 +119,8 @@ def _own_cpu() -> float:
 
 def folders_of(output: Path) -> dict[str, tuple[int, int]]:
     """(bytes, files) of each top-level folder of a site (``issues/`` split into article
-    pages and the rest), files at the top as ``(root)``."""
+    pages and the rest, ``data/`` into the per-issue JSON and the rest), files at the top
+    as ``(root)``."""
     found: dict[str, list[int]] = {}
     for path in output.rglob("*"):
         if not path.is_file():
@@ -129,6 +130,9 @@ def folders_of(output: Path) -> dict[str, tuple[int, int]]:
         if key == "issues":
             key = "issues (articles)" if len(parts) == 4 and parts[3] == "index.html" \
                 else "issues (issue pages, texts)"
+        elif key == "data":
+            key = "data (per-issue JSON)" if len(parts) == 3 and parts[1] == "issues" \
+                else "data (year files, archive, report)"
         entry = found.setdefault(key, [0, 0])
         entry[0] += path.stat().st_size
         entry[1] += 1

@@ -106,7 +106,11 @@ def main() -> int:
             real = paper_of(base, gold_path.stem)
             label = papers.setdefault(real, f"paper-{len(papers) + 1:02d}")
             data = fixture(seed, gold_path, label)
-            (OUT / f"{gold_path.stem}.json").write_text(
+            out = OUT / f"{gold_path.stem}.json"
+            if out.is_file():  # a training weight set by hand survives a rebuild
+                weight = json.loads(out.read_text(encoding="utf-8")).get("weight")
+                data = {**data, **({"weight": weight} if weight else {})}
+            out.write_text(
                 json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             print(gold_path.stem, label, len(data["roles"]), data["alignment_problems"])
     return 0

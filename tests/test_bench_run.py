@@ -96,6 +96,7 @@ def test_tiny_run_measures_build_and_incremental_steps(tmp_path: Path) -> None:
     assert size > 0 and files > 60
     folders = row["baoku_folders"]
     assert sum(f for _, f in folders.values()) == files and "issues (articles)" in folders
+    assert "data (per-issue JSON)" in folders and "data" not in folders  # the contract's share
     steps = row["incremental"]
     assert list(steps) == ["add_issue_latest_year", "add_issue_new_year", "change_issue",
                            "template"]

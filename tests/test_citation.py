@@ -154,7 +154,8 @@ def test_json_ld_names_the_issue_and_the_breadcrumb_trail() -> None:
     page = data["mainEntityOfPage"]
     assert page["@id"] == data["url"] == "https://example.org/a/issues/x/02/"
     crumbs = page["breadcrumb"]["itemListElement"]
-    assert [c.get("item") for c in crumbs] == ["https://example.org/a/", part["url"], data["url"]]
+    # The last crumb is the page itself: its URL is the page's @id, not repeated.
+    assert [c.get("item") for c in crumbs] == ["https://example.org/a/", part["url"], None]
     assert crumbs[-1]["name"] == ARTICLE.headline
     assert [c["position"] for c in crumbs] == [1, 2, 3]
     assert "about" not in data  # the topics are in keywords already
@@ -166,8 +167,8 @@ def test_json_ld_script_cannot_close_the_script_tag() -> None:
     text = json_ld_script(json_ld(make_issue(art), art, config))
     assert "</" not in text and "<b>" not in text
     assert json.loads(text)["headline"] == "</script><b>"
-    assert set(citation_context(make_issue(art), art, config)) == {"gbt7714", "gbt7714_online",
-                                                                  "bibtex", "json_ld"}
+    assert set(citation_context(make_issue(art), art, config)) == {
+        "gbt7714", "gbt7714_online", "bibtex", "bibtex_pages", "bibtex_note", "json_ld"}
 
 
 def test_article_without_headline_still_has_a_title() -> None:

@@ -275,11 +275,33 @@ def test_article_text_is_built_in_the_browser_not_published(config: Config) -> N
     button = re.search(r'<button type="button" class="text-download" hidden ([^>]*)>', html)
     assert button is not None
     attrs = dict(re.findall(r'data-([a-z]+)="([^"]*)"', button.group(1)))
-    assert attrs["file"] == "new-01.txt"
+    assert "file" not in attrs  # named after the article's id, which the section carries
+    assert '<section class="cite" data-id="new-01">' in html
     assert attrs["source"].endswith("第 1 篇")
     assert "address" not in attrs  # no base URL: the browser takes the page's own
     # The archive's name is the page's site title (site.js reads it from there).
     assert f'class="site-title" href="../../../index.html">{config.site_title}<' in html
+
+
+def test_article_page_leaves_to_site_js_what_it_can_make_from_the_page(config: Config) -> None:
+    """Keywords are plain words (site.js links them to the search page), one pager (site.js
+    copies it under the text), and with a base URL the canonical address is not repeated
+    in the print header or the download button (site.js reads the canonical link)."""
+    addressed = replace(config, base_url="https://example.org/a/")
+    worded = issue("new", article(1, "新闻一", keywords=("春耕", "a&b"), reporters=("王一",)),
+                   article(2, "新闻二"))
+    archive = Archive(issues=(worded,), generated_at=GENERATED)
+    html = rendered(archive, addressed)["issues/new/01/index.html"]
+    assert html.count('<nav class="pager') == 1 and "pager-top" in html
+    keywords = re.search(r'<section class="tags keywords">.*?</section>', html, re.S)
+    assert keywords is not None and "<a " not in keywords.group(0)
+    assert 'data-search="../../../search/index.html"><li>春耕</li><li>a&amp;b</li>' \
+        in keywords.group(0)
+    assert "article:tag" not in html
+    canonical = "https://example.org/a/issues/new/01/"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert '<span class="print-url"></span>' in html and "data-address" not in html
+    assert f"{canonical}.</span>" in html  # the visible citation keeps it without JS
 
 
 def test_text_is_escaped_in_html(config: Config) -> None:

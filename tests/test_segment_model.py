@@ -12,10 +12,17 @@ from hypothesis import strategies as st
 
 from baoku.clean import HAN
 from baoku.segment import segment
-from baoku.segment.bylines import parse_names
+from baoku.segment.bylines import parse_credit, parse_names
 from baoku.segment.classify import classify
 from baoku.segment.confidence import REVIEW_BELOW, judge
-from baoku.segment.evaluate import Models, corpus_pages, evaluate, gold_from_roles, score_page
+from baoku.segment.evaluate import (
+    Models,
+    corpus_pages,
+    evaluate,
+    gold_from_roles,
+    paper_fold,
+    score_page,
+)
 from baoku.segment.roles import ROLES
 from baoku.segment.synthetic import practice_page
 from baoku.segment.tagger import Model, train
@@ -277,3 +284,22 @@ def test_a_caption_between_headline_and_byline_stays_with_its_article(page: str)
     assert article["headline"] == "县里召开春耕生产会"
     assert article["byline"] == "本报讯（记者钱八）"
     assert article["captions"] == ["会场一角。 本报记者 周七 摄"]
+
+
+def test_folds_hold_out_a_papers_whole_fold_and_never_the_practice_pages() -> None:
+    models = Models([], lopo=False, folds=5)
+    held_out = models._held_out("paper-01")
+    same_fold = [p for p in (f"paper-{n:02d}" for n in range(2, 60))
+                 if paper_fold(p, 5) == paper_fold("paper-01", 5)]
+    assert held_out("paper-01") and same_fold and all(map(held_out, same_fold))
+    assert not held_out("practice")
+    assert not any(held_out(f"paper-{n:02d}") for n in range(2, 60)
+                   if f"paper-{n:02d}" not in same_fold)
+
+
+def test_credits_for_a_whole_set_of_pictures_name_the_photographers() -> None:
+    for line, names in (("以上图片均为本报记者 王小明摄", ("王小明",)),
+                        ("本版图片均由 李  四 摄", ("李四",))):
+        credit = parse_credit(line)
+        assert credit is not None and credit.photographers == names
+    assert parse_credit("为人民服务摄") is None

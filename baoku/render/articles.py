@@ -208,6 +208,8 @@ def plan_article(issue: Issue, article: Article, index: ArchiveIndex, tree: Plac
         char_count=chars,
         gbt7714=citation["gbt7714_online"],
         bibtex=citation["bibtex"],
+        bibtex_pages=citation["bibtex_pages"],
+        bibtex_note=citation["bibtex_note"],
         json_ld=citation["json_ld"],
         pagefind=pagefind_data(issue, article),
     )

@@ -14,7 +14,8 @@ import argparse
 import json
 import sys
 import unicodedata
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,18 +155,34 @@ def corpus_pages(folder: Path, papers: dict[str, str]) -> list[GoldPage]:
     return pages
 
 
-class Models:
-    """Trained models, one per held-out paper (or one for all), made once each."""
+def paper_fold(paper: str, folds: int) -> int:
+    """The fold a paper is held out in: fixed by its name, so every run splits alike."""
+    return zlib.crc32(paper.encode("utf-8")) % folds
 
-    def __init__(self, train_pages: list[LabelledPage], lopo: bool) -> None:
-        self.train_pages, self.lopo = train_pages, lopo
+
+class Models:
+    """Trained models made once each: one per held-out paper (``lopo``), one per fold of
+    papers (``folds``: the model that scores a paper was trained without its whole fold),
+    or one for all."""
+
+    def __init__(self, train_pages: list[LabelledPage], lopo: bool, folds: int = 0) -> None:
+        self.train_pages, self.lopo, self.folds = train_pages, lopo, folds
         self.made: dict[str, Model] = {}
 
+    def _held_out(self, paper: str) -> Callable[[str], bool]:
+        if self.folds:
+            fold = paper_fold(paper, self.folds)
+            return lambda other: other != "practice" and paper_fold(other, self.folds) == fold
+        if self.lopo:
+            return lambda other: other == paper
+        return lambda other: False
+
     def for_paper(self, paper: str) -> Model:
-        key = paper if self.lopo else ""
+        key = (str(paper_fold(paper, self.folds)) if self.folds else paper if self.lopo
+               else "")
         if key not in self.made:
-            self.made[key] = train_model([t for t in self.train_pages
-                                          if not self.lopo or t.paper != paper])
+            held_out = self._held_out(paper)
+            self.made[key] = train_model([t for t in self.train_pages if not held_out(t.paper)])
         return self.made[key]
 
 
@@ -209,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder with seeds/ and gold/ of real pages (repeatable)")
     parser.add_argument("--lopo", action="store_true",
                         help="leave one paper out: train without each paper, score it")
+    parser.add_argument("--folds", type=int, default=0, metavar="K",
+                        help="hold out papers in K fixed folds instead of one by one "
+                             "(K trainings instead of one per paper)")
     parser.add_argument("--practice", type=int, default=PRACTICE_PAGES)
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
@@ -217,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     papers = {f.name: f.paper for f in fixtures}
     pages = [GoldPage(f.name, f.paper, f.text, gold_from_roles(f.text, f.roles))
              for f in fixtures]
-    mode = "leave-one-paper-out" if args.lopo else "trained on all"
-    models = Models(train_pages, args.lopo)
+    mode = (f"{args.folds} folds of papers" if args.folds
+             else "leave-one-paper-out" if args.lopo else "trained on all")
+    models = Models(train_pages, args.lopo, args.folds)
     print_table(f"Layout fixtures ({mode}):", evaluate(pages, models, args.verbose))
     for folder in args.corpus:
         real = corpus_pages(folder, papers)

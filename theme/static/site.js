@@ -1,6 +1,7 @@
-/* 报库: citations and copy buttons, the plain-text download of an article, an issue's
-   data cut from its year's file, ← → keys between articles and the reader's search words
-   marked on an article (#hl=). Works from file:// (the issue's data needs http: fetch). */
+/* 报库: an article's keyword links and lower pager, citations and copy buttons, the
+   plain-text download of an article, an issue's data cut from its year's file, ← → keys
+   between articles and the reader's search words marked on an article (#hl=). Works from
+   file:// (the issue's data needs http: fetch). */
 (function () {
   "use strict";
 
@@ -36,18 +37,71 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  /* The address to cite: the built one when the site knows its base URL, else this
-     page's own when it is served (a file:// address cites nothing). */
+  /* The address to cite: the built one (the canonical link) when the site knows its base
+     URL, else this page's own when it is served (a file:// address cites nothing). */
   function pageAddress() {
+    var canonical = document.querySelector("link[rel='canonical']");
+    if (canonical) { return canonical.href; }
     if (!/^https?:$/.test(location.protocol)) { return ""; }
     return location.origin + location.pathname;
   }
 
-  /* The entry as built, before the reader's address and date of access are added (the
-     page carries it once, as the block's own text). */
+  /* ---------- the BibTeX entry, made from the page by baoku.citation.bibtex's rules ---------- */
+
+  var BIBTEX_SPECIAL = {
+    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%",
+    "$": "\\$", "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"
+  };
+  var UNKNOWN_NEWSPAPER = "[报纸名不详]";
+  var DATASET_NOTE = "报库数字报纸档案";
+
+  function bibtexEscape(text) {
+    return text.replace(/[\\{}&%$#_~^]/g, function (ch) { return BIBTEX_SPECIAL[ch]; });
+  }
+
+  /* The page's schema.org NewsArticle (authors, headline, date, the paper). */
+  function pageRecord() {
+    var script = document.querySelector("script[type='application/ld+json']");
+    try { return script ? JSON.parse(script.textContent) : null; } catch (e) { return null; }
+  }
+
+  /* The entry without url and urldate (fillCitations adds those), as bibtex() in Python
+     makes it without a base URL. */
+  function bibtexEntry(details) {
+    var record = pageRecord();
+    var cite = details.closest("[data-id]");
+    if (!record || !cite) { return ""; }
+    var fields = [];
+    var names = (record.author || []).map(function (a) { return "{" + bibtexEscape(a.name) + "}"; });
+    if (names.length) { fields.push(["author", names.join(" and ")]); }
+    var subtitle = textOf(".article-header .subtitle").replace(/^[\s—–\-－]+/u, "").trim();
+    fields.push(["title", "{" + bibtexEscape(record.headline + (subtitle ? ": " + subtitle : "")) + "}"]);
+    var paper = record.isPartOf && record.isPartOf.isPartOf;
+    fields.push(["journal", bibtexEscape(paper ? paper.name : UNKNOWN_NEWSPAPER)]);
+    var date = record.datePublished;
+    if (date) {
+      fields.push(["date", date], ["year", date.slice(0, 4)]);
+      if (date.length >= 7) { fields.push(["month", String(parseInt(date.slice(5, 7), 10))]); }
+    }
+    var pages = details.getAttribute("data-pages");
+    if (pages) { fields.push(["pages", bibtexEscape(pages)]); }
+    fields.push(["note", bibtexEscape(details.getAttribute("data-note") || DATASET_NOTE)]);
+    fields.push(["language", "chinese"]);
+    var key = "baoku:" + cite.getAttribute("data-id").replace(/[^A-Za-z0-9_\-]/gu, "-");
+    return "@article{" + key + ",\n" + fields.map(function (f) {
+      return "  " + f[0] + " = {" + f[1] + "}";
+    }).join(",\n") + "\n}\n";
+  }
+
+  /* The entry before the reader's address and date of access are added: the block's own
+     text when a theme wrote it, else made here (and the folded block shown). */
   var BIBTEX_ENTRY = (function () {
     var bibtex = document.getElementById("cite-bibtex");
-    return bibtex ? bibtex.textContent : "";
+    if (!bibtex) { return ""; }
+    var details = bibtex.closest("details");
+    if (!bibtex.textContent.trim() && details) { bibtex.textContent = bibtexEntry(details); }
+    if (details && bibtex.textContent) { details.hidden = false; }
+    return bibtex.textContent;
   }());
 
   function fillCitations() {
@@ -126,7 +180,7 @@
     document.querySelectorAll(".article-body figcaption").forEach(function (caption) {
       lines.push("［图］" + caption.textContent.trim());
     });
-    var address = button.getAttribute("data-address") || window.location.href.split("#")[0];
+    var address = pageAddress() || window.location.href.split("#")[0];
     var archive = button.getAttribute("data-archive") || textOf(".site-title");
     lines.push("——", button.getAttribute("data-source"), archive, address);
     return lines.join("\n") + "\n";
@@ -143,13 +197,18 @@
     window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
   }
 
+  function articleId(element) {
+    var cite = element.closest("[data-id]");
+    return cite ? cite.getAttribute("data-id") : "article";
+  }
+
   function setupTextDownload() {
     document.querySelectorAll("button.text-download").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
         // The BOM makes the file read as UTF-8 wherever it is opened, whatever the charset.
         saveFile(["\ufeff" + articleText(button)],
-                 button.getAttribute("data-file") || "article.txt", "text/plain;charset=utf-8");
+                 articleId(button) + ".txt", "text/plain;charset=utf-8");
       });
     });
   }
@@ -198,6 +257,36 @@
         button.textContent = "读取失败，请下载本年数据";
       }).then(function () { button.disabled = false; });
     });
+  }
+
+  /* ---------- parts of an article page made here from what the page already holds ---------- */
+
+  /* The keywords are plain words on the page: each becomes a link to the search page,
+     which needs JavaScript anyway. */
+  function linkKeywords() {
+    document.querySelectorAll("ul[data-search]").forEach(function (list) {
+      var search = list.getAttribute("data-search");
+      list.title = "点击关键词检索";
+      list.querySelectorAll("li").forEach(function (item) {
+        if (item.querySelector("a")) { return; }
+        var link = document.createElement("a");
+        link.href = search + "?q=" + encodeURIComponent(item.textContent);
+        link.textContent = item.textContent;
+        item.replaceChildren(link);
+      });
+    });
+  }
+
+  /* The pager under the article is a copy of the one above it, so a reader who reaches
+     the end need not scroll back; without JavaScript the one above serves. */
+  function copyPagerBelow() {
+    var top = document.querySelector(".pager-top");
+    var layout = document.querySelector(".article-layout");
+    if (!top || !layout || document.querySelector(".pager-bottom")) { return; }
+    var bottom = top.cloneNode(true);
+    bottom.classList.replace("pager-top", "pager-bottom");
+    bottom.setAttribute("aria-label", "本期前后文章");
+    layout.after(bottom);
   }
 
   /* ---------- the reader's search words, marked on the article (#hl=…) ---------- */
@@ -314,6 +403,8 @@
     });
   }
 
+  linkKeywords();
+  copyPagerBelow();
   fillCitations();
   setupCopyButtons();
   setupTextDownload();
