@@ -129,7 +129,7 @@ def test_the_shipped_model_rebuilds_byte_for_byte(tmp_path: Path,
 def test_the_fixtures_segment_well_with_the_shipped_model() -> None:
     """A floor, not a fit: real pages count once against 400 practice pages, because the
     model that memorises its fixtures does worse on papers it has not seen (paper-grouped
-    folds in docs/segmentation.md); the shipped model gets about 0.81 on its own fixtures."""
+    folds in docs/segmentation.md); the shipped model gets about 0.82 on its own fixtures."""
     pages = fixture_pages(ROOT / FIXTURES)
     total = None
     for page in pages:
@@ -303,3 +303,11 @@ def test_credits_for_a_whole_set_of_pictures_name_the_photographers() -> None:
         credit = parse_credit(line)
         assert credit is not None and credit.photographers == names
     assert parse_credit("为人民服务摄") is None
+
+
+def test_illustration_credits_close_a_picture_without_naming_a_photographer() -> None:
+    for line in ("洪  琥绘（人民视觉）", "王小明 制图", "本报记者 李四 绘图", "张三绘（新华社发）"):
+        credit = parse_credit(line)
+        assert credit is not None and credit.photographers == () and not credit.caption
+    for headline in ("蓝图共绘", "携手绘就新画卷", "山河共绘（组图）"):
+        assert parse_credit(headline) is None

@@ -186,7 +186,11 @@ def _photographers(tokens: list[str]) -> tuple[str, ...]:
 
 
 # An agency or source printed after a credit: "黄  海摄（人民视觉）", "X 摄（新华社发）".
-_AGENCY_AFTER = re.compile(r"(?<=摄)\s?[（(][^（）()]{2,10}[）)]$")
+_AGENCY_AFTER = re.compile(r"(?<=[摄绘图])\s?[（(][^（）()]{2,10}[）)]$")
+_AGENCY_WORD = re.compile(r"视觉|社|网|报|发")
+# An illustration or chart credit on its own line: "洪  琥绘", "杜明阳 制图", "本报记者 X 绘图".
+_ILLUSTRATION = re.compile(rf"^(?:(?:{_ROLE})\s?)?(?P<names>[{HAN}\s]{{2,14}}?)(?P<space>\s?)"
+                           r"(?:绘图|制图|绘)$")
 
 
 def parse_credit(spaced: str) -> Credit | None:
@@ -194,6 +198,8 @@ def parse_credit(spaced: str) -> Credit | None:
     agency = _AGENCY_AFTER.search(spaced)
     if agency:
         inner = parse_credit(spaced[:agency.start()])
+        if not inner and _AGENCY_WORD.search(agency.group(0)):
+            inner = _parse_illustration(spaced[:agency.start()], agency=True)
         if inner:
             return Credit(inner.caption, f"{inner.credit}{spaced[agency.start():]}",
                           inner.photographers)
@@ -203,7 +209,24 @@ def parse_credit(spaced: str) -> Credit | None:
         if inner and not inner.caption:
             caption = spaced[:bracketed.start()].strip()
             return Credit(caption, spaced[bracketed.start():].strip(), inner.photographers)
-    return _parse_bare_credit(spaced)
+    return _parse_bare_credit(spaced) or _parse_illustration(spaced, agency=False)
+
+
+def _parse_illustration(spaced: str, agency: bool) -> Credit | None:
+    """A drawing or chart credited on a line of its own. It closes a picture like a photo
+    credit but names no photographer. Without an agency after it, a space before the word
+    or a padded name must show that names stand there, so a headline ending in 绘 is not
+    read as a credit."""
+    found = _ILLUSTRATION.match(spaced.strip())
+    if not found:
+        return None
+    tokens = _merge_lone_characters(found.group("names").split())
+    padded = len(tokens) < len(found.group("names").split())
+    if not tokens or len(tokens) > 3 or not all(_NAME_RE.match(t) for t in tokens):
+        return None
+    if not (agency or found.group("space") or padded or _ROLE_RE.match(spaced.strip())):
+        return None
+    return Credit("", spaced.strip(), ())
 
 
 def _parse_bare_credit(spaced: str) -> Credit | None:
