@@ -4,8 +4,10 @@
 
 The site is served over local http (each request delayed by ``--delay-ms``, a stand-in
 for network latency). For every query a fresh browser context opens the search page with
-``?q=`` and the time until the first results are shown is taken, with the number of
-requests and bytes it needed; then a second query is typed on the same page. A last
+``?q=`` and the time until the first results are shown is taken (the page shows the
+first few as soon as they are in), with the number of requests and bytes it needed, and
+the same until the whole first page of results is shown; then a second query is typed
+on the same page (timed to its whole page). A last
 column runs Pagefind's own ``search`` over every bundle in ``pagefind/bundles.json`` and
 reports how many candidate pages it returns and how long that took: the part of the wait
 that grows with the archive.
@@ -34,9 +36,13 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 SECOND_QUERY_SUFFIX = " 社区"
 TIMEOUT_MS = 180_000
-# The search page marks #search-results with the query it shows once results are in.
+# The search page marks #search-results with the query it shows once results are in:
+# "partial" while the first few are shown and the rest of the page loads.
 RESULTS_SHOWN = """q => { const r = document.getElementById('search-results');
   return r.dataset.state && r.dataset.state !== 'loading' && r.dataset.query === q; }"""
+PAGE_SHOWN = """q => { const r = document.getElementById('search-results');
+  return r.dataset.state && r.dataset.state !== 'loading' && r.dataset.state !== 'partial'
+    && r.dataset.query === q; }"""
 # As the search page does: Pagefind told the language is unknown (no dictionary
 # segmenter cutting the query's words), every bundle merged.
 PAGEFIND_SEARCH = """async (queries) => {
@@ -142,15 +148,19 @@ def _reader_search(browser: Any, base: str, query: str) -> dict:
     page.wait_for_function(RESULTS_SHOWN, arg=query, timeout=TIMEOUT_MS)
     first = time.perf_counter() - start
     requests, size = len(sizes), sum(sizes)
+    page.wait_for_function(PAGE_SHOWN, arg=query, timeout=TIMEOUT_MS)
+    full = time.perf_counter() - start
+    full_requests, full_size = len(sizes), sum(sizes)
     status = page.evaluate("document.getElementById('search-status').textContent")
     second_query = query + SECOND_QUERY_SUFFIX
     start = time.perf_counter()
     page.fill("#search-input", second_query)
     page.press("#search-input", "Enter")
-    page.wait_for_function(RESULTS_SHOWN, arg=second_query, timeout=TIMEOUT_MS)
+    page.wait_for_function(PAGE_SHOWN, arg=second_query, timeout=TIMEOUT_MS)
     second = time.perf_counter() - start
     context.close()
     return {"query": query, "first": first, "requests": requests, "bytes": size,
+            "full": full, "full_requests": full_requests, "full_bytes": full_size,
             "second": second, "status": status.strip()}
 
 
@@ -158,11 +168,14 @@ def report(site: Path, rows: list[dict], delay: float) -> str:
     bundles = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
     lines = [f"{site}：{len(bundles['bundles'])} 个 Pagefind 包，每个请求延迟 "
              f"{delay * 1000:.0f} ms", "",
-             "| 查询 | 首次出结果 | 请求数 / 大小 | 再搜一次 | Pagefind 候选页 / 用时 | 页面显示 |",
-             "|---|---|---|---|---|---|"]
+             "| 查询 | 首次出结果 | 请求数 / 大小 | 整页结果 | 请求数 / 大小 | 再搜一次 "
+             "| Pagefind 候选页 / 用时 | 页面显示 |",
+             "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['query']} | {row['first']:.2f} s | {row['requests']} / "
-                     f"{row['bytes'] / 1e6:.1f} MB | {row['second']:.2f} s | "
+                     f"{row['bytes'] / 1e6:.2f} MB | {row['full']:.2f} s | "
+                     f"{row['full_requests']} / {row['full_bytes'] / 1e6:.2f} MB | "
+                     f"{row['second']:.2f} s | "
                      f"{row['candidates']:,} / {row['engine_seconds']:.2f} s | "
                      f"{row['status']} |")
     return "\n".join(lines)

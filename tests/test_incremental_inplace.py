@@ -3,7 +3,6 @@ updated in place, byte for byte what a full build writes."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -235,7 +234,9 @@ def searchable_watch_session(project: Path) -> Session:
 
 
 def bundle_list(output: Path) -> dict[str, Any]:
-    return json.loads((output / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    from tests.test_search_inplace import comparable_bundle_list
+
+    return comparable_bundle_list((output / "pagefind" / "bundles.json").read_bytes())
 
 
 def bundles_on_disk(output: Path) -> set[str]:
@@ -310,7 +311,7 @@ def test_an_edited_issue_replaces_its_shard_results_until_the_shard_is_rebuilt(
 
     session.build(QUIET)
     session.update_search()
-    assert set(bundle_list(output)) == {"bundles", "pages"}
+    assert not {"pending", "replaced"} & set(bundle_list(output))
     assert not list(output.glob("pagefind/pending-*"))
 
 

@@ -17,14 +17,25 @@ from tests.test_offline_packs import parse_pack
 from tests.test_search_records import archive_of, make_issue, story
 
 
+def comparable_bundle_list(data: bytes) -> dict[str, object]:
+    """``pagefind/bundles.json`` as two runs of Pagefind on the same records write it: the
+    metadata file it names for each bundle carries a digest that differs from one run to
+    the next (as the meta files do), so only the bundles it names one for are kept."""
+    listing = json.loads(data)
+    if "meta" in listing:
+        listing["meta"] = sorted(listing["meta"])
+    return listing
+
+
 def comparable(root: Path) -> dict[str, object]:
     """A site's search files as a full build must reproduce them.
 
     Pagefind 1.5 writes its filter and meta files differently from one run to the next
     (two full builds differ too), so inside a bundle the content fragments are compared
     byte for byte and the other files by folder and count. The offline packs hold the
-    same files: they are unpacked and compared the same way. Every other file (shard
-    manifest, offline ``index.js``) byte for byte, and the folders too.
+    same files: they are unpacked and compared the same way. The bundle list as
+    ``comparable_bundle_list``; every other file (shard manifest, offline ``index.js``)
+    byte for byte, and the folders too.
     """
     view: dict[str, object] = {}
     for path in sorted(root.rglob("*")):
@@ -39,6 +50,8 @@ def comparable(root: Path) -> dict[str, object]:
                 _compare_bundle_file(view, f"{folder}/{name}", data)
         elif in_bundle:
             _compare_bundle_file(view, rel, path.read_bytes())
+        elif rel == "pagefind/bundles.json":
+            view[rel] = comparable_bundle_list(path.read_bytes())
         else:
             view[rel] = path.read_bytes()
     return view

@@ -350,8 +350,13 @@ def test_site_with_search_links_its_bundles(build_from: object) -> None:
     assert 'data-bundles="../pagefind/bundles.json"' in html
     assert 'data-offline="../search-offline/index.js"' in html
     assert (out / "pagefind" / "2024" / "pagefind.js").is_file()
+    assert 'fetch("../pagefind/bundles.json"' in html  # asked for as the page starts
     listing = json.loads((out / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
-    assert listing == {"bundles": ["2024"], "pages": {"2024": 1}}
+    assert listing["bundles"] == ["2024"] and listing["pages"] == {"2024": 1}
+    # what the page asks for together with the entry, before Pagefind would
+    assert set(listing["meta"]) == {"2024"}
+    assert (out / "pagefind" / "2024" / listing["meta"]["2024"]).is_file()
+    assert (out / "pagefind" / "2024" / listing["wasm"]).is_file()
     assert "pagefind-ui.js" not in {p.name for p in (out / "pagefind" / "2024").iterdir()}
 
 

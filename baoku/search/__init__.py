@@ -20,6 +20,7 @@ from .offline import BUNDLE_LIST, INDEX_FILE, OFFLINE_DIR
 from .pagefind import (
     BUNDLE_DIR,
     FILTER_NAMES,
+    LANGUAGE,
     build_bundles,
     build_pending_bundle,
     bundle_path,
@@ -210,7 +211,8 @@ def write_bundle_list(site_dir: Path, bundles: Sequence[str], pages: Mapping[str
     of them an older baoku left here is removed. ``--zip`` packs the bundles named here.
     """
     listing: dict[str, object] = {"bundles": list(bundles),
-                                  "pages": {name: pages[name] for name in bundles if name in pages}}
+                                  "pages": {name: pages[name] for name in bundles if name in pages},
+                                  **_opening_files(site_dir, bundles)}
     if pending is not None:
         listing["pending"] = pending
     if replaced:
@@ -218,6 +220,27 @@ def write_bundle_list(site_dir: Path, bundles: Sequence[str], pages: Mapping[str
     text = json.dumps(listing, ensure_ascii=False, indent=1) + "\n"
     _replace_file(site_dir / BUNDLE_LIST, text.encode("utf-8"))
     shutil.rmtree(site_dir / OFFLINE_DIR, ignore_errors=True)
+
+
+def _opening_files(site_dir: Path, bundles: Sequence[str]) -> dict[str, object]:
+    """What Pagefind reads to open each bundle after its entry file: the metadata
+    (``"meta"``, by bundle) and the WebAssembly (``"wasm"``, the first bundle's: every
+    bundle is of one format). The search page asks for them together with the entry as
+    soon as it has this list, instead of one after the other as Pagefind would (entry,
+    then metadata). A bundle whose entry cannot be read is left out: Pagefind then asks
+    for its files itself."""
+    meta: dict[str, str] = {}
+    wasm = ""
+    for name in bundles:
+        try:
+            entry = json.loads((site_dir / bundle_path(name) / "pagefind-entry.json")
+                               .read_text(encoding="utf-8"))
+            language = entry["languages"][LANGUAGE]
+            meta[name] = f"pagefind.{language['hash']}.pf_meta"
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        wasm = wasm or f"wasm.{language.get('wasm') or 'unknown'}.pagefind"
+    return {"meta": meta, "wasm": wasm} if meta else {}
 
 
 def pending_changes(indexed: Sequence[SearchRecord], current: Sequence[SearchRecord]

@@ -19,6 +19,7 @@ def test_reader_search_is_timed_with_its_requests_and_candidates(
     (row,) = rows
     assert 0 < row["first"] < 60 and 0 < row["second"] < 60
     assert row["requests"] > 3  # page, script, bundle list, Pagefind's files
+    assert row["first"] <= row["full"] and row["requests"] <= row["full_requests"]
     assert row["candidates"] > 0  # the seeds mention 梁园区
     assert "篇" in row["status"]
     table = latency.report(site, rows, 0.0)

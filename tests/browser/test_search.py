@@ -61,6 +61,7 @@ def wait_for_results(page: object, query: str) -> dict[str, object]:
     page.wait_for_function(  # type: ignore[attr-defined]
         """q => { const r = document.getElementById('search-results');
                   return r && r.dataset.state && r.dataset.state !== 'loading'
+                         && r.dataset.state !== 'partial'
                          && (r.dataset.query === q || r.dataset.state === 'error'); }""",
         arg=query, timeout=20_000)
     return page.evaluate(  # type: ignore[attr-defined]

@@ -82,6 +82,57 @@ def test_a_first_search_reads_the_newest_bundle_alone(page: object, base: str) -
     assert bundles_read(requests) == {"2024"}
 
 
+# Each change of #search-results' state, with the results shown then and the files the
+# page had fetched by then (Pagefind runs on the page: its requests are the page's); the
+# list shown first is marked.
+STATES = """window.baokuStates = [];
+document.addEventListener('DOMContentLoaded', () => {
+  const r = document.getElementById('search-results');
+  new MutationObserver(() => {
+    window.baokuStates.push({
+      state: r.dataset.state, hits: r.querySelectorAll('.search-hit').length,
+      files: performance.getEntriesByType('resource').map(e => e.name)});
+    if (r.dataset.state === 'partial') r.querySelector('.search-hits').dataset.first = 'yes';
+  }).observe(r, {attributes: true, attributeFilter: ['data-state']});
+});"""
+
+
+def test_a_first_visit_shows_the_first_results_before_the_whole_page(
+        page: object, base: str) -> None:
+    page.add_init_script(STATES)  # type: ignore[attr-defined]
+    page.goto(search_url(base, q="梁园区"))  # type: ignore[attr-defined]
+    result = wait_for_results(page, "梁园区")
+    states = page.evaluate("window.baokuStates")  # type: ignore[attr-defined]
+    assert [(s["state"], s["hits"]) for s in states] == [("partial", 5), ("done", 20)]
+    # the rest of the page extends the list shown first (a reader may be on a link)
+    assert page.eval_on_selector(".search-hits", "l => l.dataset.first") == "yes"  # type: ignore[attr-defined]
+    assert len(result["hits"]) == 20 and "找到" in str(result["status"])
+
+
+def test_a_first_visit_asks_for_each_file_that_opens_pagefind_once(
+        page: object, tiered_site: Path, serve: object) -> None:
+    """The page asks for the bundle list, the first bundle's entry, metadata and
+    WebAssembly itself, together, and hands them to Pagefind: none is asked twice, and
+    no worker script is loaded before the results."""
+    page.add_init_script(STATES)  # type: ignore[attr-defined]
+    entries: list[dict[str, str]] = []
+    page.on("request", lambda r: entries.append(r.all_headers())  # type: ignore[attr-defined]
+            if "pagefind-entry.json" in r.url else None)
+    base = serve(tiered_site) + "search/index.html"  # type: ignore[operator]
+    page.goto(search_url(base, q="梁园区"))  # type: ignore[attr-defined]
+    wait_for_results(page, "梁园区")
+    fetched = page.evaluate("window.baokuStates.at(-1).files")  # type: ignore[attr-defined]
+    # as Pagefind's own (?ts=): an entry names the metadata file a rebuild renames
+    assert entries and entries[0].get("cache-control") == "no-cache", entries
+    listing = json.loads((tiered_site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    opening = ["pagefind/bundles.json", "pagefind/2024/pagefind-entry.json",
+               f"pagefind/2024/{listing['meta']['2024']}", f"pagefind/2024/{listing['wasm']}",
+               "pagefind/2024/pagefind.js"]
+    for file in opening:  # a file Pagefind asked for again would be listed twice
+        assert sum(1 for url in fetched if url.split("?")[0].endswith(file)) == 1, file
+    assert not [url for url in fetched if "pagefind-worker" in url]
+
+
 def test_the_filter_lists_name_every_year_and_leave_searches_on_the_newest(
         page: object, base: str) -> None:
     page.goto(search_url(base, q="梁园区"))  # type: ignore[attr-defined]

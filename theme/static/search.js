@@ -4,6 +4,10 @@
   "use strict";
 
   var PAGE_SIZE = 20;
+  // A first page of results is shown as soon as its first few are in (about a screenful;
+  // a browser asks an HTTP/1 server for six files at a time, and each result is a file),
+  // the rest of the page as they come.
+  var FIRST_SHOWN = 5;
   var TYPE_DELAY_MS = 200;
   var FILTER_LISTS_IDLE_MS = 1500;
   var QUOTES = /["'“”‘’「」『』《》〈〉【】〔〕（）()[\]]/g;
@@ -103,7 +107,7 @@
      ("pending") and the pages whose results from the other bundles are out of date are
      listed ("replaced"). */
   function loadBundleList() {
-    return fetch(bundleListUrl, { cache: "no-store" }).then(function (response) {
+    return askBundleList().then(function (response) {
       if (!response.ok) throw new Error("无法加载 " + bundleListUrl);
       return response.json();
     }).then(function (listing) {
@@ -114,6 +118,8 @@
         pending: listing.pending || "",
         urls: names.map(function (name) { return new URL(name + "/", bundleListUrl).href; }),
         pages: names.map(function (name) { return (listing.pages || {})[name]; }),
+        meta: listing.meta || {},
+        wasm: listing.wasm || "",
         replaced: new Set((listing.replaced || []).map(function (file) {
           return new URL(file, siteRoot).href;
         }))
@@ -121,8 +127,63 @@
     });
   }
 
+  /* Files asked for before Pagefind asks for them. Pagefind opens a bundle one request
+     after the other (entry, then metadata and WebAssembly), and a merge only once the
+     first bundle is open; asked for together as soon as the bundle list names them,
+     they arrive in one round trip. ``install`` makes the page's fetch answer each from
+     its early request, once (Pagefind adds ``?ts=`` to the entry's address, which is
+     ignored); everything else is fetched as before. */
+  function earlyFiles() {
+    var asked = new Set();
+    var waiting = new Map();
+    var fetchNow = null;
+    function key(input) {
+      var url = new URL(input instanceof Request ? input.url : String(input), location.href);
+      url.search = "";
+      url.hash = "";
+      return url.href;
+    }
+    return {
+      install: function () {
+        if (fetchNow) return;
+        fetchNow = window.fetch;
+        window.fetch = function (input, init) {
+          var early = waiting.get(key(input));
+          if (early) {
+            waiting.delete(key(input));
+            return early;
+          }
+          return fetchNow.call(window, input, init);
+        };
+      },
+      ask: function (urls) {
+        urls.forEach(function (url) {
+          if (!fetchNow || asked.has(url)) return;
+          asked.add(url);
+          // Pagefind asks for an entry with ?ts=, never from the browser's cache: it names
+          // the metadata file, which a rebuild renames. The others go as Pagefind's would.
+          var fresh = /\/pagefind-entry\.json$/.test(url) ? { cache: "no-store" } : undefined;
+          var response = fetchNow.call(window, url, fresh);
+          response.catch(function () { /* Pagefind sees the failure when it asks */ });
+          waiting.set(url, response);
+        });
+      }
+    };
+  }
+
+  /* The bundle list as search.html asked for it while the page loaded (over http), or
+     asked for now (search.html's request then is not made). */
+  function askBundleList() {
+    var asked = window.baokuBundleList;
+    window.baokuBundleList = null;
+    return Promise.resolve(asked).then(function (response) {
+      return response || fetch(bundleListUrl, { cache: "no-store" });
+    });
+  }
+
   /* ``packed``: null when Pagefind loads its own files (http), else ``scriptPacks()``. */
   function pagefindEngine(packed) {
+    var early = earlyFiles();
     var pf = null;
     var bundles = null;
     var merged = [];  // by bundle: merged into Pagefind yet (the primary is loaded first)
@@ -133,23 +194,26 @@
       init: function () {
         return (packed ? packed.init() : Promise.resolve()).then(loadBundleList).then(function (list) {
           bundles = list;
+          ends = tierEnds(list.pages);
+          early.install();
+          // Pagefind's script first: over HTTP/1 a browser asks for six files at a time,
+          // and the others wait for it (the first bundle's entry, metadata and
+          // WebAssembly next; a merged bundle's files are needed only once those are in).
           var script = list.urls[0] + "pagefind.js";
-          // Pagefind starts its worker only once pagefind.js runs: asked for now, the
-          // worker's script comes from the HTTP cache then, a round trip sooner.
-          if (!packed) fetch(list.urls[0] + "pagefind-worker.js").catch(function () {});
-          return (packed ? packed.importModule(script) : import(script)).then(function (module) {
+          var imported = packed ? packed.importModule(script) : import(script);
+          early.ask(openingFilesOf(range(ends[0])));
+          return imported.then(function (module) {
             pf = module;
-            var options = { excerptLength: 36, baseUrl: siteRoot.pathname };
-            if (packed) {  // pagefind.js runs from a blob: URL, and no worker runs from disk
-              options.basePath = list.urls[0];
-              options.noWorker = true;
-            }
+            // Pagefind runs on the page, not in its worker: its requests then go through
+            // this page's fetch, which answers those asked for early (see earlyFiles),
+            // and no worker script is loaded before the first results.
+            var options = { excerptLength: 36, baseUrl: siteRoot.pathname, noWorker: true };
+            if (packed) options.basePath = list.urls[0];  // pagefind.js runs from a blob: URL
             return pf.options(options);
           }).then(function () {
             return startWithoutSegmenter(pf);
           }).then(function () {
             merged = list.names.map(function (name, i) { return i === 0; });
-            ends = tierEnds(list.pages);
             return merge(range(ends[0]));
           });
         });
@@ -191,6 +255,21 @@
       }
     };
 
+    /* What Pagefind reads to open the bundles at ``indexes``, one file after the other
+       (each bundle's entry, then the metadata the entry names; the first bundle also the
+       WebAssembly), as far as the bundle list names them. */
+    function openingFilesOf(indexes) {
+      var files = [];
+      indexes.forEach(function (i) {
+        var url = bundles.urls[i];
+        var meta = bundles.meta[bundles.names[i]];
+        files.push(url + "pagefind-entry.json");
+        if (meta) files.push(url + meta);
+        if (i === 0 && bundles.wasm) files.push(url + bundles.wasm);
+      });
+      return files;
+    }
+
     function range(count) {
       var out = [];
       for (var i = 0; i < count; i++) out.push(i);
@@ -226,6 +305,7 @@
     function merge(indexes) {
       var fresh = indexes.filter(function (i) { return !merged[i]; });
       fresh.forEach(function (i) { merged[i] = true; });
+      early.ask(openingFilesOf(fresh));
       if (fresh.length) {
         merging = merging.then(function () {
           return Promise.all(fresh.map(function (i) {
@@ -294,6 +374,7 @@
           return open(!scope.more(), delivered);
         }).then(function (c) { inner = c; update(); return outer; });
       }
+      outer.warm = function (count) { if (inner.warm) inner.warm(count); };
       outer.next = function (count) {
         var hits = [];
         function fill() {
@@ -358,6 +439,13 @@
       var all = list.length;
       if (skip && skip.size) list = list.filter(function (r) { return !skip.has(r.id); });
       var cursor = { total: all, done: !list.length, rejected: 0 };
+      /* Asks for the next ``count`` candidates' data at once, before ``next`` reads them
+         a few at a time (Pagefind keeps each page's data once asked for). */
+      cursor.warm = function (count) {
+        list.slice(position, position + count).forEach(function (r) {
+          r.data().catch(function () { /* next() meets the failure */ });
+        });
+      };
       cursor.next = function (count) {
         var hits = [];
         function step() {
@@ -401,7 +489,11 @@
           !(counts && counts[name] === 0);
       });
       var current = null;
+      var warmth = 0;  // what warm() asked for, passed on to the first bundle read
       var cursor = { total: found.results.length, done: !found.results.length };
+      cursor.warm = function (count) {
+        if (current) current.warm(count); else warmth = count;
+      };
 
       function inShard(name) {
         var options = { filters: Object.assign({}, filters), sort: { date: "desc" } };
@@ -443,7 +535,12 @@
             }
             var name = order.shift();
             carry.read.add(name);
-            return inShard(name).then(function (c) { current = c; return fill(); });
+            return inShard(name).then(function (c) {
+              current = c;
+              if (warmth) c.warm(warmth);
+              warmth = 0;
+              return fill();
+            });
           }
           return current.next(count - hits.length).then(function (more) {
             more.forEach(function (hit) {
@@ -806,13 +903,34 @@
     return "找到 " + cursor.total + " 篇文章" + rest + where;
   }
 
-  function render(hits, query) {
+  /* ``shown``: the list renderFirst put up for this search, which the rest of the page
+     extends (a reader may already be on one of its links). */
+  function render(hits, query, shown) {
+    if (shown && shown.parentNode === results) {
+      hits.slice(shown.children.length).forEach(function (hit) {
+        shown.appendChild(hitElement(hit, query));
+      });
+    } else {
+      results.replaceChildren(hitList(hits, query));
+    }
+    if (!cursor.done) results.appendChild(more);
+    setState("done", countMessage(hits.length), query);
+  }
+
+  /* The first results while the rest of the page loads (still busy: the count is
+     announced once the page is complete); returns their list. */
+  function renderFirst(hits, query) {
+    var list = hitList(hits, query);
+    results.replaceChildren(list);
+    setState("partial", "正在检索…", query);
+    return list;
+  }
+
+  function hitList(hits, query) {
     var list = document.createElement("ol");
     list.className = "search-hits";
     hits.forEach(function (hit) { list.appendChild(hitElement(hit, query)); });
-    results.replaceChildren(list);
-    if (!cursor.done) results.appendChild(more);
-    setState("done", countMessage(hits.length), query);
+    return list;
   }
 
   function showMore() {
@@ -929,6 +1047,7 @@
     var filters = currentFilters();
     var sort = sortSelect.value;
     var mine = ++sequence;
+    var shown = null;  // the first results, once shown
     syncUrl(fromHistory === true);
     syncTitle(query);
     if (!query && !Object.keys(filters).length) {
@@ -943,14 +1062,22 @@
     }).then(function (found) {
       if (mine !== sequence) return null;
       cursor = found;
-      return found.next(PAGE_SIZE);
+      found.warm(PAGE_SIZE);
+      return found.next(FIRST_SHOWN);
+    }).then(function (first) {
+      if (mine !== sequence || first === null) return null;
+      if (!first.length || cursor.done) return first;
+      shown = renderFirst(first, query);
+      return cursor.next(PAGE_SIZE - first.length).then(function (rest) {
+        return first.concat(rest);
+      });
     }).then(function (hits) {
       if (mine !== sequence || hits === null) return;
       results.removeAttribute("aria-busy");
       if (!hits.length) {
         renderNone(query, filters, mine);
       } else {
-        render(hits, query);
+        render(hits, query, shown);
       }
       loadFilterListsWhenIdle();
     }).catch(function (error) {
