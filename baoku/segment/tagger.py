@@ -150,8 +150,8 @@ def train(pages: Sequence[tuple[Sequence[Sequence[str]], Sequence[Role]]],
         flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         encoded.append((rows, flat, starts, [ROLES.index(g) for g in gold]))
     runs = [_perceptron(encoded, len(vocabulary), epochs, seed) for seed in seeds]
-    emit = np.mean([run[0] for run in runs], axis=0)
-    trans = np.mean([run[1] for run in runs], axis=0)
+    emit = np.stack([run[0] for run in runs]).mean(axis=0)
+    trans = np.stack([run[1] for run in runs]).mean(axis=0)
     return Model(vocabulary, np.round(emit, 4), np.round(trans, 4))
 
 
