@@ -217,16 +217,18 @@ def _parse_illustration(spaced: str, agency: bool) -> Credit | None:
     credit but names no photographer. Without an agency after it, a space before the word
     or a padded name must show that names stand there, so a headline ending in 绘 is not
     read as a credit."""
-    found = _ILLUSTRATION.match(spaced.strip())
+    line = spaced.strip()
+    found = _ILLUSTRATION.match(line)
     if not found:
         return None
-    tokens = _merge_lone_characters(found.group("names").split())
-    padded = len(tokens) < len(found.group("names").split())
+    printed = found.group("names").split()
+    tokens = _merge_lone_characters(printed)
     if not tokens or len(tokens) > 3 or not all(_NAME_RE.match(t) for t in tokens):
         return None
-    if not (agency or found.group("space") or padded or _ROLE_RE.match(spaced.strip())):
+    padded = len(tokens) < len(printed)
+    if not (agency or found.group("space") or padded or _ROLE_RE.match(line)):
         return None
-    return Credit("", spaced.strip(), ())
+    return Credit("", line, ())
 
 
 def _parse_bare_credit(spaced: str) -> Credit | None:

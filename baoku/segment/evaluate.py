@@ -178,10 +178,9 @@ class Models:
         return lambda other: False
 
     def for_paper(self, paper: str) -> Model:
-        key = (str(paper_fold(paper, self.folds)) if self.folds else paper if self.lopo
-               else "")
+        held_out = self._held_out(paper)
+        key = ",".join(sorted({t.paper for t in self.train_pages if held_out(t.paper)}))
         if key not in self.made:
-            held_out = self._held_out(paper)
             self.made[key] = train_model([t for t in self.train_pages if not held_out(t.paper)])
         return self.made[key]
 
