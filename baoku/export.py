@@ -160,12 +160,13 @@ def export_data(archive: Archive, per_issue: bool = False, previous: Path | None
     for issue in archive.issues:
         years.setdefault(issue_year(issue), []).append(issue)
         if per_issue:
-            yield OutputFile(urls.issue_data(issue.id), _dump(issue_record(issue, per_issue)))
+            yield OutputFile(urls.issue_data(issue.id),
+                             _dump(issue_record(archive.whole(issue), per_issue)))
     for year, issues in years.items():
         path = urls.year_data(year)
 
         def lines(issues: list[Issue] = issues) -> Iterator[bytes]:
-            return (_dump(issue_record(issue, per_issue)) for issue in issues)
+            return (_dump(issue_record(archive.whole(issue), per_issue)) for issue in issues)
 
         yield OutputFile(path, year_file(lines, previous / path if previous else None))
     yield OutputFile("data/report.json", _dump(report_record(archive)))

@@ -168,7 +168,7 @@ def _article_entry(issue: Issue, article: Article, config: Config, updated: str)
 def feed_entries(archive: Archive, config: Config) -> list[FeedEntry]:
     """Newest issues first (undated last), each followed by its articles; at most 50."""
     entries: list[FeedEntry] = []
-    for issue in archive.issues:
+    for issue in map(archive.whole, archive.issues):  # lazily: only the newest are read
         updated = rfc3339(issue.date.value)
         entries.append(_issue_entry(issue, config, updated))
         entries.extend(_article_entry(issue, a, config, updated) for a in issue.articles)

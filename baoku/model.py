@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Literal, Protocol
 
 DatePrecision = Literal["day", "month", "year"]
 DateSource = Literal["front-matter", "filename", "sidecar", "inferred"]
@@ -189,14 +189,29 @@ class SitePage:
     description: str | None = None
 
 
+class IssueTexts(Protocol):
+    """Where a build keeps its articles' text aside (``baoku.textstore.TextStore``)."""
+
+    def whole(self, issue: Issue) -> Issue: ...
+
+
 @dataclass(frozen=True)
 class Archive:
-    """Everything the render, index and publish stages need."""
+    """Everything the render, index and publish stages need.
+
+    With ``texts``, the issues' articles hold no text (paragraphs, section heads,
+    captions, Markdown HTML): a stage that shows it takes one issue at a time back
+    ``whole``."""
 
     issues: tuple[Issue, ...]  # newest first, undated last
     failures: tuple[Failure, ...] = ()
     generated_at: str = ""  # ISO 8601 with offset
     pages: tuple[SitePage, ...] = ()  # the site's own pages, in navigation order
+    texts: IssueTexts | None = field(default=None, compare=False, repr=False)
+
+    def whole(self, issue: Issue) -> Issue:
+        """``issue`` of this archive with its articles' text."""
+        return issue if self.texts is None else self.texts.whole(issue)
 
 
 @dataclass(frozen=True)

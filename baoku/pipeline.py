@@ -41,7 +41,6 @@ from .render import PageReuse, make_environment, render_report, render_site
 from .safety import check_output, unreadable_reason
 from .search import (
     SearchRecord,
-    archive_records,
     index_records,
     issue_records,
     remove_orphaned_scratch,
@@ -49,6 +48,7 @@ from .search import (
 from .segment import segment
 from .shared_values import SharedValues
 from .templating import template_problem
+from .textstore import TextStore, text_store
 
 SOURCE_SUFFIXES = (".txt", ".md")
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -119,6 +119,11 @@ class Cache(Protocol):
     def pages(self, progress: Progress) -> PageReuse | None:
         """Which rendered pages can be reused (None: render every page)."""
 
+    def keeps_text_aside(self) -> bool:
+        """Whether the build may keep its articles' text in a text store while it runs
+        (see ``baoku.textstore``); False when the cache reuses the built archive's
+        issues whole after the build (a session's preview and search update)."""
+
     def index_in_this_process(self, config: Config) -> bool:
         """The index stage updates this cache, so it cannot run in a forked process."""
 
@@ -175,6 +180,9 @@ class NoCache:
     def pages(self, progress: Progress) -> PageReuse | None:
         return None
 
+    def keeps_text_aside(self) -> bool:
+        return True
+
     def index_in_this_process(self, config: Config) -> bool:
         return False
 
@@ -210,18 +218,29 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     timer = Timer()
     check_output(config)  # before anything is read, cached or replaced
     cache.start(config)
-    with index_standby(config, cache) as standby:
-        return _build(config, cache, timer, log, progress, standby)
+    with index_standby(config, cache) as standby, build_texts(cache) as texts:
+        return _build(config, cache, timer, log, progress, standby, texts)
+
+
+@contextmanager
+def build_texts(cache: Cache) -> Iterator[TextStore | None]:
+    """The build's text store, removed when the build ends; None when the cache keeps
+    the issues whole (the build then holds every article's text, as the cache does)."""
+    if not cache.keeps_text_aside():
+        yield None
+        return
+    with text_store() as store:
+        yield store
 
 
 def _build(config: Config, cache: Cache, timer: Timer, log: Log, progress: Progress,
-           standby: Standby | None) -> BuildResult:
-    issues, failures = read_and_assemble(config, cache, timer, log, progress)
+           standby: Standby | None, texts: TextStore | None = None) -> BuildResult:
+    issues, failures = read_and_assemble(config, cache, timer, log, progress, texts)
     pages, page_failures = site_pages(config.content_dir, config.project_root)
     for failure in page_failures:
         log(f"跳过 {failure.message}")
     collected = Archive(issues=sort_issues(issues), failures=(*failures, *page_failures),
-                        generated_at=now_iso(config), pages=pages)
+                        generated_at=now_iso(config), pages=pages, texts=texts)
     if not collected.issues:
         raise BuildError(_nothing_built_message(config, collected))
     try:
@@ -263,10 +282,12 @@ def _build(config: Config, cache: Cache, timer: Timer, log: Log, progress: Progr
 
 
 def read_and_assemble(config: Config, cache: Cache, timer: Timer, log: Log,
-                      progress: Progress) -> tuple[list[Issue], list[Failure]]:
+                      progress: Progress, texts: TextStore | None = None
+                      ) -> tuple[list[Issue], list[Failure]]:
     """read → clean → segment → enrich: every issue, its source's text left out (see
     ``without_text``), and every failure. Each source's text is let go of once its issue
-    is made, so the rest of the build never holds the sources' text."""
+    is made, so the rest of the build never holds the sources' text; with ``texts``,
+    each issue's articles' text goes there as soon as the issue is made."""
     paths, skipped = scan_sources(config.content_dir, config.project_root)
     for failure in skipped:
         log(f"跳过 {failure.message}")
@@ -274,7 +295,7 @@ def read_and_assemble(config: Config, cache: Cache, timer: Timer, log: Log,
     with timer.stage("segment+enrich"):  # clean → segment → enrich, source by source
         jobs = assemble_jobs(sources)
         sources.clear()  # each source's text is let go of once assembled (see assemble_stage)
-        outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress)
+        outcomes, _ = assemble_stage(jobs, config, enricher, cache, progress, texts)
         issues, failed = collect_issues(jobs, outcomes, config, log)
     progress("读取与切分", len(jobs), len(jobs))
     return issues, [*skipped, *failures, *failed]
@@ -496,12 +517,15 @@ def _unique_id(base: str, taken: set[str]) -> str:
 
 
 def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, cache: Cache,
-                   progress: Progress = no_progress) -> tuple[list[Outcome], list[int]]:
+                   progress: Progress = no_progress, texts: TextStore | None = None
+                   ) -> tuple[list[Outcome], list[int]]:
     """Every job's outcome, in order (the cache's issue, or assembled: in a pool when
     worth it), and the positions of the jobs assembled afresh. Each job's source is left
     in ``jobs`` without its text once assembled: the texts not yet assembled and the issues
-    made so far are all a build holds at once, never both for the whole archive."""
-    outcomes: list[Outcome] = [(cache.issue(source, issue_id), None)
+    made so far are all a build holds at once, never both for the whole archive. With
+    ``texts``, every issue's articles' text is kept there, not in the outcome."""
+    keep = texts.keep if texts is not None else _as_it_is
+    outcomes: list[Outcome] = [(_kept(cache.issue(source, issue_id), keep), None)
                                for source, issue_id, _ in jobs]
     misses = [n for n, (issue, _) in enumerate(outcomes) if issue is None]
     runnable: list[int] = []
@@ -519,9 +543,18 @@ def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, 
         if isinstance(issue, Issue):
             issue = shared.issue(without_text(issue))
             cache.keep_issue(source, issue_id, issue)
+            issue = keep(issue)
         jobs[n] = replace(source, text=""), issue_id, rel
         outcomes[n] = issue, error
     return outcomes, misses
+
+
+def _as_it_is(issue: Issue) -> Issue:
+    return issue
+
+
+def _kept(issue: Issue | None, keep: Callable[[Issue], Issue]) -> Issue | None:
+    return None if issue is None else keep(issue)
 
 
 def without_text(issue: Issue) -> Issue:
@@ -702,7 +735,7 @@ def start_index(archive: Archive, config: Config, site_dir: Path, cache: Cache,
         return Background(list, in_process=False, name="baoku-search")
     only = cache.changed_shards(archive, config, site_dir)
     work = partial(_index_records_received, config=config, site_dir=site_dir, only=only)
-    return standby.run(work, (issue_records(issue) for issue in archive.issues))
+    return standby.run(work, whole_records(archive))
 
 
 def index_stage(archive: Archive, config: Config, site_dir: Path, cache: Cache) -> list[str]:
@@ -711,7 +744,14 @@ def index_stage(archive: Archive, config: Config, site_dir: Path, cache: Cache) 
     if cache.defer_index(site_dir):
         return []
     only = cache.changed_shards(archive, config, site_dir)
-    return index_records(archive_records(archive), config, site_dir, only_shards=only)
+    records = [record for batch in whole_records(archive) for record in batch]
+    return index_records(records, config, site_dir, only_shards=only)
+
+
+def whole_records(archive: Archive) -> Iterator[list[SearchRecord]]:
+    """Each issue's search records in archive order, made from its text one issue at a
+    time (``search.archive_records`` of an archive whose text is in a store)."""
+    return (issue_records(archive.whole(issue)) for issue in archive.issues)
 
 
 def _index_records_received(batches: Iterator[list[SearchRecord]], config: Config,

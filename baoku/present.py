@@ -167,10 +167,13 @@ def build_index(archive: Archive, only_articles: Collection[str] | None = None
     for issue in archive.issues:
         summary = summarize_issue(issue)
         issues[issue.id] = summary
-        for article in issue.articles:
-            key = issue.article_id(article)
-            articles[key] = (issue, article)
-            if only_articles is not None and key not in only_articles:
-                continue
-            summaries[key] = summarize_article(issue, article, summary)
+        keys = [issue.article_id(a) for a in issue.articles]
+        articles.update(zip(keys, ((issue, a) for a in issue.articles), strict=True))
+        if only_articles is not None and not any(k in only_articles for k in keys):
+            continue
+        whole = archive.whole(issue)  # the leads need the text, only while summarised
+        for article in whole.articles:
+            key = whole.article_id(article)
+            if only_articles is None or key in only_articles:
+                summaries[key] = summarize_article(whole, article, summary)
     return ArchiveIndex(issues, articles, summaries)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from baoku import pipeline, render
 from baoku.background import Background, StageDied
+from baoku.cache.session import Session
 from baoku.clean import widen_punctuation
 from baoku.config import Config
 from baoku.enrich import related
@@ -67,7 +68,8 @@ def _files(out: Path) -> dict[str, bytes]:
 
 def _plans(root: Path) -> tuple[list[render.PagePlan], pipeline.BuildResult]:
     config = make_config(root, root / "output")
-    result = pipeline.build(replace(config, workers=1), log=lambda m: None)
+    # a session keeps the issues whole after the build (a plain build's text store is gone)
+    result = Session(replace(config, workers=1), use_disk_cache=False).build(log=lambda m: None)
     return list(render.plan_pages(result.archive, config)), result
 
 

@@ -367,6 +367,11 @@ class Session:
         report("生成页面", len(prints), len(prints))
         self._next_prints = prints
 
+    def keeps_text_aside(self) -> bool:
+        """No: the session reuses the built archive's issues whole (previews, the
+        search update), so they keep their text, as its issue cache does."""
+        return False
+
     def index_in_this_process(self, config: Config) -> bool:
         """With no index to update, the search stage can run in a forked process."""
         return self.defer_search or (config.output_dir / search.MANIFEST).is_file()

@@ -164,6 +164,7 @@ def plan_articles(archive: Archive, index: ArchiveIndex, tree: PlaceTree,
         summary = index.issues[issue.id]
         crumbs = (*issue_crumbs(summary, papers), Link(summary.label, summary.path))
         siblings = [index.summaries[issue.article_id(a)] for a in issue.articles]
+        issue = archive.whole(issue)  # its text, for its article pages only
         for position, article in enumerate(issue.articles):
             yield from plan_article(issue, article, index, tree, citations, crumbs,
                                     siblings, position, trails)

@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 from baoku import urls
+from baoku.cache.session import Session
 from baoku.zips import write_year_zips
 from tests.conftest import make_config
 from tests.zipped import zipped_and_unpacked
@@ -104,10 +105,13 @@ def year_zips(seed_site: tuple[Path, object], tmp_path_factory: pytest.TempPathF
               ) -> tuple[Path, dict[str, Path]]:
     """The seed site split by year: (unpacked index zip, unpacked site root by year), each
     zip unpacked into the same folder as a reader would."""
-    out, result = seed_site
+    out, _ = seed_site
     folder = tmp_path_factory.mktemp("years")
-    config = make_config(out.parent, out, search=True)
-    years, index = write_year_zips(result.archive, config, out, folder / "zips" / "baoku.zip")  # type: ignore[attr-defined]
+    # The CLI splits a session's archive, whose issues keep their text after the build.
+    config = make_config(out.parent, folder / "site", search=True)
+    archive = Session(config, use_disk_cache=False).build(log=lambda m: None).archive
+    years, index = write_year_zips(archive, config, config.output_dir,
+                                   folder / "zips" / "baoku.zip")
     shelf = folder / "shelf"
     roots = {z.year: _unpack_beside(z.path, shelf) for z in years}
     return _unpack_beside(index, shelf), roots

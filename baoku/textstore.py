@@ -1,0 +1,117 @@
+"""The build's text store: the bulky text of every issue's articles, kept aside on disk.
+
+Once an issue is assembled, its articles' paragraphs, section heads, captions and
+Markdown HTML (about 95% of an issue's memory) go into one compressed record of an
+append-only file in the system's temporary folder; the issue the build keeps holds
+the rest (headline, date, tags, places, reporters, related lists: what the archive-wide
+stages need). A stage that shows the text (article pages, summaries, feeds, data export,
+search records) takes each issue back whole with ``Archive.whole`` one at a time and lets
+it go. Forked render and search processes read the same file. ``text_store`` removes the
+file when the build ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+
+from .model import Article, Issue
+
+ArticleText = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+COMPRESS_LEVEL = 1  # the text compresses to about half at level 1; higher levels cost CPU
+PREFIX = "baoku-text-"
+
+
+class TextStoreError(RuntimeError):
+    """An issue's text could not be taken back (a developer's error, not the input's)."""
+
+
+@dataclass
+class _OpenFile:
+    fd: int | None  # None once the build has ended
+
+
+@dataclass(frozen=True, eq=False)
+class TextStore:
+    """Where a build keeps its articles' text: ``path`` (opened for appending and for
+    reading at offsets, which threads and forked processes may do at once) and each
+    issue's record as (offset, length) by issue id."""
+
+    path: str
+    file: _OpenFile
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def fd(self) -> int:
+        if self.file.fd is None:
+            raise TextStoreError(f"text store {self.path}: the build that kept it has ended")
+        return self.file.fd
+
+    def keep(self, issue: Issue) -> Issue:
+        """``issue`` without its articles' text, which is appended to the store."""
+        texts = {a.number: _text_of(a) for a in issue.articles}
+        record = zlib.compress(marshal.dumps(texts), COMPRESS_LEVEL)
+        offset = os.lseek(self.fd, 0, os.SEEK_END)
+        written = 0
+        while written < len(record):  # a full disk raises OSError, which names the stage
+            written += os.write(self.fd, record[written:])
+        self.spans[issue.id] = (offset, len(record))
+        return replace(issue, articles=tuple(_without_text(a) for a in issue.articles))
+
+    def whole(self, issue: Issue) -> Issue:
+        """``issue`` with the text ``keep`` put aside for it (an issue never kept here is
+        returned as it is)."""
+        span = self.spans.get(issue.id)
+        if span is None:
+            return issue
+        texts = self._read(issue.id, *span)
+        return replace(issue, articles=tuple(
+            _with_text(a, texts[a.number]) if a.number in texts else a for a in issue.articles))
+
+    def _read(self, issue_id: str, offset: int, length: int) -> dict[int, ArticleText]:
+        fd = self.fd
+        try:
+            record = os.pread(fd, length, offset)
+            texts = marshal.loads(zlib.decompress(record))
+        except (OSError, ValueError, EOFError, zlib.error) as exc:
+            raise TextStoreError(f"text store {self.path}: issue {issue_id}: {exc}") from exc
+        if not isinstance(texts, dict):
+            raise TextStoreError(f"text store {self.path}: issue {issue_id}: damaged record")
+        return texts
+
+
+@contextmanager
+def text_store() -> Iterator[TextStore]:
+    """A new, empty store for one build, in the system's temporary folder (never in the
+    content or output folder); its file is removed when the block ends, also on an
+    error or Ctrl-C."""
+    fd, path = tempfile.mkstemp(prefix=PREFIX, suffix=".bin")
+    with suppress(OSError):  # e.g. Windows, where an open file stays: removed below
+        os.unlink(path)  # nothing is left behind even if this process is killed
+    opened = _OpenFile(fd)
+    try:
+        yield TextStore(path, opened)
+    finally:
+        os.close(fd)
+        opened.fd = None
+        if os.path.exists(path):
+            os.unlink(path)
+
+
+def _text_of(article: Article) -> ArticleText:
+    return article.paragraphs, article.section_heads, article.captions, article.paragraphs_html
+
+
+def _without_text(article: Article) -> Article:
+    return replace(article, paragraphs=(), section_heads=(), captions=(), paragraphs_html=())
+
+
+def _with_text(article: Article, text: ArticleText) -> Article:
+    paragraphs, heads, captions, html = text
+    return replace(article, paragraphs=paragraphs, section_heads=heads, captions=captions,
+                   paragraphs_html=html)
