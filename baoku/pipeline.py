@@ -48,7 +48,7 @@ from .search import (
 from .segment import segment
 from .shared_values import SharedValues
 from .templating import template_problem
-from .textstore import TextStore, text_store
+from .textstore import TextStore, TextStoreError, text_store
 
 SOURCE_SUFFIXES = (".txt", ".md")
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -218,8 +218,11 @@ def build(config: Config, cache: Cache | None = None, log: Log = print,
     timer = Timer()
     check_output(config)  # before anything is read, cached or replaced
     cache.start(config)
-    with index_standby(config, cache) as standby, build_texts(cache) as texts:
-        return _build(config, cache, timer, log, progress, standby, texts)
+    try:
+        with index_standby(config, cache) as standby, build_texts(cache) as texts:
+            return _build(config, cache, timer, log, progress, standby, texts)
+    except TextStoreError as exc:
+        raise StageError("text store", str(exc)) from exc
 
 
 @contextmanager

@@ -28,7 +28,13 @@ PREFIX = "baoku-text-"
 
 
 class TextStoreError(RuntimeError):
-    """An issue's text could not be taken back (a developer's error, not the input's)."""
+    """The store could not be written or read; the message is for the librarian."""
+
+
+def _problem(path: str, exc: BaseException) -> TextStoreError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return TextStoreError(f"暂存文章文本的临时文件 {path} 无法写入或读取（{reason}）。"
+                          "请检查临时目录（TMPDIR）所在磁盘的空间和权限后重试")
 
 
 @dataclass
@@ -49,17 +55,21 @@ class TextStore:
     @property
     def fd(self) -> int:
         if self.file.fd is None:
-            raise TextStoreError(f"text store {self.path}: the build that kept it has ended")
+            raise TextStoreError(f"暂存文章文本的临时文件 {self.path} 已随生成结束删除")
         return self.file.fd
 
     def keep(self, issue: Issue) -> Issue:
         """``issue`` without its articles' text, which is appended to the store."""
         texts = {a.number: _text_of(a) for a in issue.articles}
         record = zlib.compress(marshal.dumps(texts), COMPRESS_LEVEL)
-        offset = os.lseek(self.fd, 0, os.SEEK_END)
-        written = 0
-        while written < len(record):  # a full disk raises OSError, which names the stage
-            written += os.write(self.fd, record[written:])
+        fd = self.fd
+        try:
+            offset = os.lseek(fd, 0, os.SEEK_END)
+            written = 0
+            while written < len(record):
+                written += os.write(fd, record[written:])
+        except OSError as exc:  # e.g. a full disk
+            raise _problem(self.path, exc) from exc
         self.spans[issue.id] = (offset, len(record))
         return replace(issue, articles=tuple(_without_text(a) for a in issue.articles))
 
@@ -79,9 +89,9 @@ class TextStore:
             record = os.pread(fd, length, offset)
             texts = marshal.loads(zlib.decompress(record))
         except (OSError, ValueError, EOFError, zlib.error) as exc:
-            raise TextStoreError(f"text store {self.path}: issue {issue_id}: {exc}") from exc
+            raise _problem(self.path, exc) from exc
         if not isinstance(texts, dict):
-            raise TextStoreError(f"text store {self.path}: issue {issue_id}: damaged record")
+            raise _problem(self.path, ValueError(f"{issue_id} 的记录已损坏"))
         return texts
 
 
@@ -90,7 +100,10 @@ def text_store() -> Iterator[TextStore]:
     """A new, empty store for one build, in the system's temporary folder (never in the
     content or output folder); its file is removed when the block ends, also on an
     error or Ctrl-C."""
-    fd, path = tempfile.mkstemp(prefix=PREFIX, suffix=".bin")
+    try:
+        fd, path = tempfile.mkstemp(prefix=PREFIX, suffix=".bin")
+    except OSError as exc:
+        raise _problem(os.path.join(tempfile.gettempdir(), PREFIX + "…"), exc) from exc
     with suppress(OSError):  # e.g. Windows, where an open file stays: removed below
         os.unlink(path)  # nothing is left behind even if this process is killed
     opened = _OpenFile(fd)

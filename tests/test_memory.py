@@ -1,5 +1,6 @@
 """What a build holds in memory: issues without their sources' text (the pages, data and
-search records come from the articles), and a session that keeps no archive of text."""
+search records come from the articles, whose text a plain build keeps in its text store),
+and a session that keeps no archive of source text."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ def test_a_build_keeps_its_issues_without_the_source_text(project: Path) -> None
     result = pipeline.build(make_config(project, project / "output"), log=QUIET)
     assert result.archive.issues
     assert all(issue.source.text == "" for issue in result.archive.issues)
+    # nor the articles' text, which was in the build's text store (see test_textstore)
+    assert not any(a.paragraphs for issue in result.archive.issues for a in issue.articles)
+    assert any(a.headline for issue in result.archive.issues for a in issue.articles)
+
+
+def test_a_session_keeps_its_issues_whole_for_the_builds_after(project: Path) -> None:
+    session = Session(make_config(project, project / "output"), use_disk_cache=False)
+    result = session.build(log=QUIET)
+    assert result.archive.texts is None
     assert all(a.paragraphs for issue in result.archive.issues for a in issue.articles)
 
 
