@@ -185,7 +185,10 @@ def main(argv: list[str] | None = None, prog: str = "baoku") -> int:
         if zip_path is not None:  # before the build changes anything
             check_zip_target(index_zip_path(zip_path) if args.split_years else zip_path,
                              config)
-        session = Session(config, use_disk_cache=not args.no_cache, progress=progress)
+        # After one build, nothing reuses its archive but a preview or year zips.
+        one_build = not (args.watch or args.serve or args.split_years)
+        session = Session(config, use_disk_cache=not args.no_cache, progress=progress,
+                          one_build=one_build)
         result = session.build(log=_stderr)
     except (ConfigError, BuildError) as exc:
         progress.close()

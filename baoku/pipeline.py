@@ -747,14 +747,18 @@ def index_stage(archive: Archive, config: Config, site_dir: Path, cache: Cache) 
     if cache.defer_index(site_dir):
         return []
     only = cache.changed_shards(archive, config, site_dir)
-    records = [record for batch in whole_records(archive) for record in batch]
-    return index_records(records, config, site_dir, only_shards=only)
+    return index_records(whole_archive_records(archive), config, site_dir, only_shards=only)
 
 
 def whole_records(archive: Archive) -> Iterator[list[SearchRecord]]:
     """Each issue's search records in archive order, made from its text one issue at a
     time (``search.archive_records`` of an archive whose text is in a store)."""
     return (issue_records(archive.whole(issue)) for issue in archive.issues)
+
+
+def whole_archive_records(archive: Archive) -> list[SearchRecord]:
+    """Every search record of ``archive``, its text taken from its store if it has one."""
+    return [record for batch in whole_records(archive) for record in batch]
 
 
 def _index_records_received(batches: Iterator[list[SearchRecord]], config: Config,

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from baoku import export, pipeline, textstore
+from baoku.cache.session import Session
 from baoku.model import Archive, Article, Issue, Source, SourceMeta
 from baoku.textstore import TextStore, TextStoreError, text_store
 
@@ -156,3 +157,22 @@ def test_a_store_that_cannot_be_made_stops_the_build_with_a_named_stage(
         pipeline.build(make_config(project, project / "output"), log=QUIET)
     assert raised.value.stage == "text store"
     assert not (project / "output").exists()
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_a_one_build_session_keeps_its_text_aside_and_makes_the_same_bytes(
+        project: Path) -> None:
+    Session(make_config(project, project / "whole"), use_disk_cache=False).build(log=QUIET)
+    config = make_config(project, project / "output")
+    first = Session(config, one_build=True).build(log=QUIET)  # as build.py without --watch
+    assert not any(a.paragraphs for issue in first.archive.issues for a in issue.articles)
+    assert _files(project / "output") == _files(project / "whole")
+    again = Session(config, one_build=True)  # the next run: issues from the disk cache
+    again.build(log=QUIET)
+    assert again.counts.cached == len(first.archive.issues) and again.counts.assembled == 0
+    assert again.issues.memory == {}  # on disk only: nothing held beyond the build
+    assert _files(project / "output") == _files(project / "whole")

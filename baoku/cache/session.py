@@ -147,9 +147,10 @@ def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
 class IssueCache:
     """Enriched issues by cache key, in memory and (optionally) pickled in ``cache_dir``."""
 
-    def __init__(self, cache_dir: Path | None) -> None:
+    def __init__(self, cache_dir: Path | None, in_memory: bool = True) -> None:
         self.folder = cache_dir / "issues" if cache_dir else None
         self.memory: dict[str, Issue] = {}
+        self.in_memory = in_memory  # False: on disk only (a one-off build reuses none twice)
 
     def _file(self, key: str) -> Path | None:
         return self.folder / key[:2] / f"{key}.pickle" if self.folder else None
@@ -163,11 +164,13 @@ class IssueCache:
         issue = load_pickle(path)  # a damaged or foreign entry is simply rebuilt
         if not isinstance(issue, Issue):
             return None
-        self.memory[key] = issue
+        if self.in_memory:
+            self.memory[key] = issue
         return issue
 
     def put(self, key: str, issue: Issue) -> None:
-        self.memory[key] = issue
+        if self.in_memory:
+            self.memory[key] = issue
         path = self._file(key)
         if path is not None:
             save_pickle(path, issue)
@@ -227,15 +230,19 @@ class Session:
     """
 
     def __init__(self, config: Config, *, use_disk_cache: bool = True,
-                 progress: pipeline.Progress | None = None, defer_search: bool = False
-                 ) -> None:
+                 progress: pipeline.Progress | None = None, defer_search: bool = False,
+                 one_build: bool = False) -> None:
         self.config = _pin_time(config)
         # Watch mode publishes pages first and the search index a moment later
         # (``update_search``), so a dropped file is readable before it is searchable.
         self.defer_search = defer_search
         self.search_pending = False
         self._archive: Archive | None = None
-        self.issues = IssueCache(config.cache_dir if use_disk_cache else None)
+        # One build (``build.py`` without --watch, --serve or --split-years): nothing of
+        # its archive is reused after it, so the build may keep its text aside.
+        self.one_build = one_build
+        self.issues = IssueCache(config.cache_dir if use_disk_cache else None,
+                                 in_memory=not one_build)
         self.progress = progress
         self.counts = BuildCounts()
         self._enricher: tuple[str, Enricher] | None = None
@@ -368,9 +375,9 @@ class Session:
         self._next_prints = prints
 
     def keeps_text_aside(self) -> bool:
-        """No: the session reuses the built archive's issues whole (previews, the
-        search update), so they keep their text, as its issue cache does."""
-        return False
+        """Only for one build: a session that builds again reuses the built archive's
+        issues whole (previews, the search update), as its issue cache keeps them."""
+        return self.one_build
 
     def index_in_this_process(self, config: Config) -> bool:
         """With no index to update, the search stage can run in a forked process."""
@@ -393,7 +400,7 @@ class Session:
         previous = config.output_dir
         if not (previous / search.MANIFEST).is_file():
             return None
-        current = search.assign_shards(search.archive_records(archive))
+        current = search.assign_shards(pipeline.whole_archive_records(archive))
         changed = search.changed_shards(archive, previous, search.shard_fingerprints(current))
         for name in current:
             if name not in changed:
