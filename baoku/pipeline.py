@@ -48,7 +48,7 @@ from .search import (
 from .segment import segment
 from .shared_values import SharedValues
 from .templating import template_problem
-from .textstore import TextStore, TextStoreError, text_store
+from .textstore import Packed, TextStore, TextStoreError, pack, text_store
 
 SOURCE_SUFFIXES = (".txt", ".md")
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -56,6 +56,7 @@ Log = Callable[[str], None]
 Progress = Callable[[str, int, int], None]  # (stage label, done, total)
 AssembleJob = tuple[Source, str, str]  # (source, issue id, rel path)
 Outcome = tuple[Issue | Source | None, str | None]  # (result, or the error message)
+Made = tuple[Issue | Packed | None, str | None]  # an issue assembled, or the error message
 
 
 class BuildError(Exception):
@@ -105,6 +106,10 @@ class Cache(Protocol):
 
     def issue(self, source: Source, issue_id: str) -> Issue | None:
         """The enriched issue made from ``source`` under ``issue_id`` before."""
+
+    def keeps_issues(self) -> bool:
+        """Whether ``keep_issue`` keeps what it is given (a build then hands it whole
+        issues; NoCache keeps none)."""
 
     def keep_issue(self, source: Source, issue_id: str, issue: Issue) -> None: ...
 
@@ -164,6 +169,9 @@ class NoCache:
 
     def issue(self, source: Source, issue_id: str) -> Issue | None:
         return None
+
+    def keeps_issues(self) -> bool:
+        return False
 
     def keep_issue(self, source: Source, issue_id: str, issue: Issue) -> None:
         pass
@@ -539,17 +547,26 @@ def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, 
         else:
             jobs[n] = job
             runnable.append(n)
-    fresh = assemble_many(jobs, runnable, config, enricher, progress)
+    fresh = assemble_many(jobs, runnable, config, enricher, progress, texts is not None)
     shared = SharedValues()  # the tags of every issue made afresh, each value held once
-    for n, (issue, error) in zip(runnable, fresh, strict=True):
+    for n, (made, error) in zip(runnable, fresh, strict=True):
         source, issue_id, rel = jobs[n]
-        if isinstance(issue, Issue):
-            issue = shared.issue(without_text(issue))
-            cache.keep_issue(source, issue_id, issue)
-            issue = keep(issue)
+        issue = None if made is None else shared.issue(_settled(made, texts))
+        if issue is not None and cache.keeps_issues():
+            cache.keep_issue(source, issue_id, issue if texts is None else texts.whole(issue))
         jobs[n] = replace(source, text=""), issue_id, rel
         outcomes[n] = issue, error
     return outcomes, misses
+
+
+def _settled(made: Issue | Packed, texts: TextStore | None) -> Issue:
+    """A freshly made issue as the build keeps it: without its source's text, and with
+    ``texts``, without its articles' text, which goes there (packed by a pool worker)."""
+    if isinstance(made, Packed):
+        if texts is None:
+            raise ValueError("a packed issue needs a text store")
+        return texts.add(made)
+    return without_text(made) if texts is None else texts.keep(without_text(made))
 
 
 def _as_it_is(issue: Issue) -> Issue:
@@ -602,24 +619,26 @@ def collect_issues(jobs: list[AssembleJob], outcomes: list[Outcome], config: Con
 
 
 def assemble_many(jobs: list[AssembleJob], positions: list[int], config: Config,
-                  enricher: Enricher, progress: Progress = no_progress) -> Iterator[Outcome]:
+                  enricher: Enricher, progress: Progress = no_progress, packed: bool = False
+                  ) -> Iterator[Made]:
     """``assemble_issue`` for the jobs at ``positions`` (source, issue id, rel path), in a
     process pool when worth it: (issue, None) or (None, the librarian's error message), in
-    order, each as soon as it is made."""
+    order, each as soon as it is made. ``packed``: a pool's issues come back ``Packed``,
+    their articles' text one compressed record (see ``textstore``)."""
     total = len(positions)
     with _pool(config, enricher, total) as pool:
         if pool is None:
             yield from _assemble_each((jobs[n] for n in positions), total, enricher, progress)
             return
-        made = pool.map(_assemble_in_worker, (jobs[n] for n in positions),
-                        chunksize=_chunksize(total, config))
+        made = pool.map(partial(_assemble_in_worker, packed=packed),
+                        (jobs[n] for n in positions), chunksize=_chunksize(total, config))
         for done, outcome in enumerate(made):
             progress("读取与切分", done, total)
             yield outcome
 
 
 def _assemble_each(jobs: Iterable[AssembleJob], total: int, enricher: Enricher,
-                   progress: Progress) -> Iterator[Outcome]:
+                   progress: Progress) -> Iterator[Made]:
     for done, (source, issue_id, rel) in enumerate(jobs):
         progress("读取与切分", done, total)
         try:
@@ -797,11 +816,12 @@ def _init_worker(enricher: Enricher | None, config: Config) -> None:
     _worker_enricher = enricher if enricher is not None else load_enricher(config)
 
 
-def _assemble_in_worker(job: AssembleJob) -> Outcome:
+def _assemble_in_worker(job: AssembleJob, packed: bool = False) -> Made:
     source, issue_id, rel = job
     assert _worker_enricher is not None
     try:
-        return without_text(assemble_issue(source, issue_id, _worker_enricher)), None
+        issue = without_text(assemble_issue(source, issue_id, _worker_enricher))
+        return (pack(issue) if packed else issue), None
     except Exception as exc:
         return None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
 

@@ -27,6 +27,21 @@ COMPRESS_LEVEL = 1  # the text compresses to about half at level 1; higher level
 PREFIX = "baoku-text-"
 
 
+@dataclass(frozen=True)
+class Packed:
+    """An issue without its articles' text, and that text as one store record: what a
+    pool worker hands back, so the main process never holds the text as strings."""
+
+    issue: Issue
+    text: bytes
+
+
+def pack(issue: Issue) -> Packed:
+    texts = {a.number: _text_of(a) for a in issue.articles}
+    return Packed(replace(issue, articles=tuple(_without_text(a) for a in issue.articles)),
+                  zlib.compress(marshal.dumps(texts), COMPRESS_LEVEL))
+
+
 class TextStoreError(RuntimeError):
     """The store could not be written or read; the message is for the librarian."""
 
@@ -60,8 +75,11 @@ class TextStore:
 
     def keep(self, issue: Issue) -> Issue:
         """``issue`` without its articles' text, which is appended to the store."""
-        texts = {a.number: _text_of(a) for a in issue.articles}
-        record = zlib.compress(marshal.dumps(texts), COMPRESS_LEVEL)
+        return self.add(pack(issue))
+
+    def add(self, packed: Packed) -> Issue:
+        """The packed issue, its text record appended to the store."""
+        record = packed.text
         fd = self.fd
         try:
             offset = os.lseek(fd, 0, os.SEEK_END)
@@ -70,8 +88,8 @@ class TextStore:
                 written += os.write(fd, record[written:])
         except OSError as exc:  # e.g. a full disk
             raise _problem(self.path, exc) from exc
-        self.spans[issue.id] = (offset, len(record))
-        return replace(issue, articles=tuple(_without_text(a) for a in issue.articles))
+        self.spans[packed.issue.id] = (offset, len(record))
+        return packed.issue
 
     def whole(self, issue: Issue) -> Issue:
         """``issue`` with the text ``keep`` put aside for it (an issue never kept here is

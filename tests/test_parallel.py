@@ -95,7 +95,9 @@ def test_sources_keep_their_order_and_ids_in_the_pool(tmp_path: Path) -> None:
 def test_incremental_session_assembles_its_misses_in_the_pool(tmp_path: Path) -> None:
     from baoku.cache.session import Session
 
-    serial = _build(_project(tmp_path / "a"), workers=1)
+    serial_root = _project(tmp_path / "a")  # a session's archive keeps its text: compare two
+    serial = Session(replace(make_config(serial_root, serial_root / "output"), workers=1),
+                     use_disk_cache=False).build(log=lambda m: None)
     root = _project(tmp_path / "b")
     config = replace(make_config(root, root / "output"), workers=2)
     session = Session(config, use_disk_cache=False)

@@ -325,6 +325,9 @@ class Session:
             self.counts.cached += 1
         return cached
 
+    def keeps_issues(self) -> bool:
+        return True
+
     def keep_issue(self, source: Source, issue_id: str, issue: Issue) -> None:
         self.counts.assembled += 1
         self.issues.put(self._issue_key(source, issue_id), issue)
