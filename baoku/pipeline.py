@@ -473,7 +473,10 @@ def _read_outcome(path: Path, root: Path, rel: str) -> Outcome:
 
 
 def _read_in_worker(job: tuple[Path, Path, str]) -> Outcome:
-    return _read_outcome(*job)
+    """A source read in the pool, handed back without its text: the assemble stage reads
+    it again where it is assembled, so the main process never holds every source's text."""
+    source, error = _read_outcome(*job)
+    return (replace(source, text="") if isinstance(source, Source) else source), error
 
 
 def _read_all(paths: list[Path], rels: list[str], config: Config,
@@ -539,17 +542,9 @@ def assemble_stage(jobs: list[AssembleJob], config: Config, enricher: Enricher, 
     outcomes: list[Outcome] = [(_kept(cache.issue(source, issue_id), keep), None)
                                for source, issue_id, _ in jobs]
     misses = [n for n, (issue, _) in enumerate(outcomes) if issue is None]
-    runnable: list[int] = []
-    for n in misses:
-        job = with_text(jobs[n], config)
-        if isinstance(job, str):
-            outcomes[n] = None, job
-        else:
-            jobs[n] = job
-            runnable.append(n)
-    fresh = assemble_many(jobs, runnable, config, enricher, progress, texts is not None)
+    fresh = assemble_many(jobs, misses, config, enricher, progress, texts is not None)
     shared = SharedValues()  # the tags of every issue made afresh, each value held once
-    for n, (made, error) in zip(runnable, fresh, strict=True):
+    for n, (made, error) in zip(misses, fresh, strict=True):
         source, issue_id, rel = jobs[n]
         issue = None if made is None else shared.issue(_settled(made, texts))
         if issue is not None and cache.keeps_issues():
@@ -585,9 +580,10 @@ def without_text(issue: Issue) -> Issue:
 
 
 def with_text(job: AssembleJob, config: Config) -> AssembleJob | str:
-    """The job with its source's text read again when a cache kept the source without it
-    (a watch session's sources: their issues are cached, so this is rare); the read
-    error's message when the file can no longer be read as it was."""
+    """The job with its source's text read again when the source was kept without it
+    (the read stage's pool hands back sources without their text, and a session keeps
+    sources so), in the process that assembles it; the read error's message when the
+    file can no longer be read as it was."""
     source, issue_id, rel = job
     if source.text:
         return job
@@ -628,23 +624,36 @@ def assemble_many(jobs: list[AssembleJob], positions: list[int], config: Config,
     total = len(positions)
     with _pool(config, enricher, total) as pool:
         if pool is None:
-            yield from _assemble_each((jobs[n] for n in positions), total, enricher, progress)
+            yield from _assemble_each((jobs[n] for n in positions), total, config, enricher,
+                                      progress)
             return
-        made = pool.map(partial(_assemble_in_worker, packed=packed),
+        made = pool.map(partial(_assemble_in_worker, config=config, packed=packed),
                         (jobs[n] for n in positions), chunksize=_chunksize(total, config))
         for done, outcome in enumerate(made):
             progress("读取与切分", done, total)
             yield outcome
 
 
-def _assemble_each(jobs: Iterable[AssembleJob], total: int, enricher: Enricher,
-                   progress: Progress) -> Iterator[Made]:
-    for done, (source, issue_id, rel) in enumerate(jobs):
+def _assemble_each(jobs: Iterable[AssembleJob], total: int, config: Config,
+                   enricher: Enricher, progress: Progress) -> Iterator[Made]:
+    for done, job in enumerate(jobs):
         progress("读取与切分", done, total)
-        try:
-            yield assemble_issue(source, issue_id, enricher), None
-        except Exception as exc:
-            yield None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+        yield assemble_job(job, config, enricher)
+
+
+def assemble_job(job: AssembleJob, config: Config, enricher: Enricher, packed: bool = False
+                 ) -> Made:
+    """One job's issue (its source's text read here if it was left out), or the error's
+    message; ``packed``: the issue ``Packed`` (see ``textstore``)."""
+    whole = with_text(job, config)
+    if isinstance(whole, str):
+        return None, whole
+    source, issue_id, rel = whole
+    try:
+        issue = without_text(assemble_issue(source, issue_id, enricher))
+    except Exception as exc:
+        return None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+    return (pack(issue) if packed else issue), None
 
 
 def sort_issues(issues: list[Issue]) -> tuple[Issue, ...]:
@@ -816,14 +825,9 @@ def _init_worker(enricher: Enricher | None, config: Config) -> None:
     _worker_enricher = enricher if enricher is not None else load_enricher(config)
 
 
-def _assemble_in_worker(job: AssembleJob, packed: bool = False) -> Made:
-    source, issue_id, rel = job
+def _assemble_in_worker(job: AssembleJob, config: Config, packed: bool = False) -> Made:
     assert _worker_enricher is not None
-    try:
-        issue = without_text(assemble_issue(source, issue_id, _worker_enricher))
-        return (pack(issue) if packed else issue), None
-    except Exception as exc:
-        return None, f"{rel}：处理时出错（segment）：{type(exc).__name__}: {exc}"
+    return assemble_job(job, config, _worker_enricher, packed)
 
 
 def _make_pool(config: Config, enricher: Enricher | None, sources: int
