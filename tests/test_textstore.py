@@ -68,11 +68,12 @@ def test_the_store_cannot_be_read_once_its_build_has_ended() -> None:
         store.whole(lean)
 
 
-def _article_objects_holding(marker: str) -> int:
-    """Article objects alive in this process whose text contains ``marker``."""
+def _objects_holding(marker: str) -> int:
+    """Articles and sources alive in this process whose text contains ``marker``."""
     gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, Article)
-               and any(marker in p for p in o.paragraphs))
+    return sum(1 for o in gc.get_objects()
+               if (isinstance(o, Article) and any(marker in p for p in o.paragraphs))
+               or (isinstance(o, Source) and marker in o.text))
 
 
 def _marked_project(project: Path) -> str:
@@ -91,14 +92,14 @@ def test_after_assembly_the_build_holds_no_article_text(
     related_stage = pipeline.related_stage
 
     def counting(archive: Archive, cache: pipeline.Cache) -> Archive:
-        seen.append(_article_objects_holding(marker))
+        seen.append(_objects_holding(marker))
         assert all(not a.paragraphs for issue in archive.issues for a in issue.articles)
         return related_stage(archive, cache)
 
     monkeypatch.setattr(pipeline, "related_stage", counting)
     out = project / "output"
     result = pipeline.build(make_config(project, out), log=QUIET)
-    assert seen == [0]  # not one article object kept its text in this process
+    assert seen == [0]  # not one article or source kept its text in this process
     # yet every page and data file shows it
     records = export.read_issue_records(out)
     assert all(any(marker in p for a in r["articles"] for p in a["paragraphs"])
@@ -176,3 +177,24 @@ def test_a_one_build_session_keeps_its_text_aside_and_makes_the_same_bytes(
     assert again.counts.cached == len(first.archive.issues) and again.counts.assembled == 0
     assert again.issues.memory == {}  # on disk only: nothing held beyond the build
     assert _files(project / "output") == _files(project / "whole")
+
+
+def test_the_read_pool_hands_sources_back_without_text_and_assembly_reads_them_again(
+        project: Path) -> None:
+    config = make_config(project, project / "output")
+    path = sorted((project / "content").glob("*.txt"))[0]
+    rel = f"content/{path.name}"
+    lean, error = pipeline._read_in_worker((path, config.source_root, rel))
+    assert error is None and isinstance(lean, Source) and lean.text == ""
+    whole = pipeline.read_source(path, config.source_root)
+    enricher = pipeline.load_enricher(config)
+    from_lean = pipeline.assemble_job((lean, "x", rel), config, enricher)
+    assert from_lean == pipeline.assemble_job((whole, "x", rel), config, enricher)
+    assert isinstance(from_lean[0], Issue) and from_lean[0].articles
+    packed, _ = pipeline.assemble_job((lean, "x", rel), config, enricher, packed=True)
+    assert isinstance(packed, textstore.Packed)
+    with text_store() as store:
+        assert store.whole(store.add(packed)) == from_lean[0]
+    path.write_text("改过了\n" * 3, encoding="utf-8")  # changed since it was read: named
+    assert pipeline.assemble_job((lean, "x", rel), config, enricher) == (
+        None, f"{rel}：读取后文件又被修改，已跳过，下次生成时会重新读取")
