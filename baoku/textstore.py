@@ -37,7 +37,7 @@ class Packed:
 
 
 def pack(issue: Issue) -> Packed:
-    texts = {a.number: _text_of(a) for a in issue.articles}
+    texts = tuple((a.number, _text_of(a)) for a in issue.articles)  # in the issue's order
     return Packed(replace(issue, articles=tuple(_without_text(a) for a in issue.articles)),
                   zlib.compress(marshal.dumps(texts), COMPRESS_LEVEL))
 
@@ -97,18 +97,27 @@ class TextStore:
         span = self.spans.get(issue.id)
         if span is None:
             return issue
-        texts = self._read(issue.id, *span)
+        kept = self._read(issue.id, *span)
+        if [n for n, _ in kept] == [a.number for a in issue.articles]:
+            texts: list[ArticleText | None] = [text for _, text in kept]
+        else:  # some articles left out since (a year's archive): matched by number
+            by_number: dict[int, ArticleText] = {}
+            for number, text in kept:
+                by_number.setdefault(number, text)
+            texts = [by_number.get(a.number) for a in issue.articles]
         return replace(issue, articles=tuple(
-            _with_text(a, texts[a.number]) if a.number in texts else a for a in issue.articles))
+            a if text is None else _with_text(a, text)
+            for a, text in zip(issue.articles, texts, strict=True)))
 
-    def _read(self, issue_id: str, offset: int, length: int) -> dict[int, ArticleText]:
+    def _read(self, issue_id: str, offset: int, length: int
+              ) -> tuple[tuple[int, ArticleText], ...]:
         fd = self.fd
         try:
             record = os.pread(fd, length, offset)
             texts = marshal.loads(zlib.decompress(record))
         except (OSError, ValueError, EOFError, zlib.error) as exc:
             raise _problem(self.path, exc) from exc
-        if not isinstance(texts, dict):
+        if not isinstance(texts, tuple):
             raise _problem(self.path, ValueError(f"{issue_id} 的记录已损坏"))
         return texts
 

@@ -7,6 +7,7 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,12 @@ SOURCE = Source(rel_path="content/a.txt", sha256="0" * 64, encoding="utf-8", for
 
 @st.composite
 def issues(draw: st.DrawFn) -> Issue:
-    count = draw(st.integers(min_value=0, max_value=4))
+    numbers = draw(st.lists(st.integers(min_value=1, max_value=5), max_size=4))  # repeats too
     articles = tuple(
         Article(number=n, headline=draw(st.text(max_size=12)), paragraphs=draw(texts),
                 section_heads=draw(texts), captions=draw(texts), paragraphs_html=draw(texts),
                 keywords=draw(texts), byline=draw(st.none() | st.text(max_size=8)))
-        for n in range(1, count + 1))
+        for n in numbers)
     return Issue(id=draw(st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True)), source=SOURCE,
                  articles=articles, junk=draw(texts), doubts=draw(texts))
 
@@ -50,6 +51,15 @@ def test_issues_come_back_from_the_store_exactly(kept: list[Issue]) -> None:
             assert lean.junk == issue.junk and lean.doubts == issue.doubts
         for issue, lean in reversed(list(zip(kept, stripped, strict=True))):  # any order
             assert store.whole(lean) == issue
+
+
+def test_an_issue_cut_down_after_it_was_kept_takes_back_the_text_of_its_articles() -> None:
+    articles = tuple(Article(n, f"标题{n}", paragraphs=(f"第{n}篇正文",)) for n in (1, 2, 3))
+    issue = Issue(id="x", source=SOURCE, articles=articles)
+    with text_store() as store:
+        lean = store.keep(issue)
+        year_part = replace(lean, articles=lean.articles[::2])  # e.g. a year's archive
+        assert store.whole(year_part).articles == (articles[0], articles[2])
 
 
 def test_an_issue_the_store_never_kept_comes_back_as_it_is() -> None:
