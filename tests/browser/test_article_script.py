@@ -28,7 +28,7 @@ BASE_URL = "https://example.org/baoku/"
 
 def test_keywords_become_links_to_the_search_page(
         page: object, article_url: tuple[str, object]) -> None:  # noqa: F811
-    url, (_, article) = article_url  # type: ignore[misc]
+    url, (_, article, _) = article_url  # type: ignore[misc]
     page.goto(url)  # type: ignore[attr-defined]
     links = page.eval_on_selector_all(  # type: ignore[attr-defined]
         ".keywords li", "items => items.map(li => [li.textContent, "
