@@ -6,14 +6,16 @@ import pytest
 
 from baoku.clean import clean
 from baoku.model import Article, Segmentation, Source, SourceMeta
-from baoku.segment import segment
+from baoku.segment import assemble_items, segment
 from baoku.segment.bylines import (
     parse_credit,
     parse_lead_byline,
     parse_tail_byline,
     split_names,
 )
-from baoku.segment.classify import head_score, is_finished
+from baoku.segment.classify import classify, head_score, is_finished
+from baoku.segment.tagging import apply_role
+from baoku.segment.train import cleaned
 
 # Shapes the rule-based segmenter was written for and the line-role model does not yet
 # reproduce on these small pages (issue #27 lists them); kept so that a model that learns
@@ -493,3 +495,37 @@ def test_bulleted_byline_under_an_unmarked_headline_starts_an_article() -> None:
     assert second.reporters == ("赵六",)
     assert second.paragraphs == ("近日，城东街道开展义诊活动，为居民免费体检。",)
     assert not result.junk
+
+
+# -- sign-offs under the text --------------------------------------------------------------
+
+def _walked(lines_and_roles: list[tuple[str, str]]) -> Article:
+    text = cleaned("\n\n".join(line for line, _ in lines_and_roles))
+    items = classify(text)
+    roles = [role for _, role in lines_and_roles]
+    labelled = [apply_role(it, role) for it, role in zip(items, roles, strict=True)]  # type: ignore[arg-type]
+    (article,) = assemble_items(labelled).articles
+    return article
+
+
+@pytest.mark.parametrize(("sign_off", "names"), [
+    ("（韦  明  严小东）", ("韦明", "严小东")),
+    ("（作者为本报驻省城记者）", ()),
+])
+def test_bracketed_sign_off_without_a_role_stays_the_last_line_of_the_body(
+        sign_off: str, names: tuple[str, ...]) -> None:
+    article = _walked([("河畔新修的步道今天开放", "headline"),
+                       ("本报讯 清晨的河边已经有不少散步的居民，步道两旁种上了新树。", "body"),
+                       (sign_off, "tail")])
+    assert article.paragraphs[-1].replace(" ", "") == sign_off.replace(" ", "")
+    assert article.byline in (None, "", "本报讯")
+    assert set(names) <= set(article.reporters)
+
+
+def test_bracketed_byline_with_a_role_under_the_text_is_the_byline() -> None:
+    article = _walked([("河畔新修的步道今天开放", "headline"),
+                       ("清晨的河边已经有不少散步的居民，步道两旁种上了新树。", "body"),
+                       ("（本报记者 钱小川 文/图）", "tail")])
+    assert article.byline == "（本报记者 钱小川 文/图）"
+    assert article.paragraphs == ("清晨的河边已经有不少散步的居民，步道两旁种上了新树。",)
+    assert article.reporters == ("钱小川",)
