@@ -7,6 +7,7 @@ import pytest
 from baoku.clean import clean
 from baoku.model import Article, Segmentation, Source, SourceMeta
 from baoku.segment import assemble_items, segment
+from baoku.segment.assemble import rule_stack_roles
 from baoku.segment.bylines import (
     parse_credit,
     parse_lead_byline,
@@ -529,3 +530,12 @@ def test_bracketed_byline_with_a_role_under_the_text_is_the_byline() -> None:
     assert article.byline == "（本报记者 钱小川 文/图）"
     assert article.paragraphs == ("清晨的河边已经有不少散步的居民，步道两旁种上了新树。",)
     assert article.reporters == ("钱小川",)
+
+
+@pytest.mark.parametrize(("stack", "roles"), [
+    (["“小站”撑起“大民生”", "让病人在家门口治病（民生一线）"], ["kicker", "headline"]),
+    (["“小站”撑起“大民生”", "三座透析站让病人在家门口治病"], ["headline", "subtitle"]),
+])
+def test_stack_conventions_put_a_column_tag_on_the_headline(stack: list[str],
+                                                           roles: list[str]) -> None:
+    assert rule_stack_roles(classify(cleaned("\n\n".join(stack)))) == roles
