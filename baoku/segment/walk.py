@@ -34,6 +34,8 @@ def _is_bracketed_note(printed: str) -> bool:
     return "作者" in text or not _ROLE_MARK.search(text)
 
 
+# A role anywhere in the brackets, not only first as ``parse_tail_byline`` reads it: an
+# agency's bracketed dateline, ``（新华社北京1月1日电  新华社记者）``, is a byline too.
 _ROLE_MARK = re.compile(r"记者|通讯员|实习生|[文图]\s?/|/\s?[文图]|摄")
 
 
