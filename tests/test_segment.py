@@ -6,14 +6,17 @@ import pytest
 
 from baoku.clean import clean
 from baoku.model import Article, Segmentation, Source, SourceMeta
-from baoku.segment import segment
+from baoku.segment import assemble_items, segment
+from baoku.segment.assemble import rule_stack_roles
 from baoku.segment.bylines import (
     parse_credit,
     parse_lead_byline,
     parse_tail_byline,
     split_names,
 )
-from baoku.segment.classify import head_score, is_finished
+from baoku.segment.classify import classify, head_score, is_finished
+from baoku.segment.tagging import apply_role
+from baoku.segment.train import cleaned
 
 # Shapes the rule-based segmenter was written for and the line-role model does not yet
 # reproduce on these small pages (issue #27 lists them); kept so that a model that learns
@@ -493,3 +496,48 @@ def test_bulleted_byline_under_an_unmarked_headline_starts_an_article() -> None:
     assert second.reporters == ("赵六",)
     assert second.paragraphs == ("近日，城东街道开展义诊活动，为居民免费体检。",)
     assert not result.junk
+
+
+# -- sign-offs under the text --------------------------------------------------------------
+
+def _walked(lines_and_roles: list[tuple[str, str]]) -> Article:
+    text = cleaned("\n\n".join(line for line, _ in lines_and_roles))
+    items = classify(text)
+    roles = [role for _, role in lines_and_roles]
+    labelled = [apply_role(it, role) for it, role in zip(items, roles, strict=True)]  # type: ignore[arg-type]
+    (article,) = assemble_items(labelled).articles
+    return article
+
+
+@pytest.mark.parametrize(("sign_off", "names"), [
+    ("（韦  明  严小东）", ("韦明", "严小东")),
+    ("（作者为本报驻省城记者）", ()),
+])
+def test_bracketed_sign_off_without_a_role_stays_the_last_line_of_the_body(
+        sign_off: str, names: tuple[str, ...]) -> None:
+    article = _walked([("河畔新修的步道今天开放", "headline"),
+                       ("本报讯 清晨的河边已经有不少散步的居民，步道两旁种上了新树。", "body"),
+                       (sign_off, "tail")])
+    assert article.paragraphs[-1].replace(" ", "") == sign_off.replace(" ", "")
+    assert article.byline in (None, "", "本报讯")
+    assert set(names) <= set(article.reporters)
+
+
+@pytest.mark.parametrize("sign_off", ["（本报记者 钱小川 文/图）",
+                                      "（新华社北京1月1日电  新华社记者）"])
+def test_bracketed_byline_with_a_role_under_the_text_is_the_byline(sign_off: str) -> None:
+    article = _walked([("河畔新修的步道今天开放", "headline"),
+                       ("清晨的河边已经有不少散步的居民，步道两旁种上了新树。", "body"),
+                       (sign_off, "tail")])
+    assert article.byline is not None
+    assert article.byline.replace(" ", "") == sign_off.replace(" ", "")
+    assert article.paragraphs == ("清晨的河边已经有不少散步的居民，步道两旁种上了新树。",)
+
+
+@pytest.mark.parametrize(("stack", "roles"), [
+    (["“小站”撑起“大民生”", "让病人在家门口治病（民生一线）"], ["kicker", "headline"]),
+    (["“小站”撑起“大民生”", "三座透析站让病人在家门口治病"], ["headline", "subtitle"]),
+])
+def test_stack_conventions_put_a_column_tag_on_the_headline(stack: list[str],
+                                                           roles: list[str]) -> None:
+    assert rule_stack_roles(classify(cleaned("\n\n".join(stack)))) == roles

@@ -115,9 +115,12 @@ def _subtitle_like(text: str) -> bool:
 
 def _headline_then_subtitle(first: Item, second: Item) -> bool:
     """Two unmarked lines: headline + subtitle (instead of the usual kicker + headline)?"""
-    if kicker_like(first.spaced):
-        return False
+    if kicker_like(first.spaced) or _ENDS_WITH_COLUMN_TAG.search(second.text):
+        return False  # a column tag, "（人民时评）", follows the headline it belongs to
     return bool(QUOTES.search(first.text)) or _subtitle_like(second.text)
+
+
+_ENDS_WITH_COLUMN_TAG = re.compile(r"[（(][^（）()]{2,14}[）)]$")
 
 
 def assign_roles(draft: Draft, stack: list[Item]) -> None:

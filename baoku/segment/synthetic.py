@@ -24,6 +24,14 @@ _WORDS = ("工作", "推进", "发展", "项目", "群众", "服务", "建设", 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂华建国志红玉兰海波鹏飞宇航晨阳"
 _PLACES = ("北京", "上海", "郑州", "杭州", "广州", "成都", "西安", "南京", "长沙", "济南")
+# How often an article's title stack has each part. Two-line headlines were 0.12 and
+# subtitles 0.15: on the fixtures' 262 real title stacks they are 1.1% and 11%, and at the
+# old rates the model read kicker + headline as one two-line headline on unseen papers.
+# Kickers stay above the real 21% (lowering them cost held-out F1): unmarked kickers are
+# the shape the practice pages exist to teach.
+KICKER_RATE = 0.3
+TWO_LINE_HEADLINE_RATE = 0.02
+SUBTITLE_RATE = 0.08
 _COLUMNS = ("人民时评", "快评", "民生观", "一线调查", "今日关注", "社区新闻", "身边事")
 
 
@@ -127,13 +135,13 @@ def _byline(w: _Writer) -> tuple[str, str]:
 
 def _article(w: _Writer) -> None:
     rng = w.rng
-    if rng.random() < 0.3:
+    if rng.random() < KICKER_RATE:
         w.line(rng.choice((f"{w.phrase(3, 7)} {w.phrase(3, 7)}", w.phrase(6, 16),
                            f"{w.phrase(6, 14)}——", f"{w.phrase(6, 12)}：")), "kicker")
     w.line(w.headline(), "headline")
-    if rng.random() < 0.12:
+    if rng.random() < TWO_LINE_HEADLINE_RATE:
         w.line(w.phrase(6, 14), "headline")  # a headline set over two lines
-    if rng.random() < 0.15:
+    if rng.random() < SUBTITLE_RATE:
         w.line(rng.choice((f"——{w.phrase(8, 18)}", w.phrase(8, 20))), "subtitle")
     byline, prefix = _byline(w)
     if byline:

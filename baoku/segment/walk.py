@@ -3,6 +3,7 @@ the article being written, and one it interrupted that may go on later)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from .assemble import (
@@ -20,6 +21,22 @@ __all__ = ["Assembler", "photo_groups"]
 _MAX_PHOTO_LINES = 8
 _BREAKERS = ("lead", "tail", "marked", "commentary")
 _STACK = ("head", "marked")
+
+
+def _is_bracketed_note(printed: str) -> bool:
+    """A sign-off in brackets under the text that is not a byline: bare names
+    (``（韦  明）``) or an author's note (``（作者为…）``). It stays the last line of the
+    body, as printed; its names still count as authors. A bracketed byline with a role
+    (``（本报记者 X 文/图）``) is a byline."""
+    text = printed.strip()
+    if text[:1] not in "（(" or text[-1:] not in "）)":
+        return False
+    return "作者" in text or not _ROLE_MARK.search(text)
+
+
+# A role anywhere in the brackets, not only first as ``parse_tail_byline`` reads it: an
+# agency's bracketed dateline, ``（新华社北京1月1日电  新华社记者）``, is a byline too.
+_ROLE_MARK = re.compile(r"记者|通讯员|实习生|[文图]\s?/|/\s?[文图]|摄")
 
 
 def _caption_text(item: Item) -> str:
@@ -422,7 +439,10 @@ class Assembler:
             target = self._resume()
         if target is None:
             target = self._open(item.number)
-        target.byline = f"{target.byline} {printed}" if target.byline else printed
+        if _is_bracketed_note(printed):  # (names) or (作者为…) close the text as printed
+            target.add_body(item.text)
+        else:
+            target.byline = f"{target.byline} {printed}" if target.byline else printed
         target.add_people(people)
         target.closed = True
         if self.suspended is target:
