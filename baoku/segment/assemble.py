@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..cjk import HAN
 from ..model import Article, ArticleKind
 from .bylines import People, parse_names
-from .classify import QUOTES, Item, is_finished
+from .classify import COLUMN_TAG, QUOTES, Item, is_finished
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _KICKER_PHRASE_MAX = 7
@@ -115,12 +115,9 @@ def _subtitle_like(text: str) -> bool:
 
 def _headline_then_subtitle(first: Item, second: Item) -> bool:
     """Two unmarked lines: headline + subtitle (instead of the usual kicker + headline)?"""
-    if kicker_like(first.spaced) or _ENDS_WITH_COLUMN_TAG.search(second.text):
+    if kicker_like(first.spaced) or COLUMN_TAG.search(second.text):
         return False  # a column tag, "（人民时评）", follows the headline it belongs to
     return bool(QUOTES.search(first.text)) or _subtitle_like(second.text)
-
-
-_ENDS_WITH_COLUMN_TAG = re.compile(r"[（(][^（）()]{2,14}[）)]$")
 
 
 def assign_roles(draft: Draft, stack: list[Item]) -> None:

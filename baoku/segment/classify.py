@@ -38,6 +38,8 @@ _FUNCTION_END = set("的着和与及或在对把被从将其而并但且")
 _PRONOUN_START = set("该据其这此但而并且又也还都就则")
 _DATE_START = re.compile(r"^\d{1,2}月\d{1,2}日")
 QUOTES = re.compile("[“”\"「」『』]")
+# A column tag printed after a headline: "（人民时评）", "(民生一线)".
+COLUMN_TAG = re.compile(r"[（(][^（）()]{2,14}[）)]$")
 MAX_HEAD_LEN = 36
 MAX_LONE_CAPTION = 120
 BOX_GAP = 2  # this many blank lines (in paragraph-gap units) before a line: a new layout box

@@ -13,13 +13,12 @@ import re
 from dataclasses import dataclass
 
 from ..cjk import HAN
-from .classify import head_score, is_finished
+from .classify import COLUMN_TAG, head_score, is_finished
 
 _BULLETS = "□■◆◇●○▲▼△▽►◄◀▶★☆※"
 _OPENERS = "“「『《（(【〔\"'"
 _CLOSERS = "”」』》）)】〕\"'"
 _NAME_TOKEN = re.compile(f"^[{HAN}]{{1,3}}$")
-_COLUMN_TAG = re.compile(r"[（(][^（）()]{2,14}[）)]$")
 _DATELINE = re.compile(rf"^[{HAN}]{{0,12}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)")
 _ROLE_WORD = re.compile(r"记者|通讯员|实习生|特约|评论员")
 _PHOTO_WORD = re.compile(r"摄|供图|图片|视觉|绘$|制图|资料图")
@@ -108,7 +107,7 @@ def _markers(text: str, spaced: str, tokens: list[str]) -> list[tuple[str, bool]
     return [
         ("bare_names", names_only and len(text) <= 12),
         ("padded_name", names_only and any(len(t) == 1 for t in tokens)),
-        ("column_tag", bool(_COLUMN_TAG.search(text)) and len(text) <= 50),
+        ("column_tag", bool(COLUMN_TAG.search(text)) and len(text) <= 50),
         ("dateline", bool(_DATELINE.match(text))),
         ("news_mark", bool(_NEWS_MARK.search(text[:24]))),
         ("role_word", bool(_ROLE_WORD.search(text[:40]))),
