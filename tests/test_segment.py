@@ -541,3 +541,19 @@ def test_bracketed_byline_with_a_role_under_the_text_is_the_byline(sign_off: str
 def test_stack_conventions_put_a_column_tag_on_the_headline(stack: list[str],
                                                            roles: list[str]) -> None:
     assert rule_stack_roles(classify(cleaned("\n\n".join(stack)))) == roles
+
+
+def test_a_column_tag_under_a_headline_makes_that_line_the_headline() -> None:
+    article = _walked([("山区三个乡镇建成血透站", "headline"),
+                       ("让病人就近做透析（延伸阅读）", "subtitle"),
+                       ("本报记者 钱小川", "byline"),
+                       ("住在山里的病人，如今不用再翻山进城做透析了。", "body")])
+    assert (article.kicker, article.headline, article.subtitle) == (
+        "山区三个乡镇建成血透站", "让病人就近做透析（延伸阅读）", None)
+
+
+def test_a_subtitle_stays_when_the_headline_carries_the_column_tag() -> None:
+    article = _walked([("山区三个乡镇建成血透站（民生一线）", "headline"),
+                       ("让病人就近做透析（图）", "subtitle"),
+                       ("住在山里的病人，如今不用再翻山进城做透析了。", "body")])
+    assert (article.kicker, article.headline) == (None, "山区三个乡镇建成血透站（民生一线）")

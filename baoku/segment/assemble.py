@@ -130,6 +130,8 @@ def assign_roles(draft: Draft, stack: list[Item]) -> None:
         first = next((i for i, it in enumerate(stack) if it.role == "subtitle"), len(stack)) - 1
         heads = [max(first, 0)]
     top = heads[0]
+    if not marked and _tag_marks_next_line(stack, top):
+        top += 1
     last = top
     while not marked and last + 1 < len(stack) and stack[last + 1].role == "headline":
         last += 1
@@ -140,6 +142,15 @@ def assign_roles(draft: Draft, stack: list[Item]) -> None:
         draft.column = " ".join(it.text for it in above[:-1]) or None
     draft.subtitle = " ".join(it.text for it in stack[last + 1:]) or None
     draft.weak_head = len(stack) == 1 and kicker_like(stack[0].spaced)
+
+
+def _tag_marks_next_line(stack: list[Item], top: int) -> bool:
+    """A one-line headline with nothing above it, over a line that ends in a column tag
+    (“（延伸阅读）”): the tag belongs to the headline, so the line above is its kicker."""
+    below = top + 1
+    return top == 0 and below < len(stack) and stack[below].role == "subtitle" \
+        and below == len(stack) - 1 and bool(COLUMN_TAG.search(stack[below].text)) \
+        and not COLUMN_TAG.search(stack[top].text)
 
 
 def rule_stack_roles(stack: list[Item]) -> list[str]:
