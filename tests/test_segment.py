@@ -15,7 +15,7 @@ from baoku.segment.bylines import (
     split_names,
 )
 from baoku.segment.classify import classify, head_score, is_finished
-from baoku.segment.tagging import apply_role
+from baoku.segment.tagging import apply_role, titles_over_datelines
 from baoku.segment.train import cleaned
 
 # Shapes the rule-based segmenter was written for and the line-role model does not yet
@@ -557,3 +557,14 @@ def test_a_subtitle_stays_when_the_headline_carries_the_column_tag() -> None:
                        ("让病人就近做透析（图）", "subtitle"),
                        ("住在山里的病人，如今不用再翻山进城做透析了。", "body")])
     assert (article.kicker, article.headline) == (None, "山区三个乡镇建成血透站（民生一线）")
+
+
+@pytest.mark.parametrize(("opening", "expected"), [
+    ("新华社北京1月2日电  新年第一天，城里的公园早早开了门。", "headline"),
+    ("本报讯（记者钱小川）新年第一天，城里的公园早早开了门。", "headline"),
+    ("新年第一天，城里的公园早早开了门，游人不少。", "section"),
+])
+def test_a_subheading_over_a_dateline_is_the_next_articles_headline(opening: str,
+                                                                    expected: str) -> None:
+    items = classify(cleaned("\n\n".join(["公园迎来新年第一批游客", opening])))
+    assert titles_over_datelines(items, ("section", "body"))[0] == expected

@@ -89,6 +89,16 @@ _SEEN_BY_NEIGHBOURS = frozenset({"bare_names", "padded_name", "dateline", "news_
                                  "column_tag", "dash_start"})
 
 
+def has_news_mark(text: str) -> bool:
+    """The line opens with an agency's or a paper's mark: "本报讯", "新华社北京1月7日电（"."""
+    return bool(_NEWS_MARK.search(text[:24]))
+
+
+def opens_article(text: str) -> bool:
+    """A dateline or a news mark: the first words of an article's text."""
+    return bool(_DATELINE.match(text)) or has_news_mark(text)
+
+
 def _first_class(text: str) -> str:
     ch = text[:1]
     if ch.isdigit():
@@ -109,7 +119,7 @@ def _markers(text: str, spaced: str, tokens: list[str]) -> list[tuple[str, bool]
         ("padded_name", names_only and any(len(t) == 1 for t in tokens)),
         ("column_tag", bool(COLUMN_TAG.search(text)) and len(text) <= 50),
         ("dateline", bool(_DATELINE.match(text))),
-        ("news_mark", bool(_NEWS_MARK.search(text[:24]))),
+        ("news_mark", has_news_mark(text)),
         ("role_word", bool(_ROLE_WORD.search(text[:40]))),
         ("role_word_short", bool(_ROLE_WORD.search(text)) and len(text) <= 40),
         ("photo_word_end", bool(_PHOTO_WORD.search(text[-8:]))),

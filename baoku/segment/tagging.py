@@ -14,7 +14,8 @@ from pathlib import Path
 from .assemble import rule_stack_roles
 from .bylines import LeadByline, parse_names
 from .classify import MARKED, Item, Kind, is_finished
-from .features import PageLine, context, page_relative, shape
+from .features import PageLine, context, opens_article, page_relative, shape
+from .roles import Role
 from .tagger import Model, Tagging
 
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -66,8 +67,21 @@ _PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 80
 
 def tag_items(items: list[Item], model: Model | None = None) -> tuple[list[Item], Tagging]:
     tagging = (model or shipped_model()).tag(page_features(items))
-    labelled = [apply_role(it, role) for it, role in zip(items, tagging.roles, strict=True)]
+    roles = titles_over_datelines(items, tagging.roles)
+    labelled = [apply_role(it, role) for it, role in zip(items, roles, strict=True)]
     return _photo_credits(labelled), tagging
+
+
+def titles_over_datelines(items: list[Item], roles: tuple[Role, ...]) -> tuple[Role, ...]:
+    """A dateline or a news mark ("新华社北京1月7日电", "本报讯") opens an article, so a
+    line read as a subheading right above one is that article's headline (no annotated
+    fixture page has a subheading over such a line)."""
+    out = list(roles)
+    for i in range(len(items) - 1):
+        if out[i] == "section" and items[i + 1].gap_before <= 1 \
+                and opens_article(items[i + 1].text):
+            out[i] = "headline"
+    return tuple(out)
 
 
 def _photo_credits(items: list[Item]) -> list[Item]:
