@@ -66,9 +66,10 @@ _PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 80
 
 
 def tag_items(items: list[Item], model: Model | None = None) -> tuple[list[Item], Tagging]:
-    tagging = (model or shipped_model()).tag(page_features(items))
-    roles = titles_over_datelines(items, tagging.roles)
-    labelled = [apply_role(it, role) for it, role in zip(items, roles, strict=True)]
+    read = (model or shipped_model()).tag(page_features(items))
+    # the confidence report names the roles the walk used
+    tagging = replace(read, roles=titles_over_datelines(items, read.roles))
+    labelled = [apply_role(it, role) for it, role in zip(items, tagging.roles, strict=True)]
     return _photo_credits(labelled), tagging
 
 
