@@ -568,3 +568,23 @@ def test_a_subheading_over_a_dateline_is_the_next_articles_headline(opening: str
                                                                     expected: str) -> None:
     items = classify(cleaned("\n\n".join(["公园迎来新年第一批游客", opening])))
     assert titles_over_datelines(items, ("section", "body"))[0] == expected
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("《河边的书》：钱小川著；某某出版社出版。", "caption"),
+    ("《河边的书》：钱小川主编；某某出版社、某某大学出版社出版", "caption"),
+    ("（《河边的书》：钱小川、李明编，某某出版社出版）", "body"),  # a note closing the text
+    ("《河边的书》是一部写给孩子的散文集，也是一本地方史。", "body"),
+])
+def test_a_books_particulars_under_a_review_are_its_cover_caption(line: str, kind: str) -> None:
+    assert classify(cleaned(line))[0].kind == kind
+
+
+def test_a_review_keeps_its_text_after_the_book_caption() -> None:
+    page = "\n\n".join([
+        "重读一本写河的小书（书里书外）", "钱小川", "《河边的书》：钱小川著；某某出版社出版。",
+        "这本书写的是一条河和住在河边的人，作者用了十年时间走完这条河，记下沿岸村庄的变化。",
+        "书里最动人的一章写河上最后一位摆渡人，他在渡口守了四十年，送走一代又一代过河的人。"])
+    (article,) = segment(cleaned(page)).articles
+    assert article.captions == ("《河边的书》：钱小川著；某某出版社出版。",)
+    assert article.paragraphs[0].startswith("这本书写的是一条河")

@@ -30,6 +30,10 @@ _FURNITURE = re.compile(
 _CAPTION_MARK = re.compile(
     r"^(?:[▲▼△▽►◄◀▶↑↓←→]|图为|(?:图|照片)[一二三四五六七八九十\d]{1,3}[：:]"
     r"|(?:上|下|左|右|左上|右上|左下|右下|中)图[：:])")
+# A book's particulars under a review's byline (the cover picture's caption):
+# "《书名》：某某著；某某出版社出版。"
+_BOOK_INFO = re.compile(r"^《[^》]{1,40}》[：:][^。！？]{1,60}(?:著|编|译|绘)"
+                        r"[；;，,\s][^。！？]{1,60}出版。?$")
 _COMMENTARY = re.compile(r"(?:点评|短评|编后|编后语|编者按|快评)$")
 CLOSERS = "”’」』）)》】\"'"
 TERMINAL = "。！？!?…"
@@ -98,6 +102,10 @@ def head_score(text: str) -> int:
     return score
 
 
+def is_book_info(text: str) -> bool:
+    return bool(_BOOK_INFO.match(text))
+
+
 def is_headish(text: str) -> bool:
     return head_score(text) >= 1
 
@@ -137,7 +145,7 @@ def classify_line(text: str, raw: str, spaced: str | None = None) -> tuple[Kind,
     tail = parse_tail_byline(spaced)
     if tail:
         return "tail", text, {"tail": tail}
-    if _CAPTION_MARK.match(text):
+    if _CAPTION_MARK.match(text) or is_book_info(text):
         return "caption", text, {}
     credit = parse_credit(spaced)
     if credit:

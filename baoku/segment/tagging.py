@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .assemble import rule_stack_roles
 from .bylines import LeadByline, parse_names
-from .classify import MARKED, Item, Kind, is_finished
+from .classify import MARKED, Item, Kind, is_book_info, is_finished
 from .features import PageLine, context, opens_article, page_relative, shape
 from .roles import Role
 from .tagger import Model, Tagging
@@ -68,7 +68,7 @@ _PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 80
 def tag_items(items: list[Item], model: Model | None = None) -> tuple[list[Item], Tagging]:
     read = (model or shipped_model()).tag(page_features(items))
     # the confidence report names the roles the walk used
-    tagging = replace(read, roles=titles_over_datelines(items, read.roles))
+    tagging = replace(read, roles=book_captions(items, titles_over_datelines(items, read.roles)))
     labelled = [apply_role(it, role) for it, role in zip(items, tagging.roles, strict=True)]
     return _photo_credits(labelled), tagging
 
@@ -83,6 +83,13 @@ def titles_over_datelines(items: list[Item], roles: tuple[Role, ...]) -> tuple[R
                 and opens_article(items[i + 1].text):
             out[i] = "headline"
     return tuple(out)
+
+
+def book_captions(items: list[Item], roles: tuple[Role, ...]) -> tuple[Role, ...]:
+    """A book's particulars ("《书名》：某某著；某某出版社出版。") printed as their own line
+    caption the cover picture of a review: never the start of its text."""
+    return tuple("caption" if is_book_info(it.text) else role
+                 for it, role in zip(items, roles, strict=True))
 
 
 def _photo_credits(items: list[Item]) -> list[Item]:
