@@ -9,13 +9,14 @@ from baoku.model import Article, Segmentation, Source, SourceMeta
 from baoku.segment import assemble_items, segment
 from baoku.segment.assemble import rule_stack_roles
 from baoku.segment.bylines import (
+    is_signature,
     parse_credit,
     parse_lead_byline,
     parse_tail_byline,
     split_names,
 )
 from baoku.segment.classify import classify, head_score, is_finished
-from baoku.segment.tagging import apply_role, titles_over_datelines
+from baoku.segment.tagging import apply_role, page_facts
 from baoku.segment.train import cleaned
 
 # Shapes the rule-based segmenter was written for and the line-role model does not yet
@@ -567,7 +568,7 @@ def test_a_subtitle_stays_when_the_headline_carries_the_column_tag() -> None:
 def test_a_subheading_over_a_dateline_is_the_next_articles_headline(opening: str,
                                                                     expected: str) -> None:
     items = classify(cleaned("\n\n".join(["公园迎来新年第一批游客", opening])))
-    assert titles_over_datelines(items, ("section", "body"))[0] == expected
+    assert page_facts(items, ("section", "body")).get(0, "section") == expected
 
 
 @pytest.mark.parametrize(("line", "kind"), [
@@ -588,3 +589,21 @@ def test_a_review_keeps_its_text_after_the_book_caption() -> None:
     (article,) = segment(cleaned(page)).articles
     assert article.captions == ("《河边的书》：钱小川著；某某出版社出版。",)
     assert article.paragraphs[0].startswith("这本书写的是一条河")
+
+
+@pytest.mark.parametrize(("line", "signed"), [
+    ("某某县城关二中  钱小川", True), ("某某市第一机床厂 李  明", True), ("湖畔新村 读书会", False),
+    ("风雪中 最美的坚守", False), ("登记巡回点 婚姻新地标", False), ("城关二中 运动会", False)])
+def test_a_place_or_workplace_and_a_name_is_a_signature(line: str, signed: bool) -> None:
+    assert is_signature(line) == signed
+
+
+def test_letters_signed_with_place_and_name_are_one_article_each() -> None:
+    page = "\n\n".join([
+        "我订这份报纸已经六年了，每天下班回家第一件事就是翻开它，看看城里又有什么新鲜事。",
+        "某某县城关二中  钱小川",
+        "一天晚上，孩子拿着报纸问我上面写的那条河在哪里，第二个周末我们就一起去看了。",
+        "某某县河口乡新村  李明远"])
+    first, second = segment(cleaned(page)).articles
+    assert first.paragraphs[0].startswith("我订这份报纸") and first.reporters == ("钱小川",)
+    assert second.paragraphs[0].startswith("一天晚上") and second.reporters == ("李明远",)

@@ -269,6 +269,20 @@ _BYLINE_NOISE = re.compile(
     r"|摄影报道|摄影|摄|（[^）]*视觉[^）]*）|\([^)]*视觉[^)]*\)|报道$")
 
 
+# A place or a workplace signing a letter or a short piece: "某某县某某中学", "某某市某某厂".
+_SIGNING_PLACE = re.compile(rf"^[{HAN}\d]{{2,14}}(?:省|市|县|区|旗|乡|镇|村|社区|街道|学|校|中|"
+                            r"院|厂|局|所|站|司|队|办|委|会|部|信箱)$")
+
+
+def is_signature(spaced: str) -> bool:
+    """A place or workplace and a name, as a letter is signed: "某某县某某中学  王小川"."""
+    place, *rest = spaced.split() or [""]
+    padded = len(rest) == 2 and all(len(t) == 1 for t in rest)  # "李  明"
+    name = "".join(rest) if len(rest) == 1 or padded else ""
+    return bool(_SIGNING_PLACE.match(place)) and 2 <= len(name) <= 3 \
+        and bool(_NAME_RE.match(name)) and _starts_like_a_name(name)
+
+
 def parse_names(spaced: str) -> People:
     """People on a line the page uses as a byline, whatever its shape: role words and
     names ("本报记者  贺  勇  曹继炜"), bare or padded names ("王浩", "（郭  帅）")."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import numpy as np
 from .roles import ROLES, Role
 
 START = "<s>"
+_SETTLED = 1e6  # far beyond any sum of weights: a settled line keeps its role
 SHUFFLE_SEEDS = (7, 8, 9, 10, 11)  # visiting orders of the bagged runs
 _R = len(ROLES)
 
@@ -61,10 +62,16 @@ class Model:
             return ()
         return tuple(ROLES[r] for r in _best_path(self.emissions(lines), self.trans))
 
-    def tag(self, lines: Sequence[Sequence[str]]) -> Tagging:
+    def tag(self, lines: Sequence[Sequence[str]],
+            fixed: Mapping[int, Role] | None = None) -> Tagging:
+        """The best roles with their margins; ``fixed`` settles some lines' roles
+        beforehand, and the rest of the page is read around them."""
         if not lines:
             return Tagging((), ())
         emit = self.emissions(lines)
+        for line, settled in (fixed or {}).items():
+            emit[line] -= _SETTLED
+            emit[line, ROLES.index(settled)] += _SETTLED
         path, through = _max_marginals(emit, self.trans)
         margins = []
         for i, role in enumerate(path):

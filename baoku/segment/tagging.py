@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from .assemble import rule_stack_roles
-from .bylines import LeadByline, parse_names
+from .bylines import LeadByline, is_signature, parse_names
 from .classify import MARKED, Item, Kind, is_book_info, is_finished
 from .features import PageLine, context, opens_article, page_relative, shape
 from .roles import Role
@@ -66,30 +66,51 @@ _PULL_QUOTE_MIN, _PULL_QUOTE_MAX = 10, 80
 
 
 def tag_items(items: list[Item], model: Model | None = None) -> tuple[list[Item], Tagging]:
-    read = (model or shipped_model()).tag(page_features(items))
-    # the confidence report names the roles the walk used
-    tagging = replace(read, roles=book_captions(items, titles_over_datelines(items, read.roles)))
+    """Each line's role: the model's reading of the page, read again around the lines
+    whose role a fact of page layout settles (``page_facts``)."""
+    model = model or shipped_model()
+    features = page_features(items)
+    tagging = model.tag(features)
+    settled: dict[int, Role] = {}
+    for _ in range(_FACT_ROUNDS):
+        found = page_facts(items, tagging.roles)
+        if not found:
+            break
+        settled.update(found)
+        tagging = model.tag(features, settled)
     labelled = [apply_role(it, role) for it, role in zip(items, tagging.roles, strict=True)]
     return _photo_credits(labelled), tagging
 
 
-def titles_over_datelines(items: list[Item], roles: tuple[Role, ...]) -> tuple[Role, ...]:
-    """A dateline or a news mark ("新华社北京1月7日电", "本报讯") opens an article, so a
-    line read as a subheading right above one is that article's headline (no annotated
-    fixture page has a subheading over such a line)."""
-    out = list(roles)
-    for i in range(len(items) - 1):
-        if out[i] == "section" and items[i + 1].gap_before <= 1 \
-                and opens_article(items[i + 1].text):
-            out[i] = "headline"
-    return tuple(out)
+_FACT_ROUNDS = 3
 
 
-def book_captions(items: list[Item], roles: tuple[Role, ...]) -> tuple[Role, ...]:
-    """A book's particulars ("《书名》：某某著；某某出版社出版。") printed as their own line
-    caption the cover picture of a review: never the start of its text."""
-    return tuple("caption" if is_book_info(it.text) else role
-                 for it, role in zip(items, roles, strict=True))
+def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
+    """Lines the model read against a fact of page layout, with the role the fact gives:
+
+    - a book's particulars on their own line ("《书名》：某某著；某某出版社出版。") caption
+      the cover picture of a review, never start its text;
+    - a dateline or a news mark ("新华社北京1月7日电", "本报讯") opens an article, so a
+      line read as a subheading right above one is that article's headline (no annotated
+      fixture page has a subheading there);
+    - a signature of a place or workplace and a name ("某某县某某中学  王小川") under a
+      paragraph closes that text; it is never a title.
+    """
+    found: dict[int, Role] = {}
+    for i, item in enumerate(items):
+        after = items[i + 1] if i + 1 < len(items) else None
+        if is_book_info(item.text):
+            found[i] = "caption"
+        elif roles[i] == "section" and after is not None and after.gap_before <= 1 \
+                and opens_article(after.text):
+            found[i] = "headline"
+        elif roles[i] in _TITLES and i and roles[i - 1] in ("body", "opener") \
+                and is_finished(items[i - 1].text) and is_signature(item.spaced):
+            found[i] = "tail"
+    return {i: role for i, role in found.items() if roles[i] != role}
+
+
+_TITLES = ("kicker", "headline", "subtitle", "section")
 
 
 def _photo_credits(items: list[Item]) -> list[Item]:

@@ -475,6 +475,8 @@ class Assembler:
                 and (target.closed or target.kind == "photo"
                      or prefers_suspended(text, target, self.suspended)):
             target = self._resume()
+        elif target.closed and target.kind != "photo" and self.suspended is None:
+            target = self._open(item.number)  # text after a signed-off piece: the next piece
         target.add_body(text)
         if item.credit:  # a photo news item ends with its photographer's credit
             target.photographers.extend(p for p in item.credit.photographers
