@@ -607,3 +607,14 @@ def test_letters_signed_with_place_and_name_are_one_article_each() -> None:
     first, second = segment(cleaned(page)).articles
     assert first.paragraphs[0].startswith("我订这份报纸") and first.reporters == ("钱小川",)
     assert second.paragraphs[0].startswith("一天晚上") and second.reporters == ("李明远",)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("荒坡变良田，这样种出好收成（春耕一线）", "headline"),
+    ("荒坡变良田，今年种出了好收成。（新华社）", "body"),  # a sentence and its source note
+])
+def test_a_line_closed_by_a_column_tag_over_a_byline_is_the_headline(line: str,
+                                                                     expected: str) -> None:
+    page = "\n\n".join([line, "本报记者  钱小川", "今年春天，村里把荒坡整成了良田。"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("body", "byline", "body")).get(0, "body") == expected

@@ -102,6 +102,17 @@ def head_score(text: str) -> int:
     return score
 
 
+def ends_in_column_tag(text: str) -> bool:
+    """A title closed by its column's tag ("…这样变沃土（春耕里的新质生产力）"), not a
+    sentence closed by a source note ("…。（新华社）")."""
+    found = COLUMN_TAG.search(text)
+    return found is not None and found.start() > 0 and len(text) <= _TAGGED_TITLE_MAX \
+        and text[found.start() - 1] not in TERMINAL + "”"
+
+
+_TAGGED_TITLE_MAX = 50
+
+
 def is_book_info(text: str) -> bool:
     return bool(_BOOK_INFO.match(text))
 
