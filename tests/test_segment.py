@@ -618,3 +618,11 @@ def test_a_line_closed_by_a_column_tag_over_a_byline_is_the_headline(line: str,
     page = "\n\n".join([line, "本报记者  钱小川", "今年春天，村里把荒坡整成了良田。"])
     items = classify(cleaned(page))
     assert page_facts(items, ("body", "byline", "body")).get(0, "body") == expected
+
+
+def test_a_title_line_over_a_column_tagged_headline_is_its_kicker() -> None:
+    page = "\n\n".join(["山里的农场用上智能喷灌", "荒坡变良田，这样种出好收成（春耕一线）",
+                        "本报记者  钱小川", "今年春天，村里把荒坡整成了良田，田边装上了喷灌。"])
+    items = classify(cleaned(page))
+    settled = page_facts(items, ("headline", "headline", "byline", "body"))
+    assert settled == {0: "kicker"}
