@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..cjk import HAN
 from ..model import Article, ArticleKind
 from .bylines import People, parse_names
-from .classify import COLUMN_TAG, QUOTES, Item, is_finished
+from .classify import COLUMN_TAG, QUOTES, Item, ends_in_column_tag, is_finished
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _KICKER_PHRASE_MAX = 7
@@ -148,9 +148,8 @@ def _tag_marks_next_line(stack: list[Item], top: int) -> bool:
     """A one-line headline with nothing above it, over a line that ends in a column tag
     (“（延伸阅读）”): the tag belongs to the headline, so the line above is its kicker."""
     below = top + 1
-    return top == 0 and below < len(stack) and stack[below].role == "subtitle" \
-        and below == len(stack) - 1 and bool(COLUMN_TAG.search(stack[below].text)) \
-        and not COLUMN_TAG.search(stack[top].text)
+    return top == 0 and below == len(stack) - 1 and stack[below].role == "subtitle" \
+        and ends_in_column_tag(stack[below].text) and not ends_in_column_tag(stack[top].text)
 
 
 def rule_stack_roles(stack: list[Item]) -> list[str]:
