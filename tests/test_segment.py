@@ -626,3 +626,42 @@ def test_a_title_line_over_a_column_tagged_headline_is_its_kicker() -> None:
     items = classify(cleaned(page))
     settled = page_facts(items, ("headline", "headline", "byline", "body"))
     assert settled == {0: "kicker"}
+
+
+def test_the_line_under_a_books_particulars_is_the_reviews_text() -> None:
+    page = "\n\n".join(["重读一本写河的小书", "钱小川", "《河边的书》：钱小川著；某某出版社出版。",
+                        "写一条河，能写出一个地方的来历吗？这是读者最常问作者的问题。"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("headline", "byline", "caption", "caption")) == {3: "body"}
+
+
+@pytest.mark.parametrize(("name", "settled"), [
+    ("钱  川", {1: "byline"}), ("钱小川", {1: "byline"}),
+    ("河边的小书写了十年，今天出版。", {}),  # a sentence, not names
+])
+def test_names_under_a_column_tagged_headline_are_its_byline(
+        name: str, settled: dict[int, str]) -> None:
+    page = "\n\n".join(["不能忘了那只背篓（热评）", name, "【关键词】某某客车", "三月的一天早上，车站里人很多。"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("headline", "junk", "body", "body")) == settled
+
+
+def test_a_group_credit_makes_the_lines_above_it_captions() -> None:
+    page = "\n\n".join(["从鱼到人的故事（科普）", "钱小川", "一块三厘米长的古鱼化石，发现于某某县的山里。",
+                        "另一块化石的头骨保存完好，发现于某某市。", "以上图片均为李明摄",
+                        "读者问：人真是从鱼变来的吗？编辑答：化石会告诉我们答案。"])
+    items = classify(cleaned(page))
+    settled = page_facts(items, ("headline", "byline", "body", "body", "section", "body"))
+    assert settled == {2: "caption", 3: "caption", 4: "junk"}
+
+
+@pytest.mark.parametrize(("line", "settled"), [
+    ("人真是从鱼变来的吗？", {2: "body"}),
+    ("古鱼化石的第二个发现", {}),  # a title: may be the subheading's second line
+])
+def test_a_sentence_under_a_subheading_is_its_text_not_a_headline(
+        line: str, settled: dict[int, str]) -> None:
+    page = "\n\n".join(["古鱼的化石在山里一块接一块地被找到，研究还在进行。", "为什么说鱼是人的祖先",
+                        line, "答案要从四亿年前说起，那时的海里已经有了最早的鱼。"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("body", "section", "headline", "body")) == settled

@@ -42,6 +42,7 @@ _CREDIT_ENDINGS = tuple(e + n for e in ("摄影报道", "摄影", "摄") for n i
 _CREDIT_PREFIX = r"(?:图片由|图/|(?:以上|上|下|本版|本组)?图片?(?:均|皆)?(?:为|由))"
 _CREDIT_TOKEN = re.compile(rf"^{_CREDIT_PREFIX}?(?:(?:{_ROLE})\s?)?(?:{NAME})?$")
 _SENTENCE_END = "。！？；…"
+_GROUP_CREDIT = re.compile(r"^(?:以上|本版|本组)图片?(?:均|皆)(?:为|由)")
 _BRACKETED_CREDIT = re.compile(rf"[{_OPEN}](?P<inner>[^{_OPEN}{_CLOSE}]{{2,40}})[{_CLOSE}]$")
 
 
@@ -191,6 +192,12 @@ _AGENCY_WORD = re.compile(r"视觉|社|网|报|发")
 # An illustration or chart credit on its own line: "洪  琥绘", "杜明阳 制图", "本报记者 X 绘图".
 _ILLUSTRATION = re.compile(rf"^(?:(?:{_ROLE})\s?)?(?P<names>[{HAN}\s]{{2,14}}?)(?P<space>\s?)"
                            r"(?:绘图|制图|绘)$")
+
+
+def is_group_credit(spaced: str) -> bool:
+    """One credit for every picture above it: "以上图片均为本报记者某某摄"."""
+    credit = parse_credit(spaced)
+    return credit is not None and not credit.caption and bool(_GROUP_CREDIT.match(spaced))
 
 
 def parse_credit(spaced: str) -> Credit | None:

@@ -112,11 +112,24 @@ def _first_class(text: str) -> str:
     return "han" if re.match(f"[{HAN}]", ch) else "other"
 
 
+def names_only(tokens: list[str]) -> bool:
+    """The line's space-separated words are all name-sized runs of Han ("王浩", "贺  勇")."""
+    return bool(tokens) and len(tokens) <= 6 and all(_NAME_TOKEN.match(t) for t in tokens)
+
+
+def reads_as_names(text: str, spaced: str) -> bool:
+    """A short line of bare or padded names, as a byline under a headline is printed."""
+    return len(text) <= _NAMES_LINE_MAX and names_only(spaced.split())
+
+
+_NAMES_LINE_MAX = 12
+
+
 def _markers(text: str, spaced: str, tokens: list[str]) -> list[tuple[str, bool]]:
-    names_only = bool(tokens) and len(tokens) <= 6 and all(_NAME_TOKEN.match(t) for t in tokens)
+    all_names = names_only(tokens)
     return [
-        ("bare_names", names_only and len(text) <= 12),
-        ("padded_name", names_only and any(len(t) == 1 for t in tokens)),
+        ("bare_names", all_names and len(text) <= _NAMES_LINE_MAX),
+        ("padded_name", all_names and any(len(t) == 1 for t in tokens)),
         ("column_tag", bool(COLUMN_TAG.search(text)) and len(text) <= 50),
         ("dateline", bool(_DATELINE.match(text))),
         ("news_mark", has_news_mark(text)),

@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from .assemble import rule_stack_roles
-from .bylines import LeadByline, is_signature, parse_names
+from .bylines import LeadByline, is_group_credit, is_signature, parse_names
 from .classify import MARKED, Item, Kind, ends_in_column_tag, is_book_info, is_finished
-from .features import PageLine, context, opens_article, page_relative, shape
+from .features import PageLine, context, opens_article, page_relative, reads_as_names, shape
 from .roles import Role
 from .tagger import Model, Tagging
 
@@ -89,17 +89,24 @@ def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
     """Lines the model read against a fact of page layout, with the role the fact gives:
 
     - a book's particulars on their own line ("《书名》：某某著；某某出版社出版。") caption
-      the cover picture of a review, never start its text;
+      the cover picture of a review, never start its text, and are the whole caption: the
+      line under them is the review's text;
+    - a credit for a group of pictures ("以上图片均为某某摄") closes their captions: the
+      short run of lines between it and the byline or title above is captions;
     - a dateline or a news mark ("新华社北京1月7日电", "本报讯") opens an article, so a
       line read as a subheading right above one is that article's headline (no annotated
       fixture page has a subheading there);
     - a line closed by a column tag right over a byline is the headline (all 19 such
-      lines of the annotated fixture pages are), and a title line right above such a
-      headline is its kicker, not the first half of it (all 12 in the fixtures);
+      lines of the annotated fixture pages are), a title line right above such a
+      headline is its kicker, not the first half of it (all 12 in the fixtures), and a
+      short line of names right under one is its byline (all 8 in the fixtures);
+    - a sentence right under a subheading in running text is that section's text, never
+      the headline of a new article (all 41 in the fixtures);
     - a signature of a place or workplace and a name ("某某县某某中学  王小川") under a
       paragraph closes that text; it is never a title.
     """
     found = {i: _fact(items, roles, i) for i in range(len(items))}
+    found.update(_group_captions(items, roles))
     return {i: role for i, role in found.items() if role is not None and role != roles[i]}
 
 
@@ -108,6 +115,11 @@ def _fact(items: list[Item], roles: tuple[Role, ...], i: int) -> Role | None:
     after = items[i + 1] if i + 1 < len(items) else None
     if is_book_info(item.text):
         return "caption"
+    if i and is_book_info(items[i - 1].text) and roles[i] == "caption":
+        return "body"
+    if i and roles[i] != "byline" and ends_in_column_tag(items[i - 1].text) \
+            and reads_as_names(item.text, item.spaced):
+        return "byline"
     if after is not None and roles[i] == "section" and after.gap_before <= 1 \
             and opens_article(after.text):
         return "headline"
@@ -116,13 +128,34 @@ def _fact(items: list[Item], roles: tuple[Role, ...], i: int) -> Role | None:
     if after is not None and roles[i] == roles[i + 1] == "headline" \
             and ends_in_column_tag(after.text) and not ends_in_column_tag(item.text):
         return "kicker"
+    if roles[i] in _STACK and i > 1 and roles[i - 1] == "section" \
+            and roles[i - 2] in ("body", "opener") and is_finished(item.text):
+        return "body"
     if roles[i] in _TITLES and i and roles[i - 1] in ("body", "opener") \
             and is_finished(items[i - 1].text) and is_signature(item.spaced):
         return "tail"
     return None
 
 
-_TITLES = ("kicker", "headline", "subtitle", "section")
+_STACK = ("kicker", "headline", "subtitle")
+_TITLES = (*_STACK, "section")
+
+
+def _group_captions(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
+    found: dict[int, Role] = {}
+    for credit, item in enumerate(items):
+        if not is_group_credit(item.spaced):
+            continue
+        above = range(credit - 1, max(credit - 1 - _GROUP_CAPTIONS_MAX, -1), -1)
+        start = next((j + 1 for j in above if roles[j] in _ABOVE_PICTURES), None)
+        if start is not None and start < credit:
+            found.update({j: "caption" for j in range(start, credit)})
+            found[credit] = "junk"
+    return found
+
+
+_GROUP_CAPTIONS_MAX = 4
+_ABOVE_PICTURES = ("byline", "headline", "kicker", "subtitle")
 
 
 def _photo_credits(items: list[Item]) -> list[Item]:
