@@ -641,13 +641,15 @@ def test_the_line_under_a_books_particulars_is_the_reviews_text() -> None:
 ])
 def test_names_under_a_column_tagged_headline_are_its_byline(
         name: str, settled: dict[int, str]) -> None:
-    page = "\n\n".join(["不能忘了那只背篓（热评）", name, "【关键词】某某客车", "三月的一天早上，车站里人很多。"])
+    page = "\n\n".join(["不能忘了那只背篓（热评）", name, "【关键词】某某客车",
+                        "三月的一天早上，车站里人很多。"])
     items = classify(cleaned(page))
     assert page_facts(items, ("headline", "junk", "body", "body")) == settled
 
 
 def test_a_group_credit_makes_the_lines_above_it_captions() -> None:
-    page = "\n\n".join(["从鱼到人的故事（科普）", "钱小川", "一块三厘米长的古鱼化石，发现于某某县的山里。",
+    page = "\n\n".join(["从鱼到人的故事（科普）", "钱小川",
+                        "一块三厘米长的古鱼化石，发现于某某县的山里。",
                         "另一块化石的头骨保存完好，发现于某某市。", "以上图片均为李明摄",
                         "读者问：人真是从鱼变来的吗？编辑答：化石会告诉我们答案。"])
     items = classify(cleaned(page))
@@ -661,7 +663,21 @@ def test_a_group_credit_makes_the_lines_above_it_captions() -> None:
 ])
 def test_a_sentence_under_a_subheading_is_its_text_not_a_headline(
         line: str, settled: dict[int, str]) -> None:
-    page = "\n\n".join(["古鱼的化石在山里一块接一块地被找到，研究还在进行。", "为什么说鱼是人的祖先",
-                        line, "答案要从四亿年前说起，那时的海里已经有了最早的鱼。"])
+    page = "\n\n".join(["古鱼的化石在山里一块接一块地被找到，研究还在进行。",
+                        "为什么说鱼是人的祖先", line,
+                        "答案要从四亿年前说起，那时的海里已经有了最早的鱼。"])
     items = classify(cleaned(page))
     assert page_facts(items, ("body", "section", "headline", "body")) == settled
+
+
+@pytest.mark.parametrize(("line", "settled"), [
+    ("【关键词】“某某客车2180”", {2: "body"}),
+    ("【事件】三月的一天早上，车站里人很多。", {2: "body"}),
+    ("【点评】", {}),  # a label alone heads what follows
+])
+def test_a_paragraph_led_by_a_bracketed_label_is_text(line: str,
+                                                      settled: dict[int, str]) -> None:
+    page = "\n\n".join(["不能忘了那只背篓（热评）", "钱小川", line,
+                        "三月的一天早上，车站里人很多。"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("headline", "byline", "junk", "body")) == settled

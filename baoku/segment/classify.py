@@ -106,11 +106,19 @@ def ends_in_column_tag(text: str) -> bool:
     """A title closed by its column's tag ("…这样变沃土（春耕里的新质生产力）"), not a
     sentence closed by a source note ("…。（新华社）")."""
     found = COLUMN_TAG.search(text)
-    return found is not None and found.start() > 0 and len(text) <= _TAGGED_TITLE_MAX \
-        and text[found.start() - 1] not in TERMINAL + "”"
+    before = text[:found.start()].rstrip("”’") if found else ""
+    return bool(before) and len(text) <= _TAGGED_TITLE_MAX and before[-1] not in TERMINAL
 
 
 _TAGGED_TITLE_MAX = 50
+
+
+def is_labelled_paragraph(text: str) -> bool:
+    """A paragraph led by a short label in square brackets: "【事件】3月31日早上…"."""
+    return bool(_LABELLED.match(text))
+
+
+_LABELLED = re.compile(r"^[【\[][^】\]]{1,6}[】\]]\S")
 
 
 def is_book_info(text: str) -> bool:

@@ -13,7 +13,15 @@ from pathlib import Path
 
 from .assemble import rule_stack_roles
 from .bylines import LeadByline, is_group_credit, is_signature, parse_names
-from .classify import MARKED, Item, Kind, ends_in_column_tag, is_book_info, is_finished
+from .classify import (
+    MARKED,
+    Item,
+    Kind,
+    ends_in_column_tag,
+    is_book_info,
+    is_finished,
+    is_labelled_paragraph,
+)
 from .features import PageLine, context, opens_article, page_relative, reads_as_names, shape
 from .roles import Role
 from .tagger import Model, Tagging
@@ -100,6 +108,8 @@ def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
       lines of the annotated fixture pages are), a title line right above such a
       headline is its kicker, not the first half of it (all 12 in the fixtures), and a
       short line of names right under one is its byline (all 8 in the fixtures);
+    - a paragraph led by a label in square brackets ("【事件】…") is text, never page
+      debris (14 of 15 in the fixtures are text, one a headline);
     - a sentence right under a subheading in running text is that section's text, never
       the headline of a new article (all 41 in the fixtures);
     - a signature of a place or workplace and a name ("某某县某某中学  王小川") under a
@@ -115,6 +125,8 @@ def _fact(items: list[Item], roles: tuple[Role, ...], i: int) -> Role | None:
     after = items[i + 1] if i + 1 < len(items) else None
     if is_book_info(item.text):
         return "caption"
+    if roles[i] == "junk" and is_labelled_paragraph(item.text):
+        return "body"
     if i and is_book_info(items[i - 1].text) and roles[i] == "caption":
         return "body"
     if i and roles[i] != "byline" and ends_in_column_tag(items[i - 1].text) \
