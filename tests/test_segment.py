@@ -681,3 +681,31 @@ def test_a_paragraph_led_by_a_bracketed_label_is_text(line: str,
                         "三月的一天早上，车站里人很多。"])
     items = classify(cleaned(page))
     assert page_facts(items, ("headline", "byline", "junk", "body")) == settled
+
+
+@pytest.mark.parametrize(("line", "roles", "settled"), [
+    ("本报记者  钱  川", ("headline", "kicker", "body"), {1: "byline"}),
+    ("记者 钱小川 通讯员 李明", ("body", "headline", "body"), {1: "tail"}),
+    ("本报记者 钱小川 近日，村里修好了路。", ("headline", "kicker", "body"), {}),  # text follows
+    ("某某县自然资源局供图", ("caption", "kicker", "body"), {1: "junk"}),
+    ("李明摄", ("caption", "section", "body"), {1: "junk"}),
+    ("李明摄", ("body", "section", "body"), {}),  # after text it may close a photo item
+    ("【曾经】", ("section", "byline", "body"), {1: "section"}),
+    ("核心阅读", ("byline", "headline", "body"), {1: "body"}),
+])
+def test_what_a_line_says_settles_what_it_is_not(line: str, roles: tuple[str, ...],
+                                                 settled: dict[int, str]) -> None:
+    page = "\n\n".join(["河边的村子修好了路", line,
+                        "三月的一天早上，村里的路修好了，车站里人很多。"])
+    items = classify(cleaned(page))
+    assert page_facts(items, roles) == settled
+
+
+@pytest.mark.parametrize(("role_below", "settled"), [
+    ("section", {1: "section"}), ("body", {})])
+def test_a_title_over_a_subheading_inside_text_is_a_subheading(
+        role_below: str, settled: dict[int, str]) -> None:
+    page = "\n\n".join(["村里的路修好了，车站里人很多，大家都很高兴。", "江西某县 山坡治理",
+                        "【曾经】", "山坡上的土一下雨就往下冲。"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("body", "headline", role_below, "body")) == settled

@@ -194,6 +194,28 @@ _ILLUSTRATION = re.compile(rf"^(?:(?:{_ROLE})\s?)?(?P<names>[{HAN}\s]{{2,14}}?)(
                            r"(?:绘图|制图|绘)$")
 
 
+def is_role_byline(spaced: str) -> bool:
+    """A byline line and nothing else, led by a role word: "本报记者  贺  勇"."""
+    if len(spaced) > _ROLE_BYLINE_MAX or _CREDIT_WORD.search(spaced) \
+            or not (_ROLE_RE.search(spaced) or _CORRESPONDENT.search(spaced)):
+        return False
+    names = re.split(r"[\s、]+", _CORRESPONDENT.sub(" ", _ROLE_RE.sub(" ", spaced)).strip())
+    return all(_NAME_PIECE.match(name) for name in names)
+
+
+_ROLE_BYLINE_MAX = 40
+_NAME_PIECE = re.compile(f"^[{HAN}]{{1,4}}$")
+
+
+def is_picture_credit(spaced: str) -> bool:
+    """A credit line alone: "某某摄", "新华社记者某某摄", "某某局供图"."""
+    credit = parse_credit(spaced)
+    return (credit is not None and not credit.caption) or bool(_SUPPLIED.match(spaced))
+
+
+_SUPPLIED = re.compile(r"^[^，。！？；,;]{2,24}(?:供图|提供)$")
+
+
 def is_group_credit(spaced: str) -> bool:
     """One credit for every picture above it: "以上图片均为本报记者某某摄"."""
     credit = parse_credit(spaced)

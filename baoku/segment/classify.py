@@ -113,6 +113,22 @@ def ends_in_column_tag(text: str) -> bool:
 _TAGGED_TITLE_MAX = 50
 
 
+def is_intro_label(text: str) -> bool:
+    """The label of a box that opens an article's text: "核心阅读", "编者按"."""
+    return bool(_INTRO_LABEL.match(text))
+
+
+_INTRO_LABEL = re.compile(r"^(?:核心阅读|编者按|阅读提示|导读)[：:]?$")
+
+
+def is_square_label(text: str) -> bool:
+    """A label alone in square brackets: "【曾经】", "[链接]"."""
+    return text[:1] in "【[" and text[-1:] in "】]" and len(text) <= _SQUARE_LABEL_MAX
+
+
+_SQUARE_LABEL_MAX = 12
+
+
 def is_labelled_paragraph(text: str) -> bool:
     """A paragraph led by a short label in square brackets: "【事件】3月31日早上…"."""
     return bool(_LABELLED.match(text))

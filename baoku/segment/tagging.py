@@ -12,7 +12,14 @@ from functools import cache
 from pathlib import Path
 
 from .assemble import rule_stack_roles
-from .bylines import LeadByline, is_group_credit, is_signature, parse_names
+from .bylines import (
+    LeadByline,
+    is_group_credit,
+    is_picture_credit,
+    is_role_byline,
+    is_signature,
+    parse_names,
+)
 from .classify import (
     MARKED,
     Item,
@@ -20,7 +27,9 @@ from .classify import (
     ends_in_column_tag,
     is_book_info,
     is_finished,
+    is_intro_label,
     is_labelled_paragraph,
+    is_square_label,
 )
 from .features import PageLine, context, opens_article, page_relative, reads_as_names, shape
 from .roles import Role
@@ -108,6 +117,11 @@ def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
       lines of the annotated fixture pages are), a title line right above such a
       headline is its kicker, not the first half of it (all 12 in the fixtures), and a
       short line of names right under one is its byline (all 8 in the fixtures);
+    - a byline led by a role word ("本报记者  贺  勇") is never a title (none of the 47 in
+      the fixtures is), nor is a picture credit under a caption ("某某局供图"), and a
+      label alone in square brackets ("【曾经】") heads a section, never signs one;
+    - the label of a box that opens an article's text ("核心阅读", "编者按") belongs to
+      that text, never heads an article of its own;
     - a paragraph led by a label in square brackets ("【事件】…") is text, never page
       debris (14 of 15 in the fixtures are text, one a headline);
     - a sentence right under a subheading in running text is that section's text, never
@@ -121,29 +135,54 @@ def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
 
 
 def _fact(items: list[Item], roles: tuple[Role, ...], i: int) -> Role | None:
-    item = items[i]
-    after = items[i + 1] if i + 1 < len(items) else None
+    return _fact_of_its_words(items, roles, i) or _fact_of_its_neighbours(items, roles, i)
+
+
+def _fact_of_its_words(items: list[Item], roles: tuple[Role, ...], i: int) -> Role | None:
+    """What the line says settles what it is (or at least what it is not)."""
+    item, role = items[i], roles[i]
+    after_text = i > 0 and roles[i - 1] in ("body", "opener")
     if is_book_info(item.text):
         return "caption"
-    if roles[i] == "junk" and is_labelled_paragraph(item.text):
+    if role == "junk" and is_labelled_paragraph(item.text):
         return "body"
-    if i and is_book_info(items[i - 1].text) and roles[i] == "caption":
+    if role in _TITLES and is_role_byline(item.spaced):
+        return "tail" if after_text else "byline"
+    if role in _TITLES and i and not after_text and is_picture_credit(item.spaced):
+        return "junk"
+    if role == "byline" and is_square_label(item.text):
+        return "section"
+    if role in _STACK and is_intro_label(item.text):
         return "body"
-    if i and roles[i] != "byline" and ends_in_column_tag(items[i - 1].text) \
+    return None
+
+
+def _fact_of_its_neighbours(items: list[Item], roles: tuple[Role, ...], i: int) -> Role | None:
+    """What stands right above or below the line settles what it is."""
+    item, role = items[i], roles[i]
+    before = roles[i - 1] if i else None
+    after = items[i + 1] if i + 1 < len(items) else None
+    after_role = roles[i + 1] if after is not None else None
+    if role in _STACK and after_role == "section" \
+            and before in ("body", "opener", "caption", "section", "junk"):
+        return "section"
+    if role == "caption" and i and is_book_info(items[i - 1].text):
+        return "body"
+    if role != "byline" and i and ends_in_column_tag(items[i - 1].text) \
             and reads_as_names(item.text, item.spaced):
         return "byline"
-    if after is not None and roles[i] == "section" and after.gap_before <= 1 \
+    if after is not None and role == "section" and after.gap_before <= 1 \
             and opens_article(after.text):
         return "headline"
-    if after is not None and roles[i + 1] == "byline" and ends_in_column_tag(item.text):
+    if after is not None and after_role == "byline" and ends_in_column_tag(item.text):
         return "headline"
-    if after is not None and roles[i] == roles[i + 1] == "headline" \
+    if after is not None and role == after_role == "headline" \
             and ends_in_column_tag(after.text) and not ends_in_column_tag(item.text):
         return "kicker"
-    if roles[i] in _STACK and i > 1 and roles[i - 1] == "section" \
+    if role in _STACK and before == "section" and i > 1 \
             and roles[i - 2] in ("body", "opener") and is_finished(item.text):
         return "body"
-    if roles[i] in _TITLES and i and roles[i - 1] in ("body", "opener") \
+    if role in _TITLES and before in ("body", "opener") \
             and is_finished(items[i - 1].text) and is_signature(item.spaced):
         return "tail"
     return None
