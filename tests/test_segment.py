@@ -647,10 +647,11 @@ def test_names_under_a_column_tagged_headline_are_its_byline(
     assert page_facts(items, ("headline", "junk", "body", "body")) == settled
 
 
-def test_a_group_credit_makes_the_lines_above_it_captions() -> None:
+@pytest.mark.parametrize("credit", ["以上图片均为李明摄", "以上图片均为某某县博物馆提供"])
+def test_a_group_credit_makes_the_lines_above_it_captions(credit: str) -> None:
     page = "\n\n".join(["从鱼到人的故事（科普）", "钱小川",
                         "一块三厘米长的古鱼化石，发现于某某县的山里。",
-                        "另一块化石的头骨保存完好，发现于某某市。", "以上图片均为李明摄",
+                        "另一块化石的头骨保存完好，发现于某某市。", credit,
                         "读者问：人真是从鱼变来的吗？编辑答：化石会告诉我们答案。"])
     items = classify(cleaned(page))
     settled = page_facts(items, ("headline", "byline", "body", "body", "section", "body"))
@@ -701,11 +702,12 @@ def test_what_a_line_says_settles_what_it_is_not(line: str, roles: tuple[str, ..
     assert page_facts(items, roles) == settled
 
 
-@pytest.mark.parametrize(("role_below", "settled"), [
-    ("section", {1: "section"}), ("body", {})])
+@pytest.mark.parametrize(("role_above", "role_below", "settled"), [
+    ("body", "section", {1: "section"}), ("kicker", "section", {1: "section"}),
+    ("body", "body", {})])
 def test_a_title_over_a_subheading_inside_text_is_a_subheading(
-        role_below: str, settled: dict[int, str]) -> None:
-    page = "\n\n".join(["村里的路修好了，车站里人很多，大家都很高兴。", "江西某县 山坡治理",
+        role_above: str, role_below: str, settled: dict[int, str]) -> None:
+    page = "\n\n".join(["村里的路修好了，车站里人很多。", "江西某县 山坡治理",
                         "【曾经】", "山坡上的土一下雨就往下冲。"])
     items = classify(cleaned(page))
-    assert page_facts(items, ("body", "headline", role_below, "body")) == settled
+    assert page_facts(items, (role_above, "headline", role_below, "body")) == settled

@@ -217,9 +217,8 @@ _SUPPLIED = re.compile(r"^[^，。！？；,;]{2,24}(?:供图|提供)$")
 
 
 def is_group_credit(spaced: str) -> bool:
-    """One credit for every picture above it: "以上图片均为本报记者某某摄"."""
-    credit = parse_credit(spaced)
-    return credit is not None and not credit.caption and bool(_GROUP_CREDIT.match(spaced))
+    """One credit for every picture above it: "以上图片均为本报记者某某摄", "…均由某某提供"."""
+    return bool(_GROUP_CREDIT.match(spaced)) and is_picture_credit(spaced)
 
 
 def parse_credit(spaced: str) -> Credit | None:

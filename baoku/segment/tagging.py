@@ -164,7 +164,7 @@ def _fact_of_its_neighbours(items: list[Item], roles: tuple[Role, ...], i: int) 
     after = items[i + 1] if i + 1 < len(items) else None
     after_role = roles[i + 1] if after is not None else None
     if role in _STACK and after_role == "section" \
-            and before in ("body", "opener", "caption", "section", "junk"):
+            and before in ("body", "opener", "caption", "section", "junk", "kicker"):
         return "section"
     if role == "caption" and i and is_book_info(items[i - 1].text):
         return "body"
