@@ -711,3 +711,11 @@ def test_a_title_over_a_subheading_inside_text_is_a_subheading(
                         "【曾经】", "山坡上的土一下雨就往下冲。"])
     items = classify(cleaned(page))
     assert page_facts(items, (role_above, "headline", role_below, "body")) == settled
+
+
+@pytest.mark.parametrize("line", ["2025年05月13日 第19版：党建", "第14版：综合"])
+def test_an_edition_line_is_never_an_articles_kicker(line: str) -> None:
+    items = classify(cleaned("\n\n".join([line, "村里的路修好了（民生）", "钱小川",
+                                          "三月的一天早上，村里的路修好了。"])))
+    assert items[0].kind == "furniture"
+    assert page_facts(items, ("kicker", "headline", "byline", "body")) == {0: "junk"}

@@ -105,6 +105,8 @@ _FACT_ROUNDS = 3
 def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
     """Lines the model read against a fact of page layout, with the role the fact gives:
 
+    - page furniture (an edition line "第14版：综合", an editors' credit) is never part
+      of an article (all 30 such lines in the fixtures are debris);
     - a book's particulars on their own line ("《书名》：某某著；某某出版社出版。") caption
       the cover picture of a review, never start its text, and are the whole caption: the
       line under them is the review's text;
@@ -144,6 +146,8 @@ def _fact_of_its_words(items: list[Item], roles: tuple[Role, ...], i: int) -> Ro
     after_text = i > 0 and roles[i - 1] in ("body", "opener")
     if is_book_info(item.text):
         return "caption"
+    if item.kind == "furniture":
+        return "junk"
     if role == "junk" and is_labelled_paragraph(item.text):
         return "body"
     if role in _TITLES and is_role_byline(item.spaced):
