@@ -719,3 +719,12 @@ def test_an_edition_line_is_never_an_articles_kicker(line: str) -> None:
                                           "三月的一天早上，村里的路修好了。"])))
     assert items[0].kind == "furniture"
     assert page_facts(items, ("kicker", "headline", "byline", "body")) == {0: "junk"}
+
+
+@pytest.mark.parametrize(("role_below", "settled"), [("section", {3: "section"}), ("headline", {})])
+def test_a_title_between_two_subheadings_is_one_more(role_below: str,
+                                                     settled: dict[int, str]) -> None:
+    text = "村里的路修好了，车站里人很多，大家都很高兴。"
+    page = "\n\n".join(["先把路修好", text, text, "再把车站建好", text, text, "最后管好村子", text])
+    roles = ("section", "body", "body", "headline", "body", "body", role_below, "body")
+    assert page_facts(classify(cleaned(page)), roles) == settled

@@ -126,6 +126,8 @@ def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
       that text, never heads an article of its own;
     - a paragraph led by a label in square brackets ("【事件】…") is text, never page
       debris (14 of 15 in the fixtures are text, one a headline);
+    - a lone title line in running text between two subheadings is one more of them
+      (17 of 18 in the fixtures, commentary boxes set aside);
     - a sentence right under a subheading in running text is that section's text, never
       the headline of a new article (all 41 in the fixtures);
     - a signature of a place or workplace and a name ("某某县某某中学  王小川") under a
@@ -170,6 +172,8 @@ def _fact_of_its_neighbours(items: list[Item], roles: tuple[Role, ...], i: int) 
     if role in _STACK and after_role == "section" \
             and before in ("body", "opener", "caption", "section", "junk", "kicker"):
         return "section"
+    if role in _STACK and _between_subheadings(items, roles, i):
+        return "section"
     if role == "caption" and i and is_book_info(items[i - 1].text):
         return "body"
     if role != "byline" and i and ends_in_column_tag(items[i - 1].text) \
@@ -190,6 +194,17 @@ def _fact_of_its_neighbours(items: list[Item], roles: tuple[Role, ...], i: int) 
             and is_finished(items[i - 1].text) and is_signature(item.spaced):
         return "tail"
     return None
+
+
+def _between_subheadings(items: list[Item], roles: tuple[Role, ...], i: int) -> bool:
+    """A lone title line inside running text, with a subheading above it and another below
+    it across the text: one more subheading of the same article."""
+    if not 0 < i < len(items) - 1 or roles[i - 1] != "body" or roles[i + 1] != "body" \
+            or items[i].kind == "commentary" or opens_article(items[i + 1].text):
+        return False
+    above = next((r for r in reversed(roles[:i]) if r != "body"), None)
+    below = next((r for r in roles[i + 1:] if r != "body"), None)
+    return above == below == "section"
 
 
 _STACK = ("kicker", "headline", "subtitle")
