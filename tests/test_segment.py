@@ -728,3 +728,23 @@ def test_a_title_between_two_subheadings_is_one_more(role_below: str,
     page = "\n\n".join(["先把路修好", text, text, "再把车站建好", text, text, "最后管好村子", text])
     roles = ("section", "body", "body", "headline", "body", "body", role_below, "body")
     assert page_facts(classify(cleaned(page)), roles) == settled
+
+
+@pytest.mark.parametrize(("first", "settled"), [
+    ("河边桥上留个影", {0: "headline"}),
+    ("潍河晚报", {0: "headline"}),  # a masthead over text reads as a title too
+    ("3月3日，在河边的桥上，游客们排队留影。", {}),  # a sentence
+    ("第14版：综合", {}),  # furniture stays debris
+])
+def test_a_pages_first_short_line_over_text_is_a_headline(first: str,
+                                                          settled: dict[int, str]) -> None:
+    page = "\n\n".join([first, "3月3日，在河边的桥上，游客们排队留影。", "本报记者 钱小川"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("junk", "opener", "tail")) == settled
+
+
+def test_text_under_a_headline_never_opens_an_article_of_its_own() -> None:
+    page = "\n\n".join(["河边桥上留个影", "3月3日，在河边的桥上，游客们排队留影。",
+                        "本报记者 钱小川"])
+    items = classify(cleaned(page))
+    assert page_facts(items, ("headline", "opener", "tail")) == {1: "body"}

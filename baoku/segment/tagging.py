@@ -126,6 +126,10 @@ def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
       that text, never heads an article of its own;
     - a paragraph led by a label in square brackets ("【事件】…") is text, never page
       debris (14 of 15 in the fixtures are text, one a headline);
+    - a page's first line over text, short and unfinished, is the first article's
+      headline, not page debris (27 of 28 in the fixtures, the other a kicker);
+    - text right under a headline or a byline goes on with that article; it never opens
+      one of its own (none of the 282 such lines in the fixtures does);
     - a lone title line in running text between two subheadings is one more of them
       (17 of 18 in the fixtures, commentary boxes set aside);
     - a sentence right under a subheading in running text is that section's text, never
@@ -172,6 +176,12 @@ def _fact_of_its_neighbours(items: list[Item], roles: tuple[Role, ...], i: int) 
     if role in _STACK and after_role == "section" \
             and before in ("body", "opener", "caption", "section", "junk", "kicker"):
         return "section"
+    if i == 0 and role == "junk" and after_role in ("body", "opener") \
+            and item.kind not in ("furniture", "placeholder") \
+            and len(item.text) <= _TOP_TITLE_MAX and not is_finished(item.text):
+        return "headline"
+    if role == "opener" and before in ("headline", "subtitle", "byline"):
+        return "body"
     if role in _STACK and _between_subheadings(items, roles, i):
         return "section"
     if role == "caption" and i and is_book_info(items[i - 1].text):
@@ -207,6 +217,7 @@ def _between_subheadings(items: list[Item], roles: tuple[Role, ...], i: int) -> 
     return above == below == "section"
 
 
+_TOP_TITLE_MAX = 30
 _STACK = ("kicker", "headline", "subtitle")
 _TITLES = (*_STACK, "section")
 
