@@ -103,39 +103,29 @@ _FACT_ROUNDS = 3
 
 
 def page_facts(items: list[Item], roles: tuple[Role, ...]) -> dict[int, Role]:
-    """Lines the model read against a fact of page layout, with the role the fact gives:
+    """Lines the model read against a fact of page layout, with the role the fact gives.
+    Each fact was counted on the annotated fixture pages before it went in (figures in
+    docs/segmentation.md).
 
-    - page furniture (an edition line "第14版：综合", an editors' credit) is never part
-      of an article (all 30 such lines in the fixtures are debris);
-    - a book's particulars on their own line ("《书名》：某某著；某某出版社出版。") caption
-      the cover picture of a review, never start its text, and are the whole caption: the
-      line under them is the review's text;
-    - a credit for a group of pictures ("以上图片均为某某摄") closes their captions: the
-      short run of lines between it and the byline or title above is captions;
-    - a dateline or a news mark ("新华社北京1月7日电", "本报讯") opens an article, so a
-      line read as a subheading right above one is that article's headline (no annotated
-      fixture page has a subheading there);
-    - a line closed by a column tag right over a byline is the headline (all 19 such
-      lines of the annotated fixture pages are), a title line right above such a
-      headline is its kicker, not the first half of it (all 12 in the fixtures), and a
-      short line of names right under one is its byline (all 8 in the fixtures);
-    - a byline led by a role word ("本报记者  贺  勇") is never a title (none of the 47 in
-      the fixtures is), nor is a picture credit under a caption ("某某局供图"), and a
-      label alone in square brackets ("【曾经】") heads a section, never signs one;
-    - the label of a box that opens an article's text ("核心阅读", "编者按") belongs to
-      that text, never heads an article of its own;
-    - a paragraph led by a label in square brackets ("【事件】…") is text, never page
-      debris (14 of 15 in the fixtures are text, one a headline);
-    - a page's first line over text, short and unfinished, is the first article's
-      headline, not page debris (27 of 28 in the fixtures, the other a kicker);
-    - text right under a headline or a byline goes on with that article; it never opens
-      one of its own (none of the 282 such lines in the fixtures does);
-    - a lone title line in running text between two subheadings is one more of them
-      (17 of 18 in the fixtures, commentary boxes set aside);
-    - a sentence right under a subheading in running text is that section's text, never
-      the headline of a new article (all 41 in the fixtures);
-    - a signature of a place or workplace and a name ("某某县某某中学  王小川") under a
-      paragraph closes that text; it is never a title.
+    What a line says:
+    - page furniture (an edition line "第14版：综合", an editors' credit) is debris;
+    - a book's particulars ("《书名》：某某著；某某出版社出版。") are a cover's whole caption;
+    - a role-word byline ("本报记者  贺  勇") or a picture credit ("某某局供图") is no title;
+    - a label in square brackets heads a section ("【曾经】"), or leads a paragraph of
+      text ("【事件】…"); "核心阅读" and "编者按" open the article's text.
+
+    What stands around it:
+    - a credit for a group of pictures ("以上图片均为某某摄") closes the captions above it;
+    - a dateline or a news mark ("新华社北京1月7日电", "本报讯") opens an article: a line
+      read as a subheading right above one is that article's headline;
+    - a line closed by a column tag right over a byline is the headline, a title line
+      right above it its kicker, and a short line of names right under it its byline;
+    - subheadings in running text open no article: a sentence right under one is text, a
+      title right over one or between two of them is one more;
+    - a page's short first line over text is its first headline, and text right under a
+      headline or a byline never opens an article of its own;
+    - a place or workplace and a name under a paragraph ("某某县某某中学  王小川") is a
+      signature, never a title.
     """
     found = {i: _fact(items, roles, i) for i in range(len(items))}
     found.update(_group_captions(items, roles))
