@@ -26,6 +26,7 @@ from .classify import (
     Kind,
     ends_in_column_tag,
     is_book_info,
+    is_edition_line,
     is_finished,
     is_intro_label,
     is_labelled_paragraph,
@@ -142,7 +143,7 @@ def _fact_of_its_words(items: list[Item], roles: tuple[Role, ...], i: int) -> Ro
     after_text = i > 0 and roles[i - 1] in ("body", "opener")
     if is_book_info(item.text):
         return "caption"
-    if item.kind == "furniture":
+    if item.kind == "furniture" or is_edition_line(item.text):
         return "junk"
     if role == "junk" and is_labelled_paragraph(item.text):
         return "body"
